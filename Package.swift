@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "segel",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "segel", targets: ["segel"]),
+        .executable(name: "segel-verify", targets: ["segel-verify"]),
+        .library(name: "Verifier", targets: ["Verifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // System libraries. Macros Swift cannot import are wrapped in each shim.h.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CQRPNG", pkgConfig: "libqrencode",
+                       providers: [.apt(["libqrencode-dev", "libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+
+        .target(name: "PDF", dependencies: ["CZlib", "COpenSSL"]),
+        .target(name: "PKI", dependencies: ["COpenSSL"]),
+        .target(name: "Stamp", dependencies: ["CQRPNG", "CZlib"]),
+        .target(name: "Registry", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Verifier", dependencies: ["PDF", "PKI"]),
+        .target(name: "Authority", dependencies: ["PDF", "PKI", "Stamp", "Registry", "Verifier"]),
+        .target(name: "Portal", dependencies: [
+            "Registry", "PKI", "Stamp",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .executableTarget(name: "segel", dependencies: [
+            "Authority", "Portal", "Verifier",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "segel-verify", dependencies: [
+            "Verifier",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "PDFTests", dependencies: ["PDF"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI"]),
+        .testTarget(name: "StampTests", dependencies: ["Stamp", "PDF"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
+        .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp"]),
+    ]
+)

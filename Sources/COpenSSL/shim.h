@@ -1,0 +1,57 @@
+#ifndef SEGEL_COPENSSL_SHIM_H
+#define SEGEL_COPENSSL_SHIM_H
+
+// libcrypto 3 for segel. Everything Swift cannot import directly (function-like
+// macros, stack-of-T helpers) is wrapped here as a prefixed static inline function.
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/cms.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <openssl/x509_vfy.h>
+
+static inline long segel_BIO_get_mem_data(BIO *bio, char **data) {
+    return BIO_get_mem_data(bio, data);
+}
+
+static inline void segel_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
+
+static inline STACK_OF(X509) *segel_sk_X509_new_null(void) { return sk_X509_new_null(); }
+static inline int segel_sk_X509_push(STACK_OF(X509) *stack, X509 *cert) { return sk_X509_push(stack, cert); }
+static inline int segel_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
+static inline X509 *segel_sk_X509_value(const STACK_OF(X509) *stack, int i) { return sk_X509_value(stack, i); }
+static inline void segel_sk_X509_free(STACK_OF(X509) *stack) { sk_X509_free(stack); }
+static inline void segel_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_free); }
+
+static inline int segel_sk_CMS_SignerInfo_num(STACK_OF(CMS_SignerInfo) *stack) { return sk_CMS_SignerInfo_num(stack); }
+static inline CMS_SignerInfo *segel_sk_CMS_SignerInfo_value(STACK_OF(CMS_SignerInfo) *stack, int i) { return sk_CMS_SignerInfo_value(stack, i); }
+
+static inline int segel_sk_X509_CRL_num(const STACK_OF(X509_CRL) *stack) { return sk_X509_CRL_num(stack); }
+static inline STACK_OF(X509_CRL) *segel_sk_X509_CRL_new_null(void) { return sk_X509_CRL_new_null(); }
+static inline int segel_sk_X509_CRL_push(STACK_OF(X509_CRL) *stack, X509_CRL *crl) { return sk_X509_CRL_push(stack, crl); }
+static inline void segel_sk_X509_CRL_free(STACK_OF(X509_CRL) *stack) { sk_X509_CRL_free(stack); }
+
+static inline int segel_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *stack) { return sk_X509_REVOKED_num(stack); }
+static inline X509_REVOKED *segel_sk_X509_REVOKED_value(const STACK_OF(X509_REVOKED) *stack, int i) { return sk_X509_REVOKED_value(stack, i); }
+
+static inline int segel_sk_GENERAL_NAME_num(const GENERAL_NAMES *names) { return sk_GENERAL_NAME_num(names); }
+static inline GENERAL_NAME *segel_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, int i) { return sk_GENERAL_NAME_value(names, i); }
+static inline void segel_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_NAMES_free(names); }
+
+static inline int segel_sk_X509_ATTRIBUTE_num(const STACK_OF(X509_ATTRIBUTE) *stack) { return sk_X509_ATTRIBUTE_num(stack); }
+
+static inline int segel_EVP_PKEY_id(const EVP_PKEY *pkey) { return EVP_PKEY_get_id(pkey); }
+static inline int segel_EVP_PKEY_bits(const EVP_PKEY *pkey) { return EVP_PKEY_get_bits(pkey); }
+
+#endif
