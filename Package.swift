@@ -42,10 +42,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "PDFTests", dependencies: ["PDF"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI"]),
-        .testTarget(name: "StampTests", dependencies: ["Stamp", "PDF"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry"]),
-        .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp"]),
+        // Runners for the external validators (qpdf, pdfsig, pyHanko, zbarimg); tests only.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
+        .testTarget(name: "StampTests", dependencies: ["Stamp", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
+        .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),
     ]
 )

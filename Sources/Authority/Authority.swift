@@ -1,1 +1,74 @@
-// Authority module
+import Foundation
+import PKI
+import Registry
+
+/// An opened authority home: the registry and the settings. Unlocking the CA
+/// (which needs the passphrase) is a separate step, so that commands that only
+/// read or record never ask for it.
+public final class Authority: Sendable {
+    public let home: AuthorityHome
+    public let registry: Registry
+    public let settings: AuthoritySettings
+
+    /// Opens an existing home; refuses a folder `segel init` has not prepared.
+    public init(home: AuthorityHome, onWait: (@Sendable (String) -> Void)? = nil) throws {
+        guard home.exists else {
+            throw AuthorityError(.usage, "no authority at \(home.url.path); run `segel init` first or pass --home")
+        }
+        self.home = home
+        self.registry = try Registry(path: home.registry.path, onWait: onWait)
+        guard let info = try registry.authorityInfo() else {
+            throw AuthorityError(.usage, "the registry at \(home.registry.path) has no authority; run `segel init`")
+        }
+        self.settings = try AuthoritySettings.decode(info)
+    }
+
+    /// `segel init`: creates the home, the root CA (RSA-3072, 10 years, key
+    /// encrypted under the passphrase, mode 0600) and the registry.
+    @discardableResult
+    public static func initialize(home: AuthorityHome, settings: AuthoritySettings,
+                                  passphrase: String, now: Date = Date()) throws -> Authority {
+        try AuthoritySettings.validate(baseURL: settings.baseURL)
+        guard passphrase.count >= 8 else {
+            throw AuthorityError(.usage, "the passphrase must have at least 8 characters")
+        }
+        if home.exists {
+            throw AuthorityError(.refused, "an authority already exists at \(home.url.path)")
+        }
+        try home.create()
+        let (key, certificate) = try CertificateAuthority.create(
+            subject: DistinguishedNameFields(commonName: "\(settings.name) Document Signing CA",
+                                             organization: settings.name),
+            now: now)
+        try AtomicFile.write(key.encryptedPKCS8PEM(passphrase: passphrase), to: home.caKey, permissions: 0o600)
+        try AtomicFile.write(Data(certificate.pem.utf8), to: home.caCertificate, permissions: 0o644)
+        let registry = try Registry(path: home.registry.path)
+        try registry.initialize(authority: settings.registryInfo(now: now))
+        return try Authority(home: home)
+    }
+
+    /// The CA certificate (public; no passphrase needed).
+    public func caCertificate() throws -> Certificate {
+        do {
+            return try Certificate(pem: Data(contentsOf: home.caCertificate))
+        } catch {
+            throw AuthorityError(.io, "cannot read the CA certificate \(home.caCertificate.path)")
+        }
+    }
+
+    /// Loads the CA key with the passphrase.
+    public func unlock(passphrase: String) throws -> CertificateAuthority {
+        let pem: Data
+        do {
+            pem = try Data(contentsOf: home.caKey)
+        } catch {
+            throw AuthorityError(.io, "cannot read the CA key \(home.caKey.path)")
+        }
+        do {
+            let key = try PrivateKey(encryptedPKCS8PEM: pem, passphrase: passphrase)
+            return CertificateAuthority(key: key, certificate: try caCertificate())
+        } catch let error as PKIError where error.code == .wrongPassphrase {
+            throw AuthorityError(.refused, "the passphrase does not open the CA key \(home.caKey.path)")
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The authority's state folder (`--home`, `$SEGEL_HOME`, else `./.segel`):
+///
+/// ```
+/// registry.sqlite        the registry (GRDB, WAL)
+/// ca/ca.pem              the root CA certificate
+/// ca/ca.key.pem          its key, PKCS#8 encrypted under the passphrase, mode 0600
+/// files/<aa>/<sha>.pdf   submitted documents, content-addressed
+/// signed/<token>.pdf     signed PDFs
+/// ```
+///
+/// The folder is created mode 0700; nothing under it is ever published as is.
+public struct AuthorityHome: Sendable, Hashable {
+    public let url: URL
+
+    public init(_ url: URL) {
+        self.url = url.standardizedFileURL
+    }
+
+    public var registry: URL { url.appendingPathComponent("registry.sqlite") }
+    public var caDirectory: URL { url.appendingPathComponent("ca", isDirectory: true) }
+    public var caCertificate: URL { caDirectory.appendingPathComponent("ca.pem") }
+    public var caKey: URL { caDirectory.appendingPathComponent("ca.key.pem") }
+    public var signedDirectory: URL { url.appendingPathComponent("signed", isDirectory: true) }
+
+    public func signedPDF(token: String) -> URL {
+        signedDirectory.appendingPathComponent("\(token).pdf")
+    }
+
+    public var exists: Bool {
+        FileManager.default.fileExists(atPath: registry.path)
+    }
+
+    /// Creates the folder tree with owner-only permissions.
+    func create() throws {
+        for dir in [url, caDirectory, signedDirectory] {
+            do {
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw AuthorityError(.io, "cannot create the folder \(dir.path): \(error.localizedDescription)")
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import PKI
+
+/// What `segel init` decides once for an authority; stored in the registry's
+/// `authority` row (settings JSON) so every later command sees the same values.
+public struct AuthoritySettings: Codable, Sendable, Hashable {
+    /// The institution's name, e.g. "Universitas Contoh"; the CA's subject organisation.
+    public var name: String
+    /// Where the portal will be served, without a trailing slash.
+    public var baseURL: String
+    /// Default publish folder.
+    public var siteDirectory: String
+    /// Validity of each per-document certificate.
+    public var leafValidityDays: Int = 1095
+    /// Keep each per-document private key (PKCS#8, AES-256, under the passphrase).
+    public var retainKeys: Bool = false
+    /// How long a published CRL stays current.
+    public var crlValidityDays: Int = 7
+
+    public init(name: String, baseURL: String, siteDirectory: String) {
+        self.name = name
+        self.baseURL = AuthoritySettings.normalise(baseURL: baseURL)
+        self.siteDirectory = siteDirectory
+    }
+
+    /// The QR target for a token: `<base-url>/v/<token>/`.
+    public func verificationURL(token: String) -> String {
+        "\(baseURL)/v/\(token)/"
+    }
+
+    static func normalise(baseURL: String) -> String {
+        var url = baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    /// Refuses a base URL that a QR code should not carry.
+    static func validate(baseURL: String) throws {
+        guard let components = URLComponents(string: baseURL),
+              let scheme = components.scheme?.lowercased(), ["https", "http"].contains(scheme),
+              let host = components.host, !host.isEmpty,
+              components.query == nil, components.fragment == nil
+        else {
+            throw AuthorityError(.usage, "the base URL \"\(baseURL)\" is not an http(s) URL without query or fragment")
+        }
+    }
+}

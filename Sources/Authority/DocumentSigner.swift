@@ -1,0 +1,154 @@
+import Foundation
+import PDF
+import PKI
+import Stamp
+
+/// Where the QR stamp goes. `nil` fields take the default: bottom-right of the
+/// last page, inside its CropBox, upright however the page is rotated.
+public struct StampPosition: Sendable, Hashable, Codable {
+    public enum Page: Sendable, Hashable, Codable {
+        case last
+        /// 1-based, as people count pages.
+        case number(Int)
+    }
+
+    public var page: Page = .last
+    /// Lower-left corner of the stamp in points, measured on the page as it is
+    /// displayed, from the CropBox's lower-left corner.
+    public var x: Double?
+    public var y: Double?
+    /// Side of the QR symbol in points.
+    public var size: Double = StampPosition.defaultSize
+
+    public static let defaultSize: Double = 72
+
+    public init(page: Page = .last, x: Double? = nil, y: Double? = nil, size: Double = StampPosition.defaultSize) {
+        self.page = page
+        self.x = x
+        self.y = y
+        self.size = size
+    }
+}
+
+/// Who signs, as the stamp, the certificate and the signature dictionary name them.
+public struct SignerIdentity: Sendable, Hashable {
+    public var name: String
+    public var title: String?
+    public var email: String?
+
+    public init(name: String, title: String? = nil, email: String? = nil) {
+        self.name = name
+        self.title = title
+        self.email = email
+    }
+}
+
+/// The output of signing one PDF, before anything is recorded.
+public struct SignedPDF: Sendable {
+    public let data: Data
+    public let sha256: String
+    public let key: PrivateKey
+    public let certificate: Certificate
+    /// Where the stamp landed (0-based page index and the widget rectangle).
+    public let pageIndex: Int
+    public let rect: [Double]
+}
+
+/// Signs one PDF: a fresh key and leaf certificate from the CA, the QR stamp as
+/// the widget appearance, the PAdES B-B signature (ISO 32000-2 §12.8,
+/// ETSI EN 319 142-1). Pure: reads and writes no files and no registry.
+public struct DocumentSigner: Sendable {
+    public let ca: CertificateAuthority
+    public let settings: AuthoritySettings
+
+    /// Bytes reserved for the DER CMS; leaf + RSA-3072 CA certificates and an
+    /// RSA-3072 signature need about 3.5 KiB, so this leaves room to spare.
+    static let contentsCapacity = 12_288
+
+    public init(ca: CertificateAuthority, settings: AuthoritySettings) {
+        self.ca = ca
+        self.settings = settings
+    }
+
+    public func sign(pdf input: Data, fileLabel: String, signer: SignerIdentity, token: String,
+                     signatureID: String, keyType: KeyType, position: StampPosition,
+                     now: Date = Date()) throws -> SignedPDF {
+        let url = settings.verificationURL(token: token)
+        let document = try Self.open(input, fileLabel: fileLabel)
+        let pages = document.pages
+        guard !pages.isEmpty else {
+            throw AuthorityError(.refused, "\(fileLabel) has no pages")
+        }
+        let pageIndex: Int
+        switch position.page {
+        case .last:
+            pageIndex = pages.count - 1
+        case .number(let n):
+            guard n >= 1, n <= pages.count else {
+                throw AuthorityError(.usage, "\(fileLabel) has \(pages.count) page(s); there is no page \(n)")
+            }
+            pageIndex = n - 1
+        }
+        let page = pages[pageIndex]
+
+        let caption = StampCaption(signerName: signer.name, signerTitle: signer.title,
+                                   date: Self.captionDate(now), signatureID: signatureID)
+        let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: position.size)
+        let placement = StampPlacement.place(
+            cropBox: page.cropBox, rotate: page.rotate,
+            size: (width: appearance.width, height: appearance.height),
+            at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })
+
+        let key = try PrivateKey.generate(keyType)
+        let certificate = try ca.issueLeaf(
+            subject: DistinguishedNameFields(commonName: signer.name, organization: settings.name,
+                                             title: signer.title, email: signer.email),
+            publicKeyOf: key, uri: url, validityDays: settings.leafValidityDays, now: now)
+
+        let request = SignatureRequest(
+            fieldName: "Segel-\(signatureID)",
+            name: signer.name,
+            reason: "Approved and signed by \(settings.name)",
+            location: settings.baseURL,
+            contactInfo: signer.email,
+            signingTime: now,
+            subFilter: "ETSI.CAdES.detached",
+            contentsCapacity: Self.contentsCapacity,
+            appearance: SignatureAppearance(
+                pageIndex: pageIndex, rect: placement.rect,
+                bbox: [0, 0, appearance.width, appearance.height], matrix: placement.matrix,
+                content: appearance.content, resources: StampResources.dictionary))
+        let prepared: PreparedSignature
+        do {
+            prepared = try PDFSigner.prepare(input, request: request)
+        } catch let error as PDFError {
+            throw AuthorityError(.refused, "\(fileLabel) cannot be signed: \(error.description)")
+        }
+        let cms = try CMSSigner.signDetached(content: prepared.signedRanges(), key: key,
+                                             certificate: certificate, chain: [ca.certificate],
+                                             signingTime: nil)
+        let output = try prepared.embed(cms: cms)
+        return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
+                         certificate: certificate, pageIndex: pageIndex, rect: placement.rect)
+    }
+
+    /// Reads the input once for its pages; the PDF module's messages name the
+    /// object or offset, this names the file.
+    static func open(_ input: Data, fileLabel: String) throws -> PDFDocument {
+        do {
+            return try PDFDocument(data: input, options: .tolerant)
+        } catch let error as PDFError where error.code == .passwordRequired {
+            throw AuthorityError(.refused, "\(fileLabel) is protected by a password; remove the password and submit it again")
+        } catch let error as PDFError {
+            throw AuthorityError(.refused, "\(fileLabel) cannot be read as a PDF: \(error.description)")
+        }
+    }
+
+    static func captionDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: date)
+    }
+}

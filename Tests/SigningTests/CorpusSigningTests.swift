@@ -1,0 +1,116 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue "Sign a real PDF end to end": every corpus file that opens with an
+/// empty user password is signed by `segel sign-file`, and the output passes
+/// qpdf, pdfsig (trusted, total document signed), pyHanko (intact, valid,
+/// trusted, ENTIRE_FILE), keeps earlier signatures as they were, carries a QR
+/// that decodes to the verification URL at 150 dpi, and keeps its text.
+final class CorpusSigningTests: XCTestCase {
+    /// Files segel must refuse, with the words its one-sentence reason must contain.
+    static let expectedRefusals: [String: String] = [
+        "pypdf_r6-user-password.pdf": "password",
+        "qpdf_enc-XI-R6_V5_U_view_O_master.pdf": "password",
+    ]
+
+    func testEveryCorpusFileIsSignedAndValidates() throws {
+        let files = TestPaths.corpusFiles()
+        guard !files.isEmpty else { throw XCTSkip(TestPaths.corpusMissingMessage) }
+        for tool in ["qpdf", "pdfsig", "certutil", "pdftoppm", "zbarimg", "pdftotext"] where !Tools.available(tool) {
+            throw XCTSkip("\(tool) is not installed; run scripts/setup --test")
+        }
+        guard PyHanko.available else { throw XCTSkip("pyHanko is not installed; run scripts/setup --test") }
+
+        let work = try TestPaths.temporaryDirectory("corpus-sign")
+        let (cli, approver) = try SegelCLI.makeAuthority(in: work)
+        let pdfsig = try PDFSig(trusting: cli.caPEM, in: work.appendingPathComponent("nss"))
+
+        var signed: [(input: URL, output: URL, result: SignFileOutput)] = []
+        for file in files {
+            let output = work.appendingPathComponent("signed-" + file.lastPathComponent)
+            let result = try cli.run(["sign-file", file.path, "--by", approver, "--name", "Corpus \(file.lastPathComponent)",
+                                      "--output", output.path, "--json"])
+            if let expected = Self.expectedRefusals[file.lastPathComponent] {
+                XCTAssertEqual(result.status, 1, "\(file.lastPathComponent) must be refused: \(result.err)")
+                XCTAssertTrue(result.err.lowercased().contains(expected), "\(file.lastPathComponent): reason should mention \(expected): \(result.err)")
+                XCTAssertEqual(result.err.split(separator: "\n").count, 1, "\(file.lastPathComponent): one sentence expected: \(result.err)")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "\(file.lastPathComponent): refused but an output was written")
+                continue
+            }
+            guard result.status == 0 else {
+                XCTFail("\(file.lastPathComponent) was not signed (exit \(result.status)): \(result.err)")
+                continue
+            }
+            let decoded = try JSONDecoder().decode(SignFileOutput.self, from: result.stdout)
+            XCTAssertTrue(decoded.signature_id.hasPrefix("SIG-"))
+            XCTAssertEqual(decoded.verification_url, "https://verify.example.ac.id/v/\(decoded.token)/")
+            XCTAssertGreaterThanOrEqual(decoded.token.count, 22, "token must carry ≥128 bits")
+            signed.append((file, output, decoded))
+        }
+
+        let hanko = try PyHanko.validate(signed.map(\.output) + signed.map(\.input), trusting: cli.caPEM)
+        for item in signed {
+            let name = item.input.lastPathComponent
+            // (a) qpdf --check: 0 is clean, 3 is warnings only; warnings are acceptable only
+            // where the input itself already had them (an incremental update keeps the original bytes).
+            let check = try Tools.run("qpdf", ["--check", item.output.path])
+            if check.status != 0 {
+                let inputCheck = try Tools.run("qpdf", ["--check", item.input.path])
+                XCTAssertTrue(check.status == 3 && inputCheck.status != 0,
+                              "\(name): qpdf --check failed on the signed file (exit \(check.status)): \(check.out.suffix(400)) \(check.err.suffix(400))")
+            }
+
+            // (b) pdfsig: the new (last) signature is valid, trusted and covers the whole file.
+            let before = try pdfsig.signatures(of: item.input).signatures
+            let after = try pdfsig.signatures(of: item.output)
+            guard let last = after.signatures.last else {
+                XCTFail("\(name): pdfsig sees no signature: \(after.output.prefix(500))")
+                continue
+            }
+            XCTAssertTrue(last.signatureValid, "\(name): pdfsig: \(last.lines.joined(separator: " | "))")
+            XCTAssertTrue(last.certificateTrusted, "\(name): pdfsig: \(last.lines.joined(separator: " | "))")
+            XCTAssertTrue(last.totalDocumentSigned, "\(name): pdfsig: \(last.lines.joined(separator: " | "))")
+            // (d) earlier signatures keep the verdict they had.
+            XCTAssertEqual(after.signatures.count, before.count + 1, "\(name): signature count")
+            for (old, new) in zip(before, after.signatures) {
+                XCTAssertEqual(old.signatureValidation, new.signatureValidation, "\(name): an earlier signature changed in pdfsig")
+            }
+
+            // (c) pyHanko: intact, valid, trusted, ENTIRE_FILE; earlier ones stay intact if they were.
+            let hankoAfter = hanko[item.output.path]
+            if let newest = hankoAfter?.signatures.last {
+                XCTAssertNil(newest.error, "\(name): pyHanko error: \(newest.error ?? "")")
+                XCTAssertEqual(newest.intact, true, "\(name): pyHanko intact")
+                XCTAssertEqual(newest.valid, true, "\(name): pyHanko valid")
+                XCTAssertEqual(newest.trusted, true, "\(name): pyHanko trusted")
+                XCTAssertEqual(newest.coverage, "ENTIRE_FILE", "\(name): pyHanko coverage")
+                let hankoBefore = hanko[item.input.path]?.signatures ?? []
+                for (old, new) in zip(hankoBefore, hankoAfter?.signatures ?? []) where old.intact == true {
+                    XCTAssertEqual(new.intact, true, "\(name): pyHanko: earlier signature \(old.field ?? "?") no longer intact")
+                }
+            } else {
+                XCTFail("\(name): pyHanko saw no signature: \(hankoAfter?.error ?? "no result")")
+            }
+
+            // (e) the QR decodes from a 150 dpi rendering of the stamped (last) page.
+            let pages = try pageCount(item.output)
+            let codes = try QRCheck.decode(pdf: item.output, page: pages, workDirectory: work)
+            XCTAssertTrue(codes.contains(item.result.verification_url), "\(name): QR decoded to \(codes), expected \(item.result.verification_url)")
+
+            // (f) the original text is still there.
+            if let original = try Text.extract(item.input), !original.isEmpty {
+                let text = try Text.extract(item.output) ?? ""
+                XCTAssertTrue(text.contains(original), "\(name): pdftotext lost text after signing")
+            }
+        }
+        XCTAssertGreaterThan(signed.count, files.count - Self.expectedRefusals.count - 1, "too few corpus files signed")
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    private func pageCount(_ pdf: URL) throws -> Int {
+        let info = try Tools.run("pdfinfo", [pdf.path])
+        let line = info.out.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+        return Int(line?.split(separator: " ").last ?? "1") ?? 1
+    }
+}
