@@ -43,6 +43,22 @@ import FoundationXML
         }
     }
 
+    /// Batch signing renders stamps in parallel; libqrencode must give the
+    /// same symbols as when called one at a time.
+    @Test func concurrentEncodingMatchesSerialEncoding() async throws {
+        let texts = (0..<64).map { "https://verify.example.ac.id/v/token\($0)-\(String(repeating: "x", count: $0))/" }
+        let serial = try texts.map { try QRSymbol($0, level: .quartile) }
+        let parallel = try await withThrowingTaskGroup(of: (Int, QRSymbol).self) { group in
+            for (index, text) in texts.enumerated() {
+                group.addTask { (index, try QRSymbol(text, level: .quartile)) }
+            }
+            var symbols = [QRSymbol?](repeating: nil, count: texts.count)
+            for try await (index, symbol) in group { symbols[index] = symbol }
+            return symbols
+        }
+        #expect(parallel == serial)
+    }
+
     @Test func rejectsEmptyNulAndOverlongText() {
         #expect(throws: StampError.self) { try QRSymbol("") }
         #expect { try QRSymbol("a\u{0}b") } throws: { ($0 as? StampError)?.code == .qrEncoding }

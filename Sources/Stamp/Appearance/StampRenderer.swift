@@ -44,10 +44,10 @@ public enum StampRenderer {
     }
 
     private static let nameStyle = LineStyle(font: .bold, size: 10, minSize: 6.5, maxLines: 2, gray: 0, gapAbove: 0)
-    private static let titleStyle = LineStyle(font: .regular, size: 7.5, minSize: 5.5, maxLines: 2, gray: 0.15, gapAbove: 0)
-    private static let dateStyle = LineStyle(font: .regular, size: 7.5, minSize: 5.5, maxLines: 1, gray: 0.15, gapAbove: 3)
-    private static let idStyle = LineStyle(font: .regular, size: 7.5, minSize: 5, maxLines: 1, gray: 0.15, gapAbove: 0)
-    private static let scanStyle = LineStyle(font: .regular, size: 6.5, minSize: 5, maxLines: 2, gray: 0.3, gapAbove: 3)
+    private static let titleStyle = LineStyle(font: .regular, size: 8, minSize: 5.5, maxLines: 2, gray: 0.15, gapAbove: 0)
+    private static let dateStyle = LineStyle(font: .regular, size: 8, minSize: 5.5, maxLines: 1, gray: 0.15, gapAbove: 3)
+    private static let idStyle = LineStyle(font: .regular, size: 8, minSize: 5, maxLines: 1, gray: 0.15, gapAbove: 0)
+    private static let scanStyle = LineStyle(font: .regular, size: 7, minSize: 5, maxLines: 2, gray: 0.3, gapAbove: 3)
     private static let leading = 1.2
     /// Distance from the top of a line box to its baseline, per point of font size
     /// (Helvetica's ascender is 718/1000; a little more keeps accents inside).

@@ -42,9 +42,11 @@ public enum StampFont: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    // Advance widths (WX) from Adobe's Core 14 AFM files, Helvetica.afm and
+    // Advance widths (WX) of Adobe's Core 14 AFM files, Helvetica.afm and
     // Helvetica-Bold.afm (version 002.000, 1997), laid out by WinAnsiEncoding
-    // code 0–255 using the glyph names of ISO 32000-2 Annex D.2. Codes the
+    // code 0–255 using the glyph names of ISO 32000-2 Annex D.2. (Generated
+    // from the metric-compatible URW Nimbus Sans AFMs and checked against
+    // Adobe's files glyph by glyph.) Codes the
     // encoding leaves unused above 0x20 show a bullet (Annex D.2, note 6), so
     // they carry the bullet's width; C0 controls have no glyph.
 

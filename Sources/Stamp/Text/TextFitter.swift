@@ -1,15 +1,15 @@
-/// Lines of WinAnsi text set at one font size, fitted to a width.
-struct FittedText: Sendable, Hashable {
-    var lines: [[UInt8]]
-    var fontSize: Double
-}
-
 /// Fits a caption line into a width using the font's real advance widths:
 /// first by shrinking a little, then by breaking into several lines (at
 /// `" / "` if the text has one, else between words) at sizes down to
 /// `minSize`, and as a last resort by truncating with an ellipsis.
 /// Deterministic: the same input always gives the same lines and size.
 enum TextFitter {
+    /// Lines of WinAnsi text set at one font size.
+    struct Result: Sendable, Hashable {
+        var lines: [[UInt8]]
+        var fontSize: Double
+    }
+
     private static let space: UInt8 = 0x20
     private static let slash: [UInt8] = [UInt8(ascii: "/")]
     /// How far a single line may shrink before breaking into two is preferred.
@@ -17,28 +17,28 @@ enum TextFitter {
     private static let step = 0.95
 
     static func fit(_ text: String, font: StampFont, size: Double, minSize: Double,
-                    maxWidth: Double, maxLines: Int) -> FittedText {
+                    maxWidth: Double, maxLines: Int) -> Result {
         let minSize = min(minSize, size)
         // Splitting on spaces also collapses runs of white space.
         let words = WinAnsi.encode(text).split(separator: space).map(Array.init)
-        guard !words.isEmpty else { return FittedText(lines: [], fontSize: size) }
+        guard !words.isEmpty else { return Result(lines: [], fontSize: size) }
         let whole = join(words)
         let sizes = candidateSizes(from: size, to: minSize)
 
         func fits(_ line: [UInt8], _ s: Double) -> Bool { font.width(of: line, fontSize: s) <= maxWidth }
 
         for s in sizes where maxLines == 1 || s >= size * singleLineShrink {
-            if fits(whole, s) { return FittedText(lines: [whole], fontSize: s) }
+            if fits(whole, s) { return Result(lines: [whole], fontSize: s) }
         }
         if maxLines > 1 {
             let segments = words.split(separator: slash).map { join(Array($0)) }
             for s in sizes {
                 if segments.count > 1, segments.count <= maxLines, segments.allSatisfy({ fits($0, s) }) {
-                    return FittedText(lines: segments, fontSize: s)
+                    return Result(lines: segments, fontSize: s)
                 }
                 let wrapped = wrap(words, font: font, size: s, maxWidth: maxWidth)
                 if wrapped.count <= maxLines, wrapped.allSatisfy({ fits($0, s) }) {
-                    return FittedText(lines: wrapped, fontSize: s)
+                    return Result(lines: wrapped, fontSize: s)
                 }
             }
         }
@@ -48,7 +48,7 @@ enum TextFitter {
             let restStart = kept.reduce(0) { $0 + $1.split(separator: space).count }
             lines = kept + [join(Array(words[restStart...]))]
         }
-        return FittedText(lines: lines.map { truncate($0, font: font, size: minSize, maxWidth: maxWidth) },
+        return Result(lines: lines.map { truncate($0, font: font, size: minSize, maxWidth: maxWidth) },
                           fontSize: minSize)
     }
 

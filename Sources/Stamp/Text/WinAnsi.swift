@@ -27,8 +27,9 @@ public enum WinAnsi {
     static func encode(_ character: Character) -> [UInt8] {
         if character.isWhitespace { return [0x20] }
         let scalars = Array(character.unicodeScalars)
-        if scalars.count == 1, let byte = byte(for: scalars[0]) { return [byte] }
+        // Before the code page lookup: the soft hyphen is in Latin-1 but has no glyph.
         if scalars.allSatisfy({ isInvisible($0) }) { return [] }
+        if scalars.count == 1, let byte = byte(for: scalars[0]) { return [byte] }
         if scalars.count == 1, let replacement = fallback[scalars[0].value] {
             return replacementBytes(replacement)
         }

@@ -36,14 +36,16 @@ struct TestPDFWriter {
             pageContent = ""
         }
         page += " >>"
-        objects.append("<< /Type /Catalog /Pages 2 0 R >>")
+        objects.append(mode == .widget
+            ? "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [7 0 R] /SigFlags 3 >> >>"
+            : "<< /Type /Catalog /Pages 2 0 R >>")
         objects.append("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
         objects.append(page)
         objects.append(stream(pageContent, dictionary: ""))
         objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
         objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
         if mode == .widget {
-            objects.append("<< /Type /Annot /Subtype /Widget /Rect \(array(rect)) /F 4 /P 3 0 R /AP << /N 8 0 R >> >>")
+            objects.append("<< /Type /Annot /Subtype /Widget /FT /Sig /T (Signature1) /Rect \(array(rect)) /F 4 /P 3 0 R /AP << /N 8 0 R >> >>")
             var form = "/Type /XObject /Subtype /Form /BBox \(array(stamp.bbox)) /Resources \(fonts)"
             if let matrix { form += " /Matrix \(array(matrix))" }
             objects.append(stream(stampContent, dictionary: form))
