@@ -1,1 +1,0 @@
-// Stamp module
