@@ -1,0 +1,18 @@
+import GRDB
+
+/// Status of a per-document key (seed ERD §3.5, `digital_signatures.status`,
+/// plus `revoked` from the seed's key-management flow §5.4).
+public enum KeyStatus: String, Codable, Sendable, Hashable, CaseIterable, DatabaseValueConvertible {
+    case active
+    case expired
+    case revoked
+}
+
+/// The `segel keys list --status` filter: a stored status, or `expiring`
+/// (active, with `valid_until` within 30 days of the given time).
+public enum KeyFilter: String, Codable, Sendable, Hashable, CaseIterable {
+    case active
+    case expired
+    case revoked
+    case expiring
+}
