@@ -128,7 +128,7 @@ public final class Registry: Sendable {
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return RegistryError(.busy,
-                "could not \(doing): another process kept \(path) locked for more than \(Int(waitLimit)) s")
+                "could not \(doing): another process kept \(path) locked for more than \(String(format: "%g", waitLimit)) s")
         case .SQLITE_CONSTRAINT where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE:
             return RegistryError(.duplicate,
                 "could not \(doing): \(error.message ?? "a unique value is already taken")")
