@@ -211,4 +211,21 @@ import Testing
         #expect(unknown?.code == .notFound)
         #expect(unknown?.message == "user 99 does not exist")
     }
+
+    @Test func jsonColumnsAreSortedObjectsAndRecordsEncodeDeterministically() throws {
+        let fixture = try Fixture()
+        let (user, approver) = try fixture.people()
+        let request = try fixture.approvedRequest(user: user, approver: approver)
+        let stored = try fixture.sqlite("SELECT workflow_metadata FROM approval_requests WHERE id = \(request.id);")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let hash = try #require(request.workflowMetadata?["document_hash"])
+        #expect(stored == "{\"approved_version\":\"1\",\"document_hash\":\"\(hash)\"}")
+
+        let json = String(decoding: try RegistryJSON.encoder().encode(user), as: UTF8.self)
+        #expect(json == "{\"created_at\":\"2025-06-15T15:06:42.123Z\",\"email\":\"siti@example.ac.id\","
+                + "\"id\":1,\"name\":\"Siti Aminah\",\"nim\":\"2021001\",\"updated_at\":\"2025-06-15T15:06:42.123Z\"}")
+        let decoded = try RegistryJSON.decoder().decode(ApprovalRequest.self,
+                                                        from: try RegistryJSON.encoder().encode(request))
+        #expect(decoded == request)
+    }
 }

@@ -139,10 +139,12 @@ extension Registry {
         }
     }
 
+    /// Every user, in id order.
     public func users() throws -> [User] {
         try read("list users") { db in try User.order(Column("id")).fetchAll(db) }
     }
 
+    /// Every approver, in id order.
     public func approvers() throws -> [Approver] {
         try read("list approvers") { db in try Approver.order(Column("id")).fetchAll(db) }
     }

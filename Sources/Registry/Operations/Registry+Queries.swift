@@ -54,10 +54,12 @@ extension Registry {
         }
     }
 
+    /// The key with this `SIG-…` id (`segel keys show`), or `.notFound`.
     public func key(signatureID: String) throws -> DigitalSignature {
         try read("read key \(signatureID)") { db in try Lookup.key(db, signatureID: signatureID) }
     }
 
+    /// The document signature with this verification token, or `.notFound`.
     public func signature(token: String) throws -> DocumentSignature {
         try read("read the signature with token \(token)") { db in try Lookup.signature(db, token: token) }
     }

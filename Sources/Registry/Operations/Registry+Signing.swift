@@ -10,6 +10,8 @@ import GRDB
 ///    *still* `approved` (another process may have signed it meanwhile) and
 ///    records key, signature, status and audit rows together — or nothing.
 extension Registry {
+    /// Reads what signing needs for an `approved` request; any other status is
+    /// `.illegalTransition` ("request 12 is pending; only an approved request can be signed").
     public func prepareSigning(request requestID: Int64) throws -> SigningTicket {
         try read("prepare request \(requestID) for signing") { db in
             guard let authority = try AuthorityInfo.fetchOne(db, key: 1) else {
