@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+extension Registry {
+    /// Requests in id order, optionally of one status.
+    public func requests(status: RequestStatus? = nil) throws -> [ApprovalRequest] {
+        try read("list requests") { db in
+            var query = ApprovalRequest.order(Column("id"))
+            if let status { query = query.filter(Column("status") == status.rawValue) }
+            return try query.fetchAll(db)
+        }
+    }
+
+    /// One request with its versions, people, signature, key and audit rows.
+    public func request(id: Int64) throws -> RequestDetail {
+        try read("read request \(id)") { db in
+            let request = try Lookup.request(db, id)
+            let signature = try Lookup.signature(db, of: request)
+            return RequestDetail(
+                request: request,
+                user: try Lookup.user(db, request.userID),
+                versions: try DocumentVersion.filter(Column("approval_request_id") == id)
+                    .order(Column("version")).fetchAll(db),
+                approvedBy: try request.approvedBy.flatMap { try Approver.fetchOne(db, key: $0) },
+                rejectedBy: try request.rejectedBy.flatMap { try Approver.fetchOne(db, key: $0) },
+                signature: signature,
+                key: try signature.flatMap { try Lookup.key(db, of: $0) },
+                audit: try AuditLogEntry.filter(Column("approval_request_id") == id)
+                    .order(Column("id")).fetchAll(db))
+        }
+    }
+
+    /// The request submitted under a batch identity key, if any.
+    public func request(identityKey: String) throws -> ApprovalRequest? {
+        try read("find a request by identity key") { db in
+            try ApprovalRequest.filter(Column("identity_key") == identityKey).fetchOne(db)
+        }
+    }
+
+    /// Keys in id order. `.expiring` means active with `valid_until` in
+    /// `[now, now + 30 days]`.
+    public func keys(_ filter: KeyFilter? = nil, now: Date = Date()) throws -> [DigitalSignature] {
+        let now = Timestamp.normalized(now)
+        return try read("list keys") { db in
+            var query = DigitalSignature.order(Column("id"))
+            switch filter {
+            case nil: break
+            case .active: query = query.filter(Column("status") == KeyStatus.active.rawValue)
+            case .expired: query = query.filter(Column("status") == KeyStatus.expired.rawValue)
+            case .revoked: query = query.filter(Column("status") == KeyStatus.revoked.rawValue)
+            case .expiring: query = Registry.expiring(query, now: now, days: 30)
+            }
+            return try query.fetchAll(db)
+        }
+    }
+
+    /// The key with this `SIG-…` id (`segel keys show`), or `.notFound`.
+    public func key(signatureID: String) throws -> DigitalSignature {
+        try read("read key \(signatureID)") { db in try Lookup.key(db, signatureID: signatureID) }
+    }
+
+    /// The document signature with this verification token, or `.notFound`.
+    public func signature(token: String) throws -> DocumentSignature {
+        try read("read the signature with token \(token)") { db in try Lookup.signature(db, token: token) }
+    }
+
+    /// Signed documents whose signed PDF has this SHA-256 (upload checks).
+    public func signatures(finalHash: String) throws -> [DocumentSignature] {
+        let hash = try Validate.sha256(finalHash, "the file hash")
+        return try read("find signatures by hash") { db in
+            try DocumentSignature.filter(Column("final_hash") == hash).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// Audit rows, oldest first, filtered by request, document signature and action.
+    public func audit(request: Int64? = nil, documentSignature: Int64? = nil,
+                      action: AuditAction? = nil) throws -> [AuditLogEntry] {
+        try read("read the audit log") { db in
+            var query = AuditLogEntry.order(Column("id"))
+            if let request { query = query.filter(Column("approval_request_id") == request) }
+            if let documentSignature { query = query.filter(Column("document_signature_id") == documentSignature) }
+            if let action { query = query.filter(Column("action") == action.rawValue) }
+            return try query.fetchAll(db)
+        }
+    }
+
+    /// Walks the audit hash chain (`segel audit verify`).
+    public func verifyAuditChain() throws -> AuditChainReport {
+        try read("verify the audit log") { db in try AuditChain.verify(db) }
+    }
+
+    /// Time of the latest change to any record: the last audit row's time.
+    /// The portal prints it as "as of", so publishing stays deterministic.
+    public func lastChangeAt() throws -> Date? {
+        try read("read the audit log") { db in
+            try AuditLogEntry.order(Column("id").desc).limit(1).fetchOne(db)?.performedAt
+        }
+    }
+
+    /// Every revoked certificate, ordered by serial, for the CRL.
+    public func revokedCertificates() throws -> [RevokedCertificate] {
+        try read("list revoked certificates") { db in
+            try DigitalSignature.filter(Column("status") == KeyStatus.revoked.rawValue)
+                .order(Column("serial_hex")).fetchAll(db)
+                .map { key in
+                    RevokedCertificate(serialHex: key.serialHex, revokedAt: key.revokedAt ?? key.updatedAt,
+                                       reason: key.revokedReason, signatureID: key.signatureID)
+                }
+        }
+    }
+
+    /// Every document signature with its request, user, signer, approved
+    /// version and key, in id order, from one consistent snapshot.
+    public func allPublishedDocuments() throws -> [PublishedDocument] {
+        try read("list published documents") { db in
+            let signatures = try DocumentSignature.order(Column("id")).fetchAll(db)
+            let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
+            let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
+            let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
+            let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
+            let keys = Dictionary(uniqueKeysWithValues:
+                try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
+            return try signatures.map { signature in
+                guard let request = requests[signature.approvalRequestID],
+                      let user = users[request.userID],
+                      let signer = signature.signedBy.flatMap({ approvers[$0] }),
+                      let version = request.approvedVersionID.flatMap({ versions[$0] }),
+                      let key = keys[signature.id] else {
+                    throw RegistryError(.integrity,
+                        "the signature with token \(signature.token) lacks its request, signer, version or key")
+                }
+                return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
+                                         approvedVersion: version, key: key)
+            }
+        }
+    }
+
+    /// Counts for `segel stats` and the public statistics page.
+    public func statistics(now: Date = Date()) throws -> Statistics {
+        let now = Timestamp.normalized(now)
+        return try read("compute statistics") { db in
+            func counts(_ table: String, _ column: String, _ values: [String]) throws -> [String: Int] {
+                var result = Dictionary(uniqueKeysWithValues: values.map { ($0, 0) })
+                for row in try Row.fetchAll(db, sql: "SELECT \(column), COUNT(*) FROM \(table) GROUP BY \(column)") {
+                    let value: String = row[0]
+                    result[value] = row[1]
+                }
+                return result
+            }
+            return Statistics(
+                users: try User.fetchCount(db),
+                approvers: try Approver.fetchCount(db),
+                requestsByStatus: try counts("approval_requests", "status", RequestStatus.allCases.map(\.rawValue)),
+                signaturesByStatus: try counts("document_signatures", "signature_status",
+                                               SignatureStatus.allCases.map(\.rawValue)),
+                keysByStatus: try counts("digital_signatures", "status", KeyStatus.allCases.map(\.rawValue)),
+                keysExpiringWithin7Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 7).fetchCount(db),
+                keysExpiringWithin30Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 30).fetchCount(db),
+                verifications: try VerificationLogEntry.fetchCount(db),
+                successfulVerifications: try VerificationLogEntry.filter(Column("is_valid") == true).fetchCount(db),
+                recentActivity: try AuditLogEntry.order(Column("id").desc).limit(10).fetchAll(db))
+        }
+    }
+
+    /// Active keys with `valid_until` in `[now, now + days]`; the text form of
+    /// `Timestamp` sorts in time order, so plain string comparison is exact.
+    static func expiring(_ query: QueryInterfaceRequest<DigitalSignature>, now: Date,
+                         days: Int) -> QueryInterfaceRequest<DigitalSignature> {
+        let horizon = now.addingTimeInterval(TimeInterval(days) * 86_400)
+        return query.filter(Column("status") == KeyStatus.active.rawValue
+                            && Column("valid_until") >= now.databaseText
+                            && Column("valid_until") <= horizon.databaseText)
+    }
+}

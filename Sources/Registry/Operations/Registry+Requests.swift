@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+
+extension Registry {
+    /// Records a new request with its first document version (status `pending`).
+    ///
+    /// - Parameter identityKey: for `segel batch` (see
+    ///   `ApprovalRequest.identityKey`); a key already used is `.duplicate`,
+    ///   naming the request that holds it, so a re-run can skip or resume it.
+    @discardableResult
+    public func submit(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
+                       file: StoredFile, identityKey: String? = nil) throws -> ApprovalRequest {
+        let name = try Validate.text(name, "the document name")
+        let type = Validate.optional(type)
+        let notes = Validate.optional(notes)
+        let file = try Validate.storedFile(file)
+        return try write("submit \(file.originalFilename)") { db in
+            let user = try Lookup.user(db, userID)
+            if let identityKey,
+               let other = try ApprovalRequest.filter(Column("identity_key") == identityKey).fetchOne(db) {
+                throw RegistryError(.duplicate,
+                    "request \(other.id) was already submitted with the same file, name and approver")
+            }
+            let time = now
+            var request = ApprovalRequest(
+                id: try Registry.nextID(db, table: ApprovalRequest.databaseTableName),
+                userID: user.id, documentName: name, documentType: type, notes: notes, status: .pending,
+                approvedAt: nil, approvedBy: nil, rejectedAt: nil, rejectedBy: nil,
+                signApprovedAt: nil, signApprovedBy: nil, approvalNotes: nil, rejectionReason: nil,
+                currentVersionID: nil, approvedVersionID: nil, signedDocumentPath: nil,
+                workflowMetadata: nil, identityKey: identityKey, createdAt: time, updatedAt: time)
+            try request.insert(db)
+            let version = try addVersion(db, to: request, number: 1, file: file, at: time)
+            request.currentVersionID = version.id
+            try request.update(db)
+            try AuditChain.append(db, AuditEvent(
+                action: .requestSubmitted,
+                description: "Request \(request.id) \"\(name)\" submitted by user \(user.id) with \(file.originalFilename)",
+                requestID: request.id, userID: user.id, statusTo: RequestStatus.pending.rawValue,
+                metadata: Registry.versionMetadata(version)), actor: actor, at: time)
+            return request
+        }
+    }
+
+    /// Adds a new version to a rejected request and puts it back to `pending`.
+    /// The rejection's who/when/why move to the audit log.
+    @discardableResult
+    public func resubmit(request requestID: Int64, file: StoredFile) throws -> ApprovalRequest {
+        let file = try Validate.storedFile(file)
+        return try write("resubmit request \(requestID)") { db in
+            var request = try Lookup.request(db, requestID)
+            let from = request.status
+            request.status = try Workflow.check(.resubmit, request: request)
+            let number = try Int.fetchOne(db, sql: """
+                SELECT COALESCE(MAX(version), 0) + 1 FROM document_versions WHERE approval_request_id = ?
+                """, arguments: [request.id]) ?? 1
+            let time = now
+            let version = try addVersion(db, to: request, number: number, file: file, at: time)
+            var metadata = Registry.versionMetadata(version)
+            metadata["previous_rejection_reason"] = request.rejectionReason
+            request.currentVersionID = version.id
+            request.rejectedAt = nil
+            request.rejectedBy = nil
+            request.rejectionReason = nil
+            request.updatedAt = time
+            try request.update(db)
+            try AuditChain.append(db, AuditEvent(
+                action: .requestResubmitted,
+                description: "Request \(request.id) resubmitted with version \(number) (\(file.originalFilename))",
+                requestID: request.id, userID: request.userID,
+                statusFrom: from.rawValue, statusTo: request.status.rawValue, metadata: metadata),
+                actor: actor, at: time)
+            return request
+        }
+    }
+
+    /// Approves a pending request, binding the approval to its current
+    /// version: only that version's hash can be signed later.
+    @discardableResult
+    public func approve(request requestID: Int64, by approverID: Int64, notes: String? = nil) throws -> ApprovalRequest {
+        let notes = Validate.optional(notes)
+        return try write("approve request \(requestID)") { db in
+            var request = try Lookup.request(db, requestID)
+            let approver = try Lookup.approver(db, approverID)
+            let from = request.status
+            request.status = try Workflow.check(.approve, request: request)
+            let version = try Lookup.version(db, request.currentVersionID, of: request)
+            let time = now
+            request.approvedAt = time
+            request.approvedBy = approver.id
+            request.approvalNotes = notes
+            request.approvedVersionID = version.id
+            var workflow = request.workflowMetadata ?? [:]
+            workflow["document_hash"] = version.fileSHA256
+            workflow["approved_version"] = String(version.version)
+            request.workflowMetadata = workflow
+            request.updatedAt = time
+            try request.update(db)
+            try AuditChain.append(db, AuditEvent(
+                action: .requestApproved,
+                description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
+                requestID: request.id, userID: request.userID, approverID: approver.id,
+                statusFrom: from.rawValue, statusTo: request.status.rawValue,
+                metadata: Registry.versionMetadata(version)), actor: actor, at: time)
+            return request
+        }
+    }
+
+    /// Rejects a pending request; the reason is required.
+    @discardableResult
+    public func reject(request requestID: Int64, by approverID: Int64, reason: String) throws -> ApprovalRequest {
+        let reason = try Validate.text(reason, "the rejection reason")
+        return try write("reject request \(requestID)") { db in
+            var request = try Lookup.request(db, requestID)
+            let approver = try Lookup.approver(db, approverID)
+            let from = request.status
+            request.status = try Workflow.check(.reject, request: request)
+            let time = now
+            request.rejectedAt = time
+            request.rejectedBy = approver.id
+            request.rejectionReason = reason
+            request.updatedAt = time
+            try request.update(db)
+            try AuditChain.append(db, AuditEvent(
+                action: .requestRejected,
+                description: "Request \(request.id) rejected by approver \(approver.id) \(approver.name): \(reason)",
+                requestID: request.id, userID: request.userID, approverID: approver.id,
+                statusFrom: from.rawValue, statusTo: request.status.rawValue,
+                metadata: ["reason": reason]), actor: actor, at: time)
+            return request
+        }
+    }
+
+    private func addVersion(_ db: Database, to request: ApprovalRequest, number: Int, file: StoredFile,
+                            at time: Date) throws -> DocumentVersion {
+        let version = DocumentVersion(
+            id: try Registry.nextID(db, table: DocumentVersion.databaseTableName),
+            approvalRequestID: request.id, version: number, fileSHA256: file.sha256, fileSize: file.size,
+            storedPath: file.storedPath, originalFilename: file.originalFilename, createdAt: time)
+        try version.insert(db)
+        return version
+    }
+
+    static func versionMetadata(_ version: DocumentVersion) -> Metadata {
+        ["version": String(version.version), "file_sha256": version.fileSHA256,
+         "file_size": String(version.fileSize), "original_filename": version.originalFilename]
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// Signing is two-phase because the slow part (key generation, PDF rewrite,
+/// CMS) must not hold the write lock:
+///
+/// 1. `prepareSigning` reads what signing needs and checks the request is `approved`;
+/// 2. the caller signs, outside any transaction;
+/// 3. `completeSigning` re-checks, in one write transaction, that the request is
+///    *still* `approved` (another process may have signed it meanwhile) and
+///    records key, signature, status and audit rows together — or nothing.
+extension Registry {
+    /// Reads what signing needs for an `approved` request; any other status is
+    /// `.illegalTransition` ("request 12 is pending; only an approved request can be signed").
+    public func prepareSigning(request requestID: Int64) throws -> SigningTicket {
+        try read("prepare request \(requestID) for signing") { db in
+            guard let authority = try AuthorityInfo.fetchOne(db, key: 1) else {
+                throw RegistryError(.notFound,
+                    "the registry at \(databaseURL.path) is not initialized; run `segel init` first")
+            }
+            let request = try Lookup.request(db, requestID)
+            try Workflow.check(.sign, request: request)
+            let version = try Lookup.version(db, request.approvedVersionID, of: request)
+            guard let approverID = request.approvedBy, let approvedAt = request.approvedAt else {
+                throw RegistryError(.integrity, "request \(request.id) is approved but records no approver")
+            }
+            return SigningTicket(
+                requestID: request.id, documentName: request.documentName, documentType: request.documentType,
+                authority: authority, user: try Lookup.user(db, request.userID),
+                approver: try Lookup.approver(db, approverID), version: version,
+                fileURL: fileStore.url(for: version.storedPath), approvedAt: approvedAt)
+        }
+    }
+
+    /// Records a `signing_failed` audit row; the request keeps its status, so
+    /// it can be signed again once the cause is fixed.
+    @discardableResult
+    public func recordSigningFailure(request requestID: Int64, reason: String) throws -> AuditLogEntry {
+        let reason = try Validate.text(reason, "the failure reason")
+        return try write("record a signing failure for request \(requestID)") { db in
+            let request = try Lookup.request(db, requestID)
+            return try AuditChain.append(db, AuditEvent(
+                action: .signingFailed, description: "Signing request \(request.id) failed: \(reason)",
+                requestID: request.id, userID: request.userID, approverID: request.approvedBy,
+                statusFrom: request.status.rawValue, statusTo: request.status.rawValue,
+                metadata: ["reason": reason]), actor: actor, at: now)
+        }
+    }
+
+    /// Records a finished signature: `digital_signatures` (key `active`),
+    /// `document_signatures` (`signed`), request `sign_approved`, and the audit
+    /// rows `signature_initiated`, `signature_key_generated`, `document_signed`.
+    @discardableResult
+    public func completeSigning(_ result: SignedDocument) throws -> DocumentSignature {
+        let token = try Validate.token(result.token)
+        let signatureID = try Validate.text(result.signatureID, "the signature id")
+        guard signatureID.hasPrefix("SIG-"), signatureID.count > 4 else {
+            throw RegistryError(.badInput, "the signature id \"\(signatureID)\" does not start with SIG-")
+        }
+        let documentHash = try Validate.sha256(result.documentHash, "the signed document's hash")
+        let finalHash = try Validate.sha256(result.finalHash, "the signed PDF's hash")
+        let finalPath = try Validate.text(result.finalPDFPath, "the signed PDF's path")
+        let verificationURL = try Validate.text(result.verificationURL, "the verification URL")
+        let key = result.key
+        let serial = try Validate.hex(key.serialHex, "the certificate serial")
+        let publicKey = try Validate.text(key.publicKeyPEM, "the public key")
+        let certificate = try Validate.text(key.certificatePEM, "the certificate")
+        let algorithm = try Validate.text(key.algorithm, "the key algorithm")
+        let validFrom = Timestamp.normalized(key.validFrom)
+        let validUntil = Timestamp.normalized(key.validUntil)
+        guard validFrom < validUntil else {
+            throw RegistryError(.badInput, "key \(signatureID) is valid until before it is valid from")
+        }
+        guard key.keyLength > 0 else {
+            throw RegistryError(.badInput, "key \(signatureID) has no key length")
+        }
+        if let qr = result.qr, qr.page < 1 || !(qr.size > 0) {
+            throw RegistryError(.badInput, "the QR stamp of \(signatureID) has no page or size")
+        }
+
+        return try write("record the signature of request \(result.requestID)") { db in
+            var request = try Lookup.request(db, result.requestID)
+            let requestFrom = request.status
+            request.status = try Workflow.check(.sign, request: request)
+            let version = try Lookup.version(db, request.approvedVersionID, of: request)
+            guard version.fileSHA256 == documentHash else {
+                throw RegistryError(.integrity,
+                    "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
+            }
+            let signer = try Lookup.approver(db, result.signerApproverID)
+            if let other = try DocumentSignature.filter(Column("token") == token).fetchOne(db) {
+                throw RegistryError(.duplicate,
+                    "the token \(token) is already used by request \(other.approvalRequestID)")
+            }
+            if try DigitalSignature.filter(Column("signature_id") == signatureID).fetchCount(db) > 0 {
+                throw RegistryError(.duplicate, "a key with the id \(signatureID) already exists")
+            }
+            if let other = try DigitalSignature.filter(Column("serial_hex") == serial).fetchOne(db) {
+                throw RegistryError(.duplicate,
+                    "the certificate serial \(serial) is already used by key \(other.signatureID)")
+            }
+
+            let time = now
+            let signedAt = Timestamp.normalized(result.signedAt)
+            var signature = DocumentSignature(
+                id: try Registry.nextID(db, table: DocumentSignature.databaseTableName),
+                approvalRequestID: request.id, token: token, documentHash: documentHash, finalHash: finalHash,
+                signatureStatus: .pending, signatureMetadata: result.signatureMetadata,
+                qrPage: result.qr?.page, qrX: result.qr?.x, qrY: result.qr?.y, qrSize: result.qr?.size,
+                verificationURL: verificationURL, signedAt: signedAt, signedBy: signer.id,
+                invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath,
+                createdAt: time, updatedAt: time)
+            signature.signatureStatus = try Workflow.check(.sign, signature: signature)
+            try signature.insert(db)
+
+            let digital = DigitalSignature(
+                id: try Registry.nextID(db, table: DigitalSignature.databaseTableName),
+                signatureID: signatureID, documentSignatureID: signature.id, userID: request.userID,
+                publicKey: publicKey, privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
+                algorithm: algorithm, keyLength: key.keyLength, certificate: certificate, serialHex: serial,
+                validFrom: validFrom, validUntil: validUntil, status: .active, revokedReason: nil, revokedAt: nil,
+                metadata: key.metadata, createdAt: time, updatedAt: time)
+            try digital.insert(db)
+
+            request.signApprovedAt = signedAt
+            request.signApprovedBy = signer.id
+            request.signedDocumentPath = finalPath
+            request.updatedAt = time
+            try request.update(db)
+
+            let common = AuditEvent(action: .signatureInitiated, description: "",
+                                    requestID: request.id, documentSignatureID: signature.id,
+                                    userID: request.userID, approverID: signer.id)
+            var initiated = common
+            initiated.description = "Signing of request \(request.id) \"\(request.documentName)\" initiated"
+            initiated.statusFrom = requestFrom.rawValue
+            initiated.statusTo = request.status.rawValue
+            initiated.metadata = ["document_hash": documentHash, "version": String(version.version)]
+            try AuditChain.append(db, initiated, actor: actor, at: time)
+
+            var generated = common
+            generated.action = .signatureKeyGenerated
+            generated.description = "Key \(signatureID) (\(algorithm) \(key.keyLength)) generated, certificate serial \(serial)"
+            generated.statusTo = KeyStatus.active.rawValue
+            generated.metadata = ["signature_id": signatureID, "serial_hex": serial, "algorithm": algorithm,
+                                  "key_length": String(key.keyLength),
+                                  "valid_from": validFrom.databaseText, "valid_until": validUntil.databaseText,
+                                  "private_key_retained": digital.privateKey == nil ? "false" : "true"]
+            try AuditChain.append(db, generated, actor: actor, at: time)
+
+            var signed = common
+            signed.action = .documentSigned
+            signed.description = "Request \(request.id) signed by approver \(signer.id) \(signer.name) as \(signatureID)"
+            signed.statusFrom = SignatureStatus.pending.rawValue
+            signed.statusTo = signature.signatureStatus.rawValue
+            signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": finalHash,
+                               "final_pdf_path": finalPath]
+            try AuditChain.append(db, signed, actor: actor, at: time)
+            return signature
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+
+/// A document submitted for approval and signing (seed ERD §3.3
+/// `approval_requests`). The file itself lives in `document_versions`:
+/// `current_version_id` is the latest upload, `approved_version_id` the one
+/// whose hash the approval bound (and the only one that may be signed).
+public struct ApprovalRequest: RegistryRecord, Identifiable {
+    public static let databaseTableName = "approval_requests"
+
+    public internal(set) var id: Int64
+    public internal(set) var userID: Int64
+    public internal(set) var documentName: String
+    public internal(set) var documentType: String?
+    public internal(set) var notes: String?
+    public internal(set) var status: RequestStatus
+    public internal(set) var approvedAt: Date?
+    public internal(set) var approvedBy: Int64?
+    public internal(set) var rejectedAt: Date?
+    public internal(set) var rejectedBy: Int64?
+    public internal(set) var signApprovedAt: Date?
+    public internal(set) var signApprovedBy: Int64?
+    public internal(set) var approvalNotes: String?
+    public internal(set) var rejectionReason: String?
+    public internal(set) var currentVersionID: Int64?
+    public internal(set) var approvedVersionID: Int64?
+    public internal(set) var signedDocumentPath: String?
+    public internal(set) var workflowMetadata: Metadata?
+    /// Batch idempotency key (see `ApprovalRequest.identityKey`), unique when present.
+    public internal(set) var identityKey: String?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case userID = "user_id"
+        case documentName = "document_name"
+        case documentType = "document_type"
+        case notes, status
+        case approvedAt = "approved_at"
+        case approvedBy = "approved_by"
+        case rejectedAt = "rejected_at"
+        case rejectedBy = "rejected_by"
+        case signApprovedAt = "sign_approved_at"
+        case signApprovedBy = "sign_approved_by"
+        case approvalNotes = "approval_notes"
+        case rejectionReason = "rejection_reason"
+        case currentVersionID = "current_version_id"
+        case approvedVersionID = "approved_version_id"
+        case signedDocumentPath = "signed_document_path"
+        case workflowMetadata = "workflow_metadata"
+        case identityKey = "identity_key"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    /// The key `segel batch` uses to recognise a row it has already submitted:
+    /// the same file, under the same name, for the same approver. A hash, so
+    /// its length does not depend on the name.
+    public static func identityKey(fileSHA256: String, documentName: String, approverID: Int64) -> String {
+        var hasher = SHA256()
+        for part in [fileSHA256.lowercased(), documentName, String(approverID)] {
+            hasher.update("\(part.utf8.count):\(part);")
+        }
+        return hasher.finalize().hexString
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+
+/// The per-document key and its leaf certificate (seed ERD §3.5
+/// `digital_signatures`), one per document signature.
+///
+/// `private_key` is nil unless the authority chose to retain it; then it holds
+/// an encrypted PKCS#8 PEM (RFC 5958 `EncryptedPrivateKeyInfo`) made by PKI.
+public struct DigitalSignature: RegistryRecord, Identifiable {
+    public static let databaseTableName = "digital_signatures"
+
+    public internal(set) var id: Int64
+    /// `SIG-…`, unique, printed in the stamp.
+    public internal(set) var signatureID: String
+    public internal(set) var documentSignatureID: Int64
+    public internal(set) var userID: Int64
+    public internal(set) var publicKey: String
+    public internal(set) var privateKey: String?
+    public internal(set) var algorithm: String
+    public internal(set) var keyLength: Int
+    public internal(set) var certificate: String
+    /// Certificate serial number (RFC 5280 §4.1.2.2), lowercase hex, unique.
+    public internal(set) var serialHex: String
+    public internal(set) var validFrom: Date
+    public internal(set) var validUntil: Date
+    public internal(set) var status: KeyStatus
+    public internal(set) var revokedReason: String?
+    public internal(set) var revokedAt: Date?
+    public internal(set) var metadata: Metadata?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case signatureID = "signature_id"
+        case documentSignatureID = "document_signature_id"
+        case userID = "user_id"
+        case publicKey = "public_key"
+        case privateKey = "private_key"
+        case algorithm
+        case keyLength = "key_length"
+        case certificate
+        case serialHex = "serial_hex"
+        case validFrom = "valid_from"
+        case validUntil = "valid_until"
+        case status
+        case revokedReason = "revoked_reason"
+        case revokedAt = "revoked_at"
+        case metadata
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

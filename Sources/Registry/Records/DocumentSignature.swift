@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+
+/// The signature of one request's approved version (seed ERD §3.4
+/// `document_signatures`): the public verification token, the hash that was
+/// approved, the hash of the signed PDF, where the QR stamp sits.
+public struct DocumentSignature: RegistryRecord, Identifiable {
+    public static let databaseTableName = "document_signatures"
+
+    public internal(set) var id: Int64
+    public internal(set) var approvalRequestID: Int64
+    /// The verification token (≥128-bit random, URL-safe), unique.
+    public internal(set) var token: String
+    /// SHA-256 of the approved version (before signing).
+    public internal(set) var documentHash: String
+    /// SHA-256 of the signed PDF.
+    public internal(set) var finalHash: String?
+    public internal(set) var signatureStatus: SignatureStatus
+    public internal(set) var signatureMetadata: Metadata?
+    /// QR stamp position: 1-based page number, lower-left corner and size in PDF points.
+    public internal(set) var qrPage: Int?
+    public internal(set) var qrX: Double?
+    public internal(set) var qrY: Double?
+    public internal(set) var qrSize: Double?
+    public internal(set) var verificationURL: String?
+    public internal(set) var signedAt: Date?
+    /// The approver named in the certificate.
+    public internal(set) var signedBy: Int64?
+    public internal(set) var invalidatedReason: String?
+    public internal(set) var invalidatedAt: Date?
+    public internal(set) var finalPDFPath: String?
+    public internal(set) var createdAt: Date
+    public internal(set) var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case approvalRequestID = "approval_request_id"
+        case token
+        case documentHash = "document_hash"
+        case finalHash = "final_hash"
+        case signatureStatus = "signature_status"
+        case signatureMetadata = "signature_metadata"
+        case qrPage = "qr_page"
+        case qrX = "qr_x"
+        case qrY = "qr_y"
+        case qrSize = "qr_size"
+        case verificationURL = "verification_url"
+        case signedAt = "signed_at"
+        case signedBy = "signed_by"
+        case invalidatedReason = "invalidated_reason"
+        case invalidatedAt = "invalidated_at"
+        case finalPDFPath = "final_pdf_path"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

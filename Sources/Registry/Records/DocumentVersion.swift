@@ -1,0 +1,30 @@
+import Foundation
+import GRDB
+
+/// One uploaded file of a request. Version 1 comes with `submit`, each
+/// `resubmit` after a rejection adds the next one; rows are never changed.
+public struct DocumentVersion: RegistryRecord, Identifiable {
+    public static let databaseTableName = "document_versions"
+
+    public internal(set) var id: Int64
+    public internal(set) var approvalRequestID: Int64
+    public internal(set) var version: Int
+    /// Lowercase hex SHA-256 of the file's bytes.
+    public internal(set) var fileSHA256: String
+    public internal(set) var fileSize: Int64
+    /// Path relative to the authority home (`files/<aa>/<sha256>.pdf`).
+    public internal(set) var storedPath: String
+    public internal(set) var originalFilename: String
+    public internal(set) var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case approvalRequestID = "approval_request_id"
+        case version
+        case fileSHA256 = "file_sha256"
+        case fileSize = "file_size"
+        case storedPath = "stored_path"
+        case originalFilename = "original_filename"
+        case createdAt = "created_at"
+    }
+}

@@ -1,0 +1,14 @@
+import GRDB
+
+/// Status of an approval request (seed ERD §3.3, `approval_requests.status`).
+///
+/// The seed's `user_signed` step does not exist here: the authority signs on
+/// the requester's behalf, so an approved request goes straight to
+/// `sign_approved`. Allowed steps are listed in `Workflow`.
+public enum RequestStatus: String, Codable, Sendable, Hashable, CaseIterable, DatabaseValueConvertible {
+    case pending
+    case approved
+    case rejected
+    case signApproved = "sign_approved"
+    case invalidSign = "invalid_sign"
+}

@@ -1,0 +1,183 @@
+import GRDB
+
+/// The registry's migrations (GRDB `DatabaseMigrator`).
+///
+/// Each migration is frozen once shipped: it is plain SQL with literal table
+/// and column names, never derived from the record types, so that changing a
+/// Swift type can never change what an old migration does. Table and column
+/// names follow the seed ERD (§3), with `kaprodis` renamed `approvers`.
+///
+/// Nothing is ever deleted (the history is the product), so every foreign key
+/// is `ON DELETE RESTRICT` instead of the seed's CASCADE / SET NULL.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+        CREATE TABLE authority (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            base_url TEXT NOT NULL,
+            site_dir TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            settings TEXT NOT NULL DEFAULT '{}'
+        );
+
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            nim TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE approvers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL UNIQUE,
+            nidn TEXT NOT NULL UNIQUE,
+            title TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE approval_requests (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE RESTRICT,
+            document_name TEXT NOT NULL,
+            document_type TEXT,
+            notes TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'sign_approved', 'invalid_sign')),
+            approved_at TEXT,
+            approved_by INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            rejected_at TEXT,
+            rejected_by INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            sign_approved_at TEXT,
+            sign_approved_by INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            approval_notes TEXT,
+            rejection_reason TEXT,
+            current_version_id INTEGER REFERENCES document_versions(id) ON DELETE RESTRICT,
+            approved_version_id INTEGER REFERENCES document_versions(id) ON DELETE RESTRICT,
+            signed_document_path TEXT,
+            workflow_metadata TEXT,
+            identity_key TEXT UNIQUE,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX approval_requests_status_created_idx ON approval_requests(status, created_at);
+        CREATE INDEX approval_requests_user_status_idx ON approval_requests(user_id, status);
+        CREATE INDEX approval_requests_approved_idx ON approval_requests(approved_by, approved_at);
+        CREATE INDEX approval_requests_rejected_idx ON approval_requests(rejected_by, rejected_at);
+
+        CREATE TABLE document_versions (
+            id INTEGER PRIMARY KEY,
+            approval_request_id INTEGER NOT NULL REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            file_sha256 TEXT NOT NULL CHECK (length(file_sha256) = 64),
+            file_size INTEGER NOT NULL CHECK (file_size > 0),
+            stored_path TEXT NOT NULL,
+            original_filename TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (approval_request_id, version)
+        );
+        CREATE INDEX document_versions_sha256_idx ON document_versions(file_sha256);
+
+        CREATE TABLE document_signatures (
+            id INTEGER PRIMARY KEY,
+            approval_request_id INTEGER NOT NULL UNIQUE REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            token TEXT NOT NULL UNIQUE,
+            document_hash TEXT NOT NULL,
+            final_hash TEXT,
+            signature_status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (signature_status IN ('pending', 'signed', 'verified', 'invalid')),
+            signature_metadata TEXT,
+            qr_page INTEGER,
+            qr_x REAL,
+            qr_y REAL,
+            qr_size REAL,
+            verification_url TEXT,
+            signed_at TEXT,
+            signed_by INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            invalidated_reason TEXT,
+            invalidated_at TEXT,
+            final_pdf_path TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX document_signatures_hash_status_idx ON document_signatures(document_hash, signature_status);
+        CREATE INDEX document_signatures_final_hash_idx ON document_signatures(final_hash);
+        CREATE INDEX document_signatures_signed_idx ON document_signatures(signed_at, signature_status);
+        CREATE INDEX document_signatures_invalidated_idx ON document_signatures(invalidated_at, invalidated_reason);
+
+        CREATE TABLE digital_signatures (
+            id INTEGER PRIMARY KEY,
+            signature_id TEXT NOT NULL UNIQUE CHECK (signature_id LIKE 'SIG-%'),
+            document_signature_id INTEGER NOT NULL UNIQUE REFERENCES document_signatures(id) ON DELETE RESTRICT,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE RESTRICT,
+            public_key TEXT NOT NULL,
+            private_key TEXT,
+            algorithm TEXT NOT NULL DEFAULT 'RSA-SHA256',
+            key_length INTEGER NOT NULL DEFAULT 2048,
+            certificate TEXT NOT NULL,
+            serial_hex TEXT NOT NULL UNIQUE,
+            valid_from TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'expired', 'revoked')),
+            revoked_reason TEXT,
+            revoked_at TEXT,
+            metadata TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX digital_signatures_validity_idx ON digital_signatures(status, valid_from, valid_until);
+        CREATE INDEX digital_signatures_user_idx ON digital_signatures(user_id);
+
+        CREATE TABLE signature_audit_logs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_signature_id INTEGER REFERENCES document_signatures(id) ON DELETE RESTRICT,
+            approval_request_id INTEGER REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            user_id INTEGER REFERENCES users(id) ON DELETE RESTRICT,
+            approver_id INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            action TEXT NOT NULL,
+            status_from TEXT,
+            status_to TEXT,
+            description TEXT NOT NULL,
+            metadata TEXT,
+            actor TEXT NOT NULL,
+            performed_at TEXT NOT NULL,
+            prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+            row_hash TEXT NOT NULL UNIQUE CHECK (length(row_hash) = 64)
+        );
+        CREATE INDEX signature_audit_logs_user_idx ON signature_audit_logs(user_id, performed_at);
+        CREATE INDEX signature_audit_logs_action_idx ON signature_audit_logs(action, performed_at);
+        CREATE INDEX signature_audit_logs_docsig_idx ON signature_audit_logs(document_signature_id, action);
+        CREATE INDEX signature_audit_logs_request_idx ON signature_audit_logs(approval_request_id, performed_at);
+
+        CREATE TABLE signature_verification_logs (
+            id INTEGER PRIMARY KEY,
+            document_signature_id INTEGER REFERENCES document_signatures(id) ON DELETE RESTRICT,
+            approval_request_id INTEGER REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            user_id INTEGER REFERENCES users(id) ON DELETE RESTRICT,
+            verification_method TEXT NOT NULL
+                CHECK (verification_method IN ('upload', 'token', 'id', 'url', 'qr')),
+            verification_token_hash TEXT,
+            is_valid INTEGER NOT NULL CHECK (is_valid IN (0, 1)),
+            result_status TEXT NOT NULL
+                CHECK (result_status IN ('success', 'failed', 'expired', 'invalid', 'not_found')),
+            metadata TEXT,
+            file_sha256 TEXT,
+            verdict TEXT CHECK (verdict IN ('VALID', 'INVALID', 'INDETERMINATE')),
+            verified_at TEXT NOT NULL
+        );
+        CREATE INDEX svl_docsig_verified_idx ON signature_verification_logs(document_signature_id, verified_at);
+        CREATE INDEX svl_valid_verified_idx ON signature_verification_logs(is_valid, verified_at);
+        CREATE INDEX svl_method_verified_idx ON signature_verification_logs(verification_method, verified_at);
+        """
+}

@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Content-addressed storage of submitted PDFs: `<home>/files/<aa>/<sha256>.pdf`,
+/// where `aa` is the first two hex digits of the SHA-256.
+///
+/// A file is copied to a temporary name in `<home>/files/` while it is hashed,
+/// then renamed into place, so a crash never leaves a partial file under a
+/// content name, and storing the same bytes twice is harmless. Files are mode
+/// 0640: readable by the authority's group, never by everybody.
+public struct FileStore: Sendable {
+    public let home: URL
+    public var root: URL { home.appendingPathComponent("files", isDirectory: true) }
+
+    /// ISO 32000-2 §7.5.2: the header `%PDF-` must appear, and readers look
+    /// for it within the first 1024 bytes (leading junk is tolerated there).
+    static let headerWindow = 1024
+    private static let chunkSize = 1 << 16
+
+    public init(home: URL) {
+        self.home = home
+    }
+
+    /// Copies the PDF at `source` into the store and returns its identity.
+    ///
+    /// Refuses an empty file and a file without `%PDF-` in its first 1024
+    /// bytes (`.badInput`, naming the file).
+    public func store(fileAt source: URL) throws -> StoredFile {
+        let name = source.lastPathComponent
+        let input: FileHandle
+        do {
+            input = try FileHandle(forReadingFrom: source)
+        } catch {
+            throw RegistryError(.notFound, "cannot read \(source.path): \(error.localizedDescription)")
+        }
+        defer { try? input.close() }
+
+        try makeDirectory(root)
+        let temporary = root.appendingPathComponent(".incoming-\(UUID().uuidString)")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else {
+            throw RegistryError(.database, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
+        }
+        let output = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var keep = false
+        defer {
+            try? output.close()
+            if !keep { unlink(temporary.path) }
+        }
+
+        var hasher = SHA256()
+        var size: Int64 = 0
+        var head = Data()
+        do {
+            while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+                if head.count < Self.headerWindow {
+                    head.append(chunk.prefix(Self.headerWindow - head.count))
+                }
+                hasher.update(chunk)
+                size += Int64(chunk.count)
+                try output.write(contentsOf: chunk)
+            }
+            try output.synchronize()
+        } catch {
+            throw RegistryError(.database, "cannot copy \(source.path) into the file store: \(error.localizedDescription)")
+        }
+        if size == 0 {
+            throw RegistryError(.badInput, "\(name) is empty, so it cannot be a PDF")
+        }
+        if head.range(of: Data("%PDF-".utf8)) == nil {
+            throw RegistryError(.badInput, "\(name) is not a PDF: no %PDF- header in its first 1024 bytes")
+        }
+        fchmod(descriptor, 0o640)
+
+        let digest = hasher.finalize().hexString
+        let relative = Self.relativePath(sha256: digest)
+        let destination = home.appendingPathComponent(relative)
+        try makeDirectory(destination.deletingLastPathComponent())
+        guard rename(temporary.path, destination.path) == 0 else {
+            throw RegistryError(.database,
+                "cannot move \(name) into \(destination.path): \(String(cString: strerror(errno)))")
+        }
+        keep = true
+        return StoredFile(sha256: digest, size: size, storedPath: relative, originalFilename: name)
+    }
+
+    /// The absolute location of a stored path.
+    public func url(for storedPath: String) -> URL {
+        home.appendingPathComponent(storedPath)
+    }
+
+    /// SHA-256 (lowercase hex) of the stored copy, to check it still is what
+    /// was approved before signing it.
+    public func currentHash(of storedPath: String) throws -> String {
+        let location = url(for: storedPath)
+        let input: FileHandle
+        do {
+            input = try FileHandle(forReadingFrom: location)
+        } catch {
+            throw RegistryError(.notFound, "the stored file \(location.path) is missing")
+        }
+        defer { try? input.close() }
+        var hasher = SHA256()
+        do {
+            while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+                hasher.update(chunk)
+            }
+        } catch {
+            throw RegistryError(.database, "cannot read \(location.path): \(error.localizedDescription)")
+        }
+        return hasher.finalize().hexString
+    }
+
+    static func relativePath(sha256: String) -> String {
+        "files/\(sha256.prefix(2))/\(sha256).pdf"
+    }
+
+    private func makeDirectory(_ url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw RegistryError(.database, "cannot create \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
