@@ -16,11 +16,11 @@ public final class Authority: Sendable {
             throw AuthorityError(.usage, "no authority at \(home.url.path); run `segel init` first or pass --home")
         }
         self.home = home
-        self.registry = try Registry(path: home.registry.path, onWait: onWait)
-        guard let info = try registry.authorityInfo() else {
+        self.registry = try Registry(home: home.url, onWait: onWait)
+        guard let info = try registry.authority() else {
             throw AuthorityError(.usage, "the registry at \(home.registry.path) has no authority; run `segel init`")
         }
-        self.settings = try AuthoritySettings.decode(info)
+        self.settings = AuthoritySettings(info)
     }
 
     /// `segel init`: creates the home, the root CA (RSA-3072, 10 years, key
@@ -42,8 +42,8 @@ public final class Authority: Sendable {
             now: now)
         try AtomicFile.write(key.encryptedPKCS8PEM(passphrase: passphrase), to: home.caKey, permissions: 0o600)
         try AtomicFile.write(Data(certificate.pem.utf8), to: home.caCertificate, permissions: 0o644)
-        let registry = try Registry(path: home.registry.path)
-        try registry.initialize(authority: settings.registryInfo(now: now))
+        let registry = try Registry(home: home.url, create: true)
+        try registry.initialize(authority: settings.setup)
         return try Authority(home: home)
     }
 

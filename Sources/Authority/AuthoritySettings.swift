@@ -1,5 +1,5 @@
 import Foundation
-import PKI
+import Registry
 
 /// What `segel init` decides once for an authority; stored in the registry's
 /// `authority` row (settings JSON) so every later command sees the same values.
@@ -43,5 +43,23 @@ public struct AuthoritySettings: Codable, Sendable, Hashable {
         else {
             throw AuthorityError(.usage, "the base URL \"\(baseURL)\" is not an http(s) URL without query or fragment")
         }
+    }
+}
+
+extension AuthoritySettings {
+    /// The registry's `authority` row keeps the tunables as text settings.
+    init(_ info: AuthorityInfo) {
+        self.init(name: info.name, baseURL: info.baseURL, siteDirectory: info.siteDir)
+        if let days = info.settings["leaf_validity_days"].flatMap(Int.init) { leafValidityDays = days }
+        if let retain = info.settings["retain_keys"] { retainKeys = retain == "true" }
+        if let days = info.settings["crl_validity_days"].flatMap(Int.init) { crlValidityDays = days }
+    }
+
+    var setup: AuthoritySetup {
+        AuthoritySetup(name: name, baseURL: baseURL, siteDir: siteDirectory, settings: [
+            "leaf_validity_days": String(leafValidityDays),
+            "retain_keys": retainKeys ? "true" : "false",
+            "crl_validity_days": String(crlValidityDays),
+        ])
     }
 }

@@ -17,10 +17,11 @@ public struct StampPosition: Sendable, Hashable, Codable {
     /// displayed, from the CropBox's lower-left corner.
     public var x: Double?
     public var y: Double?
-    /// Side of the QR symbol in points.
+    /// Side of the QR symbol (quiet zone included) in points; the caption
+    /// beside it makes the whole stamp 2.9 times as wide.
     public var size: Double = StampPosition.defaultSize
 
-    public static let defaultSize: Double = 72
+    public static let defaultSize: Double = StampRenderer.defaultQRSize
 
     public init(page: Page = .last, x: Double? = nil, y: Double? = nil, size: Double = StampPosition.defaultSize) {
         self.page = page
@@ -60,14 +61,18 @@ public struct SignedPDF: Sendable {
 public struct DocumentSigner: Sendable {
     public let ca: CertificateAuthority
     public let settings: AuthoritySettings
+    /// Set when the authority retains per-document keys: they are stored
+    /// PKCS#8-encrypted under this passphrase.
+    public let retainPassphrase: String?
 
     /// Bytes reserved for the DER CMS; leaf + RSA-3072 CA certificates and an
     /// RSA-3072 signature need about 3.5 KiB, so this leaves room to spare.
     static let contentsCapacity = 12_288
 
-    public init(ca: CertificateAuthority, settings: AuthoritySettings) {
+    public init(ca: CertificateAuthority, settings: AuthoritySettings, retainPassphrase: String? = nil) {
         self.ca = ca
         self.settings = settings
+        self.retainPassphrase = retainPassphrase
     }
 
     public func sign(pdf input: Data, fileLabel: String, signer: SignerIdentity, token: String,
@@ -92,9 +97,9 @@ public struct DocumentSigner: Sendable {
         let page = pages[pageIndex]
 
         let caption = StampCaption(signerName: signer.name, signerTitle: signer.title,
-                                   date: Self.captionDate(now), signatureID: signatureID)
+                                   dateText: Self.captionDate(now), signatureID: signatureID)
         let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: position.size)
-        let placement = StampPlacement.place(
+        let placement = try StampPlacement.place(
             cropBox: page.cropBox, rotate: page.rotate,
             size: (width: appearance.width, height: appearance.height),
             at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })

@@ -62,12 +62,8 @@ enum Console {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    /// Sorted keys and registry timestamps, so output is stable for scripts.
+    static let encoder = RegistryJSON.encoder()
 
     static func json<T: Encodable>(_ value: T) throws {
         let data = try encoder.encode(value)

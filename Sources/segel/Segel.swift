@@ -14,7 +14,9 @@ struct Segel: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, ApproverCommand.self, UserCommand.self, SignFileCommand.self,
+            InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
+            SignCommand.self, SignFileCommand.self, InvalidateCommand.self, KeysCommand.self,
+            AuditCommand.self, StatsCommand.self,
         ])
 
     /// Runs the command and maps every error to one sentence on stderr and the

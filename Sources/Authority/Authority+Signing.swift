@@ -1,0 +1,168 @@
+import Foundation
+import PDF
+import PKI
+import Registry
+
+/// How one document is signed.
+public struct SigningOptions: Sendable, Hashable {
+    public var keyType: KeyType = .rsa2048
+    public var position = StampPosition()
+
+    public init(keyType: KeyType = .rsa2048, position: StampPosition = StampPosition()) {
+        self.keyType = keyType
+        self.position = position
+    }
+}
+
+/// What `segel sign`, `sign-file` and each batch row print (CLI.md keys).
+public struct SigningResult: Sendable, Hashable, Codable {
+    public var request: Int64
+    public var token: String
+    public var signatureID: String
+    public var signedPDF: String
+    public var sha256: String
+    public var verificationURL: String
+
+    enum CodingKeys: String, CodingKey {
+        case request, token, sha256
+        case signatureID = "signature_id"
+        case signedPDF = "signed_pdf"
+        case verificationURL = "verification_url"
+    }
+}
+
+extension Authority {
+    /// Stores the file content-addressed and opens a pending request for it.
+    /// The file is read first so that a password-protected or unreadable PDF is
+    /// refused at the desk, not at signing time.
+    public func submit(file: URL, user: String, name: String, type: String?, notes: String?,
+                       identityKey: String? = nil) throws -> ApprovalRequest {
+        try Self.checkSignable(file)
+        let requester = try registry.findUser(user)
+        let stored = try registry.fileStore.store(fileAt: file)
+        return try registry.submit(user: requester.id, name: name, type: type, notes: notes,
+                                   file: stored, identityKey: identityKey)
+    }
+
+    /// A new version of a rejected request.
+    public func resubmit(request: Int64, file: URL) throws -> ApprovalRequest {
+        try Self.checkSignable(file)
+        let stored = try registry.fileStore.store(fileAt: file)
+        return try registry.resubmit(request: request, file: stored)
+    }
+
+    /// Signs an approved request: the stored file must still hash to the approved
+    /// hash (else nothing is signed and a `signing_failed` row says why); the
+    /// signed PDF is written before the registry records it, and removed again if
+    /// the registry refuses (another process signed the request meanwhile).
+    public func sign(request id: Int64, with signer: DocumentSigner, options: SigningOptions,
+                     now: Date = Date()) throws -> SigningResult {
+        let ticket = try registry.prepareSigning(request: id)
+        let current: String
+        do {
+            current = try registry.fileStore.currentHash(of: ticket.version.storedPath)
+        } catch {
+            _ = try? registry.recordSigningFailure(request: id, reason: "the stored file \(ticket.version.storedPath) cannot be read")
+            throw AuthorityError(.refused, "request \(id): the stored file \(ticket.version.storedPath) cannot be read; nothing was signed")
+        }
+        guard current == ticket.version.fileSHA256 else {
+            _ = try registry.recordSigningFailure(
+                request: id, reason: "stored file hash \(current) differs from the approved hash \(ticket.version.fileSHA256)")
+            throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
+        }
+
+        let token = Random.token()
+        let signatureID = Self.makeSignatureID()
+        let label = ticket.version.originalFilename ?? "request \(id)"
+        let signed: SignedPDF
+        do {
+            let input = try Data(contentsOf: ticket.fileURL)
+            signed = try signer.sign(
+                pdf: input, fileLabel: label,
+                signer: SignerIdentity(name: ticket.approver.name, title: ticket.approver.title, email: ticket.approver.email),
+                token: token, signatureID: signatureID, keyType: options.keyType, position: options.position, now: now)
+        } catch {
+            let reason = (error as? AuthorityError)?.message ?? "\(error)"
+            _ = try? registry.recordSigningFailure(request: id, reason: reason)
+            throw error
+        }
+
+        let output = home.signedPDF(token: token)
+        try AtomicFile.write(signed.data, to: output)
+        let certificate = signed.certificate
+        let key = KeyMaterial(
+            publicKeyPEM: signed.key.publicKeyPEM,
+            encryptedPrivateKeyPEM: nil,
+            algorithm: signed.key.algorithmName,
+            keyLength: signed.key.bits,
+            certificatePEM: certificate.pem,
+            serialHex: certificate.serialHex,
+            validFrom: certificate.notBefore,
+            validUntil: certificate.notAfter)
+        var record = SignedDocument(
+            requestID: id, token: token, signatureID: signatureID,
+            documentHash: ticket.version.fileSHA256, finalHash: signed.sha256,
+            finalPDFPath: output.path, verificationURL: settings.verificationURL(token: token),
+            qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1],
+                            size: options.position.size),
+            signedAt: now, signerApproverID: ticket.approver.id, key: key)
+        if settings.retainKeys, let passphrase = signer.retainPassphrase {
+            record.key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
+        }
+        do {
+            _ = try registry.completeSigning(record)
+        } catch {
+            try? FileManager.default.removeItem(at: output)
+            throw error
+        }
+        return SigningResult(request: id, token: token, signatureID: signatureID, signedPDF: output.path,
+                             sha256: signed.sha256, verificationURL: record.verificationURL)
+    }
+
+    /// `segel sign-file`: submit, approve and sign in one step. Without a user,
+    /// the approver is recorded as the requester.
+    public func signFile(_ file: URL, approver: String, name: String, user: String?, type: String?,
+                         notes: String?, signer: DocumentSigner, options: SigningOptions) throws -> SigningResult {
+        let approverRecord = try registry.findApprover(approver)
+        let requester: User
+        if let user {
+            requester = try registry.findUser(user)
+        } else if let existing = try? registry.findUser(approverRecord.email) {
+            requester = existing
+        } else {
+            requester = try registry.addUser(name: approverRecord.name, email: approverRecord.email, nim: nil)
+        }
+        let request = try submit(file: file, user: String(requester.id), name: name, type: type, notes: notes)
+        _ = try registry.approve(request: request.id, by: approverRecord.id, notes: "approved and signed with sign-file")
+        return try sign(request: request.id, with: signer, options: options)
+    }
+
+    /// `SIG-` and 16 characters of Crockford base32 (80 random bits).
+    static func makeSignatureID() -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let bytes = Random.bytes(10)
+        var bits = 0, value = 0
+        var out = "SIG-"
+        for byte in bytes {
+            value = (value << 8) | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(alphabet[(value >> bits) & 31])
+            }
+        }
+        return out
+    }
+
+    /// Refuses a file that is missing, empty, not a PDF, password-protected or unreadable.
+    static func checkSignable(_ file: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw AuthorityError(.usage, "cannot read \(file.path)")
+        }
+        guard !data.isEmpty else { throw AuthorityError(.refused, "\(file.path) is empty") }
+        _ = try DocumentSigner.open(data, fileLabel: file.path)
+    }
+}

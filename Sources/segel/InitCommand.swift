@@ -1,0 +1,54 @@
+import ArgumentParser
+import Authority
+import Foundation
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an authority: its registry and its root CA.",
+        discussion: """
+        Creates --home with a root CA (RSA-3072, valid 10 years) whose key is encrypted \
+        under the passphrase ($SEGEL_PASSPHRASE or --passphrase-file) and stored with mode 0600.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("The institution's name, as certificates and pages show it.", valueName: "NAME"))
+    var name: String
+
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("Where the portal will be served; QR codes point to <base-url>/v/<token>/.", valueName: "URL"))
+    var baseURL: String
+
+    @Option(help: ArgumentHelp("Default folder for `segel publish`.", valueName: "DIR"))
+    var site: String = "site"
+
+    @Flag(name: .customLong("retain-keys"), help: "Keep each per-document private key, encrypted under the passphrase (default: discard after signing).")
+    var retainKeys = false
+
+    @Option(name: .customLong("leaf-validity-days"), help: "Validity of each per-document certificate.")
+    var leafValidityDays: Int = 1095
+
+    func validate() throws {
+        guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
+        guard leafValidityDays > 0 else { throw ValidationError("--leaf-validity-days must be positive") }
+    }
+
+    func run() async throws {
+        var settings = AuthoritySettings(name: name, baseURL: baseURL,
+                                         siteDirectory: URL(fileURLWithPath: site).standardizedFileURL.path)
+        settings.retainKeys = retainKeys
+        settings.leafValidityDays = leafValidityDays
+        let authority = try Authority.initialize(home: global.authorityHome, settings: settings,
+                                                 passphrase: try global.passphrase())
+        let ca = try authority.caCertificate()
+        if global.json {
+            try Console.json(["home": authority.home.url.path, "ca_certificate": authority.home.caCertificate.path,
+                              "ca_fingerprint_sha256": ca.sha256Fingerprint, "base_url": settings.baseURL])
+        } else {
+            Console.note("Created the authority \"\(name)\" in \(authority.home.url.path)")
+            Console.note("CA certificate: \(authority.home.caCertificate.path)")
+            Console.note("CA fingerprint (SHA-256): \(ca.sha256Fingerprint)")
+            Console.note("Next: segel approver add --name … --email … --nidn …")
+        }
+    }
+}

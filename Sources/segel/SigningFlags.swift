@@ -1,0 +1,71 @@
+import ArgumentParser
+import Authority
+import Foundation
+import PKI
+
+/// Where the stamp goes and which per-document key: shared by sign, sign-file, batch and demo.
+struct SigningFlags: ParsableArguments {
+    @Option(name: .customLong("key-type"), help: "Per-document key: rsa2048 (default), rsa3072 or p256.")
+    var keyType: KeyType = .rsa2048
+
+    @Option(help: ArgumentHelp("Page for the QR stamp: a number from 1, or `last` (default).", valueName: "N|last"))
+    var page: String = "last"
+
+    @Option(help: ArgumentHelp("Stamp's left edge in points from the left of the page as displayed.", valueName: "PT"))
+    var x: Double?
+
+    @Option(help: ArgumentHelp("Stamp's bottom edge in points from the bottom of the page as displayed.", valueName: "PT"))
+    var y: Double?
+
+    @Option(help: ArgumentHelp("Side of the QR symbol in points; the caption makes the stamp 2.9× as wide.", valueName: "PT"))
+    var size: Double = StampPosition.defaultSize
+
+    func validate() throws {
+        if (x == nil) != (y == nil) { throw ValidationError("--x and --y go together") }
+        guard size >= 36, size <= 400 else { throw ValidationError("--size must be between 36 and 400 points") }
+        _ = try pagePosition()
+    }
+
+    func pagePosition() throws -> StampPosition.Page {
+        if page == "last" { return .last }
+        guard let n = Int(page), n >= 1 else { throw ValidationError("--page takes a page number from 1, or `last`") }
+        return .number(n)
+    }
+
+    var options: SigningOptions {
+        SigningOptions(keyType: keyType,
+                       position: StampPosition(page: (try? pagePosition()) ?? .last, x: x, y: y, size: size))
+    }
+}
+
+extension KeyType: ExpressibleByArgument {}
+
+extension GlobalOptions {
+    /// Unlocks the CA and returns the signer every signing command uses.
+    func signer(for authority: Authority) throws -> DocumentSigner {
+        let passphrase = try passphrase()
+        let ca = try authority.unlock(passphrase: passphrase)
+        return DocumentSigner(ca: ca, settings: authority.settings,
+                              retainPassphrase: authority.settings.retainKeys ? passphrase : nil)
+    }
+}
+
+/// Prints a signing result as CLI.md says: token and path, or the JSON object.
+func report(_ result: SigningResult, json: Bool) throws {
+    if json {
+        try Console.json(result)
+    } else {
+        Console.out(result.token)
+        Console.out(result.signedPDF)
+        Console.note("Signed request \(result.request) as \(result.signatureID); verify at \(result.verificationURL)")
+    }
+}
+
+/// `--output`: a copy of the signed PDF where the user asked, written atomically;
+/// the result then names that copy.
+func deliver(_ result: inout SigningResult, to output: String?) throws {
+    guard let output else { return }
+    let target = URL(fileURLWithPath: output)
+    try AtomicFile.write(Data(contentsOf: URL(fileURLWithPath: result.signedPDF)), to: target)
+    result.signedPDF = target.path
+}
