@@ -54,4 +54,15 @@ static inline int segel_sk_X509_ATTRIBUTE_num(const STACK_OF(X509_ATTRIBUTE) *st
 static inline int segel_EVP_PKEY_id(const EVP_PKEY *pkey) { return EVP_PKEY_get_id(pkey); }
 static inline int segel_EVP_PKEY_bits(const EVP_PKEY *pkey) { return EVP_PKEY_get_bits(pkey); }
 
+// Added for the PKI module: building subjectAltName / crlDistributionPoints values.
+static inline GENERAL_NAMES *segel_sk_GENERAL_NAME_new_null(void) { return sk_GENERAL_NAME_new_null(); }
+static inline int segel_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NAME *name) { return sk_GENERAL_NAME_push(names, name); }
+static inline CRL_DIST_POINTS *segel_sk_DIST_POINT_new_null(void) { return sk_DIST_POINT_new_null(); }
+static inline int segel_sk_DIST_POINT_push(CRL_DIST_POINTS *points, DIST_POINT *point) { return sk_DIST_POINT_push(points, point); }
+static inline int segel_sk_DIST_POINT_num(const CRL_DIST_POINTS *points) { return sk_DIST_POINT_num(points); }
+static inline DIST_POINT *segel_sk_DIST_POINT_value(const CRL_DIST_POINTS *points, int i) { return sk_DIST_POINT_value(points, i); }
+
+// X509_NAME_print_ex flags for RFC 4514 output that keeps UTF-8 as UTF-8 instead of \XX escapes.
+static inline unsigned long segel_XN_FLAG_RFC4514_UTF8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
+
 #endif

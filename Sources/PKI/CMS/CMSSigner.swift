@@ -1,0 +1,136 @@
+import COpenSSL
+import Foundation
+
+/// Produces detached CMS `SignedData` (RFC 5652 §5) for PAdES baseline B-B
+/// (ETSI EN 319 142-1 §6.3; ISO 32000-2 §12.8.3.4, SubFilter ETSI.CAdES.detached).
+///
+/// Output: `ContentInfo { signedData }` with eContentType id-data and no
+/// eContent; digestAlgorithms {SHA-256}; certificates = signer, then `chain`
+/// (duplicates dropped); one `SignerInfo` (v1, issuerAndSerialNumber) whose
+/// signed attributes are exactly
+/// - contentType = id-data (RFC 5652 §11.1),
+/// - messageDigest = SHA-256 of the content (RFC 5652 §11.2),
+/// - signingCertificateV2 with the SHA-256 of the signer certificate and its
+///   issuerSerial (RFC 5035; ESSCertIDv2 omits the DEFAULT hash algorithm),
+///
+/// plus signingTime (RFC 5652 §11.3) only when `signingTime` is given. PAdES
+/// B-B forbids signingTime in a PDF signature — the time belongs in the
+/// signature dictionary's /M — so leave it nil for PDFs.
+///
+/// The signature is PKCS#1 v1.5 with SHA-256 for RSA keys (signatureAlgorithm
+/// rsaEncryption, the form RFC 5754 §3.2 prescribes for CMS and which NSS/pdfsig,
+/// pyHanko and OpenSSL all accept) and ECDSA with SHA-256 for P-256 keys
+/// (ecdsa-with-SHA256, RFC 5753 §2.1.1).
+///
+/// libcrypto 3.0's `CMS_final` always inserts signingTime, so the SignerInfo is
+/// laid out with `CMS_add1_signer(CMS_PARTIAL | CMS_CADES)` and signed here over
+/// the DER `SET OF` signed attributes; every result is verified once before it
+/// is returned.
+public enum CMSSigner {
+    /// Signs the concatenation of `content` (e.g. the two ByteRange spans of a
+    /// PDF), hashing the parts one after another without joining them.
+    public static func signDetached(content: some Sequence<Data>, key: PrivateKey, certificate: Certificate,
+                                    chain: [Certificate], signingTime: Date? = nil) throws -> Data {
+        let hasher = SHA256Hasher()
+        for part in content { hasher.update(part) }
+        return try signDigest(hasher.finalize(), key: key, certificate: certificate, chain: chain,
+                              signingTime: signingTime)
+    }
+
+    /// Signs content whose SHA-256 digest is already known (e.g. hashed while
+    /// streaming a large file to disk).
+    public static func signDigest(_ sha256Digest: Data, key: PrivateKey, certificate: Certificate,
+                                  chain: [Certificate], signingTime: Date? = nil) throws -> Data {
+        guard sha256Digest.count == DigestAlgorithm.sha256.outputLength else {
+            throw PKIError(.cmsSigning, "A SHA-256 digest has 32 bytes, not \(sha256Digest.count)")
+        }
+        OpenSSLErrorQueue.clear()
+        guard X509_check_private_key(certificate.pointer, key.pointer) == 1 else {
+            throw PKIError.openSSL(.cmsSigning, "The private key does not match the certificate \(certificate.subject)")
+        }
+        let flags = UInt32(CMS_PARTIAL | CMS_DETACHED | CMS_BINARY)
+        guard let raw = CMS_sign(nil, nil, nil, nil, flags) else {
+            throw PKIError.openSSL(.cmsSigning, "Could not create a CMS SignedData")
+        }
+        let contentInfo = CMSContentInfo(owning: raw)
+        // NOCERTS: certificates are added below in a fixed order. NOSMIMECAP: no
+        // SMIMECapabilities attribute. CADES: add signingCertificateV2.
+        let signerFlags = UInt32(CMS_PARTIAL | CMS_BINARY | CMS_CADES | CMS_NOSMIMECAP | CMS_NOCERTS)
+        guard let signerInfo = CMS_add1_signer(contentInfo.pointer, certificate.pointer, key.pointer,
+                                               EVP_sha256(), signerFlags) else {
+            throw PKIError.openSSL(.cmsSigning, "Could not add the signer \(certificate.subject)")
+        }
+        try addAttributes(signerInfo, digest: sha256Digest, signingTime: signingTime)
+
+        var seen = Set<Data>()
+        for member in [certificate] + chain where seen.insert(member.der).inserted {
+            guard CMS_add1_cert(contentInfo.pointer, member.pointer) == 1 else {
+                throw PKIError.openSSL(.cmsSigning, "Could not add the certificate \(member.subject)")
+            }
+        }
+
+        let toBeSigned = try SignedAttributes.derForSigning(signerInfo)
+        let signature = try sign(toBeSigned, with: key)
+        guard let signatureField = CMS_SignerInfo_get0_signature(signerInfo),
+              ASN1_STRING_set(signatureField, [UInt8](signature), Int32(signature.count)) == 1 else {
+            throw PKIError.openSSL(.cmsSigning, "Could not store the signature value")
+        }
+        let der = try contentInfo.encoded(failure: .cmsSigning)
+
+        let check = try CMSSignedData(der: der)
+        guard check.verifySignature(), check.messageDigest == sha256Digest,
+              check.signingCertificateV2Matches else {
+            throw PKIError(.cmsSigning, "The new CMS signature did not verify; refusing to return it")
+        }
+        return der
+    }
+
+    private static func addAttributes(_ signerInfo: OpaquePointer, digest: Data, signingTime: Date?) throws {
+        let digestAdded = digest.withUnsafeBytes { raw in
+            CMS_signed_add1_attr_by_NID(signerInfo, NID_pkcs9_messageDigest, V_ASN1_OCTET_STRING,
+                                        raw.baseAddress, Int32(raw.count))
+        }
+        guard digestAdded == 1 else {
+            throw PKIError.openSSL(.cmsSigning, "Could not add the messageDigest attribute")
+        }
+        // len -1: the data pointer is the ASN.1 object itself, copied by libcrypto.
+        guard let dataType = OBJ_nid2obj(NID_pkcs7_data),
+              CMS_signed_add1_attr_by_NID(signerInfo, NID_pkcs9_contentType, V_ASN1_OBJECT,
+                                          UnsafeRawPointer(dataType), -1) == 1 else {
+            throw PKIError.openSSL(.cmsSigning, "Could not add the contentType attribute")
+        }
+        if let signingTime {
+            guard let time = ASN1Time.make(signingTime) else {
+                throw PKIError.openSSL(.cmsSigning, "Could not encode the signing time \(signingTime)")
+            }
+            defer { ASN1_STRING_free(time) }
+            guard CMS_signed_add1_attr_by_NID(signerInfo, NID_pkcs9_signingTime, ASN1_STRING_type(time),
+                                              UnsafeRawPointer(time), -1) == 1 else {
+                throw PKIError.openSSL(.cmsSigning, "Could not add the signingTime attribute")
+            }
+        }
+    }
+
+    /// SHA-256 signature over `message` (PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC).
+    private static func sign(_ message: Data, with key: PrivateKey) throws -> Data {
+        guard let context = EVP_MD_CTX_new() else {
+            throw PKIError.openSSL(.cmsSigning, "Could not allocate a signing context")
+        }
+        defer { EVP_MD_CTX_free(context) }
+        guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key.pointer) == 1 else {
+            throw PKIError.openSSL(.cmsSigning, "Could not initialise SHA-256 signing with the \(key.keyType.rawValue) key")
+        }
+        return try message.withUnsafeBytes { raw -> Data in
+            let input = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            var length = 0
+            guard EVP_DigestSign(context, nil, &length, input, raw.count) == 1 else {
+                throw PKIError.openSSL(.cmsSigning, "Could not size the signature")
+            }
+            var signature = [UInt8](repeating: 0, count: length)
+            guard EVP_DigestSign(context, &signature, &length, input, raw.count) == 1 else {
+                throw PKIError.openSSL(.cmsSigning, "Signing the attributes failed")
+            }
+            return Data(signature.prefix(length))
+        }
+    }
+}

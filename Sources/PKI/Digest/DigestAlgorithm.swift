@@ -1,0 +1,49 @@
+import COpenSSL
+
+/// Hash algorithms that may appear as a CMS `DigestAlgorithmIdentifier`
+/// (RFC 5652 §10.1.1; OIDs from RFC 5754 and RFC 3370).
+///
+/// segel signs only with SHA-256; the others exist so the verifier can compute
+/// the digest a foreign signature claims and report on it instead of failing blindly.
+public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
+    case sha1 = "SHA-1"
+    case sha256 = "SHA-256"
+    case sha384 = "SHA-384"
+    case sha512 = "SHA-512"
+
+    /// Dotted object identifier.
+    public var oid: String {
+        switch self {
+        case .sha1: "1.3.14.3.2.26"
+        case .sha256: "2.16.840.1.101.3.4.2.1"
+        case .sha384: "2.16.840.1.101.3.4.2.2"
+        case .sha512: "2.16.840.1.101.3.4.2.3"
+        }
+    }
+
+    /// Output length in bytes.
+    public var outputLength: Int {
+        switch self {
+        case .sha1: 20
+        case .sha256: 32
+        case .sha384: 48
+        case .sha512: 64
+        }
+    }
+
+    /// The algorithm an OID names, or nil for anything else.
+    public init?(oid: String) {
+        guard let match = Self.allCases.first(where: { $0.oid == oid }) else { return nil }
+        self = match
+    }
+
+    /// libcrypto's static method table (never freed).
+    var evpMD: OpaquePointer {
+        switch self {
+        case .sha1: EVP_sha1()
+        case .sha256: EVP_sha256()
+        case .sha384: EVP_sha384()
+        case .sha512: EVP_sha512()
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import COpenSSL
+import Foundation
+
+/// An incremental message digest over libcrypto's `EVP_MD_CTX`.
+///
+/// Not `Sendable`: it is mutable state meant for one task. Feed it with `update`
+/// as many times as needed, then call `finalize()` once.
+public final class StreamingDigest {
+    public let algorithm: DigestAlgorithm
+    private let context: OpaquePointer
+    private var finished = false
+
+    public init(_ algorithm: DigestAlgorithm) throws {
+        self.algorithm = algorithm
+        guard let context = EVP_MD_CTX_new() else {
+            throw PKIError.openSSL(.digest, "Could not allocate a \(algorithm.rawValue) context")
+        }
+        self.context = context
+        guard EVP_DigestInit_ex(context, algorithm.evpMD, nil) == 1 else {
+            EVP_MD_CTX_free(context)
+            throw PKIError.openSSL(.digest, "Could not initialise \(algorithm.rawValue)")
+        }
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+
+    /// Adds bytes to the digest. Calling it after `finalize()` is a programming error.
+    public func update(_ data: Data) {
+        precondition(!finished, "StreamingDigest.update called after finalize")
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, raw.count > 0 else { return }
+            // EVP_DigestUpdate on an initialised software digest cannot fail.
+            _ = EVP_DigestUpdate(context, base, raw.count)
+        }
+    }
+
+    /// Adds raw bytes without copying them into a `Data` first.
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        precondition(!finished, "StreamingDigest.update called after finalize")
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        _ = EVP_DigestUpdate(context, base, bytes.count)
+    }
+
+    /// Returns the digest. The hasher cannot be used afterwards.
+    public func finalize() -> Data {
+        precondition(!finished, "StreamingDigest.finalize called twice")
+        finished = true
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = EVP_DigestFinal_ex(context, &output, &length)
+        return Data(output.prefix(Int(length)))
+    }
+}

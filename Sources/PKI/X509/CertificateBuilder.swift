@@ -1,0 +1,159 @@
+import COpenSSL
+import Foundation
+
+/// Assembles and signs one X.509 v3 certificate (RFC 5280 §4.1). Owns the
+/// `X509` under construction; `sign` hands back an independent `Certificate`.
+final class CertificateBuilder {
+    private let pointer: OpaquePointer
+
+    init() throws {
+        guard let x509 = X509_new() else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not allocate a certificate")
+        }
+        pointer = x509
+        guard X509_set_version(pointer, Int(X509_VERSION_3)) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not set certificate version 3")
+        }
+    }
+
+    deinit {
+        X509_free(pointer)
+    }
+
+    func setSerial(_ magnitude: Data) throws {
+        let integer = try SerialNumber.asn1Integer(magnitude: magnitude)
+        defer { ASN1_INTEGER_free(integer) }
+        guard X509_set_serialNumber(pointer, integer) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not set the serial number")
+        }
+    }
+
+    func setValidity(notBefore: Date, notAfter: Date) throws {
+        guard notBefore < notAfter else {
+            throw PKIError(.invalidValidity, "notBefore \(notBefore) is not before notAfter \(notAfter)")
+        }
+        guard ASN1Time.set(X509_getm_notBefore(pointer), to: notBefore),
+              ASN1Time.set(X509_getm_notAfter(pointer), to: notAfter) else {
+            throw PKIError.openSSL(.invalidValidity, "Could not encode validity \(notBefore) – \(notAfter)")
+        }
+    }
+
+    func setSubject(_ fields: DistinguishedNameFields) throws {
+        let name = try NameEncoding.make(fields)
+        defer { X509_NAME_free(name) }
+        guard X509_set_subject_name(pointer, name) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not set the subject name")
+        }
+    }
+
+    /// Copies the issuer name from the issuing CA's subject (self for a root).
+    func setIssuer(subjectOf issuer: OpaquePointer?) throws {
+        let source = issuer ?? pointer
+        guard let name = X509_get_subject_name(source), X509_set_issuer_name(pointer, name) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not set the issuer name")
+        }
+    }
+
+    func setPublicKey(of key: PrivateKey) throws {
+        // X509_set_pubkey stores only the public half.
+        guard X509_set_pubkey(pointer, key.pointer) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not set the subject public key")
+        }
+    }
+
+    /// Adds an extension written in OpenSSL's v3 config syntax, e.g.
+    /// "critical,CA:TRUE". Only for fixed strings, never for user data.
+    /// `issuer` is the CA certificate (nil: this certificate is its own issuer).
+    func addExtension(_ nid: Int32, _ value: String, issuer: OpaquePointer?) throws {
+        var context = X509V3_CTX()
+        X509V3_set_ctx(&context, issuer ?? pointer, pointer, nil, nil, 0)
+        guard let extensionPointer = X509V3_EXT_conf_nid(nil, &context, nid, value) else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not build extension \(OIDText.dotted(nid: nid)) = \(value)")
+        }
+        defer { X509_EXTENSION_free(extensionPointer) }
+        guard X509_add_ext(pointer, extensionPointer, -1) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not add extension \(value)")
+        }
+    }
+
+    /// subjectAltName with one uniformResourceIdentifier (RFC 5280 §4.2.1.6), non-critical.
+    func addSubjectAltNameURI(_ uri: String) throws {
+        let names = try GeneralNames.uri(uri)
+        defer { segel_GENERAL_NAMES_free(names) }
+        guard X509_add1_ext_i2d(pointer, NID_subject_alt_name, UnsafeMutableRawPointer(names), 0,
+                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not add subjectAltName URI \(uri)")
+        }
+    }
+
+    /// crlDistributionPoints with one DistributionPoint whose fullName is `uri`
+    /// (RFC 5280 §4.2.1.13), non-critical.
+    func addCRLDistributionPoint(_ uri: String) throws {
+        let points = try GeneralNames.distributionPoints(uri)
+        defer { CRL_DIST_POINTS_free(points) }
+        guard X509_add1_ext_i2d(pointer, NID_crl_distribution_points, UnsafeMutableRawPointer(points), 0,
+                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not add crlDistributionPoints \(uri)")
+        }
+    }
+
+    /// Signs with SHA-256 (sha256WithRSAEncryption / ecdsa-with-SHA256) and returns the result.
+    func sign(with key: PrivateKey) throws -> Certificate {
+        guard X509_sign(pointer, key.pointer, EVP_sha256()) > 0 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not sign the certificate")
+        }
+        let der = try DEREncoding.encode("the new certificate", failure: .certificateIssuing) { i2d_X509(pointer, $0) }
+        return try Certificate(der: der)
+    }
+}
+
+/// Builds X.501 names from `DistinguishedNameFields`.
+enum NameEncoding {
+    /// A new `X509_NAME` (caller frees) in the order C, O, OU, CN, title, emailAddress.
+    static func make(_ fields: DistinguishedNameFields) throws -> OpaquePointer {
+        guard let name = X509_NAME_new() else {
+            throw PKIError.openSSL(.invalidName, "Could not allocate a name")
+        }
+        let entries: [(Int32, String, String?)] = [
+            (NID_countryName, "country", fields.country),
+            (NID_organizationName, "organization", fields.organization),
+            (NID_organizationalUnitName, "organizational unit", fields.organizationalUnit),
+            (NID_commonName, "common name", fields.commonName),
+            (NID_title, "title", fields.title),
+            (NID_pkcs9_emailAddress, "e-mail address", fields.email),
+        ]
+        do {
+            for (nid, label, value) in entries {
+                guard let value, !value.isEmpty else { continue }
+                try validate(value, label: label, nid: nid)
+                let bytes = Array(value.utf8)
+                // MBSTRING_UTF8 input; libcrypto picks the output type from its string table
+                // (PrintableString for C, IA5String for e-mail, UTF8String otherwise) and enforces
+                // the X.520 upper bounds (64 characters for CN, O, OU, title).
+                guard X509_NAME_add_entry_by_NID(name, nid, MBSTRING_UTF8, bytes, Int32(bytes.count), -1, 0) == 1 else {
+                    throw PKIError.openSSL(.invalidName, "The \(label) \"\(value)\" cannot be encoded (too long or wrong characters)")
+                }
+            }
+        } catch {
+            X509_NAME_free(name)
+            throw error
+        }
+        return name
+    }
+
+    private static func validate(_ value: String, label: String, nid: Int32) throws {
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw PKIError(.invalidName, "The \(label) contains control characters")
+        }
+        if nid == NID_countryName {
+            guard value.count == 2, value.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) }) else {
+                throw PKIError(.invalidName, "The country must be a two-letter upper-case ISO 3166 code, not \"\(value)\"")
+            }
+        }
+        if nid == NID_pkcs9_emailAddress {
+            guard value.unicodeScalars.allSatisfy(\.isASCII), value.contains("@") else {
+                throw PKIError(.invalidName, "The e-mail address \"\(value)\" must be ASCII with an @")
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+@testable import PKI
+
+@Suite("Keys and PKCS#8")
+struct KeyTests {
+    @Test("Every key type generates with the right size and algorithm", arguments: KeyType.allCases)
+    func generate(type: KeyType) throws {
+        let key = try PrivateKey.generate(type)
+        #expect(key.keyType == type)
+        #expect(key.bits == type.bits)
+        #expect(key.algorithmName == (type == .p256 ? "EC P-256" : "RSA"))
+        // A SubjectPublicKeyInfo is a SEQUENCE; P-256's is always 91 bytes.
+        #expect(key.publicKeyDER.first == 0x30)
+        if type == .p256 { #expect(key.publicKeyDER.count == 91) }
+        #expect(try PrivateKey.generate(type).publicKeyDER != key.publicKeyDER)
+    }
+
+    @Test("RSA keys use the public exponent 65537",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"))
+    func rsaExponent() throws {
+        let key = try PrivateKey.generate(.rsa2048)
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(key.publicKeyDER, directory, "pub.der")
+        let result = try TestSupport.openssl(["pkey", "-pubin", "-inform", "DER", "-in", path, "-noout", "-text"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Exponent: 65537"))
+    }
+
+    @Test("PKCS#8 round trip keeps the key", arguments: KeyType.allCases)
+    func roundTrip(type: KeyType) throws {
+        let key = try PrivateKey.generate(type)
+        let pem = try key.encryptedPKCS8PEM(passphrase: "kata sandi rahasia", iterations: 10_000)
+        let text = String(decoding: pem, as: UTF8.self)
+        #expect(text.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
+        let restored = try PrivateKey(encryptedPKCS8PEM: pem, passphrase: "kata sandi rahasia")
+        #expect(restored.publicKeyDER == key.publicKeyDER)
+        #expect(restored.keyType == type)
+    }
+
+    @Test("A wrong passphrase is refused with .wrongPassphrase")
+    func wrongPassphrase() throws {
+        let key = try PrivateKey.generate(.p256)
+        let pem = try key.encryptedPKCS8PEM(passphrase: "correct horse", iterations: 2_000)
+        for attempt in ["correct hors", "", "Correct horse", "correct horse "] {
+            let error = #expect(throws: PKIError.self) {
+                try PrivateKey(encryptedPKCS8PEM: pem, passphrase: attempt)
+            }
+            #expect(error?.code == .wrongPassphrase)
+        }
+    }
+
+    @Test("UTF-8 and empty passphrases work")
+    func unusualPassphrases() throws {
+        let key = try PrivateKey.generate(.p256)
+        for passphrase in ["", "sandi-ñ-ü-日本", String(repeating: "x", count: 1000)] {
+            let pem = try key.encryptedPKCS8PEM(passphrase: passphrase, iterations: 1_000)
+            #expect(try PrivateKey(encryptedPKCS8PEM: pem, passphrase: passphrase).publicKeyDER == key.publicKeyDER)
+        }
+    }
+
+    @Test("Garbage and unencrypted PEMs are refused with .keyDecoding")
+    func garbage() throws {
+        for input in [Data(), Data("hello".utf8), Data("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".utf8)] {
+            let error = #expect(throws: PKIError.self) { try PrivateKey(encryptedPKCS8PEM: input, passphrase: "x") }
+            #expect(error?.code == .keyDecoding)
+        }
+    }
+
+    @Test("The PEM is really PBES2 / PBKDF2-HMAC-SHA256 / AES-256-CBC and openssl decrypts it",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"))
+    func opensslReadsIt() throws {
+        let key = try PrivateKey.generate(.rsa2048)
+        let pem = try key.encryptedPKCS8PEM(passphrase: "s3cret")
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(pem, directory, "key.pem")
+
+        let structure = try TestSupport.openssl(["asn1parse", "-in", path])
+        #expect(structure.status == 0)
+        for marker in ["PBES2", "PBKDF2", "hmacWithSHA256", "aes-256-cbc"] {
+            #expect(structure.stdout.contains(marker), "asn1parse output lacks \(marker)")
+        }
+        // The iteration count (600000 = 0x927C0) is in the PBKDF2 parameters.
+        #expect(structure.stdout.contains(":0927C0"))
+
+        let decrypted = try TestSupport.openssl(["pkcs8", "-in", path, "-passin", "pass:s3cret"])
+        #expect(decrypted.status == 0)
+        #expect(decrypted.stdout.contains("-----BEGIN PRIVATE KEY-----"))
+        let publicKey = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:s3cret", "-pubout"])
+        #expect(publicKey.status == 0)
+        let expectedPublic = "-----BEGIN PUBLIC KEY-----\n"
+            + key.publicKeyDER.base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            + "\n-----END PUBLIC KEY-----\n"
+        #expect(publicKey.stdout == expectedPublic)
+        let refused = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:wrong", "-noout"])
+        #expect(refused.status != 0)
+    }
+}
