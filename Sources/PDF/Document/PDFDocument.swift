@@ -58,6 +58,8 @@ public final class PDFDocument: @unchecked Sendable {
     }
 
     public init(data: Data, options: ReadOptions = .strict) throws {
+        // Offsets count from 0, so a slice of a larger Data is re-based once.
+        let data = data.startIndex == 0 ? data : Data(data)
         self.data = data
         self.options = options
         let loaded = try data.withUnsafeBytes { try DocumentLoader(bytes: $0, options: options).load() }
