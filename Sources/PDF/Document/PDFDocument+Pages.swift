@@ -6,7 +6,7 @@ extension PDFDocument {
     public var pages: [Page] {
         get throws {
             if let cached = caches.withLock({ $0.pages }) { return cached }
-            let pages = try walkPageTree()
+            let pages = try walkPageTree(tolerant: options.mode == .tolerant)
             caches.withLock { $0.pages = pages }
             return pages
         }
@@ -26,8 +26,13 @@ extension PDFDocument {
 
     private static let maxPageTreeNodes = 2_000_000
 
-    private func walkPageTree() throws -> [Page] {
-        let tolerant = options.mode == .tolerant
+    /// True if the page tree reads without the tolerant walk's repairs (no
+    /// cycle, every node a dictionary, every kid an indirect reference).
+    var pageTreeIsWellFormed: Bool {
+        (try? walkPageTree(tolerant: false)) != nil
+    }
+
+    func walkPageTree(tolerant: Bool) throws -> [Page] {
         guard let catalog, let root = catalog["Pages"]?.referenceValue else {
             throw PDFError(.malformed, "the catalog has no /Pages reference")
         }

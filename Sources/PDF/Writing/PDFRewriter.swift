@@ -20,6 +20,17 @@ public enum PDFRewriter {
             roots.append(infoReference)
         }
 
+        // A page tree that needed repair (a cycle, say) is replaced by a flat
+        // one holding the pages the tolerant walk found, attributes made explicit.
+        var overrides: [ObjectRef: PDFObject] = [:]
+        if !document.pageTreeIsWellFormed {
+            overrides = try flatPageTree(document, root: root)
+        }
+        func lookup(_ reference: ObjectRef) throws -> PDFObject {
+            if let override = overrides[reference] { return override }
+            return try document.resolve(reference)
+        }
+
         // Breadth-first discovery assigns the new numbers.
         var numbering: [ObjectRef: Int] = [:]
         var order: [ObjectRef] = []
@@ -32,11 +43,12 @@ public enum PDFRewriter {
         while head < queue.count {
             let reference = queue[head]
             head += 1
-            let object = try document.resolve(reference)
+            let object = try lookup(reference)
             order.append(reference)
             objects.append(object)
             forEachReference(in: object) { target in
-                guard numbering[target] == nil, isWritable(target, in: document) else { return }
+                guard numbering[target] == nil,
+                      overrides[target] != nil || isWritable(target, in: document) else { return }
                 numbering[target] = numbering.count + 1
                 queue.append(target)
             }
@@ -74,6 +86,36 @@ public enum PDFRewriter {
         PDFObject.dictionary(trailer).write(into: &output)
         output.append(contentsOf: Array("\nstartxref\n\(xrefOffset)\n%%EOF\n".utf8))
         return Data(output)
+    }
+
+    /// Replacement objects for a flat page tree: a new `/Pages` node (numbered
+    /// after the document's objects), each page pointing at it with its
+    /// inherited attributes (§7.7.3.4) copied in, and the catalog pointing at it.
+    private static func flatPageTree(_ document: PDFDocument, root: ObjectRef) throws -> [ObjectRef: PDFObject] {
+        guard var catalog = try document.resolve(root).dictionaryValue else { return [:] }
+        let pages = try document.walkPageTree(tolerant: true)
+        let node = ObjectRef(number: document.size)
+        var overrides: [ObjectRef: PDFObject] = [:]
+        for page in pages {
+            var dictionary = page.dictionary
+            dictionary["Type"] = .name("Page")
+            dictionary["Parent"] = .reference(node)
+            dictionary["MediaBox"] = page.mediaBox.object
+            if dictionary["CropBox"] == nil, page.cropBox != page.mediaBox { dictionary["CropBox"] = page.cropBox.object }
+            if dictionary["Rotate"] == nil, page.rotate != 0 { dictionary["Rotate"] = .integer(page.rotate) }
+            if dictionary["Resources"] == nil, let resources = page.resources {
+                dictionary["Resources"] = .dictionary(resources)
+            }
+            overrides[page.ref] = .dictionary(dictionary)
+        }
+        overrides[node] = .dictionary([
+            "Type": .name("Pages"),
+            "Kids": .array(pages.map { .reference($0.ref) }),
+            "Count": .integer(pages.count),
+        ])
+        catalog["Pages"] = .reference(node)
+        overrides[root] = .dictionary(catalog)
+        return overrides
     }
 
     /// Objects that are not carried into the new file: free or missing ones
