@@ -1,0 +1,206 @@
+import Foundation
+
+/// Prepares a PDF for a PAdES signature (ISO 32000-2 §12.8, ETSI EN 319 142-1):
+/// the signature dictionary with a `/Contents` placeholder, the signature
+/// field merged with its widget, the appearance form XObject, the page's
+/// `/Annots` and the `/AcroForm`, all in one incremental update, with
+/// `/ByteRange` patched to cover everything except the `/Contents` string.
+///
+/// A file without signatures is first rewritten (``PDFRewriter``), which
+/// drops earlier revisions and unreachable objects; a signed file is appended
+/// to, so that its signatures stay valid.
+public enum PDFSigner {
+    /// Placeholder digits for `/ByteRange`; patched after writing, same width.
+    private static let byteRangePlaceholder = 9_999_999_999
+
+    public static func prepare(_ input: Data, request: SignatureRequest) throws -> PreparedSignature {
+        guard request.contentsCapacity > 0, request.contentsCapacity <= 1 << 20 else {
+            throw PDFError(.write, "the space reserved for the signature must be between 1 byte and 1 MB")
+        }
+        guard !request.fieldName.isEmpty else { throw PDFError(.write, "the signature field needs a name") }
+        let base: Data
+        let document: PDFDocument
+        let readable = try open(input, options: .tolerant)
+        if try readable.hasSignatures {
+            do {
+                document = try PDFDocument(data: input, options: .strict)
+            } catch let error as PDFError {
+                throw PDFError(error.code, "the file carries signatures but is not well-formed enough to add one: \(error.message)",
+                               object: error.object, offset: error.offset)
+            }
+            if try document.docMDPPermission == 1 {
+                throw PDFError(.write, "the document is certified with no changes permitted")
+            }
+            base = input
+        } else {
+            base = try PDFRewriter.rewrite(readable)
+            document = try PDFDocument(data: base, options: .strict)
+        }
+        return try placeholder(in: document, request: request)
+    }
+
+    private static func open(_ input: Data, options: ReadOptions) throws -> PDFDocument {
+        do {
+            return try PDFDocument(data: input, options: options)
+        } catch let error as PDFError {
+            switch error.code {
+            case .passwordRequired:
+                throw PDFError(.passwordRequired, "the file is protected by a password")
+            case .unsupported, .limit:
+                throw error
+            default:
+                throw PDFError(error.code, "the file cannot be parsed: \(error.message)", object: error.object,
+                               offset: error.offset)
+            }
+        }
+    }
+
+    private static func placeholder(in document: PDFDocument, request: SignatureRequest) throws -> PreparedSignature {
+        guard let catalogReference = document.catalogReference, var catalog = document.catalog else {
+            throw PDFError(.write, "the document catalog is not an indirect dictionary")
+        }
+        let pages = try document.pages
+        let pageIndex = request.appearance?.pageIndex ?? 0
+        guard pages.indices.contains(pageIndex) else {
+            throw PDFError(.write, "the document has no page \(pageIndex + 1)")
+        }
+        let page = pages[pageIndex]
+        var update = try IncrementalUpdate(document: document)
+
+        // The form, its existing fields, and a name clash check (§12.7.4.2).
+        let formObject = catalog["AcroForm"]
+        var form = try document.dictionary(formObject) ?? PDFDictionary()
+        var fields = try document.array(form["Fields"]) ?? []
+        for field in fields {
+            if let existing = try document.dictionary(field)?["T"]?.textValue, existing == request.fieldName {
+                throw PDFError(.write, "the document already has a field named \(request.fieldName)")
+            }
+        }
+
+        // §12.8.1 Table 255: the signature dictionary, placeholders first so
+        // that the text strings after them cannot be mistaken for them.
+        var signature: PDFDictionary = [
+            "Type": .name("Sig"),
+            "Filter": .name("Adobe.PPKLite"),
+            "SubFilter": .name(request.subFilter),
+            "ByteRange": .array([.integer(0), .integer(byteRangePlaceholder), .integer(byteRangePlaceholder),
+                                 .integer(byteRangePlaceholder)]),
+            "Contents": .string(PDFString(bytes: Data(count: request.contentsCapacity), wasHex: true)),
+            "M": .string(PDFString(text: PDFDate.string(from: request.signingTime))),
+        ]
+        if let name = request.name { signature["Name"] = .text(name) }
+        if let reason = request.reason { signature["Reason"] = .text(reason) }
+        if let location = request.location { signature["Location"] = .text(location) }
+        if let contact = request.contactInfo { signature["ContactInfo"] = .text(contact) }
+        let signatureReference = update.add(.dictionary(signature))
+
+        // §12.5.5 / §8.10: the appearance, a form XObject (empty for an invisible signature).
+        let appearance = request.appearance
+        var formDictionary: PDFDictionary = [
+            "Type": .name("XObject"),
+            "Subtype": .name("Form"),
+            "BBox": .numbers(appearance?.bbox ?? [0, 0, 0, 0]),
+        ]
+        if let matrix = appearance?.matrix { formDictionary["Matrix"] = .numbers(matrix) }
+        formDictionary["Resources"] = .dictionary(appearance?.resources ?? PDFDictionary())
+        var content = appearance?.content ?? Data()
+        if !content.isEmpty {
+            content = Flate.compress(content)
+            formDictionary["Filter"] = .name("FlateDecode")
+        }
+        let appearanceReference = update.add(.stream(PDFStream(dictionary: formDictionary, data: content)))
+
+        // §12.7.5.5 + §12.5.6.19: the field merged with its widget; /F 132 = Print + Locked.
+        let widget: PDFDictionary = [
+            "Type": .name("Annot"),
+            "Subtype": .name("Widget"),
+            "FT": .name("Sig"),
+            "T": .text(request.fieldName),
+            "V": .reference(signatureReference),
+            "F": .integer(132),
+            "P": .reference(page.ref),
+            "Rect": .numbers(appearance?.rect ?? [0, 0, 0, 0]),
+            "AP": .dictionary(["N": .reference(appearanceReference)]),
+        ]
+        let widgetReference = update.add(.dictionary(widget))
+
+        // The page's /Annots: the array object if it is indirect, else the page.
+        var pageDictionary = page.dictionary
+        switch pageDictionary["Annots"] {
+        case .reference(let annotsReference)?:
+            if let annots = try document.resolve(annotsReference).arrayValue {
+                update.replace(annotsReference, with: .array(annots + [.reference(widgetReference)]))
+            } else {
+                pageDictionary["Annots"] = .array([.reference(widgetReference)])
+                update.replace(page.ref, with: .dictionary(pageDictionary))
+            }
+        case .array(let annots)?:
+            pageDictionary["Annots"] = .array(annots + [.reference(widgetReference)])
+            update.replace(page.ref, with: .dictionary(pageDictionary))
+        default:
+            pageDictionary["Annots"] = .array([.reference(widgetReference)])
+            update.replace(page.ref, with: .dictionary(pageDictionary))
+        }
+
+        // §12.7.3 Table 224: /Fields gains the new field, /SigFlags 3
+        // (SignaturesExist + AppendOnly); /DR, /DA and the rest are kept.
+        fields.append(.reference(widgetReference))
+        form["Fields"] = .array(fields)
+        form["SigFlags"] = .integer(3)
+        var catalogChanged = false
+        if case .reference(let formReference)? = formObject, case .dictionary = try document.resolve(formReference) {
+            update.replace(formReference, with: .dictionary(form))
+        } else {
+            catalog["AcroForm"] = .reference(update.add(.dictionary(form)))
+            catalogChanged = true
+        }
+
+        // ETSI EN 319 142-1 §5.2 / ISO 32000-2 §7.12: PAdES signatures in a file
+        // before PDF 2.0 declare the ESIC developer extension.
+        if request.subFilter == "ETSI.CAdES.detached", PDFDocument.compareVersions(document.version, "2.0") < 0 {
+            var extensions = try document.dictionary(catalog["Extensions"]) ?? PDFDictionary()
+            if extensions["ESIC"] == nil {
+                extensions["ESIC"] = .dictionary(["BaseVersion": .name("1.7"), "ExtensionLevel": .integer(2)])
+                catalog["Extensions"] = .dictionary(extensions)
+                catalogChanged = true
+            }
+        }
+        if catalogChanged { update.replace(catalogReference, with: .dictionary(catalog)) }
+
+        let layout = try update.writeWithLayout()
+        guard let range = layout.objectRanges[signatureReference] else {
+            throw PDFError(.write, "the signature dictionary was not written")
+        }
+        return try patchByteRange(layout.data, signatureObject: range, capacity: request.contentsCapacity)
+    }
+
+    /// Finds the placeholders inside the written signature dictionary and
+    /// writes the final `/ByteRange` over its placeholder, padded with spaces.
+    private static func patchByteRange(_ data: Data, signatureObject: Range<Int>,
+                                       capacity: Int) throws -> PreparedSignature {
+        var data = data
+        let (byteRangeStart, byteRangeEnd, contentsStart) = try data.withUnsafeBytes { buffer in
+            let region = UnsafeRawBufferPointer(rebasing: buffer[0..<signatureObject.upperBound])
+            guard let key = Lexer.find("/ByteRange [", in: region, from: signatureObject.lowerBound),
+                  let close = Lexer.find("]", in: region, from: key),
+                  let contentsKey = Lexer.find("/Contents <", in: region, from: signatureObject.lowerBound) else {
+                throw PDFError(.write, "the signature placeholders were not found in the written file")
+            }
+            return (key + 11, close + 1, contentsKey + 10)
+        }
+        let contentsEnd = contentsStart + 2 * capacity + 2
+        guard contentsEnd <= data.count, data[contentsEnd - 1] == UInt8(ascii: ">") else {
+            throw PDFError(.write, "the /Contents placeholder does not have the expected length")
+        }
+        let byteRange = [0, contentsStart, contentsEnd, data.count - contentsEnd]
+        var text = Array("[0 \(byteRange[1]) \(byteRange[2]) \(byteRange[3])".utf8)
+        let width = byteRangeEnd - byteRangeStart
+        guard text.count + 1 <= width else {
+            throw PDFError(.write, "the file is too large for the /ByteRange placeholder")
+        }
+        text.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - text.count - 1))
+        text.append(UInt8(ascii: "]"))
+        data.replaceSubrange(byteRangeStart..<byteRangeEnd, with: text)
+        return PreparedSignature(data: data, byteRange: byteRange, contentsCapacity: capacity)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// What to put into a new signature (ISO 32000-2 §12.8.1 Table 255, PAdES
+/// ETSI EN 319 142-1 §5.3) and where to show it.
+public struct SignatureRequest: Sendable {
+    /// Partial name `/T` of the new field; must differ from every top-level field name.
+    public var fieldName: String
+    /// `/Name`: the signer.
+    public var name: String?
+    public var reason: String?
+    public var location: String?
+    public var contactInfo: String?
+    /// `/M`, written as `D:YYYYMMDDHHmmSS+00'00'` (UTC).
+    public var signingTime: Date
+    /// `/SubFilter`, e.g. `ETSI.CAdES.detached`.
+    public var subFilter: String
+    /// Bytes reserved for the DER-encoded CMS (the hex string is twice as long).
+    public var contentsCapacity: Int
+    /// The widget's appearance; `nil` makes an invisible signature on the first page.
+    public var appearance: SignatureAppearance?
+
+    public init(fieldName: String, name: String? = nil, reason: String? = nil, location: String? = nil,
+                contactInfo: String? = nil, signingTime: Date = Date(), subFilter: String = "ETSI.CAdES.detached",
+                contentsCapacity: Int = 16384, appearance: SignatureAppearance? = nil) {
+        self.fieldName = fieldName
+        self.name = name
+        self.reason = reason
+        self.location = location
+        self.contactInfo = contactInfo
+        self.signingTime = signingTime
+        self.subFilter = subFilter
+        self.contentsCapacity = contentsCapacity
+        self.appearance = appearance
+    }
+}

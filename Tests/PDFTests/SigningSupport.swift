@@ -1,0 +1,47 @@
+import Foundation
+@testable import PDF
+
+/// Makes real CMS signatures with the `openssl` command-line tool, so the
+/// placeholder tests can check a complete file in pdfsig and pyHanko.
+enum SigningSupport {
+    struct Identity {
+        let directory: URL
+        var key: URL { directory.appendingPathComponent("key.pem") }
+        var certificate: URL { directory.appendingPathComponent("cert.pem") }
+    }
+
+    static var openssl: URL? { TestSupport.tool("openssl") }
+
+    static func makeIdentity() throws -> Identity {
+        guard let openssl else { throw PDFError(.unsupported, "openssl is not installed") }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segel-pdf-id-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let identity = Identity(directory: directory)
+        let result = try TestSupport.run(openssl, [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", identity.key.path,
+            "-out", identity.certificate.path, "-subj", "/CN=segel test signer", "-days", "3",
+            "-addext", "keyUsage=critical,digitalSignature,nonRepudiation",
+        ])
+        guard result.status == 0 else { throw PDFError(.unsupported, "openssl req failed: \(result.output)") }
+        return identity
+    }
+
+    /// A detached CAdES CMS over the prepared file's signed ranges.
+    static func sign(_ prepared: PreparedSignature, identity: Identity) throws -> Data {
+        guard let openssl else { throw PDFError(.unsupported, "openssl is not installed") }
+        var content = Data()
+        for range in prepared.signedRanges() { content.append(range) }
+        let input = try TestSupport.temporaryFile(content, suffix: ".bin")
+        let output = input.deletingPathExtension().appendingPathExtension("der")
+        defer {
+            try? FileManager.default.removeItem(at: input)
+            try? FileManager.default.removeItem(at: output)
+        }
+        let result = try TestSupport.run(openssl, [
+            "cms", "-sign", "-binary", "-cades", "-md", "sha256", "-in", input.path, "-signer",
+            identity.certificate.path, "-inkey", identity.key.path, "-outform", "DER", "-out", output.path,
+        ])
+        guard result.status == 0 else { throw PDFError(.unsupported, "openssl cms failed: \(result.output)") }
+        return try Data(contentsOf: output)
+    }
+}
