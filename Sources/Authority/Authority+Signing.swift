@@ -71,8 +71,8 @@ extension Authority {
             throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
         }
 
-        let token = Random.token()
-        let signatureID = Self.makeSignatureID()
+        let token = try Random.token()
+        let signatureID = try Self.makeSignatureID()
         let label = ticket.version.originalFilename ?? "request \(id)"
         let signed: SignedPDF
         do {
@@ -138,9 +138,9 @@ extension Authority {
     }
 
     /// `SIG-` and 16 characters of Crockford base32 (80 random bits).
-    static func makeSignatureID() -> String {
+    static func makeSignatureID() throws -> String {
         let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-        let bytes = Random.bytes(10)
+        let bytes = try Random.bytes(10)
         var bits = 0, value = 0
         var out = "SIG-"
         for byte in bytes {

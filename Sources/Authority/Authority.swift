@@ -50,7 +50,7 @@ public final class Authority: Sendable {
     /// The CA certificate (public; no passphrase needed).
     public func caCertificate() throws -> Certificate {
         do {
-            return try Certificate(pem: Data(contentsOf: home.caCertificate))
+            return try Certificate(pem: String(contentsOf: home.caCertificate, encoding: .utf8))
         } catch {
             throw AuthorityError(.io, "cannot read the CA certificate \(home.caCertificate.path)")
         }
@@ -66,7 +66,7 @@ public final class Authority: Sendable {
         }
         do {
             let key = try PrivateKey(encryptedPKCS8PEM: pem, passphrase: passphrase)
-            return CertificateAuthority(key: key, certificate: try caCertificate())
+            return try CertificateAuthority(key: key, certificate: try caCertificate())
         } catch let error as PKIError where error.code == .wrongPassphrase {
             throw AuthorityError(.refused, "the passphrase does not open the CA key \(home.caKey.path)")
         }

@@ -80,7 +80,12 @@ public struct DocumentSigner: Sendable {
                      now: Date = Date()) throws -> SignedPDF {
         let url = settings.verificationURL(token: token)
         let document = try Self.open(input, fileLabel: fileLabel)
-        let pages = document.pages
+        let pages: [Page]
+        do {
+            pages = try document.pages
+        } catch let error as PDFError {
+            throw AuthorityError(.refused, "\(fileLabel) has an unreadable page tree: \(error.description)")
+        }
         guard !pages.isEmpty else {
             throw AuthorityError(.refused, "\(fileLabel) has no pages")
         }
@@ -100,7 +105,7 @@ public struct DocumentSigner: Sendable {
                                    dateText: Self.captionDate(now), signatureID: signatureID)
         let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: position.size)
         let placement = try StampPlacement.place(
-            cropBox: page.cropBox, rotate: page.rotate,
+            cropBox: [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury], rotate: page.rotate,
             size: (width: appearance.width, height: appearance.height),
             at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })
 

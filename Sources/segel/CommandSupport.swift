@@ -84,7 +84,7 @@ enum ExitStatus {
             return (error.message, error.code == .refused ? refused : usage)
         case let error as RegistryError:
             switch error.code {
-            case .notFound, .badInput: return (error.message, usage)
+            case .notFound: return (error.message, usage)
             case .database, .busy: return (error.message, usage)
             default: return (error.message, refused)
             }
