@@ -43,8 +43,10 @@ final class EVPCipher {
     func run(_ algorithm: Algorithm, encrypting: Bool, key: UnsafeRawBufferPointer,
              iv: UnsafeRawBufferPointer?, input: UnsafeRawBufferPointer, padding: Bool,
              object: Int? = nil) throws -> Data {
-        precondition(key.count == algorithm.keyLength, "AES key of the wrong length")
-        precondition(!algorithm.usesIV || iv?.count == Self.blockSize, "AES IV of the wrong length")
+        guard key.count == algorithm.keyLength, !algorithm.usesIV || iv?.count == Self.blockSize else {
+            throw PDFError(.encryption, "an AES key of \(key.count) bytes or an IV of \(iv?.count ?? 0) bytes "
+                               + "does not fit \(algorithm)", object: object)
+        }
         guard input.count <= Int(Int32.max) - Self.blockSize else {
             throw PDFError(.limit, "encrypted data larger than 2 GiB", object: object)
         }

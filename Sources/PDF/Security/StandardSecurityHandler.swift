@@ -129,18 +129,23 @@ public final class StandardSecurityHandler: Sendable {
         return Data(try EVPDigest.hash(.md5, input).prefix(min(fileKey.count + 5, 16)))
     }
 
-    /// Refuses a method that does not belong to the handler's revision: AESV3 needs the
-    /// 32-byte key of revisions 5 and 6, RC4 and AESV2 the per-object keys of 2 to 4.
+    /// Refuses a method that does not belong to the handler: AESV3 needs the 32-byte key
+    /// of revisions 5 and 6, RC4 the per-object keys of revisions 2 to 4, and AESV2 the
+    /// crypt filters of revision 4 with a 128-bit file key.
     private func checkMethod(_ method: CryptMethod) throws {
-        guard Self.method(method, fitsRevision: parameters.r) else {
-            throw PDFError(.unsupported, "crypt method \(method) does not fit security handler revision \(parameters.r)")
+        let fits = Self.method(method, fitsRevision: parameters.r) && (method != .aesV2 || fileKey.count == 16)
+        guard fits else {
+            throw PDFError(.unsupported,
+                           "crypt method \(method) does not fit security handler revision \(parameters.r) "
+                               + "with a \(fileKey.count * 8)-bit key")
         }
     }
 
     static func method(_ method: CryptMethod, fitsRevision r: Int) -> Bool {
         switch method {
         case .identity: true
-        case .rc4, .aesV2: r <= 4
+        case .rc4: r <= 4
+        case .aesV2: r == 4
         case .aesV3: r >= 5
         }
     }
