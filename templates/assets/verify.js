@@ -1,0 +1,381 @@
+/*
+ * segel portal: the upload check.
+ *
+ * The file is hashed in the browser (WebCrypto SHA-256) and looked up in the
+ * sharded hash index published under api/hash/. The index cannot be
+ * enumerated: an entry is found only from the file's own hash.
+ *
+ *   fileHash = SHA-256(file bytes)                                  (32 bytes)
+ *   id       = hex(SHA-256(utf8("segel-index:") || fileHash))       (64 hex)
+ *   shard    = api/hash/<id[0..2]>/<id[2..4]>.json                  (every shard exists)
+ *   key      = SHA-256(utf8("segel-key:") || fileHash)              (AES-256-GCM key)
+ *   shard    = {"v":1,"entries":[{"id":"<64 hex>","iv":"<base64, 12 bytes>","ct":"<base64>"}]}
+ *   ct       = AES-GCM(key, iv, utf8(JSON record)), 128-bit tag appended, no additional data
+ *   record   = {"token":"…","name":"…","status":"valid|invalidated|revoked","signed_at":"…"}
+ *
+ * Loaded as a plain <script> it wires up every [data-upload] element; in any
+ * environment it also publishes its lookup functions as globalThis.SegelVerify
+ * (verify.test.mjs uses them under node --test). Plain ES2017, no dependencies.
+ */
+(function (global) {
+  'use strict';
+
+  const INDEX_PREFIX = 'segel-index:';
+  const KEY_PREFIX = 'segel-key:';
+  const SHARD_VERSION = 1;
+  const TOKEN_RE = /^[A-Za-z0-9_-]{16,200}$/;
+  const HEX64_RE = /^[0-9a-f]{64}$/;
+  const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const STATUSES = ['valid', 'invalidated', 'revoked'];
+
+  /**
+   * A lookup that gave no answer. code is one of:
+   * "no_webcrypto" (the browser cannot hash here), "fetch" (the shard could
+   * not be loaded), "index" (the shard or an entry is malformed or does not
+   * decrypt: fail closed rather than call the file unknown).
+   */
+  function LookupError(code, message) {
+    const error = new Error(message);
+    error.name = 'LookupError';
+    error.code = code;
+    return error;
+  }
+
+  /** The SubtleCrypto object, or null where WebCrypto is unavailable (insecure contexts). */
+  function getSubtle() {
+    const c = global.crypto;
+    return c && c.subtle && typeof c.subtle.digest === 'function' ? c.subtle : null;
+  }
+
+  function toHex(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i++) {
+      out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+    }
+    return out;
+  }
+
+  function fromBase64(text) {
+    if (typeof text !== 'string' || !BASE64_RE.test(text)) return null;
+    const binary = global.atob(text);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function prefixed(prefix, bytes) {
+    const head = new TextEncoder().encode(prefix);
+    const out = new Uint8Array(head.length + bytes.length);
+    out.set(head, 0);
+    out.set(bytes, head.length);
+    return out;
+  }
+
+  async function sha256(subtle, bytes) {
+    return new Uint8Array(await subtle.digest('SHA-256', bytes));
+  }
+
+  /** The index id (64 lowercase hex) of a file whose SHA-256 is fileHash (Uint8Array(32)). */
+  async function indexId(subtle, fileHash) {
+    return toHex(await sha256(subtle, prefixed(INDEX_PREFIX, fileHash)));
+  }
+
+  /** The AES-256-GCM key that decrypts the index entry of fileHash. */
+  async function entryKey(subtle, fileHash) {
+    const raw = await sha256(subtle, prefixed(KEY_PREFIX, fileHash));
+    return subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['decrypt']);
+  }
+
+  /** The shard that holds id, relative to the site root. */
+  function shardPath(id) {
+    if (!HEX64_RE.test(id)) throw LookupError('index', 'not an index id: ' + id);
+    return 'api/hash/' + id.slice(0, 2) + '/' + id.slice(2, 4) + '.json';
+  }
+
+  function validateRecord(record) {
+    if (!record || typeof record !== 'object') return null;
+    if (typeof record.token !== 'string' || !TOKEN_RE.test(record.token)) return null;
+    if (typeof record.name !== 'string') return null;
+    if (STATUSES.indexOf(record.status) === -1) return null;
+    if (record.signed_at !== undefined && typeof record.signed_at !== 'string') return null;
+    return {
+      token: record.token,
+      name: record.name,
+      status: record.status,
+      signed_at: record.signed_at || ''
+    };
+  }
+
+  /**
+   * Looks fileHash up. loadShard(path) returns the parsed shard JSON for a
+   * path relative to the site root, or throws LookupError("fetch").
+   * Resolves to {found: false, id} or {found: true, id, record}.
+   */
+  async function lookupHash(subtle, fileHash, loadShard) {
+    if (!subtle) throw LookupError('no_webcrypto', 'WebCrypto is not available');
+    const id = await indexId(subtle, fileHash);
+    const shard = await loadShard(shardPath(id));
+    if (!shard || typeof shard !== 'object' || shard.v !== SHARD_VERSION || !Array.isArray(shard.entries)) {
+      throw LookupError('index', 'malformed shard ' + shardPath(id));
+    }
+    const matches = shard.entries.filter(function (entry) { return entry && entry.id === id; });
+    if (matches.length === 0) return { found: false, id: id };
+    if (matches.length > 1) throw LookupError('index', 'duplicate index entry ' + id);
+
+    const iv = fromBase64(matches[0].iv);
+    const ct = fromBase64(matches[0].ct);
+    if (!iv || iv.length !== 12 || !ct || ct.length < 16) {
+      throw LookupError('index', 'malformed index entry ' + id);
+    }
+    let plain;
+    try {
+      plain = await subtle.decrypt({ name: 'AES-GCM', iv: iv, tagLength: 128 }, await entryKey(subtle, fileHash), ct);
+    } catch (e) {
+      throw LookupError('index', 'index entry ' + id + ' does not decrypt');
+    }
+    let record;
+    try {
+      record = validateRecord(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plain)));
+    } catch (e) {
+      record = null;
+    }
+    if (!record) throw LookupError('index', 'index entry ' + id + ' holds no valid record');
+    return { found: true, id: id, record: record };
+  }
+
+  /** SHA-256 of the file bytes (Uint8Array(32)). */
+  async function hashFile(subtle, bytes) {
+    if (!subtle) throw LookupError('no_webcrypto', 'WebCrypto is not available');
+    return sha256(subtle, bytes);
+  }
+
+  /** Hashes the file bytes, then looks the hash up: {sha256 (hex), found, id, record?}. */
+  async function checkBytes(subtle, bytes, loadShard) {
+    const fileHash = await hashFile(subtle, bytes);
+    const result = await lookupHash(subtle, fileHash, loadShard);
+    result.sha256 = toHex(fileHash);
+    return result;
+  }
+
+  /** True when "%PDF-" occurs in the first 1024 bytes (ISO 32000-2, 7.5.2 and its allowance for leading bytes). */
+  function looksLikePdf(bytes) {
+    const limit = Math.min(bytes.length, 1024) - 5;
+    for (let i = 0; i <= limit; i++) {
+      if (bytes[i] === 0x25 && bytes[i + 1] === 0x50 && bytes[i + 2] === 0x44 &&
+          bytes[i + 3] === 0x46 && bytes[i + 4] === 0x2d) return true;
+    }
+    return false;
+  }
+
+  const api = {
+    INDEX_PREFIX: INDEX_PREFIX,
+    KEY_PREFIX: KEY_PREFIX,
+    LookupError: LookupError,
+    getSubtle: getSubtle,
+    toHex: toHex,
+    fromBase64: fromBase64,
+    indexId: indexId,
+    entryKey: entryKey,
+    shardPath: shardPath,
+    hashFile: hashFile,
+    lookupHash: lookupHash,
+    checkBytes: checkBytes,
+    looksLikePdf: looksLikePdf
+  };
+  global.SegelVerify = api;
+
+  // ---- Page behaviour -------------------------------------------------------
+
+  function readFile(file) {
+    if (typeof file.arrayBuffer === 'function') return file.arrayBuffer();
+    return new Promise(function (resolve, reject) {
+      const reader = new FileReader();
+      reader.onload = function () { resolve(reader.result); };
+      reader.onerror = function () { reject(reader.error); };
+      reader.readAsArrayBuffer(file);
+    });
+  }
+
+  function formatDate(value, lang) {
+    const date = new Date(value);
+    if (!value || isNaN(date.getTime()) || typeof Intl === 'undefined') return value;
+    try {
+      return new Intl.DateTimeFormat(lang || undefined, {
+        year: 'numeric', month: 'long', day: 'numeric',
+        hour: '2-digit', minute: '2-digit', timeZoneName: 'short'
+      }).format(date);
+    } catch (e) {
+      return value;
+    }
+  }
+
+  function setupUpload(widget) {
+    const input = widget.querySelector('[data-upload-input]');
+    const dropzone = widget.querySelector('[data-dropzone]');
+    const output = widget.querySelector('[data-upload-result]');
+    const scope = widget.parentNode;
+    const root = widget.getAttribute('data-root') || './';
+    const lang = widget.getAttribute('data-lang') || document.documentElement.lang;
+    let runs = 0;
+
+    function msg(name) { return widget.getAttribute('data-msg-' + name) || ''; }
+
+    function template(name) {
+      const selector = 'template[data-upload-template="' + name + '"]';
+      const node = scope.querySelector(selector) || document.querySelector(selector);
+      return node.content.cloneNode(true);
+    }
+
+    function fill(fragment, slot, text) {
+      const node = fragment.querySelector('[data-slot="' + slot + '"]');
+      if (node) node.textContent = text;
+    }
+
+    function notice(kind, text) {
+      const p = document.createElement('p');
+      p.className = 'notice notice--' + kind;
+      p.textContent = text;
+      return p;
+    }
+
+    function show(nodes, reveal) {
+      output.textContent = '';
+      nodes.forEach(function (node) { output.appendChild(node); });
+      // On a phone the verdict lands below the fold; bring it up once it is final.
+      if (reveal && typeof output.scrollIntoView === 'function') {
+        const top = output.getBoundingClientRect().top;
+        if (top < 0 || top > window.innerHeight * 0.5) {
+          const still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+          output.scrollIntoView({ block: 'start', behavior: still ? 'auto' : 'smooth' });
+        }
+      }
+    }
+
+    function fileSummary(file, hashHex) {
+      const fragment = template('file');
+      fill(fragment, 'file-name', file.name);
+      if (hashHex) {
+        fill(fragment, 'sha256', hashHex);
+      } else {
+        const row = fragment.querySelector('[data-slot="sha256"]');
+        row.closest('div').remove();
+      }
+      return fragment;
+    }
+
+    function foundView(record) {
+      const fragment = template('found');
+      Array.prototype.forEach.call(fragment.querySelectorAll('[data-status]'), function (banner) {
+        if (banner.getAttribute('data-status') !== record.status) banner.remove();
+      });
+      fill(fragment, 'name', record.name);
+      fill(fragment, 'signed-at', formatDate(record.signed_at, lang));
+      const link = fragment.querySelector('[data-slot="link"]');
+      // The token was validated against TOKEN_RE, so it is a single safe path segment.
+      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      return fragment;
+    }
+
+    async function loadShard(path) {
+      let response;
+      try {
+        response = await fetch(new URL(root + path, document.baseURI).href, { cache: 'no-cache', credentials: 'same-origin' });
+      } catch (e) {
+        throw LookupError('fetch', 'cannot load ' + path);
+      }
+      // Every shard exists, so any failure here is an error, never "not found".
+      if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
+      try {
+        return await response.json();
+      } catch (e) {
+        throw LookupError('index', 'shard ' + path + ' is not JSON');
+      }
+    }
+
+    function errorText(error) {
+      switch (error && error.code) {
+        case 'no_webcrypto': return msg('no-webcrypto');
+        case 'fetch': return location.protocol === 'file:' ? msg('file-protocol') : msg('fetch-error');
+        case 'index': return msg('index-error');
+        default: return msg('read-error');
+      }
+    }
+
+    async function check(file) {
+      const run = ++runs;
+      widget.setAttribute('aria-busy', 'true');
+      show([notice('working', msg('working'))]);
+      let hashHex = null;
+      try {
+        const bytes = new Uint8Array(await readFile(file));
+        if (run !== runs) return;
+        if (!looksLikePdf(bytes)) {
+          show([notice('error', msg('not-pdf')), fileSummary(file, null)], true);
+          return;
+        }
+        const subtle = getSubtle();
+        const fileHash = await hashFile(subtle, bytes);
+        hashHex = toHex(fileHash);
+        const result = await lookupHash(subtle, fileHash, loadShard);
+        if (run !== runs) return;
+        show([result.found ? foundView(result.record) : template('not-found'), fileSummary(file, hashHex)], true);
+      } catch (error) {
+        if (run !== runs) return;
+        show([notice('error', msg('no-result') + ': ' + errorText(error)), fileSummary(file, hashHex)], true);
+      } finally {
+        if (run === runs) widget.removeAttribute('aria-busy');
+      }
+    }
+
+    widget.hidden = false;
+    if (!getSubtle()) {
+      input.disabled = true;
+      dropzone.classList.add('is-disabled');
+      show([notice('error', msg('no-webcrypto'))]);
+      return;
+    }
+
+    input.addEventListener('change', function () {
+      if (input.files && input.files[0]) check(input.files[0]);
+    });
+
+    let depth = 0;
+    dropzone.addEventListener('dragenter', function (event) {
+      event.preventDefault();
+      depth++;
+      dropzone.classList.add('is-over');
+    });
+    dropzone.addEventListener('dragover', function (event) {
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    });
+    dropzone.addEventListener('dragleave', function () {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) dropzone.classList.remove('is-over');
+    });
+    dropzone.addEventListener('drop', function (event) {
+      event.preventDefault();
+      depth = 0;
+      dropzone.classList.remove('is-over');
+      const files = event.dataTransfer && event.dataTransfer.files;
+      if (files && files[0]) check(files[0]);
+    });
+  }
+
+  function init() {
+    const widgets = document.querySelectorAll('[data-upload]');
+    if (widgets.length === 0) return;
+    Array.prototype.forEach.call(widgets, setupUpload);
+    // A file dropped beside the drop zone would make the browser leave the page to open it.
+    window.addEventListener('dragover', function (event) { event.preventDefault(); });
+    window.addEventListener('drop', function (event) { event.preventDefault(); });
+  }
+
+  if (typeof document !== 'undefined' && typeof window !== 'undefined') {
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', init);
+    } else {
+      init();
+    }
+  }
+})(typeof globalThis !== 'undefined' ? globalThis : window);

@@ -1,0 +1,174 @@
+// Tests for the upload check's lookup core. Run with: node --test templates/assets/
+// The shards are built here with node's WebCrypto straight from the format in
+// README.md, independently of verify.js, so a drift on either side fails.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { webcrypto, createHash, randomBytes } from 'node:crypto';
+
+await import('./verify.js');
+const V = globalThis.SegelVerify;
+const subtle = webcrypto.subtle;
+const enc = new TextEncoder();
+
+function concat(prefix, bytes) {
+  const head = enc.encode(prefix);
+  const out = new Uint8Array(head.length + bytes.length);
+  out.set(head);
+  out.set(bytes, head.length);
+  return out;
+}
+
+const sha256 = (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+
+async function encryptEntry(fileHash, record, { keyHash = fileHash, iv = randomBytes(12) } = {}) {
+  const id = hex(sha256(concat('segel-index:', fileHash)));
+  const raw = sha256(concat('segel-key:', keyHash));
+  const key = await subtle.importKey('raw', raw, 'AES-GCM', false, ['encrypt']);
+  const ct = new Uint8Array(await subtle.encrypt({ name: 'AES-GCM', iv, tagLength: 128 },
+    key, enc.encode(JSON.stringify(record))));
+  return { id, iv: b64(iv), ct: b64(ct) };
+}
+
+const shardOf = (id) => `api/hash/${id.slice(0, 2)}/${id.slice(2, 4)}.json`;
+
+/** A published index: every shard exists, most of them empty. */
+function siteWith(entries) {
+  const shards = new Map();
+  for (const entry of entries) {
+    const path = shardOf(entry.id);
+    if (!shards.has(path)) shards.set(path, { v: 1, entries: [] });
+    shards.get(path).entries.push(entry);
+  }
+  const requested = [];
+  const load = async (path) => {
+    requested.push(path);
+    // A round trip through JSON text, as fetch() would give it.
+    return JSON.parse(JSON.stringify(shards.get(path) || { v: 1, entries: [] }));
+  };
+  return { shards, load, requested };
+}
+
+/** A random entry id that lands in the same shard as id. */
+const decoyFor = (id) => ({ id: id.slice(0, 4) + hex(randomBytes(30)), iv: b64(randomBytes(12)), ct: b64(randomBytes(80)) });
+
+const pdf = (text) => enc.encode(`%PDF-1.7\n${text}\n%%EOF\n`);
+
+const docs = [
+  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z' } },
+  { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z' } },
+  { bytes: pdf('certificate'), record: { token: 'revoked_token_0123456789', name: 'Sertifikat', status: 'revoked', signed_at: '2025-09-09T09:09:09Z' } },
+];
+
+async function publishedSite() {
+  const entries = [];
+  for (const doc of docs) {
+    const entry = await encryptEntry(sha256(doc.bytes), doc.record);
+    entries.push(entry, decoyFor(entry.id), decoyFor(entry.id));
+  }
+  return siteWith(entries);
+}
+
+test('shard path is api/hash/<id[0..2]>/<id[2..4]>.json and rejects non-ids', () => {
+  const id = 'ab12' + '0'.repeat(60);
+  assert.equal(V.shardPath(id), 'api/hash/ab/12.json');
+  assert.throws(() => V.shardPath('../../etc/passwd'), (e) => e.code === 'index');
+  assert.throws(() => V.shardPath('AB12' + '0'.repeat(60)), (e) => e.code === 'index');
+});
+
+test('index id is SHA-256 of "segel-index:" + file hash', async () => {
+  const fileHash = sha256(pdf('x'));
+  assert.equal(await V.indexId(subtle, fileHash), hex(sha256(concat('segel-index:', fileHash))));
+});
+
+test('finds every published file, with its record, reading only its own shard', async () => {
+  const site = await publishedSite();
+  for (const doc of docs) {
+    site.requested.length = 0;
+    const result = await V.checkBytes(subtle, doc.bytes, site.load);
+    assert.equal(result.found, true);
+    assert.equal(result.sha256, hex(sha256(doc.bytes)));
+    assert.deepEqual(result.record, doc.record);
+    assert.deepEqual(site.requested, [shardOf(result.id)]);
+    assert.equal(site.shards.get(shardOf(result.id)).entries.length >= 3, true);
+  }
+});
+
+test('a modified or unknown file is not found', async () => {
+  const site = await publishedSite();
+  const modified = new Uint8Array(docs[0].bytes);
+  modified[modified.length - 2] ^= 0x01;
+  for (const bytes of [modified, pdf('never issued')]) {
+    const result = await V.checkBytes(subtle, bytes, site.load);
+    assert.equal(result.found, false);
+    assert.equal(result.record, undefined);
+  }
+});
+
+test('not found even when a decoy sits at the very id of the file', async () => {
+  // Same id, but encrypted under another file's key: decryption must fail closed.
+  const target = sha256(pdf('target'));
+  const forged = await encryptEntry(target, docs[0].record, { keyHash: sha256(pdf('other')) });
+  const site = siteWith([forged]);
+  await assert.rejects(V.lookupHash(subtle, target, site.load), (e) => e.code === 'index');
+});
+
+test('a tampered ciphertext is an index error, not a result', async () => {
+  const fileHash = sha256(docs[0].bytes);
+  const entry = await encryptEntry(fileHash, docs[0].record);
+  const ct = Buffer.from(entry.ct, 'base64');
+  ct[3] ^= 0x80;
+  const site = siteWith([{ ...entry, ct: ct.toString('base64') }]);
+  await assert.rejects(V.lookupHash(subtle, fileHash, site.load), (e) => e.code === 'index');
+});
+
+test('a record that is not a valid record is an index error', async () => {
+  const cases = [
+    { token: '../../../evil', name: 'x', status: 'valid', signed_at: '' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'approved', signed_at: '' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', status: 'valid' },
+  ];
+  for (const record of cases) {
+    const fileHash = sha256(pdf(JSON.stringify(record)));
+    const site = siteWith([await encryptEntry(fileHash, record)]);
+    await assert.rejects(V.lookupHash(subtle, fileHash, site.load), (e) => e.code === 'index', JSON.stringify(record));
+  }
+});
+
+test('malformed shards and entries fail closed', async () => {
+  const fileHash = sha256(docs[0].bytes);
+  const entry = await encryptEntry(fileHash, docs[0].record);
+  const shards = [
+    null,
+    { v: 2, entries: [entry] },
+    { v: 1 },
+    { v: 1, entries: [entry, entry] },
+    { v: 1, entries: [{ ...entry, iv: b64(randomBytes(16)) }] },
+    { v: 1, entries: [{ ...entry, ct: 'not base64!' }] },
+  ];
+  for (const shard of shards) {
+    await assert.rejects(V.lookupHash(subtle, fileHash, async () => shard), (e) => e.code === 'index', JSON.stringify(shard));
+  }
+});
+
+test('a shard that cannot be loaded is reported, never taken as "not found"', async () => {
+  const failing = async (path) => { throw V.LookupError('fetch', 'HTTP 404 for ' + path); };
+  await assert.rejects(V.checkBytes(subtle, docs[0].bytes, failing), (e) => e.code === 'fetch');
+});
+
+test('without WebCrypto the check refuses with no_webcrypto', async () => {
+  const site = await publishedSite();
+  await assert.rejects(V.checkBytes(null, docs[0].bytes, site.load), (e) => e.code === 'no_webcrypto');
+});
+
+test('recognises a PDF header within the first 1024 bytes only', () => {
+  assert.equal(V.looksLikePdf(pdf('a')), true);
+  const late = new Uint8Array(1100);
+  late.set(enc.encode('%PDF-1.4'), 500);
+  assert.equal(V.looksLikePdf(late), true);
+  late.fill(0);
+  late.set(enc.encode('%PDF-1.4'), 1020);
+  assert.equal(V.looksLikePdf(late), false);
+  assert.equal(V.looksLikePdf(enc.encode('PK\x03\x04 a zip file')), false);
+});
