@@ -125,6 +125,21 @@ final class WorkflowCLITests: XCTestCase {
         try assertRefused(["audit", "verify"], code: 1, mentions: ["3"])
     }
 
+    func testACommandWaitingForAnotherProcessSaysSoAndSucceeds() throws {
+        guard Tools.available("sqlite3") else { throw XCTSkip("sqlite3 is not installed; run scripts/setup --test") }
+        let db = cli.home.appendingPathComponent("registry.sqlite").path
+        // Another process holds the write lock for three seconds.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "(echo 'BEGIN IMMEDIATE;'; sleep 3; echo 'COMMIT;') | sqlite3 '\(db)'"]
+        try holder.run()
+        Thread.sleep(forTimeInterval: 0.5)
+        let result = try cli.succeed(["user", "add", "--name", "Dewi", "--email", "dewi@student.example.ac.id"])
+        holder.waitUntilExit()
+        XCTAssertTrue(result.err.contains("waiting for another segel process"), "stderr: \(result.err)")
+        XCTAssertEqual(result.out.trimmingCharacters(in: .whitespacesAndNewlines), "1", "the change was made after the wait")
+    }
+
     func testBadInputIsRefusedWithOneSentence() throws {
         try assertRefused(["request", "submit", try pdf("c.pdf", "x"), "--user", "nobody@example.ac.id", "--name", "X"],
                           code: 3, mentions: ["nobody@example.ac.id"])
