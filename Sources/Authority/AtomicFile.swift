@@ -3,11 +3,17 @@ import Foundation
 /// Writes files so that a crash leaves either the old file or the complete new
 /// one: the bytes go to a temporary name in the same folder, are flushed, and
 /// the temporary file is renamed over the target (rename(2) is atomic).
+///
+/// Temporary names carry the writer's process id (`.segel-tmp-<pid>-…`), so a
+/// later run can tell what a killed process left behind from what a live one
+/// is still writing (`sweep(_:)`).
 public enum AtomicFile {
+    public static let temporaryPrefix = ".segel-tmp-"
+
     public static func write(_ data: Data, to url: URL, permissions: Int = 0o644) throws {
         let dir = url.deletingLastPathComponent()
         try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        let temp = dir.appendingPathComponent("\(temporaryPrefix)\(getpid())-\(UUID().uuidString)-\(url.lastPathComponent)")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
         guard fd >= 0 else {
             throw AuthorityError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))")
@@ -37,5 +43,31 @@ public enum AtomicFile {
             throw AuthorityError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))")
         }
         ok = true
+    }
+}
+
+extension AtomicFile {
+    /// The process id a temporary or pending name was written by, if it has one.
+    static func writerPID(of name: String, prefix: String) -> pid_t? {
+        guard name.hasPrefix(prefix) else { return nil }
+        return pid_t(name.dropFirst(prefix.count).prefix { $0.isNumber })
+    }
+
+    /// Whether the process that wrote a file is gone (so the file is an orphan).
+    static func isOrphan(_ name: String, prefix: String) -> Bool {
+        guard let pid = writerPID(of: name, prefix: prefix) else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    /// Removes temporary files that killed processes left in `directory`
+    /// (not recursive); files of live processes are left alone.
+    @discardableResult
+    public static func sweep(_ directory: URL) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        var removed = 0
+        for name in names where isOrphan(name, prefix: temporaryPrefix) {
+            if unlink(directory.appendingPathComponent(name).path) == 0 { removed += 1 }
+        }
+        return removed
     }
 }

@@ -87,8 +87,12 @@ extension Authority {
             throw error
         }
 
+        // The signed PDF waits under a pending name until the registry has recorded it,
+        // then takes its final name: a crash in between leaves a pending file that
+        // `recoverInterruptedSigning()` finishes (recorded) or removes (not recorded).
         let output = home.signedPDF(token: token)
-        try AtomicFile.write(signed.data, to: output)
+        let pending = home.pendingSignedPDF(token: token)
+        try AtomicFile.write(signed.data, to: pending)
         let certificate = signed.certificate
         let key = KeyMaterial(
             publicKeyPEM: signed.key.publicKeyPEM,
@@ -112,11 +116,38 @@ extension Authority {
         do {
             _ = try registry.completeSigning(record)
         } catch {
-            try? FileManager.default.removeItem(at: output)
+            try? FileManager.default.removeItem(at: pending)
             throw error
+        }
+        guard rename(pending.path, output.path) == 0 else {
+            throw AuthorityError(.io, "cannot move the signed PDF into \(output.path): \(String(cString: strerror(errno)))")
         }
         return SigningResult(request: id, token: token, signatureID: signatureID, signedPDF: output.path,
                              sha256: signed.sha256, verificationURL: record.verificationURL)
+    }
+
+    /// Finishes what a killed segel process left: a pending signed PDF the
+    /// registry recorded takes its final name, one it never recorded is removed,
+    /// and orphaned temporary files go. Files of live processes are left alone.
+    @discardableResult
+    public func recoverInterruptedSigning() throws -> (completed: Int, discarded: Int) {
+        let dir = home.signedDirectory
+        var completed = 0, discarded = 0
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        for name in names where AtomicFile.isOrphan(name, prefix: AuthorityHome.pendingPrefix) {
+            let pending = dir.appendingPathComponent(name)
+            let afterPID = name.dropFirst(AuthorityHome.pendingPrefix.count).drop { $0.isNumber }.dropFirst()
+            let token = String(afterPID.dropLast(4))
+            if (try? registry.signature(token: token)) != nil {
+                let output = home.signedPDF(token: token)
+                if rename(pending.path, output.path) == 0 { completed += 1 }
+            } else {
+                if unlink(pending.path) == 0 { discarded += 1 }
+            }
+        }
+        AtomicFile.sweep(dir)
+        AtomicFile.sweep(home.filesDirectory)
+        return (completed, discarded)
     }
 
     /// `segel sign-file`: submit, approve and sign in one step. Without a user,

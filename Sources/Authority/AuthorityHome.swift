@@ -28,6 +28,16 @@ public struct AuthorityHome: Sendable, Hashable {
         signedDirectory.appendingPathComponent("\(token).pdf")
     }
 
+    /// Where a signed PDF waits until the registry has recorded it; the name
+    /// carries the process id so a rerun can finish or discard it.
+    func pendingSignedPDF(token: String) -> URL {
+        signedDirectory.appendingPathComponent("\(Self.pendingPrefix)\(getpid())-\(token).pdf")
+    }
+
+    static let pendingPrefix = ".segel-pending-"
+
+    public var filesDirectory: URL { url.appendingPathComponent("files", isDirectory: true) }
+
     public var exists: Bool {
         FileManager.default.fileExists(atPath: registry.path)
     }

@@ -40,7 +40,8 @@ public struct FileStore: Sendable {
         defer { try? input.close() }
 
         try makeDirectory(root)
-        let temporary = root.appendingPathComponent(".incoming-\(UUID().uuidString)")
+        // Same naming as Authority's AtomicFile, so `segel batch` can sweep what a killed process left.
+        let temporary = root.appendingPathComponent(".segel-tmp-\(getpid())-\(UUID().uuidString)-incoming")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw RegistryError(.database, "cannot create \(temporary.path): \(String(cString: strerror(errno)))")
