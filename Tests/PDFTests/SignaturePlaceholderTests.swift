@@ -90,6 +90,10 @@ struct SignaturePlaceholderTests {
         #expect(pdfsig.output.contains("Signature is Valid"), "\(pdfsig.output)")
         #expect(pdfsig.output.contains("ETSI.CAdES.detached"), "\(pdfsig.output)")
         #expect(pdfsig.output.contains("Total document signed"), "\(pdfsig.output)")
+        if SigningSupport.pyHankoAvailable {
+            let verdict = try SigningSupport.pyHankoValidate(url, identity: identity)
+            #expect(verdict.contains("Signature1 intact=True valid=True trusted=True coverage=ENTIRE_FILE"), "\(verdict)")
+        }
         if let qpdf = TestSupport.tool("qpdf") {
             let check = try TestSupport.run(qpdf, ["--check", url.path])
             #expect(check.status == 0, "\(check.output)")
