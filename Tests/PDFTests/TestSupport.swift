@@ -47,15 +47,16 @@ enum TestSupport {
         return nil
     }
 
-    /// Runs a tool, returning its exit status and combined output.
+    /// Runs a tool, returning its exit status and its output (standard error
+    /// included unless `stdoutOnly`).
     @discardableResult
-    static func run(_ tool: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ tool: URL, _ arguments: [String], stdoutOnly: Bool = false) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = tool
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardError = stdoutOnly ? FileHandle.nullDevice : pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
