@@ -23,7 +23,7 @@ struct ObjectStreamTests {
     func members() throws {
         let document = try PDFDocument(data: Self.document(extends: true).data)
         #expect(document.xref[1] == .compressed(objectStream: 7, index: 0))
-        #expect(try document.catalog?.name("Type") == "Catalog")
+        #expect(document.catalog?.name("Type") == "Catalog")
         #expect(try document.pages.count == 1)
         #expect(try document.resolve(ObjectRef(number: 5)) == .integer(42))
         #expect(try document.resolve(ObjectRef(number: 6)).textValue == "a string in an object stream")
@@ -31,6 +31,7 @@ struct ObjectStreamTests {
         let deep = try document.resolve(ObjectRef(number: 11)).dictionaryValue?["Deep"]?.dictionaryValue
         #expect(deep?["Deeper"]?.textValue == "yes")
         #expect(try document.objectStream(7, depth: 0).extends == ObjectRef(number: 8))
+        #expect(try document.resolve(ObjectRef(number: 5), asOfRevision: 0) == .integer(42))
         // Generation must be 0 for compressed objects.
         #expect(try document.resolve(ObjectRef(number: 5, generation: 1)) == .null)
     }

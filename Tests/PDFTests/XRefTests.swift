@@ -89,6 +89,14 @@ struct XRefTests {
         #expect(document.revisions[1].trailer.int("Prev") == document.revisions[0].startxref)
         #expect(try text(document).contains("Updated"))
         #expect(document.info?["Producer"]?.textValue == "second")
+
+        // Objects as each revision left them.
+        let old = try document.resolve(ObjectRef(number: 4), asOfRevision: 0).streamValue?.data
+        #expect(old.map { String(decoding: $0, as: UTF8.self) }?.contains("(Hello)") == true)
+        #expect(try document.resolve(ObjectRef(number: 6), asOfRevision: 0) == .null)
+        #expect(try document.resolve(ObjectRef(number: 6), asOfRevision: 1).dictionaryValue != nil)
+        #expect(document.entry(4, asOfRevision: 0) != document.entry(4, asOfRevision: 1))
+        #expect(throws: PDFError.self) { try document.resolve(ObjectRef(number: 4), asOfRevision: 5) }
     }
 
     @Test("a /Prev loop is an error in strict mode and terminates in tolerant mode")

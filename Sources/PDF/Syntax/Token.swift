@@ -1,3 +1,5 @@
+import Foundation
+
 /// A lexical token of ISO 32000-2 §7.2–7.3.
 enum Token: Equatable {
     case integer(Int)
@@ -18,19 +20,19 @@ enum Keyword: Equatable {
     case `true`, `false`, null, obj, endobj, stream, endstream, reference, xref, trailer, startxref
     case other
 
-    init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        switch Array(bytes) {
-        case Array("true".utf8): self = .true
-        case Array("false".utf8): self = .false
-        case Array("null".utf8): self = .null
-        case Array("obj".utf8): self = .obj
-        case Array("endobj".utf8): self = .endobj
-        case Array("stream".utf8): self = .stream
-        case Array("endstream".utf8): self = .endstream
-        case Array("R".utf8): self = .reference
-        case Array("xref".utf8): self = .xref
-        case Array("trailer".utf8): self = .trailer
-        case Array("startxref".utf8): self = .startxref
+    init(_ bytes: UnsafeRawBufferPointer) {
+        func equals(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == bytes.count else { return false }
+            return memcmp(bytes.baseAddress!, word.utf8Start, bytes.count) == 0
+        }
+        switch bytes.count {
+        case 1: self = equals("R") ? .reference : .other
+        case 3: self = equals("obj") ? .obj : .other
+        case 4: self = equals("true") ? .true : equals("null") ? .null : equals("xref") ? .xref : .other
+        case 5: self = equals("false") ? .false : .other
+        case 6: self = equals("endobj") ? .endobj : equals("stream") ? .stream : .other
+        case 7: self = equals("trailer") ? .trailer : .other
+        case 9: self = equals("endstream") ? .endstream : equals("startxref") ? .startxref : .other
         default: self = .other
         }
     }
