@@ -87,22 +87,32 @@ struct ObjectParser {
     }
 
     private mutating func parseDictionaryBody(depth: Int) throws -> PDFDictionary {
-        var dictionary = PDFDictionary()
+        var entries: [PDFDictionary.Entry] = []
+        // Positions by key, so a duplicate key (the last one wins) costs O(1).
+        var positions: [String: Int] = [:]
+        func set(_ key: String, _ value: PDFObject) {
+            if let index = positions[key] {
+                entries[index].value = value
+            } else {
+                positions[key] = entries.count
+                entries.append(PDFDictionary.Entry(key: key, value: value))
+            }
+        }
         while true {
             let start = lexer.position
             let token = try lexer.next()
             switch token {
             case .dictionaryClose:
-                return dictionary
+                return PDFDictionary(uniqueEntries: entries)
             case .name(let key):
                 let valueStart = lexer.position
                 let valueToken = try lexer.next()
                 if valueToken == .dictionaryClose {
                     guard tolerant else { throw PDFError(.malformed, "dictionary key /\(key) has no value", offset: valueStart) }
-                    dictionary[key] = .null
-                    return dictionary
+                    set(key, .null)
+                    return PDFDictionary(uniqueEntries: entries)
                 }
-                dictionary[key] = try object(from: valueToken, start: valueStart, depth: depth)
+                set(key, try object(from: valueToken, start: valueStart, depth: depth))
             case .endOfInput:
                 throw PDFError(.malformed, "unterminated dictionary", offset: start)
             default:

@@ -133,10 +133,8 @@ public struct IncrementalUpdate: Sendable {
     private func encryptDictionary(_ dictionary: PDFDictionary, reference: ObjectRef,
                                    handler: StandardSecurityHandler) throws -> PDFDictionary {
         let isSignature = PDFDocument.isSignatureDictionary(dictionary)
-        var result = dictionary
-        for entry in dictionary where !(isSignature && entry.key == "Contents") {
-            result[entry.key] = try encrypt(entry.value, reference: reference, handler: handler)
+        return try dictionary.mapValues { key, value in
+            isSignature && key == "Contents" ? value : try encrypt(value, reference: reference, handler: handler)
         }
-        return result
     }
 }

@@ -163,11 +163,7 @@ public enum PDFRewriter {
 
     private static func renumber(_ dictionary: PDFDictionary, numbering: [ObjectRef: Int],
                                  decrypted: Bool) -> PDFDictionary {
-        var result = PDFDictionary()
-        for entry in dictionary {
-            result[entry.key] = renumber(entry.value, numbering: numbering, decrypted: decrypted)
-        }
-        return result
+        dictionary.mapValues { _, value in renumber(value, numbering: numbering, decrypted: decrypted) }
     }
 
     /// §7.4.10: the `/Crypt` filter only means something in an encrypted file.
