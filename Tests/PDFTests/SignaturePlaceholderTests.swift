@@ -90,9 +90,90 @@ struct SignaturePlaceholderTests {
         #expect(pdfsig.output.contains("Signature is Valid"), "\(pdfsig.output)")
         #expect(pdfsig.output.contains("ETSI.CAdES.detached"), "\(pdfsig.output)")
         #expect(pdfsig.output.contains("Total document signed"), "\(pdfsig.output)")
+        if SigningSupport.pyHankoAvailable {
+            let verdict = try SigningSupport.pyHankoValidate(url, identity: identity)
+            #expect(verdict.contains("Signature1 intact=True valid=True trusted=True coverage=ENTIRE_FILE"), "\(verdict)")
+        }
         if let qpdf = TestSupport.tool("qpdf") {
             let check = try TestSupport.run(qpdf, ["--check", url.path])
             #expect(check.status == 0, "\(check.output)")
         }
+    }
+}
+
+@Suite("Signing corpus files", .enabled(if: TestSupport.corpusAvailable && SigningSupport.openssl != nil
+                                        && TestSupport.tool("pdfsig") != nil && TestSupport.tool("qpdf") != nil,
+                                        "corpus, openssl, pdfsig or qpdf missing"))
+struct CorpusSigningTests {
+    static func verdicts(_ data: Data) throws -> [String] {
+        let url = try TestSupport.temporaryFile(data)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let output = try TestSupport.run(TestSupport.tool("pdfsig")!, [url.path], stdoutOnly: true).output
+        return output.split(separator: "\n").filter { $0.contains("Signature Validation:") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    @Test("a new signature validates and earlier signatures keep their verdicts", arguments: [
+        // Signed inputs: incremental update on the original bytes.
+        "pdfcpu_testPAdES_BB.pdf", "dss_25sigs.pdf", "openpdf_sample_signed-sha512.pdf", "dss_fieldmdp-include.pdf",
+        "endesive_test-signed-cms-hsm-Google.pdf", "verifypdf_signed-twice.pdf",
+        // Unsigned inputs: full rewrite first.
+        "pysf_pdflatex-4-pages.pdf", "pdfjs_comments.pdf", "qpdf_hybrid-xref.pdf", "pdfbox_rotation.pdf",
+        "hanko_circular-page-tree.pdf", "pdfcpu_withOffsetStart.pdf", "pdfbox_AcroFormsBasicFields.pdf",
+    ])
+    func sign(name: String) throws {
+        let input = try TestSupport.corpusFile(name)
+        let identity = try SigningSupport.makeIdentity()
+        let before = try Self.verdicts(input)
+        let document = try PDFDocument(data: input, options: .tolerant)
+        let page = try document.pages.count - 1
+        let prepared = try PDFSigner.prepare(input, request: SignaturePlaceholderTests.request(
+            "SegelCorpusTest", appearance: SignaturePlaceholderTests.visibleAppearance(page: page)))
+        let signed = try prepared.embed(cms: SigningSupport.sign(prepared, identity: identity))
+        if try document.hasSignatures {
+            #expect(signed.prefix(input.count) == input, "\(name): the signed input was not appended to")
+        }
+        let after = try Self.verdicts(signed)
+        #expect(after.count == before.count + 1, "\(name): \(after)")
+        #expect(Array(after.prefix(before.count)) == before, "\(name): earlier verdicts changed")
+        #expect(after.last == "- Signature Validation: Signature is Valid.", "\(name): \(after)")
+        let url = try TestSupport.temporaryFile(signed)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let check = try TestSupport.run(TestSupport.tool("qpdf")!, ["--check", url.path])
+        let originalURL = try TestSupport.temporaryFile(input)
+        defer { try? FileManager.default.removeItem(at: originalURL) }
+        let originalCheck = try TestSupport.run(TestSupport.tool("qpdf")!, ["--check", originalURL.path])
+        // Signed inputs keep their bytes, so qpdf warnings they had remain; anything else must be clean.
+        #expect(check.status == 0 || (originalCheck.status != 0 && signed.prefix(input.count) == input),
+                "\(name): \(check.output)")
+        let reread = try PDFDocument(data: signed, options: .strict)
+        #expect(try reread.signatureFields.last?.name == "SegelCorpusTest")
+        #expect(try reread.pages[page].dictionary["Annots"] != nil)
+    }
+
+    @Test("certified documents with no changes permitted are refused")
+    func docMDP() throws {
+        for name in ["dss_certified-no-change-permitted.pdf", "pdfcpu_sample2.pdf"] {
+            do {
+                _ = try PDFSigner.prepare(TestSupport.corpusFile(name), request: SignaturePlaceholderTests.request())
+                Issue.record("\(name) was prepared for signing")
+            } catch let error as PDFError {
+                #expect(error.message == "the document is certified with no changes permitted")
+            }
+        }
+    }
+
+    @Test("password-protected and unparseable files are refused with one sentence")
+    func refusals() throws {
+        for name in ["pypdf_r6-user-password.pdf", "qpdf_enc-XI-R6_V5_U_view_O_master.pdf", "dss_malformed-pades.pdf"] {
+            do {
+                _ = try PDFSigner.prepare(TestSupport.corpusFile(name), request: SignaturePlaceholderTests.request())
+                Issue.record("\(name) was prepared for signing")
+            } catch let error as PDFError {
+                #expect([.passwordRequired, .unsupported, .notPDF].contains(error.code), "\(name): \(error)")
+                #expect(!error.message.contains("\n"))
+            }
+        }
+        #expect(throws: PDFError.self) { try PDFSigner.prepare(Data("not a pdf".utf8), request: SignaturePlaceholderTests.request()) }
     }
 }

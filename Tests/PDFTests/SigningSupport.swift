@@ -45,3 +45,33 @@ enum SigningSupport {
         return try Data(contentsOf: output)
     }
 }
+
+extension SigningSupport {
+    static let pyHankoScript = """
+    import sys
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.keys import load_cert_from_pemder
+    from pyhanko_certvalidator import ValidationContext
+    with open(sys.argv[1], 'rb') as f:
+        reader = PdfFileReader(f, strict=True)
+        vc = ValidationContext(trust_roots=[load_cert_from_pemder(sys.argv[2])])
+        for sig in reader.embedded_signatures:
+            status = validate_pdf_signature(sig, vc)
+            print(sig.field_name, 'intact=%s valid=%s trusted=%s coverage=%s modification=%s' % (
+                status.intact, status.valid, status.trusted, status.coverage.name,
+                status.modification_level.name if status.modification_level else None))
+    """
+
+    static var pyHankoAvailable: Bool {
+        guard let python = TestSupport.tool("python3"),
+              let result = try? TestSupport.run(python, ["-c", "import pyhanko.sign.validation"]) else { return false }
+        return result.status == 0
+    }
+
+    /// pyHanko's verdict lines, one per embedded signature.
+    static func pyHankoValidate(_ file: URL, identity: Identity) throws -> String {
+        guard let python = TestSupport.tool("python3") else { return "python3 missing" }
+        return try TestSupport.run(python, ["-c", pyHankoScript, file.path, identity.certificate.path]).output
+    }
+}

@@ -37,27 +37,39 @@ enum TestSupport {
         return rows
     }
 
+    /// The first executable `name` on `$PATH` (then the usual system folders).
     static func tool(_ name: String) -> URL? {
-        for directory in ["/usr/bin", "/usr/local/bin", "/bin"] {
+        let path = ProcessInfo.processInfo.environment["PATH"]?.split(separator: ":").map(String.init) ?? []
+        for directory in path + ["/usr/bin", "/usr/local/bin", "/bin"] {
             let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
         return nil
     }
 
-    /// Runs a tool, returning its exit status and combined output.
+    /// Runs a tool, returning its exit status and its output (standard error
+    /// included unless `stdoutOnly`).
     @discardableResult
-    static func run(_ tool: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    static func run(_ tool: URL, _ arguments: [String], stdoutOnly: Bool = false) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = tool
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardError = stdoutOnly ? FileHandle.nullDevice : pipe
         try process.run()
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    /// Bytes as a string of Latin-1 characters (one character per byte), for editing fixtures.
+    static func latin1(_ data: Data) -> String {
+        String(String.UnicodeScalarView(data.map { Unicode.Scalar($0) }))
+    }
+
+    static func bytes(latin1 text: String) -> Data {
+        Data(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })
     }
 
     static func temporaryFile(_ data: Data, suffix: String = ".pdf") throws -> URL {

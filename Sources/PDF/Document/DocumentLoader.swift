@@ -131,8 +131,10 @@ struct DocumentLoader {
     private func build(sections: [XRefReader.Section], startxref: Int, headerOffset: Int,
                        version: String) throws -> Result {
         guard let newest = sections.first else { throw PDFError(.xref, "no cross-reference section") }
-        var revisions: [Revision] = []
-        for (index, section) in sections.reversed().enumerated() {
+        // Sections followed by the same %%EOF belong to one update (Acrobat
+        // writes two sections per save); they form one revision.
+        var groups: [(sections: [XRefReader.Section], eof: Int?, end: Int?)] = []
+        for section in sections {
             var eofOffset: Int?
             var endOffset: Int?
             if let marker = Lexer.find("%%EOF", in: bytes, from: section.sectionEnd) {
@@ -144,10 +146,24 @@ struct DocumentLoader {
             } else if !tolerant {
                 throw PDFError(.xref, "a cross-reference section is not followed by %%EOF", offset: section.startxref)
             }
-            revisions.append(Revision(index: index, kind: section.kind, startxref: section.startxref,
-                                      trailer: section.trailer, entries: section.entries,
-                                      xrefStreamOffset: section.xrefStreamOffset, sectionEnd: section.sectionEnd,
-                                      eofOffset: eofOffset, endOffset: endOffset))
+            if let eofOffset, let last = groups.last, last.eof == eofOffset {
+                groups[groups.count - 1].sections.append(section)
+            } else {
+                groups.append(([section], eofOffset, endOffset))
+            }
+        }
+        var revisions: [Revision] = []
+        for (index, group) in groups.reversed().enumerated() {
+            let newest = group.sections[0]
+            var entries: [Int: XRefEntry] = [:]
+            for section in group.sections {
+                for (number, entry) in section.entries where entries[number] == nil { entries[number] = entry }
+            }
+            revisions.append(Revision(index: index, kind: newest.kind, startxref: newest.startxref,
+                                      trailer: newest.trailer, entries: entries,
+                                      xrefStreamOffset: group.sections.lazy.compactMap(\.xrefStreamOffset).first,
+                                      sectionEnd: group.sections.map(\.sectionEnd).max() ?? newest.sectionEnd,
+                                      eofOffset: group.eof, endOffset: group.end))
         }
         var entries: [Int: XRefEntry] = [:]
         for section in sections {

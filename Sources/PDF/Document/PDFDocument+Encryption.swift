@@ -96,11 +96,9 @@ extension PDFDocument {
     private func decryptDictionary(_ dictionary: PDFDictionary, reference: ObjectRef,
                                    handler: StandardSecurityHandler) throws -> PDFDictionary {
         let isSignature = PDFDocument.isSignatureDictionary(dictionary)
-        var result = dictionary
-        for entry in dictionary where !(isSignature && entry.key == "Contents") {
-            result[entry.key] = try decrypt(entry.value, reference: reference, handler: handler)
+        return try dictionary.mapValues { key, value in
+            isSignature && key == "Contents" ? value : try decrypt(value, reference: reference, handler: handler)
         }
-        return result
     }
 
     /// A signature or document timestamp dictionary (§12.8.1 Table 255).

@@ -204,7 +204,7 @@ public final class PDFDocument: @unchecked Sendable {
     }
 
     /// Parses the indirect object at `offset` and checks its header names `reference`.
-    private func loadDirect(_ reference: ObjectRef, at offset: Int, depth: Int) throws -> PDFObject {
+    func loadDirect(_ reference: ObjectRef, at offset: Int, depth: Int) throws -> PDFObject {
         guard offset >= 0, offset < data.count else {
             throw PDFError(.xref, "cross-reference offset points outside the file", object: reference.number,
                            offset: offset)

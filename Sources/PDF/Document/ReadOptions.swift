@@ -1,9 +1,12 @@
 /// How strictly a file is read, and the resource limits that apply.
 ///
 /// **Strict** (what the verifier and the signer use for signed files): the
-/// header `%PDF-` must be at byte 0, `startxref` must point exactly at an
+/// header `%PDF-` must be at byte 0, `startxref` and `/Prev` must point at an
 /// `xref` keyword or a cross-reference stream object, every offset must point
-/// exactly at `N G obj` with the expected numbers, streams must end with
+/// at `N G obj` with the expected numbers (white-space before the keyword or
+/// the header is accepted: writers that count offsets from the preceding
+/// end-of-line are common, and white-space cannot change what follows; nothing
+/// else is skipped or searched for), streams must end with
 /// `endstream` right after `/Length` bytes, `/Prev` loops are errors, and
 /// nothing is repaired. Leading junk is not accepted in strict mode even when
 /// the offsets would be consistent with it: ByteRanges count from byte 0, so

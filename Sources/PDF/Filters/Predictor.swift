@@ -14,6 +14,10 @@ enum Predictor {
         }
         let bitsPerPixel = colors * bitsPerComponent
         let rowLength = (bitsPerPixel * columns + 7) / 8
+        // A row longer than all the data is a lie that would only cost memory.
+        guard rowLength <= max(data.count, 64) else {
+            throw PDFError(.filter, "predictor rows are longer than the data")
+        }
         let bytesPerPixel = max(1, (bitsPerPixel + 7) / 8)
         switch predictor {
         case 2:

@@ -29,6 +29,16 @@ public struct PDFDictionary: Sendable, Hashable, Sequence, ExpressibleByDictiona
         self.init(elements)
     }
 
+    /// Entries whose keys are known to be distinct (the parser checks them).
+    init(uniqueEntries: [Entry]) { entries = uniqueEntries }
+
+    /// The same keys in the same order, each value transformed.
+    public func mapValues(_ transform: (String, PDFObject) throws -> PDFObject) rethrows -> PDFDictionary {
+        var result = entries
+        for index in result.indices { result[index].value = try transform(result[index].key, result[index].value) }
+        return PDFDictionary(uniqueEntries: result)
+    }
+
     public var count: Int { entries.count }
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [String] { entries.map(\.key) }

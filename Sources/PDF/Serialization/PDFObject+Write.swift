@@ -49,7 +49,7 @@ extension PDFObject {
             dictionary["Length"] = .integer(stream.data.count)
             PDFObject.writeDictionary(dictionary, into: &output)
             output.append(contentsOf: Array("\nstream\n".utf8))
-            output.append(contentsOf: stream.data)
+            stream.data.withUnsafeBytes { output.append(contentsOf: $0) }
             output.append(contentsOf: Array("\nendstream".utf8))
         case .reference(let reference):
             output.append(contentsOf: Array("\(reference.number) \(reference.generation) R".utf8))

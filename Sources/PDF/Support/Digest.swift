@@ -5,18 +5,14 @@ import Foundation
 /// Used for the deterministic file identifiers of §14.4 that segel writes.
 enum Digest {
     static func sha256(_ data: Data) -> Data {
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        let status = data.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil)
-        }
-        precondition(status == 1 && length == 32, "EVP_Digest(SHA-256) cannot fail on valid input")
-        return Data(digest)
+        data.withUnsafeBytes { sha256($0) }
     }
 
-    static func sha256(_ parts: [Data]) -> Data {
-        var joined = Data()
-        for part in parts { joined.append(part) }
-        return sha256(joined)
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> Data {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        let status = EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha256(), nil)
+        precondition(status == 1 && length == 32, "EVP_Digest(SHA-256) cannot fail on valid input")
+        return Data(digest)
     }
 }

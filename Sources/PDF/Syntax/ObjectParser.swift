@@ -87,22 +87,32 @@ struct ObjectParser {
     }
 
     private mutating func parseDictionaryBody(depth: Int) throws -> PDFDictionary {
-        var dictionary = PDFDictionary()
+        var entries: [PDFDictionary.Entry] = []
+        // Positions by key, so a duplicate key (the last one wins) costs O(1).
+        var positions: [String: Int] = [:]
+        func set(_ key: String, _ value: PDFObject) {
+            if let index = positions[key] {
+                entries[index].value = value
+            } else {
+                positions[key] = entries.count
+                entries.append(PDFDictionary.Entry(key: key, value: value))
+            }
+        }
         while true {
             let start = lexer.position
             let token = try lexer.next()
             switch token {
             case .dictionaryClose:
-                return dictionary
+                return PDFDictionary(uniqueEntries: entries)
             case .name(let key):
                 let valueStart = lexer.position
                 let valueToken = try lexer.next()
                 if valueToken == .dictionaryClose {
                     guard tolerant else { throw PDFError(.malformed, "dictionary key /\(key) has no value", offset: valueStart) }
-                    dictionary[key] = .null
-                    return dictionary
+                    set(key, .null)
+                    return PDFDictionary(uniqueEntries: entries)
                 }
-                dictionary[key] = try object(from: valueToken, start: valueStart, depth: depth)
+                set(key, try object(from: valueToken, start: valueStart, depth: depth))
             case .endOfInput:
                 throw PDFError(.malformed, "unterminated dictionary", offset: start)
             default:
@@ -211,65 +221,5 @@ struct ObjectParser {
         if dataEnd > dataStart, bytes[dataEnd - 1] == 0x0D { dataEnd -= 1 }
         lexer.position = end + 9
         return Data(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataEnd]))
-    }
-}
-
-extension Lexer {
-    /// First offset of `word` in `bytes` at or after `from` (and before `to`), or `nil`.
-    static func find(_ word: StaticString, in bytes: UnsafeRawBufferPointer, from: Int, to: Int? = nil) -> Int? {
-        let length = word.utf8CodeUnitCount
-        let limit = min(to ?? bytes.count, bytes.count) - length
-        guard length > 0, from <= limit, let base = bytes.baseAddress else { return nil }
-        let first = word.utf8Start[0]
-        var index = max(0, from)
-        while index <= limit {
-            guard let hit = memchr(base + index, Int32(first), limit - index + 1) else { return nil }
-            let offset = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + offset, word.utf8Start, length) == 0 { return offset }
-            index = offset + 1
-        }
-        return nil
-    }
-
-    /// Last offset of `word` in `bytes` that starts before `before` (and at or after `from`), or `nil`.
-    static func findLast(_ word: StaticString, in bytes: UnsafeRawBufferPointer, before: Int, from: Int = 0) -> Int? {
-        let length = word.utf8CodeUnitCount
-        guard let base = bytes.baseAddress else { return nil }
-        var index = min(before, bytes.count - length)
-        while index >= max(0, from) {
-            if memcmp(base + index, word.utf8Start, length) == 0 { return index }
-            index -= 1
-        }
-        return nil
-    }
-}
-
-extension ObjectParser {
-    /// For the indirect object at the current position, which must be a
-    /// dictionary, the byte range of each top-level value (e.g. where the
-    /// `/Contents` string of a signature dictionary sits in the file).
-    mutating func topLevelValueRanges() throws -> [String: Range<Int>] {
-        let reference = try parseObjectHeader()
-        let start = lexer.position
-        guard try lexer.next() == .dictionaryOpen else {
-            throw PDFError(.malformed, "object is not a dictionary", object: reference.number, offset: start)
-        }
-        var ranges: [String: Range<Int>] = [:]
-        while true {
-            let keyStart = lexer.position
-            let token = try lexer.next()
-            switch token {
-            case .dictionaryClose:
-                return ranges
-            case .name(let key):
-                lexer.skipWhitespace()
-                let valueStart = lexer.position
-                let valueToken = try lexer.next()
-                _ = try object(from: valueToken, start: valueStart, depth: 1)
-                ranges[key] = valueStart..<lexer.position
-            default:
-                throw PDFError(.malformed, "dictionary key is not a name", object: reference.number, offset: keyStart)
-            }
-        }
     }
 }

@@ -28,7 +28,14 @@ public struct IncrementalUpdate: Sendable {
             throw PDFError(.write, "an update cannot be appended to a file whose cross-reference data had to be rebuilt")
         }
         self.document = document
-        nextNumber = document.size
+        // Numbers continue from /Size, skipping any a trailer already refers to:
+        // a dangling reference (LibreOffice's /AdditionalStreams, say) must not
+        // come to life as one of the new objects.
+        var next = document.size
+        for trailer in document.revisions.map(\.trailer) + [document.trailer] {
+            PDFRewriter.forEachReference(in: .dictionary(trailer)) { next = max(next, $0.number + 1) }
+        }
+        nextNumber = next
     }
 
     /// Adds a new indirect object and returns its reference (numbers continue from `/Size`).
@@ -133,10 +140,8 @@ public struct IncrementalUpdate: Sendable {
     private func encryptDictionary(_ dictionary: PDFDictionary, reference: ObjectRef,
                                    handler: StandardSecurityHandler) throws -> PDFDictionary {
         let isSignature = PDFDocument.isSignatureDictionary(dictionary)
-        var result = dictionary
-        for entry in dictionary where !(isSignature && entry.key == "Contents") {
-            result[entry.key] = try encrypt(entry.value, reference: reference, handler: handler)
+        return try dictionary.mapValues { key, value in
+            isSignature && key == "Contents" ? value : try encrypt(value, reference: reference, handler: handler)
         }
-        return result
     }
 }

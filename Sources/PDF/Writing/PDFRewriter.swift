@@ -67,7 +67,8 @@ public enum PDFRewriter {
             let renumbered = renumber(object, numbering: numbering, decrypted: document.isEncrypted)
             PDFObject.writeIndirect(renumbered, reference: ObjectRef(number: index + 1), into: &output)
         }
-        let identifier = Digest.sha256(Data(output[bodyStart...])).prefix(16)
+        let identifier = output.withUnsafeBytes { Digest.sha256(UnsafeRawBufferPointer(rebasing: $0[bodyStart...])) }
+            .prefix(16)
         let xrefOffset = output.count
         output.append(contentsOf: Array("xref\n0 \(order.count + 1)\n0000000000 65535 f \n".utf8))
         for offset in offsets {
@@ -162,11 +163,7 @@ public enum PDFRewriter {
 
     private static func renumber(_ dictionary: PDFDictionary, numbering: [ObjectRef: Int],
                                  decrypted: Bool) -> PDFDictionary {
-        var result = PDFDictionary()
-        for entry in dictionary {
-            result[entry.key] = renumber(entry.value, numbering: numbering, decrypted: decrypted)
-        }
-        return result
+        dictionary.mapValues { _, value in renumber(value, numbering: numbering, decrypted: decrypted) }
     }
 
     /// §7.4.10: the `/Crypt` filter only means something in an encrypted file.

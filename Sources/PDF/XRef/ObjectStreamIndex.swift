@@ -14,6 +14,8 @@ struct ObjectStreamIndex: Sendable {
     let members: [Member]
     /// §7.5.7 `/Extends`: the object stream this one extends, if any.
     let extends: ObjectRef?
+    /// Slot of each object number (the first one listed, should a number repeat).
+    private let slots: [Int: Int]
 
     init(stream: PDFStream, number: Int, limits: DecodeLimits, maxObjectNumber: Int) throws {
         let dictionary = stream.dictionary
@@ -46,6 +48,9 @@ struct ObjectStreamIndex: Sendable {
         self.first = first
         self.members = members
         self.extends = dictionary["Extends"]?.referenceValue
+        var slots: [Int: Int] = [:]
+        for (slot, member) in members.enumerated() where slots[member.number] == nil { slots[member.number] = slot }
+        self.slots = slots
     }
 
     /// The object `reference` stored at `index` (or, if the index is wrong,
@@ -53,7 +58,7 @@ struct ObjectStreamIndex: Sendable {
     func object(_ reference: ObjectRef, index: Int, options: ReadOptions) throws -> PDFObject {
         var slot = index
         if slot >= members.count || members[slot].number != reference.number {
-            guard let found = members.firstIndex(where: { $0.number == reference.number }) else {
+            guard let found = slots[reference.number] else {
                 throw PDFError(.xref, "object \(reference.number) is not in object stream \(number)",
                                object: reference.number)
             }

@@ -4,8 +4,10 @@
 /// ``PDFDocument/revisions`` lists them oldest first, following the `/Prev`
 /// chain backwards from the last `startxref`. A hybrid-reference section
 /// (§7.5.8.4, a table whose trailer has `/XRefStm`) is one revision that
-/// includes the entries of its cross-reference stream. A linearized file's
-/// first-page section (§F.3) appears as the newest revision, as the chain says.
+/// includes the entries of its cross-reference stream; so are several sections
+/// that end at the same `%%EOF` (one save that wrote two sections). A
+/// linearized file's first-page section (§F.3) has its own `%%EOF` and so
+/// appears as the newest revision, as the chain says.
 public struct Revision: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// §7.5.4 a classic `xref` table.
@@ -19,7 +21,7 @@ public struct Revision: Sendable, Hashable {
     /// Position in ``PDFDocument/revisions`` (0 = oldest).
     public let index: Int
     public let kind: Kind
-    /// Byte offset of the section (what `startxref` gives for it).
+    /// Byte offset of the (newest) section (what `startxref` or `/Prev` gives for it).
     public let startxref: Int
     /// The trailer dictionary (for an xref stream, the stream's dictionary).
     public let trailer: PDFDictionary

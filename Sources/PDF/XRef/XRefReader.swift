@@ -38,9 +38,8 @@ struct XRefReader {
             let section: Section
             do {
                 section = try readSection(at: offset)
-            } catch let error as PDFError where tolerant && !sections.isEmpty {
+            } catch where tolerant && !sections.isEmpty {
                 // An older section is unreadable: keep what the newer ones say.
-                _ = error
                 break
             }
             sections.append(section)
