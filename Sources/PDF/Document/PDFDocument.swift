@@ -71,7 +71,7 @@ public final class PDFDocument: @unchecked Sendable {
         startxref = loaded.startxref
         wasRepaired = loaded.repaired
         encryptReference = loaded.trailer["Encrypt"]?.referenceValue
-        if trailer["Encrypt"] != nil {
+        if isEncrypted {
             try setUpEncryption()
             caches.withLock { $0 = Caches() }
         }
@@ -80,8 +80,8 @@ public final class PDFDocument: @unchecked Sendable {
         }
     }
 
-    /// True if the trailer names an `/Encrypt` dictionary.
-    public var isEncrypted: Bool { trailer["Encrypt"] != nil }
+    /// True if the trailer names an `/Encrypt` dictionary (a null value is an absent key, §7.3.9).
+    public var isEncrypted: Bool { trailer["Encrypt"].map { !$0.isNull } ?? false }
 
     /// The document catalog (§7.7.2), or `nil` if `/Root` does not resolve to a dictionary.
     public var catalog: PDFDictionary? {

@@ -147,6 +147,14 @@ public enum PDFSigner {
         fields.append(.reference(widgetReference))
         form["Fields"] = .array(fields)
         form["SigFlags"] = .integer(3)
+        // With /NeedAppearances true, poppler regenerates every widget's appearance,
+        // signature widgets included, and so draws an empty box instead of the stamp.
+        // When every existing widget already has an appearance stream the flag asks
+        // for nothing (§12.7.3, deprecated in PDF 2.0), so it is turned off.
+        if form["NeedAppearances"]?.boolValue == true,
+           try allWidgetsHaveAppearances(fields, in: document, except: widgetReference) {
+            form["NeedAppearances"] = nil
+        }
         var catalogChanged = false
         if case .reference(let formReference)? = formObject, case .dictionary = try document.resolve(formReference) {
             update.replace(formReference, with: .dictionary(form))
@@ -202,5 +210,27 @@ public enum PDFSigner {
         text.append(UInt8(ascii: "]"))
         data.replaceSubrange(byteRangeStart..<byteRangeEnd, with: text)
         return PreparedSignature(data: data, byteRange: byteRange, contentsCapacity: capacity)
+    }
+
+    /// Whether every widget under `fields` (walking /Kids, loop-safe) has an /AP.
+    static func allWidgetsHaveAppearances(_ fields: [PDFObject], in document: PDFDocument,
+                                          except skipped: ObjectRef) throws -> Bool {
+        var pending = fields
+        var seen: Set<ObjectRef> = [skipped]
+        var visited = 0
+        while let next = pending.popLast() {
+            visited += 1
+            if visited > 100_000 { return false }
+            if case .reference(let ref) = next {
+                if !seen.insert(ref).inserted { continue }
+            }
+            guard let field = try document.resolve(next).dictionaryValue else { continue }
+            if let kids = try document.resolve(field["Kids"] ?? .null).arrayValue, !kids.isEmpty {
+                pending.append(contentsOf: kids)
+            } else if field["AP"] == nil {
+                return false
+            }
+        }
+        return true
     }
 }

@@ -88,7 +88,9 @@ public struct IncrementalUpdate: Sendable {
         trailer["Size"] = .integer(highest)
         if let root = document.trailer["Root"] { trailer["Root"] = root }
         if let info = document.trailer["Info"] { trailer["Info"] = info }
-        if let encrypt = document.trailer["Encrypt"] { trailer["Encrypt"] = encrypt }
+        // A null /Encrypt is an absent one (§7.3.9); copying it makes some readers
+        // (pyHanko) refuse the file.
+        if let encrypt = document.trailer["Encrypt"], !encrypt.isNull { trailer["Encrypt"] = encrypt }
         let newID = PDFString(bytes: Digest.sha256(Data(output) + Data(String(original.count).utf8)
                                                    + Data(String(previous).utf8)).prefix(16), wasHex: true)
         if let first = document.trailer["ID"]?.arrayValue?.first, case .string = first {
