@@ -21,15 +21,17 @@ enum DEREncoding {
     }
 
     /// Runs a `d2i_*` function over `data` and insists that it consumed every byte,
-    /// so trailing garbage after a structure is refused rather than silently ignored.
-    static func decode<T>(_ data: Data,
-                          _ d2i: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> T?) -> T? {
+    /// so trailing garbage after a structure is refused rather than silently
+    /// ignored. `free` releases an object that decoded but was then refused.
+    static func decode(_ data: Data, free: (OpaquePointer) -> Void,
+                       _ d2i: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?) -> OpaquePointer? {
         guard !data.isEmpty else { return nil }
-        return data.withUnsafeBytes { raw -> T? in
+        return data.withUnsafeBytes { raw -> OpaquePointer? in
             let start = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
             var cursor: UnsafePointer<UInt8>? = UnsafePointer(start)
             guard let value = d2i(&cursor, raw.count) else { return nil }
             guard let end = cursor, end - UnsafePointer(start) == raw.count else {
+                free(value)
                 return nil
             }
             return value
