@@ -158,4 +158,25 @@ struct CRLTests {
         #expect(stale.status != 0)
         #expect(stale.output.contains("CRL has expired"))
     }
+
+    @Test("Mutated CRLs parse or throw .invalidCRL, never crash")
+    func hostileCRLs() throws {
+        let fixture = try Self.fixture()
+        var generator = SeededGenerator(seed: 0xc71)
+        var refused = 0
+        for _ in 0..<1000 {
+            var mutated = fixture.crl.der
+            let index = Int(generator.next() % UInt64(mutated.count))
+            mutated[index] = UInt8(truncatingIfNeeded: generator.next())
+            do {
+                let crl = try CRL(der: mutated)
+                _ = (crl.isSigned(by: fixture.authority.certificate), crl.revokedSerials, crl.crlNumber)
+            } catch let error as PKIError {
+                #expect(error.code == .invalidCRL)
+                refused += 1
+            }
+        }
+        #expect(refused > 0)
+    }
 }
+

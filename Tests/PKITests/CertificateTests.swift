@@ -239,4 +239,29 @@ struct CertificateTests {
         let error = #expect(throws: PKIError.self) { try CertificateAuthority(key: otherKey, certificate: leaf) }
         #expect(error?.code == .invalidCertificate)
     }
+
+    @Test("Mutated certificates parse or throw .invalidCertificate, never crash")
+    func hostileCertificates() throws {
+        let authority = try TestSupport.authority()
+        let key = try PrivateKey.generate(.p256)
+        let leaf = try authority.issueLeaf(subject: Self.leafSubject, publicKeyOf: key, uri: Self.verificationURL,
+                                           crlURI: Self.crlURL)
+        var generator = SeededGenerator(seed: 0xce27)
+        var refused = 0
+        for _ in 0..<1000 {
+            var mutated = leaf.der
+            let index = Int(generator.next() % UInt64(mutated.count))
+            mutated[index] = UInt8(truncatingIfNeeded: generator.next())
+            do {
+                let certificate = try Certificate(der: mutated)
+                _ = certificate.isIssued(by: authority.certificate)
+                _ = (certificate.subjectAltNameURIs, certificate.crlDistributionPointURIs, certificate.pem)
+            } catch let error as PKIError {
+                #expect(error.code == .invalidCertificate)
+                refused += 1
+            }
+        }
+        #expect(refused > 0)
+    }
 }
+

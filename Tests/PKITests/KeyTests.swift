@@ -97,4 +97,38 @@ struct KeyTests {
         let refused = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:wrong", "-noout"])
         #expect(refused.status != 0)
     }
+
+    @Test("Keys encrypted by the openssl CLI load; legacy schemes and foreign key sizes are refused clearly",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"))
+    func opensslMadeKeys() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plainPath = directory.appendingPathComponent("ec.pem").path
+        let generated = try TestSupport.openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                                 "-out", plainPath])
+        try #require(generated.status == 0)
+
+        let modern = try TestSupport.openssl(["pkcs8", "-topk8", "-in", plainPath, "-v2", "aes-256-cbc",
+                                              "-passout", "pass:x"])
+        #expect(modern.status == 0)
+        let key = try PrivateKey(encryptedPKCS8PEM: Data(modern.stdout.utf8), passphrase: "x")
+        #expect(key.keyType == .p256)
+
+        let legacy = try TestSupport.openssl(["pkcs8", "-topk8", "-in", plainPath, "-v1", "PBE-MD5-DES",
+                                              "-passout", "pass:x", "-provider", "legacy", "-provider", "default"])
+        if legacy.status == 0 {
+            let error = #expect(throws: PKIError.self) {
+                try PrivateKey(encryptedPKCS8PEM: Data(legacy.stdout.utf8), passphrase: "x")
+            }
+            #expect(error?.code == .keyDecoding)
+        }
+
+        let rsa1024 = try TestSupport.openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024",
+                                               "-aes-256-cbc", "-pass", "pass:x"])
+        #expect(rsa1024.status == 0)
+        let error = #expect(throws: PKIError.self) {
+            try PrivateKey(encryptedPKCS8PEM: Data(rsa1024.stdout.utf8), passphrase: "x")
+        }
+        #expect(error?.code == .unsupportedKey)
+    }
 }

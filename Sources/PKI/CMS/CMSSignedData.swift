@@ -227,7 +227,8 @@ public struct CMSSignedData: Sendable {
             return .subjectKeyIdentifier(bytes(keyIdentifier))
         }
         guard let issuer, let serialHex = SerialNumber.hex(serial) else { return nil }
-        return .issuerAndSerialNumber(issuer: try DistinguishedName(borrowing: issuer), serialHex: serialHex)
+        return .issuerAndSerialNumber(issuer: try DistinguishedName(borrowing: issuer, failure: .invalidCMS),
+                                      serialHex: serialHex)
     }
 
     private static func oid(of algorithm: UnsafeMutablePointer<X509_ALGOR>?) -> String {

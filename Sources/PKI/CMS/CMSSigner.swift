@@ -5,8 +5,9 @@ import Foundation
 /// (ETSI EN 319 142-1 §6.3; ISO 32000-2 §12.8.3.4, SubFilter ETSI.CAdES.detached).
 ///
 /// Output: `ContentInfo { signedData }` with eContentType id-data and no
-/// eContent; digestAlgorithms {SHA-256}; certificates = signer, then `chain`
-/// (duplicates dropped); one `SignerInfo` (v1, issuerAndSerialNumber) whose
+/// eContent; digestAlgorithms {SHA-256}; certificates = the signer and `chain`
+/// (duplicates dropped; DER orders this SET OF by encoding, so the leaf is not
+/// necessarily first); one `SignerInfo` (v1, issuerAndSerialNumber) whose
 /// signed attributes are exactly
 /// - contentType = id-data (RFC 5652 §11.1),
 /// - messageDigest = SHA-256 of the content (RFC 5652 §11.2),

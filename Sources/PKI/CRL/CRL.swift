@@ -39,7 +39,7 @@ public final class CRL: @unchecked Sendable, Hashable, CustomStringConvertible {
             guard let issuerName = X509_CRL_get_issuer(pointer) else {
                 throw PKIError.openSSL(.invalidCRL, "The CRL has no issuer")
             }
-            issuer = try DistinguishedName(borrowing: issuerName)
+            issuer = try DistinguishedName(borrowing: issuerName, failure: .invalidCRL)
             guard let lastUpdate = ASN1Time.date(X509_CRL_get0_lastUpdate(pointer)) else {
                 throw PKIError(.invalidCRL, "The CRL's thisUpdate is unreadable")
             }
@@ -82,7 +82,7 @@ public final class CRL: @unchecked Sendable, Hashable, CustomStringConvertible {
     /// Parses a DER CRL; trailing bytes are refused.
     public convenience init(der: Data) throws {
         OpenSSLErrorQueue.clear()
-        guard let crl = DEREncoding.decode(der, { cursor, length in d2i_X509_CRL(nil, cursor, length) }) else {
+        guard let crl = DEREncoding.decode(der, free: { X509_CRL_free($0) }, { d2i_X509_CRL(nil, $0, $1) }) else {
             throw PKIError.openSSL(.invalidCRL, "Not a DER X.509 CRL (\(der.count) bytes)")
         }
         try self.init(owning: crl)

@@ -52,8 +52,8 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             guard let subjectName = X509_get_subject_name(pointer), let issuerName = X509_get_issuer_name(pointer) else {
                 throw PKIError.openSSL(.invalidCertificate, "The certificate has no subject or issuer name")
             }
-            subject = try DistinguishedName(borrowing: subjectName)
-            issuer = try DistinguishedName(borrowing: issuerName)
+            subject = try DistinguishedName(borrowing: subjectName, failure: .invalidCertificate)
+            issuer = try DistinguishedName(borrowing: issuerName, failure: .invalidCertificate)
             guard let start = ASN1Time.date(X509_get0_notBefore(pointer)),
                   let end = ASN1Time.date(X509_get0_notAfter(pointer)) else {
                 throw PKIError(.invalidCertificate, "The certificate's validity dates are unreadable")
@@ -104,7 +104,7 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     /// Parses one DER certificate; trailing bytes are refused.
     public convenience init(der: Data) throws {
         OpenSSLErrorQueue.clear()
-        guard let x509 = DEREncoding.decode(der, { cursor, length in d2i_X509(nil, cursor, length) }) else {
+        guard let x509 = DEREncoding.decode(der, free: { X509_free($0) }, { d2i_X509(nil, $0, $1) }) else {
             throw PKIError.openSSL(.invalidCertificate, "Not a DER X.509 certificate (\(der.count) bytes)")
         }
         try self.init(owning: x509)

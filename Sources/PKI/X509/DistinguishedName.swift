@@ -40,20 +40,21 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
         return attributes.first { $0.oid == oid }?.value
     }
 
-    /// Reads a name borrowed from a certificate or CRL (not freed here).
-    init(borrowing name: OpaquePointer) throws {
+    /// Reads a name borrowed from a certificate, CRL or CMS structure (not freed
+    /// here); an unreadable name throws `failure`, the code of the enclosing structure.
+    init(borrowing name: OpaquePointer, failure: PKIError.Code) throws {
         var attributes: [Attribute] = []
         let count = X509_NAME_entry_count(name)
         for index in 0..<max(count, 0) {
             guard let entry = X509_NAME_get_entry(name, index),
                   let object = X509_NAME_ENTRY_get_object(entry),
                   let data = X509_NAME_ENTRY_get_data(entry) else {
-                throw PKIError.openSSL(.invalidName, "Name attribute \(index) is unreadable")
+                throw PKIError.openSSL(failure, "Name attribute \(index) is unreadable")
             }
             var utf8: UnsafeMutablePointer<UInt8>?
             let length = ASN1_STRING_to_UTF8(&utf8, data)
             guard length >= 0, let utf8 else {
-                throw PKIError.openSSL(.invalidName, "Name attribute \(index) does not convert to UTF-8")
+                throw PKIError.openSSL(failure, "Name attribute \(index) does not convert to UTF-8")
             }
             let value = String(decoding: UnsafeBufferPointer(start: utf8, count: Int(length)), as: UTF8.self)
             segel_OPENSSL_free(utf8)
@@ -61,38 +62,10 @@ public struct DistinguishedName: Sendable, Hashable, CustomStringConvertible {
             attributes.append(Attribute(oid: oid, shortName: OIDText.shortName(object) ?? oid, value: value))
         }
         self.attributes = attributes
-        let printed = try MemoryBIO.writing(failure: .invalidName, "a distinguished name") { bio in
+        let printed = try MemoryBIO.writing(failure: failure, "a distinguished name") { bio in
             X509_NAME_print_ex(bio, name, 0, segel_XN_FLAG_RFC4514_UTF8()) >= 0
         }
         self.string = String(decoding: printed, as: UTF8.self)
-        self.der = try DEREncoding.encode("a distinguished name", failure: .invalidName) { i2d_X509_NAME(name, $0) }
-    }
-}
-
-/// Object identifier text helpers.
-enum OIDText {
-    static func dotted(_ object: OpaquePointer) -> String {
-        var buffer = [CChar](repeating: 0, count: 128)
-        let length = OBJ_obj2txt(&buffer, Int32(buffer.count), object, 1)
-        guard length > 0 else { return "" }
-        return String(decoding: buffer.prefix(min(Int(length), buffer.count - 1)).map { UInt8(bitPattern: $0) },
-                      as: UTF8.self)
-    }
-
-    static func dotted(nid: Int32) -> String {
-        guard let object = OBJ_nid2obj(nid) else { return "" }
-        return dotted(object)
-    }
-
-    static func shortName(_ object: OpaquePointer) -> String? {
-        let nid = OBJ_obj2nid(object)
-        guard nid != NID_undef, let name = OBJ_nid2sn(nid) else { return nil }
-        return String(cString: name)
-    }
-
-    static func longName(_ object: OpaquePointer) -> String? {
-        let nid = OBJ_obj2nid(object)
-        guard nid != NID_undef, let name = OBJ_nid2ln(nid) else { return nil }
-        return String(cString: name)
+        self.der = try DEREncoding.encode("a distinguished name", failure: failure) { i2d_X509_NAME(name, $0) }
     }
 }

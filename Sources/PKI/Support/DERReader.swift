@@ -1,8 +1,7 @@
 import Foundation
 
-/// A minimal, defensive DER reader/writer for the few structures libcrypto 3.0
-/// keeps opaque (ESSCertIDv2 in signingCertificateV2) and for re-encoding the
-/// signed attributes as the `SET OF` that RFC 5652 §5.4 says is signed.
+/// A minimal, defensive DER reader for the few structures libcrypto 3.0
+/// keeps opaque (ESSCertIDv2 in signingCertificateV2).
 ///
 /// The reader accepts only definite lengths and low tag numbers, checks every
 /// length against the remaining input and never traps on malformed bytes.
@@ -80,33 +79,5 @@ struct DERReader {
         guard let first = arcs.first else { return nil }
         let head: [UInt64] = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80]
         return (head + arcs.dropFirst()).map(String.init).joined(separator: ".")
-    }
-}
-
-enum DERWriter {
-    /// Wraps `content` in a TLV with `tag` and a minimal definite length.
-    static func wrap(tag: UInt8, _ content: Data) -> Data {
-        var out = Data([tag])
-        let count = content.count
-        if count < 0x80 {
-            out.append(UInt8(count))
-        } else {
-            var lengthBytes: [UInt8] = []
-            var remaining = count
-            while remaining > 0 {
-                lengthBytes.insert(UInt8(remaining & 0xff), at: 0)
-                remaining >>= 8
-            }
-            out.append(0x80 | UInt8(lengthBytes.count))
-            out.append(contentsOf: lengthBytes)
-        }
-        out.append(content)
-        return out
-    }
-
-    /// DER `SET OF`: the elements' encodings sorted as octet strings (X.690 §11.6).
-    static func setOf(_ elements: [Data]) -> Data {
-        let sorted = elements.sorted { $0.lexicographicallyPrecedes($1) }
-        return wrap(tag: 0x31, sorted.reduce(into: Data()) { $0.append($1) })
     }
 }
