@@ -15,7 +15,7 @@ struct Segel: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
-            SignCommand.self, SignFileCommand.self, InvalidateCommand.self, KeysCommand.self,
+            SignCommand.self, SignFileCommand.self, BatchCommand.self, InvalidateCommand.self, KeysCommand.self,
             AuditCommand.self, StatsCommand.self,
         ])
 

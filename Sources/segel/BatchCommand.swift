@@ -1,0 +1,110 @@
+import ArgumentParser
+import Authority
+import Foundation
+import PKI
+
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Submit, approve and sign every row of a CSV manifest, in parallel.",
+        discussion: """
+        The CSV has a header row with the columns file,name,user_email,user_name,user_nim,\
+        type,approver,page,x,y,size (file, name and approver are required; file paths are \
+        relative to the manifest). Rows already signed are skipped, so after a crash, a full \
+        disk or Ctrl-C you simply run the same command again: nothing is signed twice. A bad \
+        row is reported with its line number and does not stop the others; the exit code is 1 \
+        if any row failed. --json prints one result object per row.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The CSV manifest.") var manifest: String
+    @Option(help: "Documents signed at once (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: .customLong("key-type"), help: "Per-document key: rsa2048 (default), rsa3072 or p256.")
+    var keyType: KeyType = .rsa2048
+
+    func validate() throws {
+        guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
+    }
+
+    func run() async throws {
+        let authority = try global.openAuthority()
+        let signer = try global.signer(for: authority)
+        let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
+        let recovered = try authority.recoverInterruptedSigning()
+        if recovered.completed + recovered.discarded > 0 {
+            Console.note("Recovered an interrupted run: \(recovered.completed) signed file(s) completed, \(recovered.discarded) unrecorded one(s) discarded.")
+        }
+
+        let stop = StopFlag()
+        let interrupt = stop.installInterruptHandler()
+        let progress = ProgressBar(total: parsed.rows.count, label: "Signing")
+        let collected = ResultBox()
+        let json = global.json
+        for error in parsed.errors {
+            collected.append(BatchResult(line: error.line, file: "", status: .failed, result: nil, error: "line \(error.line): \(error.message)"))
+        }
+        if json { for r in collected.results { try Console.json(r) } }
+
+        BatchRunner.run(parsed.rows, jobs: jobs, shouldStop: { stop.isSet },
+                        process: { authority.processBatchRow($0, signer: signer, keyType: keyType) },
+                        onResult: { result in
+                            collected.append(result)
+                            if json { try? Console.json(result) }
+                            switch result.status {
+                            case .signed: progress.advance("line \(result.line): signed \(result.result?.signatureID ?? "") \(result.file)")
+                            case .skipped: progress.advance("line \(result.line): already signed, skipped \(result.file)")
+                            case .failed:
+                                progress.advance(result.error ?? "line \(result.line): failed")
+                                if progress.interactive { progress.message("✗ \(result.error ?? "")") }
+                            }
+                        })
+        progress.finish()
+        interrupt.cancel()
+
+        let results = collected.results
+        let signed = results.filter { $0.status == .signed }.count
+        let skipped = results.filter { $0.status == .skipped }.count
+        let failed = results.filter { $0.status == .failed }.sorted { $0.line < $1.line }
+        let notRun = parsed.rows.count + parsed.errors.count - results.count
+        var summary = "\(signed) signed, \(skipped) already signed, \(failed.count) failed"
+        if notRun > 0 { summary += ", \(notRun) not started (interrupted: run the same command again to finish)" }
+        Console.note(summary + ".")
+        for f in failed { Console.note("  \(f.error ?? "line \(f.line) failed")") }
+        if !failed.isEmpty || notRun > 0 { throw ExitCode(ExitStatus.refused) }
+    }
+}
+
+/// Set by the first Ctrl-C: no new row starts, the rows in progress finish.
+/// A second Ctrl-C quits at once, which is safe too (every row is atomic).
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    var isSet: Bool { lock.withLock { value } }
+
+    func installInterruptHandler() -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [self] in
+            let first = lock.withLock { () -> Bool in
+                defer { value = true }
+                return !value
+            }
+            if first {
+                Console.note("\nStopping after the documents in progress… (Ctrl-C again to quit now; rerun to finish)")
+            } else {
+                Foundation.exit(130)
+            }
+        }
+        source.resume()
+        return source
+    }
+}
+
+final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [BatchResult] = []
+
+    func append(_ result: BatchResult) { lock.withLock { items.append(result) } }
+    var results: [BatchResult] { lock.withLock { items } }
+}
