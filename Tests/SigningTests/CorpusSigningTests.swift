@@ -25,6 +25,16 @@ final class CorpusSigningTests: XCTestCase {
         "openpdf_pades_infinite_loop.pdf": "not well-formed",
     ]
 
+    /// Inputs pyHanko cannot read at all, so only pdfsig and qpdf judge their output.
+    static let pyHankoCannotRead: [String: String] = [
+        "dss_pdf-spoofing-attack.pdf": "a later trailer of the original has /Encrypt null",
+    ]
+
+    /// Inputs whose earlier signature pyHanko's difference analysis cannot follow after any update.
+    static let pyHankoCannotDiff: [String: String] = [
+        "dss_pades-bes.pdf": "the original refers to an object it never defines (KeyError in pyHanko)",
+    ]
+
     func testEveryCorpusFileIsSignedAndValidates() throws {
         let files = TestPaths.corpusFiles()
         guard !files.isEmpty else { throw XCTSkip(TestPaths.corpusMissingMessage) }
@@ -90,16 +100,22 @@ final class CorpusSigningTests: XCTestCase {
 
             // (c) pyHanko: intact, valid, trusted, ENTIRE_FILE; earlier ones stay intact if they were.
             let hankoAfter = hanko[item.output.path]
+            let hankoBefore = hanko[item.input.path]
             if let newest = hankoAfter?.signatures.last {
                 XCTAssertNil(newest.error, "\(name): pyHanko error: \(newest.error ?? "")")
                 XCTAssertEqual(newest.intact, true, "\(name): pyHanko intact")
                 XCTAssertEqual(newest.valid, true, "\(name): pyHanko valid")
                 XCTAssertEqual(newest.trusted, true, "\(name): pyHanko trusted")
                 XCTAssertEqual(newest.coverage, "ENTIRE_FILE", "\(name): pyHanko coverage")
-                let hankoBefore = hanko[item.input.path]?.signatures ?? []
-                for (old, new) in zip(hankoBefore, hankoAfter?.signatures ?? []) where old.intact == true {
-                    XCTAssertEqual(new.intact, true, "\(name): pyHanko: earlier signature \(old.field ?? "?") no longer intact")
+                for (old, new) in zip(hankoBefore?.signatures ?? [], hankoAfter?.signatures ?? []) where old.intact == true {
+                    if let reason = Self.pyHankoCannotDiff[name], new.error != nil {
+                        print("note: \(name): pyHanko cannot analyse the earlier signature after an update: \(reason)")
+                        continue
+                    }
+                    XCTAssertEqual(new.intact, true, "\(name): pyHanko: earlier signature \(old.field ?? "?") no longer intact: \(new.error ?? "")")
                 }
+            } else if let inputError = hankoBefore?.error, Self.pyHankoCannotRead[name] != nil {
+                print("note: \(name): pyHanko cannot read this file at all (\(inputError)); pdfsig checked it")
             } else {
                 XCTFail("\(name): pyHanko saw no signature: \(hankoAfter?.error ?? "no result")")
             }
@@ -109,15 +125,10 @@ final class CorpusSigningTests: XCTestCase {
             let codes = try QRCheck.decode(pdf: item.output, page: pages, workDirectory: work)
             XCTAssertTrue(codes.contains(item.result.verification_url), "\(name): QR decoded to \(codes), expected \(item.result.verification_url)")
 
-            // (f) every word of the original text is still there. The stamp's caption adds words
-            // that poppler may put anywhere in reading order, or glue to a neighbouring word
-            // ("est" + "Dr." → "estDr."), so compare as multisets and accept a glued word.
+            // (f) every word of the original text is still there (the stamp's caption adds words).
             if let original = try Text.extract(item.input), !original.isEmpty {
-                let text = try Text.extract(item.output) ?? ""
-                let after = Self.wordCounts(text)
-                let lost = Self.wordCounts(original).filter { word, count in
-                    (after[word] ?? 0) < count && !text.contains(word)
-                }
+                let after = Self.wordCounts(try Text.extract(item.output) ?? "")
+                let lost = Self.wordCounts(original).filter { word, count in (after[word] ?? 0) < count }
                 XCTAssertTrue(lost.isEmpty, "\(name): pdftotext lost \(lost.count) word(s) after signing, e.g. \(lost.keys.sorted().prefix(5))")
             }
         }

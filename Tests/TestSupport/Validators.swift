@@ -86,9 +86,11 @@ public enum QRCheck {
 }
 
 public enum Text {
-    /// `pdftotext` output with whitespace collapsed, or nil when poppler cannot extract it.
+    /// `pdftotext -raw` output (content-stream order, so an annotation's text comes after
+    /// the page's instead of being interleaved with it) with whitespace collapsed, or nil
+    /// when poppler cannot extract it.
     public static func extract(_ pdf: URL) throws -> String? {
-        let result = try Tools.run("pdftotext", ["-q", "-enc", "UTF-8", pdf.path, "-"])
+        let result = try Tools.run("pdftotext", ["-q", "-raw", "-enc", "UTF-8", pdf.path, "-"])
         guard result.status == 0 else { return nil }
         return result.out.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }

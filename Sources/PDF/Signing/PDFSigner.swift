@@ -124,12 +124,24 @@ public enum PDFSigner {
         ]
         let widgetReference = update.add(.dictionary(widget))
 
-        // The page's /Annots: the array object if it is indirect, else the page.
+        // With /NeedAppearances true, poppler regenerates every widget's appearance,
+        // signature widgets included, and draws an empty box where the stamp is.
+        // A document that is being rewritten anyway (no earlier signature) also gets
+        // the stamp painted into the page content, so every viewer shows it; the
+        // flag itself stays, since the form's own fields may rely on it.
         var pageDictionary = page.dictionary
+        var pageChanged = false
+        if let appearance, form["NeedAppearances"]?.boolValue == true, try !document.hasSignatures {
+            try paintOnPage(appearance, form: appearanceReference, page: page, into: &pageDictionary, update: &update)
+            pageChanged = true
+        }
+
+        // The page's /Annots: the array object if it is indirect, else the page.
         switch pageDictionary["Annots"] {
         case .reference(let annotsReference)?:
             if let annots = try document.resolve(annotsReference).arrayValue {
                 update.replace(annotsReference, with: .array(annots + [.reference(widgetReference)]))
+                if pageChanged { update.replace(page.ref, with: .dictionary(pageDictionary)) }
             } else {
                 pageDictionary["Annots"] = .array([.reference(widgetReference)])
                 update.replace(page.ref, with: .dictionary(pageDictionary))
@@ -147,14 +159,6 @@ public enum PDFSigner {
         fields.append(.reference(widgetReference))
         form["Fields"] = .array(fields)
         form["SigFlags"] = .integer(3)
-        // With /NeedAppearances true, poppler regenerates every widget's appearance,
-        // signature widgets included, and so draws an empty box instead of the stamp.
-        // When every existing widget already has an appearance stream the flag asks
-        // for nothing (§12.7.3, deprecated in PDF 2.0), so it is turned off.
-        if form["NeedAppearances"]?.boolValue == true,
-           try allWidgetsHaveAppearances(fields, in: document, except: widgetReference) {
-            form["NeedAppearances"] = nil
-        }
         var catalogChanged = false
         if case .reference(let formReference)? = formObject, case .dictionary = try document.resolve(formReference) {
             update.replace(formReference, with: .dictionary(form))
@@ -212,25 +216,41 @@ public enum PDFSigner {
         return PreparedSignature(data: data, byteRange: byteRange, contentsCapacity: capacity)
     }
 
-    /// Whether every widget under `fields` (walking /Kids, loop-safe) has an /AP.
-    static func allWidgetsHaveAppearances(_ fields: [PDFObject], in document: PDFDocument,
-                                          except skipped: ObjectRef) throws -> Bool {
-        var pending = fields
-        var seen: Set<ObjectRef> = [skipped]
-        var visited = 0
-        while let next = pending.popLast() {
-            visited += 1
-            if visited > 100_000 { return false }
-            if case .reference(let ref) = next {
-                if !seen.insert(ref).inserted { continue }
-            }
-            guard let field = try document.resolve(next).dictionaryValue else { continue }
-            if let kids = try document.resolve(field["Kids"] ?? .null).arrayValue, !kids.isEmpty {
-                pending.append(contentsOf: kids)
-            } else if field["AP"] == nil {
-                return false
-            }
+    /// Paints the appearance form on the page (ISO 32000-2 §8.10.1: `Do` applies
+    /// the form's /Matrix; `cm` maps its transformed /BBox onto the widget /Rect
+    /// as §12.5.5 does for annotations), wrapping the old content in q/Q.
+    static func paintOnPage(_ appearance: SignatureAppearance, form: ObjectRef, page: Page,
+                            into dictionary: inout PDFDictionary, update: inout IncrementalUpdate) throws {
+        let m = appearance.matrix ?? [1, 0, 0, 1, 0, 0]
+        let b = appearance.bbox
+        let corners = [(b[0], b[1]), (b[2], b[1]), (b[0], b[3]), (b[2], b[3])].map { x, y in
+            (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
         }
-        return true
+        let x0 = corners.map(\.0).min()!, x1 = corners.map(\.0).max()!
+        let y0 = corners.map(\.1).min()!, y1 = corners.map(\.1).max()!
+        let r = appearance.rect
+        guard x1 > x0, y1 > y0, r.count == 4 else { throw PDFError(.write, "the stamp's box is empty") }
+        let sx = (r[2] - r[0]) / (x1 - x0), sy = (r[3] - r[1]) / (y1 - y0)
+        let name = "SegelStamp"
+        var draw = Data("Q q ".utf8)
+        for value in [sx, 0, 0, sy, r[0] - sx * x0, r[1] - sy * y0] {
+            PDFObject.real(value).write(into: &draw)
+            draw.append(0x20)
+        }
+        draw.append(Data("cm /\(name) Do Q\n".utf8))
+        let before = update.add(.stream(PDFStream(dictionary: [:], data: Data("q\n".utf8))))
+        let after = update.add(.stream(PDFStream(dictionary: [:], data: draw)))
+        var contents: [PDFObject]
+        switch dictionary["Contents"] {
+        case .array(let items)?: contents = items
+        case let item?: contents = [item]
+        case nil: contents = []
+        }
+        dictionary["Contents"] = .array([.reference(before)] + contents + [.reference(after)])
+        var resources = page.resources ?? PDFDictionary()
+        var xobjects = try update.document.dictionary(resources["XObject"]) ?? PDFDictionary()
+        xobjects[name] = .reference(form)
+        resources["XObject"] = .dictionary(xobjects)
+        dictionary["Resources"] = .dictionary(resources)
     }
 }
