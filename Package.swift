@@ -43,6 +43,8 @@ let package = Package(
             "Authority", "Portal", "Verifier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Times key generation alone for scripts/bench-batch.
+        .executableTarget(name: "segel-keygen-bench", dependencies: ["PKI"]),
         .executableTarget(name: "segel-verify", dependencies: [
             "Verifier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
