@@ -53,6 +53,6 @@ let package = Package(
         .testTarget(name: "StampTests", dependencies: ["Stamp", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),
-        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "TestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
     ]
 )
