@@ -55,8 +55,9 @@ extension FileVerification {
         guard let messageDigest = cms.messageDigest else {
             return .fail("the CMS has no messageDigest attribute")
         }
-        guard cms.contentType == FileVerification.dataContentType else {
-            return .fail("the CMS contentType attribute is not id-data")
+        guard cms.contentType == FileVerification.dataContentType,
+              cms.encapsulatedContentType == FileVerification.dataContentType else {
+            return .fail("the CMS content type is not id-data, or its signed contentType attribute disagrees with it")
         }
         guard let rangeDigest else {
             return .unknown("not computed: the ByteRange is unusable (see coverage)")
@@ -68,7 +69,8 @@ extension FileVerification {
     }
 
     private func timestampDigest(_ candidate: SignatureCandidate, cms: CMSSignedData, rangeDigest: Data?) -> CheckResult {
-        guard !cms.isDetached, cms.encapsulatedContentType == TimestampToken.contentType else {
+        guard !cms.isDetached, cms.encapsulatedContentType == TimestampToken.contentType,
+              cms.contentType == TimestampToken.contentType else {
             return .fail("/Contents is not an RFC 3161 timestamp token")
         }
         guard let token = candidate.timestampToken else {
@@ -100,7 +102,24 @@ extension FileVerification {
         return .pass("the signed bytes still have the SHA-1 hash the signature was made over (a deprecated format)")
     }
 
+    /// Signature algorithms a SignerInfo may name (RFC 3370, RFC 5754, RFC 5758,
+    /// RFC 8419). libcrypto verifies with the key's own algorithm and does not
+    /// insist on this unsigned field, so an unknown value is refused here.
+    static let signatureAlgorithms: Set<String> = [
+        "1.2.840.113549.1.1.1",  // rsaEncryption
+        "1.2.840.113549.1.1.5", "1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13",
+        "1.2.840.113549.1.1.14",  // sha1/224/256/384/512WithRSAEncryption
+        "1.2.840.113549.1.1.10",  // RSASSA-PSS
+        "1.2.840.10045.2.1",  // id-ecPublicKey, as some signers write it
+        "1.2.840.10045.4.1", "1.2.840.10045.4.3.1", "1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3",
+        "1.2.840.10045.4.3.4",  // ecdsa-with-SHA1/224/256/384/512
+        "1.3.101.112",  // Ed25519
+    ]
+
     private func signatureResult(_ cms: CMSSignedData, attachedContent: Data?, mustBindCertificate: Bool) -> CheckResult {
+        guard FileVerification.signatureAlgorithms.contains(cms.signatureAlgorithmOID) else {
+            return .fail("the signature names an unknown signature algorithm (\(cms.signatureAlgorithmOID.isEmpty ? "none" : cms.signatureAlgorithmOID))")
+        }
         guard let certificate = cms.signerCertificate else {
             return .unknown("the CMS does not include the signer's certificate, so its signature cannot be checked")
         }

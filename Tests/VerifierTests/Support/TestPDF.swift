@@ -60,4 +60,27 @@ enum TestPDF {
         data.append(Data(table.utf8))
         return data
     }
+
+    /// A file of the given object bodies (object `i + 1` is `bodies[i]`,
+    /// object 1 the catalog), with a correct cross-reference table.
+    static func assemble(_ bodies: [Data], trailer extra: String = "") -> Data {
+        var data = Data("%PDF-1.7\n".utf8)
+        var offsets: [Int] = []
+        for (index, body) in bodies.enumerated() {
+            offsets.append(data.count)
+            data.append(Data("\(index + 1) 0 obj\n".utf8))
+            data.append(body)
+            data.append(Data("\nendobj\n".utf8))
+        }
+        let xref = data.count
+        var table = "xref\n0 \(bodies.count + 1)\n0000000000 65535 f \n"
+        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
+        table += "trailer\n<< /Size \(bodies.count + 1) /Root 1 0 R \(extra)>>\nstartxref\n\(xref)\n%%EOF\n"
+        data.append(Data(table.utf8))
+        return data
+    }
+
+    static func assemble(_ bodies: [String], trailer extra: String = "") -> Data {
+        assemble(bodies.map { Data($0.utf8) }, trailer: extra)
+    }
 }
