@@ -121,12 +121,12 @@ final class HostileInputTests: XCTestCase {
 
     func testDecompressionBombs() throws {
         guard Tools.available("python3") else { throw XCTSkip("python3 is needed to make the deflate streams") }
-        // 2 GB of zeros in about 2 MB, as an object stream holding the catalog and as an xref stream.
+        // 320 MB of zeros (over the 256 MB decode limit) in about 300 KB, as an object stream holding the catalog and as an xref stream.
         let script = """
         import sys, zlib
         c = zlib.compressobj(9)
         chunk = bytes(1 << 20)
-        out = b''.join(c.compress(chunk) for _ in range(2048)) + c.flush()
+        out = b''.join(c.compress(chunk) for _ in range(320)) + c.flush()
         sys.stdout.buffer.write(out)
         """
         let bomb = try Tools.run("python3", ["-c", script]).stdout

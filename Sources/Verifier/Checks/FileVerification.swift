@@ -38,15 +38,17 @@ struct FileVerification {
                 return fileProblem(.invalid, "the file is not a well-formed PDF (\(error.description))",
                                    sha256: Digest.hex(sha256))
             }
+        } catch {
+            let sha256 = try RangeDigester(source: source).run([], checkpoints: []).file
+            return fileProblem(.invalid, "the file is not a well-formed PDF (\(error))", sha256: Digest.hex(sha256))
         }
 
         let fields: [SignatureField]
         do {
             fields = try document.signatureFields.filter(\.isSigned)
-        } catch let error as PDFError {
+        } catch {
             let sha256 = try RangeDigester(source: source).run([], checkpoints: []).file
-            return fileProblem(.invalid, "the file's form fields cannot be read (\(error.description))",
-                               sha256: Digest.hex(sha256))
+            return fileProblem(.invalid, "the file's form fields cannot be read (\(error))", sha256: Digest.hex(sha256))
         }
         guard !fields.isEmpty else {
             let sha256 = try RangeDigester(source: source).run([], checkpoints: []).file
