@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "segel", targets: ["segel"]),
         .executable(name: "segel-verify", targets: ["segel-verify"]),
         .library(name: "Verifier", targets: ["Verifier"]),
+        // Exported for the libFuzzer package in Fuzz/, which depends on this one by path.
+        .library(name: "PDF", targets: ["PDF"]),
+        .library(name: "PKI", targets: ["PKI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,5 +61,6 @@ let package = Package(
         .testTarget(name: "StampTests", dependencies: ["Stamp", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),
+        .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
     ]
 )

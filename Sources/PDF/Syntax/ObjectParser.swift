@@ -196,7 +196,8 @@ struct ObjectParser {
         case nil:
             length = nil
         }
-        if let length, length >= 0, dataStart + length <= bytes.count {
+        // Compared by subtraction: a hostile /Length near Int.max must not overflow.
+        if let length, length >= 0, length <= bytes.count - dataStart {
             var after = dataStart + length
             lexer.position = after
             lexer.skipWhitespace()

@@ -45,6 +45,9 @@ public struct CMSSignedData: Sendable {
     public let encapsulatedContentType: String
     /// True when there is no eContent (a detached signature).
     public let isDetached: Bool
+    /// The eContent octets of an attached SignedData (an RFC 3161 TSTInfo in a
+    /// document timestamp, say); nil when detached.
+    public let encapsulatedContent: Data?
     /// The SignerInfo's digestAlgorithm, dotted OID.
     public let digestAlgorithmOID: String
     /// The SignerInfo's signatureAlgorithm, dotted OID.
@@ -108,6 +111,11 @@ public struct CMSSignedData: Sendable {
             encapsulatedContentType = ""
         }
         isDetached = CMS_is_detached(contentInfo.pointer) == 1
+        if !isDetached, let slot = CMS_get0_content(contentInfo.pointer), let content = slot.pointee {
+            encapsulatedContent = CMSSignedData.bytes(content)
+        } else {
+            encapsulatedContent = nil
+        }
 
         guard let signerInfo = signerInfos.first else {
             signerCertificate = nil

@@ -22,8 +22,28 @@ public final class StreamingDigest {
         }
     }
 
+    private init(algorithm: DigestAlgorithm, context: OpaquePointer) {
+        self.algorithm = algorithm
+        self.context = context
+    }
+
     deinit {
         EVP_MD_CTX_free(context)
+    }
+
+    /// An independent digest that continues from this one's current state
+    /// (`EVP_MD_CTX_copy_ex`): hashing a shared prefix once serves several
+    /// digests, e.g. a whole file and a signature's ByteRange that starts at 0.
+    public func copy() throws -> StreamingDigest {
+        precondition(!finished, "StreamingDigest.copy called after finalize")
+        guard let duplicate = EVP_MD_CTX_new() else {
+            throw PKIError.openSSL(.digest, "Could not allocate a \(algorithm.rawValue) context")
+        }
+        guard EVP_MD_CTX_copy_ex(duplicate, context) == 1 else {
+            EVP_MD_CTX_free(duplicate)
+            throw PKIError.openSSL(.digest, "Could not copy a \(algorithm.rawValue) context")
+        }
+        return StreamingDigest(algorithm: algorithm, context: duplicate)
     }
 
     /// Adds bytes to the digest. Calling it after `finalize()` is a programming error.

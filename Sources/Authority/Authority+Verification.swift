@@ -1,0 +1,83 @@
+import Foundation
+import PKI
+import Registry
+import Verifier
+
+/// `segel verify FILE...`: the standalone verifier's checks, with the
+/// authority's own trust instead of a published copy — its CA, the
+/// revocations and the records in its registry, always current — and every
+/// result written to the verification log.
+extension Authority {
+    /// A verifier that trusts this authority's CA and reads revocations and
+    /// records from the registry.
+    public func verifier(now: Date = Date()) throws -> Verifier {
+        var revoked: [String: RevocationEntry] = [:]
+        for entry in try registry.revokedCertificates() {
+            revoked[entry.serialHex] = RevocationEntry(date: entry.revokedAt, reason: entry.reason)
+        }
+        let keys = Dictionary(try registry.keys().map { ($0.documentSignatureID, $0) }, uniquingKeysWith: { first, _ in first })
+        let trust = TrustContext(mode: .registry, ca: try caCertificate(), authorityName: settings.name,
+                                 siteURL: settings.baseURL, revocation: .registry(revoked: revoked, asOf: now),
+                                 records: RegistryRecordSource(registry: registry, keys: keys))
+        return Verifier(trust: trust, now: now)
+    }
+
+    /// Writes one result to the verification log (method `upload`) and, for a
+    /// VALID result, marks the document's signature verified.
+    @discardableResult
+    public func logVerification(_ report: VerificationReport) throws -> VerificationLogEntry {
+        let status: VerificationResultStatus = switch report.verdict {
+        case .valid: .success
+        case .invalid: report.signatures.isEmpty ? .notFound : .invalid
+        case .indeterminate: .failed
+        }
+        let entry = try registry.logVerification(VerificationInput(
+            method: .upload, token: report.token, fileSHA256: report.sha256, isValid: report.verdict == .valid,
+            resultStatus: status, verdict: VerificationVerdict(rawValue: report.verdict.rawValue),
+            metadata: ["file": (report.file as NSString).lastPathComponent, "summary": report.summary]))
+        if report.verdict == .valid, let token = report.token {
+            try registry.markVerified(token: token)
+        }
+        return entry
+    }
+}
+
+/// The records the portal would publish, read from the registry when asked.
+struct RegistryRecordSource: RecordSource {
+    let registry: Registry
+    /// Keys by document signature id (loaded once: the registry has no lookup in that direction).
+    let keys: [Int64: DigitalSignature]
+
+    func record(forToken token: String) -> RecordLookup {
+        let signature: DocumentSignature
+        do {
+            signature = try registry.signature(token: token)
+        } catch let error as RegistryError where error.code == .notFound {
+            return .missing("the registry has no document with this token")
+        } catch {
+            return .unreadable("the registry cannot be read: \(error)")
+        }
+        guard let key = keys[signature.id], let finalHash = signature.finalHash, let signedAt = signature.signedAt,
+              let certificate = try? Certificate(pem: key.certificate) else {
+            return .unreadable("the registry's record of this document is incomplete")
+        }
+        let status: PublishedRecord.Status
+        var reason: String?
+        var date: Date?
+        if signature.signatureStatus == .invalid {
+            status = .invalidated
+            reason = signature.invalidatedReason
+            date = signature.invalidatedAt
+        } else if key.status == .revoked {
+            status = .revoked
+            reason = key.revokedReason
+            date = key.revokedAt
+        } else {
+            status = .valid
+        }
+        return .found(PublishedRecord(
+            token: token, status: status, statusReason: reason, statusDate: date, sha256: finalHash,
+            signatureID: key.signatureID, signedAt: signedAt,
+            certificate: .init(serial: key.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex)))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import PKI
+
+/// Check 4, the certificate (RFC 5280 §6, reduced to segel's one-level
+/// hierarchy): the signer's certificate is issued by the trusted CA — its
+/// issuer name and signature — and is a document-signing certificate (chain);
+/// it and the CA were valid when the document was signed (validity).
+extension FileVerification {
+    func certificateResults(_ candidate: SignatureCandidate,
+                            role: SignatureReport.Role) -> (chain: CheckResult, validity: CheckResult) {
+        guard let certificate = candidate.signerCertificate else {
+            let reason = candidate.cms == nil
+                ? "the signer's certificate cannot be read: \(candidate.cmsProblem ?? "/Contents is not a CMS signature")"
+                : "the CMS does not include the signer's certificate"
+            if role == .seal || role == .authority { return (.fail(reason), .fail(reason)) }
+            return (.unknown(reason), .unknown(reason))
+        }
+        let ca = trust.ca
+        let who = certificate.subject.commonName ?? certificate.subject.string
+        let validity = validityResult(candidate, certificate: certificate)
+        switch role {
+        case .seal, .authority:
+            guard ca.isCA, !ca.hasKeyUsageExtension || ca.keyUsage.contains(.keyCertSign) else {
+                return (.fail("the trusted certificate \(ca.subject.string) is not a CA certificate"), validity)
+            }
+            guard certificate.isIssued(by: ca) else {
+                return (.fail("signed by \(who), whose certificate was not issued by \(ca.subject.string)"), validity)
+            }
+            guard certificate.der != ca.der, !certificate.isCA else {
+                return (.fail("signed with a CA certificate rather than a document certificate"), validity)
+            }
+            if certificate.hasKeyUsageExtension,
+               certificate.keyUsage.isDisjoint(with: [.digitalSignature, .nonRepudiation]) {
+                return (.fail("the signer's certificate is not meant for signatures (key usage)"), validity)
+            }
+            return (.pass("issued by \(ca.subject.commonName ?? ca.subject.string)"), validity)
+        case .foreign, .timestamp:
+            let noun = role == .timestamp ? "timestamped" : "signed"
+            let chain: CheckResult = certificate.isIssued(by: ca)
+                ? .pass("issued by \(ca.subject.commonName ?? ca.subject.string)")
+                : .unknown("\(noun) by \(who), not by this authority")
+            // Not counted for someone else's signature: a failure is reported as unknown.
+            let shown = validity.failed ? .unknown("not counted: \(validity.reason)") : validity
+            return (chain, shown)
+        }
+    }
+
+    private func validityResult(_ candidate: SignatureCandidate, certificate: Certificate) -> CheckResult {
+        guard let time = signingTime(of: candidate) else {
+            return .unknown("the signature does not say when it was made")
+        }
+        let when = ISOTime.readable(time)
+        guard certificate.validityContains(time) else {
+            return .fail("the certificate was not valid at the signing time \(when) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")
+        }
+        if certificate.isIssued(by: trust.ca), !trust.ca.validityContains(time) {
+            return .fail("the CA certificate was not valid at the signing time \(when)")
+        }
+        return .pass("the certificate was valid when the document was signed (\(when))")
+    }
+}

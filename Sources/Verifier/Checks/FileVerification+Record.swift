@@ -1,0 +1,66 @@
+import Foundation
+import PKI
+
+/// Check 6, the published record (DESIGN.md "The published site"): the
+/// record of the token that the authority's certificate names says valid,
+/// and its final hash and certificate are the file's.
+extension FileVerification {
+    func recordResult(_ candidate: SignatureCandidate, role: SignatureReport.Role, hashes: FileHashes,
+                      sealHasLaterRevisions: Bool) -> (result: CheckResult, token: String?) {
+        guard role == .seal || role == .authority else {
+            return (.unknown("not applicable: not signed by this authority"), nil)
+        }
+        guard let certificate = candidate.signerCertificate, certificate.isIssued(by: trust.ca) else {
+            return (.unknown("not checked: the certificate is not one this authority issued"), nil)
+        }
+        let token: String
+        switch VerificationURL.find(in: certificate.subjectAltNameURIs, siteURL: trust.siteURL) {
+        case .token(let found, _):
+            token = found
+        case .absent:
+            return (trust.records == nil
+                ? .unknown("the certificate carries no verification URL, and no published record was given")
+                : .fail("the certificate carries no verification URL, so the document has no published record"), nil)
+        case .otherSite(let url):
+            return (.fail("the certificate's verification URL \(url) is not on this authority's site \(trust.siteURL ?? "")"), nil)
+        }
+        guard let records = trust.records else {
+            return (.unknown("no published record was given (use --site to check it)"), token)
+        }
+        switch records.record(forToken: token) {
+        case .missing(let reason):
+            return (.unknown("\(reason); the site copy may be older than the document"), token)
+        case .unreadable(let reason):
+            return (.unknown(reason), token)
+        case .found(let record):
+            return (compare(record, certificate: certificate, hashes: hashes, sealHasLaterRevisions: sealHasLaterRevisions),
+                    token)
+        }
+    }
+
+    private func compare(_ record: PublishedRecord, certificate: Certificate, hashes: FileHashes,
+                         sealHasLaterRevisions: Bool) -> CheckResult {
+        let when = record.statusDate.flatMap(ISOTime.date(from:)).map { " on \(ISOTime.readable($0))" } ?? ""
+        let why = record.statusReason.map { ": \($0)" } ?? ""
+        switch record.status {
+        case .invalidated:
+            return .fail("the authority invalidated this document\(when)\(why)")
+        case .revoked:
+            return .fail("the authority revoked this document's signing key\(when)\(why)")
+        case .valid:
+            break
+        }
+        guard record.certificate.serial.lowercased() == certificate.serialHex.lowercased(),
+              record.certificate.fingerprintSHA256.lowercased() == certificate.sha256FingerprintHex else {
+            return .fail("the published record names a different certificate than the one that signed this file")
+        }
+        let published = record.sha256.lowercased()
+        if published == Digest.hex(hashes.file) {
+            return .pass("the published record says valid and names this exact file and certificate (\(record.signatureID))")
+        }
+        if sealHasLaterRevisions, let upToSeal = hashes.upToSeal, published == Digest.hex(upToSeal) {
+            return .pass("the published record says valid and names this file as signed, before validation data was appended (\(record.signatureID))")
+        }
+        return .fail("this file is not the one the authority published: its SHA-256 differs from the published record")
+    }
+}

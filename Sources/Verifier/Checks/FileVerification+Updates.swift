@@ -1,0 +1,367 @@
+import Foundation
+import PDF
+
+/// The part of check 2 that concerns revisions appended after the seal
+/// (ISO 32000-2 §7.5.6 incremental updates): they are allowed only to add
+/// validation data (§12.8.4.3, the document security store `/DSS` and its
+/// `/VRI`) or document timestamps (§12.8.5). Everything such an update may
+/// touch is enumerated; anything else it changes — a page, its content, an
+/// annotation, another form field, the trailer's `/Root` — fails the check,
+/// and so does an update that changes nothing (an appended xref-only section).
+extension FileVerification {
+    /// Objects visited when following a DSS or an appearance: far more than real validation data needs.
+    static let maxTraversedObjects = 100_000
+
+    func laterRevisionsResult(document: PDFDocument, sealRevision: Int, sealEnd: Int) -> CheckResult {
+        var additions: [String] = []
+        for index in (sealRevision + 1)..<document.revisions.count {
+            let label = "revision \(index + 1), appended after the signature,"
+            do {
+                switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label) {
+                case .success(let added): additions.append(added)
+                case .failure(let violation): return .fail(violation.reason)
+                }
+            } catch let error as PDFError {
+                return .fail("\(label) cannot be read strictly (\(error.description))")
+            } catch {
+                return .fail("\(label) cannot be read strictly")
+            }
+        }
+        let count = additions.count
+        let what = Set(additions).sorted().joined(separator: " and ")
+        return .pass("signs the file up to byte \(sealEnd); the \(count == 1 ? "revision" : "\(count) revisions") after it only add \(what)")
+    }
+
+    struct UpdateViolation: Error {
+        let reason: String
+    }
+
+    /// What one later revision adds ("validation data (DSS)", "a document
+    /// timestamp"), or why it is not allowed.
+    private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int,
+                               label: String) throws -> Result<String, UpdateViolation> {
+        func violation(_ reason: String) -> Result<String, UpdateViolation> {
+            .failure(UpdateViolation(reason: "\(label) \(reason)"))
+        }
+        let revision = document.revisions[index]
+        let previous = index - 1
+        let before = document.entries(asOfRevision: previous)
+        let after = document.entries(asOfRevision: index)
+
+        // The trailer keeps naming the same catalog, information and encryption dictionaries.
+        for key in ["Root", "Info", "Encrypt"] {
+            let old = trailerValue(key, upTo: previous, in: document)
+            let new = trailerValue(key, upTo: index, in: document)
+            guard old == new else { return violation("changes the trailer's /\(key)") }
+        }
+
+        var changed: [Int: XRefEntry] = [:]
+        for (number, entry) in revision.entries {
+            if entry.isFree {
+                if number != 0, let old = before[number], !old.isFree {
+                    return violation("deletes object \(number)")
+                }
+            } else {
+                changed[number] = entry
+            }
+        }
+        guard !changed.isEmpty else {
+            return violation("adds a cross-reference section and nothing else, which can change what the document shows")
+        }
+        func isNew(_ number: Int) -> Bool {
+            guard let old = before[number] else { return true }
+            return old.isFree
+        }
+        func generation(_ number: Int) -> Int {
+            if case .inUse(_, let generation)? = after[number] { return generation }
+            return 0
+        }
+        func current(_ number: Int) throws -> PDFObject {
+            try document.object(ObjectRef(number: number, generation: generation(number)), asOfRevision: index)
+        }
+        func earlier(_ number: Int) throws -> PDFObject {
+            var old = 0
+            if case .inUse(_, let generation)? = before[number] { old = generation }
+            return try document.object(ObjectRef(number: number, generation: old), asOfRevision: previous)
+        }
+
+        // Every object of the update lies in the appended bytes.
+        for (number, entry) in changed.sorted(by: { $0.key < $1.key }) {
+            switch entry {
+            case .inUse(let offset, _):
+                guard offset >= sealEnd else {
+                    return violation("points object \(number) at byte \(offset), inside the signed part of the file")
+                }
+            case .compressed(let stream, _):
+                guard case .inUse(let offset, _)? = after[stream], offset >= sealEnd, changed[stream] != nil else {
+                    return violation("stores object \(number) in an object stream that is not part of the update")
+                }
+            case .free:
+                continue
+            }
+        }
+
+        // A new object must not fill a reference the signed document already made:
+        // that would change what the signed document shows.
+        let newNumbers = Set(changed.keys.filter(isNew))
+        if !newNumbers.isEmpty {
+            let referenced = try document.referencedObjectNumbers(asOfRevision: previous)
+            if let filled = newNumbers.intersection(referenced).min() {
+                return violation("defines object \(filled), which the signed document already referred to, so it changes what was signed")
+            }
+        }
+
+        var explained = Set<Int>()
+        for number in newNumbers {
+            if case .stream(let stream) = try current(number),
+               ["XRef", "ObjStm"].contains(stream.dictionary.name("Type") ?? "") {
+                explained.insert(number)
+            }
+        }
+
+        // The catalog may change only in /DSS, /AcroForm and /Extensions.
+        guard let root = trailerValue("Root", upTo: index, in: document)?.referenceValue else {
+            return violation("has no catalog reference")
+        }
+        guard let oldCatalog = try document.object(root, asOfRevision: previous).dictionaryValue,
+              let newCatalog = try document.object(root, asOfRevision: index).dictionaryValue else {
+            return violation("leaves the document without a readable catalog")
+        }
+        if changed[root.number] != nil {
+            if let key = differingKeys(oldCatalog, newCatalog, ignoring: ["DSS", "AcroForm", "Extensions"]).first {
+                return violation("changes the document catalog's /\(key)")
+            }
+            explained.insert(root.number)
+        }
+
+        // The form may only gain new fields, each a document timestamp.
+        var timestampFields: [ObjectRef] = []
+        let oldFormValue = oldCatalog["AcroForm"]
+        let newFormValue = newCatalog["AcroForm"]
+        let formObjectChanged = newFormValue?.referenceValue.map { changed[$0.number] != nil } ?? false
+        if oldFormValue != newFormValue || formObjectChanged {
+            guard let newForm = try newFormValue.map({ try document.resolve($0, asOfRevision: index) })?.dictionaryValue else {
+                return violation("removes or breaks the form (/AcroForm)")
+            }
+            let oldForm = try oldFormValue.map { try document.resolve($0, asOfRevision: previous) }?.dictionaryValue
+                ?? PDFDictionary()
+            if let key = differingKeys(oldForm, newForm, ignoring: ["Fields", "SigFlags"]).first {
+                return violation("changes the form's /\(key)")
+            }
+            if let reference = newFormValue?.referenceValue, changed[reference.number] != nil {
+                explained.insert(reference.number)
+            }
+            let oldFields = try oldForm["Fields"].map { try document.resolve($0, asOfRevision: previous) }?.arrayValue ?? []
+            let newFields = try newForm["Fields"].map { try document.resolve($0, asOfRevision: index) }?.arrayValue ?? []
+            if let reference = newForm["Fields"]?.referenceValue, changed[reference.number] != nil {
+                explained.insert(reference.number)
+            }
+            guard newFields.count >= oldFields.count, Array(newFields.prefix(oldFields.count)) == oldFields else {
+                return violation("changes or removes existing form fields")
+            }
+            for added in newFields.dropFirst(oldFields.count) {
+                guard let reference = added.referenceValue, newNumbers.contains(reference.number) else {
+                    return violation("adds an existing object to the form's fields")
+                }
+                timestampFields.append(reference)
+            }
+        }
+
+        // Each new field is a document timestamp whose widgets cannot be seen.
+        var widgets = Set<ObjectRef>()
+        var pagesOfWidgets = Set<ObjectRef>()
+        for reference in timestampFields {
+            guard let field = try current(reference.number).dictionaryValue, field.name("FT") == "Sig",
+                  let value = field["V"]?.referenceValue, newNumbers.contains(value.number),
+                  let signature = try current(value.number).dictionaryValue,
+                  signature.name("Type") == "DocTimeStamp" || signature.name("SubFilter") == "ETSI.RFC3161" else {
+                return violation("adds form field \(reference.number), which is not a document timestamp")
+            }
+            explained.insert(reference.number)
+            explained.insert(value.number)
+            var fieldWidgets: [ObjectRef] = []
+            if let kids = field["Kids"]?.arrayValue {
+                for kid in kids {
+                    guard let kidReference = kid.referenceValue, newNumbers.contains(kidReference.number) else {
+                        return violation("adds a timestamp field whose widgets are not new objects")
+                    }
+                    fieldWidgets.append(kidReference)
+                }
+            } else if field.name("Subtype") == "Widget" || field["Rect"] != nil {
+                fieldWidgets.append(reference)
+            }
+            for widgetReference in fieldWidgets {
+                guard let widget = try current(widgetReference.number).dictionaryValue else {
+                    return violation("adds an unreadable timestamp widget")
+                }
+                guard isInvisible(widget) else {
+                    return violation("adds a visible widget for a document timestamp, which could paint over the signed page")
+                }
+                widgets.insert(widgetReference)
+                explained.insert(widgetReference.number)
+                if let page = widget["P"]?.referenceValue { pagesOfWidgets.insert(page) }
+                if let appearance = widget["AP"] {
+                    try traverse(appearance, asOf: index, document: document, into: &explained) { number in
+                        newNumbers.contains(number)
+                    }
+                }
+            }
+        }
+
+        // Pages may only gain those widgets in /Annots.
+        for number in changed.keys.sorted() where !explained.contains(number) && !isNew(number) {
+            guard let oldPage = try earlier(number).dictionaryValue, oldPage.name("Type") == "Page",
+                  let newPage = try current(number).dictionaryValue else { continue }
+            if let key = differingKeys(oldPage, newPage, ignoring: ["Annots"]).first {
+                return violation("changes the /\(key) of a page")
+            }
+            guard annotationsOnlyGained(widgets, old: oldPage["Annots"], new: newPage["Annots"], document: document,
+                                        revision: index) else {
+                return violation("adds annotations to a page")
+            }
+            explained.insert(number)
+        }
+        for page in pagesOfWidgets {
+            guard let pageDictionary = try document.object(page, asOfRevision: index).dictionaryValue,
+                  let annotations = pageDictionary["Annots"]?.referenceValue,
+                  changed[annotations.number] != nil, !isNew(annotations.number) else { continue }
+            guard annotationsOnlyGained(widgets, old: .reference(annotations), new: .reference(annotations),
+                                        document: document, revision: index) else {
+                return violation("adds annotations to a page")
+            }
+            explained.insert(annotations.number)
+        }
+
+        // Validation data: the DSS, its arrays and VRI, and the streams they hold.
+        var addsValidationData = false
+        let oldDSS = oldCatalog["DSS"]
+        let newDSS = newCatalog["DSS"]
+        if let newDSS {
+            var updatable = Set<Int>()
+            if let reference = oldDSS?.referenceValue {
+                updatable.insert(reference.number)
+                if let dictionary = try document.resolve(.reference(reference), asOfRevision: previous).dictionaryValue {
+                    for entry in dictionary { if let child = entry.value.referenceValue { updatable.insert(child.number) } }
+                }
+            }
+            guard try document.resolve(newDSS, asOfRevision: index).dictionaryValue != nil else {
+                return violation("sets a /DSS that is not a dictionary")
+            }
+            let before = explained.count
+            try traverse(newDSS, asOf: index, document: document, into: &explained) { number in
+                changed[number] != nil && (newNumbers.contains(number) || updatable.contains(number))
+            }
+            addsValidationData = explained.count > before || oldDSS != newDSS
+        }
+
+        // A new object nothing refers to cannot change what the document shows
+        // (writers leave such orphans, e.g. an unused copy of /Info).
+        let unexplainedNew = newNumbers.subtracting(explained)
+        if !unexplainedNew.isEmpty {
+            let referenced = try document.referencedObjectNumbers(asOfRevision: index)
+            explained.formUnion(unexplainedNew.subtracting(referenced))
+        }
+        if let number = changed.keys.sorted().first(where: { !explained.contains($0) }) {
+            let kind = (try? current(number)).flatMap(describe) ?? "an object"
+            let verb = isNew(number) ? "adds" : "changes"
+            return violation("\(verb) object \(number) (\(kind)), which is neither validation data nor a document timestamp")
+        }
+        guard addsValidationData || !timestampFields.isEmpty else {
+            return violation("adds neither validation data (DSS) nor a document timestamp")
+        }
+        switch (addsValidationData, timestampFields.isEmpty) {
+        case (true, false): return .success("validation data (DSS) and a document timestamp")
+        case (true, true): return .success("validation data (DSS)")
+        default: return .success("a document timestamp")
+        }
+    }
+
+    /// The newest value of a trailer key among revisions `0...index` (§7.5.6: an
+    /// update's trailer repeats what it keeps).
+    private func trailerValue(_ key: String, upTo index: Int, in document: PDFDocument) -> PDFObject? {
+        for revision in document.revisions[...index].reversed() {
+            if let value = revision.trailer[key], !value.isNull { return value }
+        }
+        return nil
+    }
+
+    /// Keys whose values differ (absent and null are the same, §7.3.7).
+    private func differingKeys(_ old: PDFDictionary, _ new: PDFDictionary, ignoring: Set<String>) -> [String] {
+        let keys = Set(old.keys).union(new.keys).subtracting(ignoring)
+        return keys.sorted().filter { key in
+            let left = old[key].flatMap { $0.isNull ? nil : $0 }
+            let right = new[key].flatMap { $0.isNull ? nil : $0 }
+            return left != right
+        }
+    }
+
+    /// A widget that cannot paint anything chosen by whoever appended it: no
+    /// appearance stream (§12.5.5), a zero-area `/Rect`, or the Hidden or
+    /// NoView flag (§12.5.3 Table 167).
+    private func isInvisible(_ widget: PDFDictionary) -> Bool {
+        if widget["AP"] == nil { return true }
+        if let flags = widget.int("F"), flags & (2 | 32) != 0 { return true }
+        guard let rect = widget["Rect"]?.numberArray, rect.count == 4 else { return false }
+        return rect[0] == rect[2] || rect[1] == rect[3]
+    }
+
+    /// True when the annotations array only gained entries from `widgets` at its end.
+    private func annotationsOnlyGained(_ widgets: Set<ObjectRef>, old: PDFObject?, new: PDFObject?,
+                                       document: PDFDocument, revision index: Int) -> Bool {
+        func array(_ value: PDFObject?, asOf revision: Int) -> [PDFObject]? {
+            guard let value, !value.isNull else { return [] }
+            return (try? document.resolve(value, asOfRevision: revision))?.arrayValue
+        }
+        guard let oldArray = array(old, asOf: index - 1), let newArray = array(new, asOf: index),
+              newArray.count >= oldArray.count, Array(newArray.prefix(oldArray.count)) == oldArray else { return false }
+        return newArray.dropFirst(oldArray.count).allSatisfy { $0.referenceValue.map(widgets.contains) ?? false }
+    }
+
+    /// Marks the objects reachable from `value` through objects `allowed` accepts.
+    private func traverse(_ value: PDFObject, asOf index: Int, document: PDFDocument, into explained: inout Set<Int>,
+                          allowed: (Int) -> Bool) throws {
+        var stack = [value]
+        var visited = 0
+        while let next = stack.popLast() {
+            switch next {
+            case .reference(let reference):
+                guard allowed(reference.number), !explained.contains(reference.number) else { continue }
+                visited += 1
+                guard visited <= FileVerification.maxTraversedObjects else {
+                    throw PDFError(.limit, "the update's validation data is too large to check")
+                }
+                explained.insert(reference.number)
+                stack.append(try document.object(reference, asOfRevision: index))
+            case .array(let elements):
+                stack.append(contentsOf: elements)
+            case .dictionary(let dictionary):
+                stack.append(contentsOf: dictionary.entries.map(\.value))
+            case .stream(let stream):
+                stack.append(contentsOf: stream.dictionary.entries.map(\.value))
+            default:
+                continue
+            }
+        }
+    }
+
+    /// "a /Page", "an annotation", … for a reason sentence.
+    private func describe(_ object: PDFObject) -> String? {
+        guard let dictionary = object.dictionaryLike else {
+            if object.arrayValue != nil { return "an array" }
+            return nil
+        }
+        if let type = dictionary.name("Type") {
+            switch type {
+            case "Page": return "a page"
+            case "Pages": return "the page tree"
+            case "Annot": return "an annotation"
+            case "XObject": return "an image or form XObject"
+            default: return "a /\(type)"
+            }
+        }
+        if dictionary["Subtype"] != nil, dictionary["Rect"] != nil { return "an annotation" }
+        if dictionary["FT"] != nil || dictionary["T"] != nil { return "a form field" }
+        if object.streamValue != nil { return "a stream" }
+        return "a dictionary"
+    }
+}
