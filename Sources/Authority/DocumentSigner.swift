@@ -64,6 +64,8 @@ public struct DocumentSigner: Sendable {
     /// Set when the authority retains per-document keys: they are stored
     /// PKCS#8-encrypted under this passphrase.
     public let retainPassphrase: String?
+    /// Where per-document keys come from (a `KeyPool` in batches); nil generates one per call.
+    public var keySource: (@Sendable (KeyType) throws -> PrivateKey)?
 
     /// Bytes reserved for the DER CMS; leaf + RSA-3072 CA certificates and an
     /// RSA-3072 signature need about 3.5 KiB, so this leaves room to spare.
@@ -109,7 +111,7 @@ public struct DocumentSigner: Sendable {
             size: (width: appearance.width, height: appearance.height),
             at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })
 
-        let key = try PrivateKey.generate(keyType)
+        let key = try keySource?(keyType) ?? PrivateKey.generate(keyType)
         let certificate = try ca.issueLeaf(
             subject: DistinguishedNameFields(commonName: signer.name, organization: settings.name,
                                              title: signer.title, email: signer.email),

@@ -28,8 +28,13 @@ struct BatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let authority = try global.openAuthority()
-        let signer = try global.signer(for: authority)
+        var signer = try global.signer(for: authority)
         let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
+        // `jobs` threads generate keys (the CPU-bound part) while twice as many row
+        // workers do the rest, which mostly waits on disk writes.
+        let keys = KeyPool(type: keyType, producers: jobs, capacity: 2 * jobs, count: parsed.rows.count)
+        defer { keys.close() }
+        signer.keySource = { _ in try keys.take() }
         let recovered = try authority.recoverInterruptedSigning()
         if recovered.completed + recovered.discarded > 0 {
             Console.note("Recovered an interrupted run: \(recovered.completed) signed file(s) completed, \(recovered.discarded) unrecorded one(s) discarded.")
@@ -45,8 +50,9 @@ struct BatchCommand: AsyncParsableCommand {
         }
         if json { for r in collected.results { try Console.json(r) } }
 
-        BatchRunner.run(parsed.rows, jobs: jobs, shouldStop: { stop.isSet },
-                        process: { authority.processBatchRow($0, signer: signer, keyType: keyType) },
+        let signerForRows = signer
+        BatchRunner.run(parsed.rows, jobs: 2 * jobs, shouldStop: { stop.isSet },
+                        process: { authority.processBatchRow($0, signer: signerForRows, keyType: keyType) },
                         onResult: { result in
                             collected.append(result)
                             if json { try? Console.json(result) }
