@@ -50,5 +50,6 @@ let package = Package(
         .testTarget(name: "StampTests", dependencies: ["Stamp", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Registry", "TestSupport"]),
     ]
 )

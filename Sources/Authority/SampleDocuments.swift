@@ -32,9 +32,9 @@ public enum SampleDocuments {
         /// The `--type` recorded with the request.
         public var documentType: String {
             switch self {
-            case .transcript: "transkrip"
-            case .enrolmentLetter: "surat_keterangan"
-            case .certificate: "sertifikat"
+            case .transcript: "Transkrip"
+            case .enrolmentLetter: "Surat Keterangan"
+            case .certificate: "Sertifikat"
             }
         }
     }

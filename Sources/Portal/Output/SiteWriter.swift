@@ -15,13 +15,11 @@ import Glibc
 final class SiteWriter: Sendable {
     let root: URL
     private let rootPath: String
-    private let suffix: String
     private let directories = LockedSet()
 
     init(root: URL) throws {
         self.root = root.standardizedFileURL
         rootPath = self.root.path
-        suffix = ".\(getpid()).segel-tmp"
         do {
             try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
         } catch {
@@ -37,7 +35,8 @@ final class SiteWriter: Sendable {
         let slash = target.lastIndex(of: "/")!
         let directory = String(target[..<slash])
         try ensureDirectory(directory, for: path)
-        let temp = directory + "/." + target[target.index(after: slash)...] + suffix
+        // One publish at a time holds the site lock, so a fixed temporary name cannot clash.
+        let temp = directory + "/." + target[target.index(after: slash)...] + ".segel-tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
         guard fd >= 0 else { throw failure("cannot create a temporary file for", path) }
         var ok = false
@@ -54,13 +53,13 @@ final class SiteWriter: Sendable {
             }
             return true
         }
+        // open(2) applied the umask; the site is meant to be readable by the web server.
+        let modeSet = fchmod(fd, permissions) == 0
         let writeError = errno
-        guard close(fd) == 0, written else {
+        guard close(fd) == 0, written, modeSet else {
             errno = writeError
             throw failure("cannot write", path)
         }
-        // open(2) applies the umask; the site is meant to be readable by the web server.
-        chmod(temp, permissions)
         guard rename(temp, target) == 0 else { throw failure("cannot move into place", path) }
         ok = true
     }

@@ -33,29 +33,24 @@ extension PublishingStep {
 
         let total = toWrite.count
         let progress = ProgressTicker(context: context, total: total)
-        let work = toWrite
-        try Parallel.forEach(work.count) { index in
-            let (path, file) = work[index]
-            switch file.source {
-            case .data(let data):
-                try writer.write(data, to: path)
-            case .copy(let url):
-                let data: Data
-                do {
-                    data = try Data(contentsOf: url)
-                } catch {
-                    throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
-                }
-                guard Digest.hex(Digest.sha256(data)) == file.sha256 else {
-                    throw PortalError(.integrity,
-                        "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
-                        path: path)
-                }
-                try writer.write(data, to: path)
-            case .previous:
-                break
+        // One folder per task: creating files in one folder from two threads
+        // contends for the folder's lock and is slower than one thread.
+        var folders: [[(String, PlannedFile)]] = []
+        var currentFolder: Substring?
+        for item in toWrite {
+            let folder = item.0.lastIndex(of: "/").map { item.0[..<$0] } ?? ""
+            if folder != currentFolder || folders.isEmpty {
+                folders.append([])
+                currentFolder = folder
             }
-            progress.tick()
+            folders[folders.count - 1].append(item)
+        }
+        let work = folders
+        try Parallel.forEach(work.count) { index in
+            for (path, file) in work[index] {
+                try write(file, to: path, with: writer)
+                progress.tick()
+            }
         }
         context.report(total, of: total)
 
@@ -67,6 +62,28 @@ extension PublishingStep {
         context.written = toWrite.map(\.0)
         context.deleted = removed
         context.unchanged = unchanged
+    }
+
+    private static func write(_ file: PlannedFile, to path: String, with writer: SiteWriter) throws {
+        switch file.source {
+        case .data(let data):
+            try writer.write(data, to: path)
+        case .copy(let url):
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
+            }
+            guard Digest.hex(Digest.sha256(data)) == file.sha256 else {
+                throw PortalError(.integrity,
+                    "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
+                    path: path)
+            }
+            try writer.write(data, to: path)
+        case .previous:
+            break
+        }
     }
 
     /// Then the manifest, once everything it lists is durable.
