@@ -22,6 +22,8 @@ public struct PKIError: Error, Sendable, Hashable, CustomStringConvertible {
         case crlBuilding = "PKI_CRL_BUILDING"
         case invalidCRL = "PKI_INVALID_CRL"
         case digest = "PKI_DIGEST"
+        case encryption = "PKI_ENCRYPTION"
+        case decryption = "PKI_DECRYPTION"
         case random = "PKI_RANDOM"
         case io = "PKI_IO"
     }

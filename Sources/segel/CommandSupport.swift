@@ -3,6 +3,7 @@ import Authority
 import Foundation
 import PDF
 import PKI
+import Portal
 import Registry
 
 /// Options every `segel` command accepts.
@@ -92,6 +93,11 @@ enum ExitStatus {
             return (error.description, refused)
         case let error as PKIError:
             return (error.description, error.code == .wrongPassphrase ? refused : usage)
+        case let error as PortalError:
+            switch error.code {
+            case .integrity, .registry, .trust: return (error.description, refused)
+            default: return (error.description, usage)
+            }
         case let error as CocoaError:
             return (error.localizedDescription, usage)
         default:

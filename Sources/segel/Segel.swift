@@ -16,7 +16,7 @@ struct Segel: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
             SignCommand.self, SignFileCommand.self, BatchCommand.self, InvalidateCommand.self, KeysCommand.self,
-            AuditCommand.self, StatsCommand.self, VerifyCommand.self,
+            AuditCommand.self, StatsCommand.self, VerifyCommand.self, PublishCommand.self, DemoCommand.self,
         ])
 
     /// Runs the command and maps every error to one sentence on stderr and the

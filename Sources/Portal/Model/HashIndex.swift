@@ -1,0 +1,129 @@
+import Foundation
+import PKI
+
+/// The sharded, encrypted hash index under `api/hash/` that the upload page
+/// (`templates/assets/verify.js`) reads. It answers "was this exact file
+/// issued here?" for someone who holds the file, and nothing to anyone else:
+///
+/// ```
+/// fileHash = SHA-256(file)                                   32 bytes
+/// id       = hex(SHA-256(utf8("segel-index:") ‖ fileHash))   64 lowercase hex
+/// shard    = api/hash/<id[0..2]>/<id[2..4]>.json              all 65,536 exist
+/// key      = SHA-256(utf8("segel-key:") ‖ fileHash)          AES-256-GCM key
+/// iv       = SHA-256(utf8("segel-iv:") ‖ fileHash ‖ plaintext)[0..12]
+/// shard    = {"v":1,"entries":[{"id","iv","ct"}]}            entries sorted by id
+/// ct       = base64(AES-GCM(key, iv, plaintext) ‖ 128-bit tag), no AAD
+/// plaintext= UTF-8 JSON {"token","name","status","signed_at"}
+/// ```
+///
+/// The IV is derived rather than drawn so that publishing is byte-stable; it
+/// is unique per plaintext under each per-file key (NIST SP 800-38D §8.2.1's
+/// requirement), because a changed record (new status) changes the plaintext
+/// and therefore the IV.
+public enum HashIndex {
+    public static let shardVersion = 1
+    public static let shardCount = 65_536
+
+    /// What an entry decrypts to.
+    public struct Record: Codable, Sendable, Hashable {
+        public var token: String
+        public var name: String
+        public var status: DocumentStatus
+        /// ISO 8601 UTC.
+        public var signedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case token, name, status
+            case signedAt = "signed_at"
+        }
+
+        public init(token: String, name: String, status: DocumentStatus, signedAt: String) {
+            self.token = token
+            self.name = name
+            self.status = status
+            self.signedAt = signedAt
+        }
+    }
+
+    /// One encrypted entry as it appears in a shard.
+    public struct Entry: Codable, Sendable, Hashable {
+        public var id: String
+        /// base64 of the 12-byte IV.
+        public var iv: String
+        /// base64 of ciphertext ‖ tag.
+        public var ct: String
+    }
+
+    struct Shard: Codable, Sendable, Hashable {
+        var v: Int
+        var entries: [Entry]
+    }
+
+    /// The index id of a file whose SHA-256 is `fileHash`.
+    public static func id(fileHash: Data) -> String {
+        Digest.hex(Digest.sha256(Data("segel-index:".utf8) + fileHash))
+    }
+
+    /// The shard holding `id`, relative to the site root.
+    public static func shardPath(id: String) -> String {
+        let characters = Array(id)
+        return "api/hash/\(String(characters[0..<2]))/\(String(characters[2..<4])).json"
+    }
+
+    /// Every shard path, in order: `api/hash/00/00.json` … `api/hash/ff/ff.json`.
+    static let allShardPaths: [String] = {
+        let digits = Array("0123456789abcdef")
+        var byte: [String] = []
+        for high in digits { for low in digits { byte.append(String([high, low])) } }
+        var paths: [String] = []
+        paths.reserveCapacity(shardCount)
+        for first in byte { for second in byte { paths.append("api/hash/\(first)/\(second).json") } }
+        return paths
+    }()
+
+    static func entryKey(fileHash: Data) -> Data {
+        Digest.sha256(Data("segel-key:".utf8) + fileHash)
+    }
+
+    /// Encrypts `record` for the file whose SHA-256 is `fileHash`.
+    public static func entry(fileHash: Data, record: Record) throws -> Entry {
+        let plaintext = try PortalJSON.encode(record)
+        let iv = Digest.sha256(Data("segel-iv:".utf8) + fileHash + plaintext).prefix(AESGCM.ivLength)
+        let sealed = try AESGCM.seal(plaintext, key: entryKey(fileHash: fileHash), iv: Data(iv))
+        return Entry(id: id(fileHash: fileHash), iv: Data(iv).base64EncodedString(), ct: sealed.base64EncodedString())
+    }
+
+    /// The bytes of a shard holding `entries` (sorted here by id).
+    static func shardData(_ entries: [Entry]) throws -> Data {
+        try PortalJSON.encode(Shard(v: shardVersion, entries: entries.sorted { $0.id < $1.id }))
+    }
+
+    /// The shard that holds no entry; most shards are this.
+    static let emptyShard: Data = (try? shardData([])) ?? Data(#"{"entries":[],"v":1}"#.utf8)
+
+    /// Looks `fileHash` up in a shard's bytes the way the browser does: nil when
+    /// no entry has its id; throws when the shard is malformed, an id appears
+    /// twice, or the entry does not decrypt to a record (the browser then
+    /// reports a damaged index rather than a verdict).
+    public static func lookup(fileHash: Data, shard data: Data) throws -> Record? {
+        let shard: Shard
+        do {
+            shard = try JSONDecoder().decode(Shard.self, from: data)
+        } catch {
+            throw PortalError(.integrity, "the hash index shard is not valid JSON")
+        }
+        guard shard.v == shardVersion else {
+            throw PortalError(.integrity, "the hash index shard has version \(shard.v), not \(shardVersion)")
+        }
+        let id = id(fileHash: fileHash)
+        let matches = shard.entries.filter { $0.id == id }
+        guard let match = matches.first else { return nil }
+        guard matches.count == 1 else { throw PortalError(.integrity, "the hash index lists \(id) twice") }
+        guard let iv = Data(base64Encoded: match.iv), iv.count == AESGCM.ivLength,
+              let sealed = Data(base64Encoded: match.ct) else {
+            throw PortalError(.integrity, "the hash index entry \(id) is malformed")
+        }
+        let plaintext = try AESGCM.open(sealed, key: entryKey(fileHash: fileHash), iv: iv)
+        return try JSONDecoder().decode(Record.self, from: plaintext)
+    }
+}

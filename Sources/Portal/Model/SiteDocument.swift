@@ -1,0 +1,62 @@
+import Foundation
+import PKI
+import Registry
+
+/// One signed document as the site shows it: the registry's records plus
+/// what the portal derives from them (status, dates, hashes).
+struct SiteDocument: Sendable {
+    let published: PublishedDocument
+    let token: String
+    let status: DocumentStatus
+    let statusReason: String?
+    let statusDate: Date?
+    /// SHA-256 of the signed PDF, lowercase hex.
+    let sha256: String
+    let signedAt: Date
+    /// The latest change to any record this document's files show (signature,
+    /// request, key, requester, signer). Its page and JSON say "as of" this
+    /// time: it is the time of the latest registry change as far as this
+    /// document is concerned, and it keeps an unrelated change from rewriting
+    /// every page of the site.
+    let asOf: Date
+    let verificationURL: String
+
+    var signature: DocumentSignature { published.signature }
+    var request: ApprovalRequest { published.request }
+    var key: DigitalSignature { published.key }
+
+    /// Builds the view of one document; nil for a signature that was never
+    /// completed (no signed file), which has nothing to publish.
+    init?(_ published: PublishedDocument, revocationFirst: Bool, baseURL: String) {
+        let signature = published.signature
+        guard let finalHash = signature.finalHash, let signedAt = signature.signedAt else { return nil }
+        self.published = published
+        token = signature.token
+        sha256 = finalHash.lowercased()
+        self.signedAt = signedAt
+        let status = DocumentStatus.resolve(signature: signature, key: published.key,
+                                            revocationFirst: revocationFirst)
+        self.status = status
+        switch status {
+        case .valid:
+            statusReason = nil
+            statusDate = nil
+        case .invalidated:
+            statusReason = signature.invalidatedReason ?? published.key.revokedReason
+            statusDate = signature.invalidatedAt ?? published.key.revokedAt
+        case .revoked:
+            statusReason = published.key.revokedReason ?? signature.invalidatedReason
+            statusDate = published.key.revokedAt ?? signature.invalidatedAt
+        }
+        asOf = [signature.updatedAt, published.request.updatedAt, published.key.updatedAt,
+                published.user.updatedAt, published.signer.updatedAt].max()!
+        verificationURL = signature.verificationURL ?? "\(baseURL)/v/\(signature.token)/"
+    }
+
+    /// The CRL entry of this document's certificate, if it must be listed:
+    /// every invalidated or revoked document, whatever its key's state.
+    var crlEntry: (serialHex: String, date: Date, reason: CRLReason)? {
+        guard let reason = status.crlReason else { return nil }
+        return (key.serialHex, key.revokedAt ?? statusDate ?? signature.updatedAt, reason)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import PKI
+import Registry
+
+/// A file of the site as a step planned it.
+struct PlannedFile: Sendable {
+    enum Source: Sendable {
+        /// Rendered or encoded bytes.
+        case data(Data)
+        /// A copy of this file, whose SHA-256 must equal `sha256` (signed PDFs).
+        case copy(URL)
+        /// Unchanged since the last publish: the manifest's hash, no bytes.
+        case previous
+    }
+
+    var source: Source
+    /// SHA-256 of the file's bytes, lowercase hex.
+    var sha256: String
+
+    static func data(_ data: Data) -> PlannedFile {
+        PlannedFile(source: .data(data), sha256: Digest.hex(Digest.sha256(data)))
+    }
+}
+
+/// What the steps share: the inputs, what they read, and the files they plan.
+/// Used by one thread at a time (steps fan work out and collect it again).
+final class PublishingContext {
+    let source: PublishSource
+    let options: PublishOptions
+    let started = Date()
+    var currentStep = ""
+
+    // Read from the registry.
+    var authority: AuthorityInfo!
+    var documents: [SiteDocument] = []
+    /// The latest registry change: "as of" on the site-wide pages and in trust.json.
+    var asOf = Date(timeIntervalSince1970: 0)
+
+    // Templates.
+    var templates: TemplateSet!
+    var renderer: PageRenderer!
+
+    // The site.
+    var writer: SiteWriter!
+    var previous: Manifest?
+    var crl: CRL!
+    var crlIssued = false
+    /// Every file of the site, by relative path.
+    var planned: [String: PlannedFile] = [:]
+    /// Token → fingerprint of the inputs of its files.
+    var documentFingerprints: [String: String] = [:]
+    var renderedDocuments = 0
+
+    // Results.
+    var written: [String] = []
+    var deleted: [String] = []
+    var unchanged = 0
+
+    init(source: PublishSource, options: PublishOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    var siteName: String { authority.name }
+    /// No trailing slash.
+    var baseURL: String {
+        var url = authority.baseURL
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    func plan(_ path: String, _ file: PlannedFile) {
+        planned[path] = file
+    }
+
+    func plan(_ path: String, data: Data) {
+        planned[path] = .data(data)
+    }
+
+    func report(_ completed: Int, of total: Int) {
+        options.progress?(PublishProgress(step: currentStep, completed: completed, total: total))
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Publishes the static verification portal (DESIGN.md, "The published site")
+/// into a folder: deterministic (the same registry gives the same bytes; the
+/// CRL's freshness rule in `CRLPolicy` is the only use of the clock),
+/// incremental (only files whose bytes changed are written, files of the
+/// previous publish that are no longer produced are deleted) and crash-safe
+/// (temporary name + rename per file, the manifest last).
+///
+/// ```swift
+/// let summary = try SitePublisher(source: source, options: options).publish()
+/// ```
+public struct SitePublisher: Sendable {
+    public let source: PublishSource
+    public let options: PublishOptions
+
+    public init(source: PublishSource, options: PublishOptions) {
+        self.source = source
+        self.options = options
+    }
+
+    /// Runs every step; an error names the step and the path it failed on.
+    public func publish() throws -> PublishSummary {
+        let site = options.site.standardizedFileURL
+        do {
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        } catch {
+            throw PortalError(.io, "cannot create the site folder \(site.path)", path: site.path)
+        }
+        let lock = try SiteLock(site: site)
+        defer { withExtendedLifetime(lock) {} }
+
+        var options = options
+        options.site = site
+        let context = PublishingContext(source: source, options: options)
+        try PublishingPipeline.standard.run(context)
+        return PublishSummary(
+            site: site.path,
+            files: context.planned.count,
+            written: context.written.count,
+            unchanged: context.unchanged,
+            deleted: context.deleted.count,
+            documents: context.documents.count,
+            renderedDocuments: context.renderedDocuments,
+            crlIssued: context.crlIssued,
+            crlNumber: context.crl.crlNumber ?? 0,
+            crlNextUpdate: ISODate.string(context.crl.nextUpdate),
+            asOf: ISODate.string(context.asOf),
+            seconds: Date().timeIntervalSince(context.started),
+            writtenPaths: context.written,
+            deletedPaths: context.deleted)
+    }
+}

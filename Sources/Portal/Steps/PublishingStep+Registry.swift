@@ -1,0 +1,54 @@
+import Foundation
+import Registry
+
+extension PublishingStep {
+    /// Reads the authority, every signed document and the time of the latest
+    /// change, from one registry snapshot per query.
+    static let readRegistry = PublishingStep("Read the registry") { context in
+        let registry = context.source.registry
+        guard let authority = try registry.authority() else {
+            throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")
+        }
+        context.authority = authority
+        let published = try registry.allPublishedDocuments()
+        let lastChange = try registry.lastChangeAt()
+
+        // Which came first for each document: its key's revocation or its invalidation.
+        var firstRevocation: [Int64: Int64] = [:], firstInvalidation: [Int64: Int64] = [:]
+        for row in try registry.audit(action: .signatureKeyRevoked) {
+            if let id = row.documentSignatureID, firstRevocation[id] == nil { firstRevocation[id] = row.id }
+        }
+        for row in try registry.audit(action: .signatureInvalidated) {
+            if let id = row.documentSignatureID, firstInvalidation[id] == nil { firstInvalidation[id] = row.id }
+        }
+
+        var documents: [SiteDocument] = []
+        documents.reserveCapacity(published.count)
+        for item in published {
+            let id = item.signature.id
+            let revocationFirst = firstRevocation[id].map { revoked in
+                firstInvalidation[id].map { revoked < $0 } ?? true
+            } ?? false
+            guard let document = SiteDocument(item, revocationFirst: revocationFirst, baseURL: context.baseURL) else {
+                continue
+            }
+            guard SiteDocument.isSafeToken(document.token) else {
+                throw PortalError(.registry, "the token \"\(document.token)\" is not a URL-safe token; it cannot name a file")
+            }
+            documents.append(document)
+        }
+        context.documents = documents
+        context.asOf = lastChange ?? authority.createdAt
+    }
+}
+
+extension SiteDocument {
+    /// Tokens name files and URL path segments: base64url, 16–200 characters
+    /// (the pattern verify.js also checks).
+    static func isSafeToken(_ token: String) -> Bool {
+        (16...200).contains(token.utf8.count) && token.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import PKI
+
+extension PublishingStep {
+    /// Writes every planned file whose hash differs from the previous
+    /// manifest's (or that is missing), then deletes the files the previous
+    /// manifest listed and this publish does not produce.
+    static let writeChanges = PublishingStep("Write changed files") { context in
+        let previous = context.previous?.files ?? [:]
+        let checkFiles = context.options.checkExistingFiles
+        let writer = context.writer!
+        var toWrite: [(String, PlannedFile)] = []
+        var unchanged = 0
+        for (path, file) in context.planned {
+            if previous[path] == file.sha256 {
+                if case .previous = file.source {
+                    // Checked for existence when the document was planned.
+                    unchanged += 1
+                    continue
+                }
+                if !checkFiles || writer.exists(path) {
+                    unchanged += 1
+                    continue
+                }
+            }
+            guard case .previous = file.source else {
+                toWrite.append((path, file))
+                continue
+            }
+            throw PortalError(.integrity, "\(path) changed since the last publish but was not rendered again", path: path)
+        }
+        toWrite.sort { $0.0 < $1.0 }
+
+        let total = toWrite.count
+        let progress = ProgressTicker(context: context, total: total)
+        // One folder per task: creating files in one folder from two threads
+        // contends for the folder's lock and is slower than one thread.
+        var folders: [[(String, PlannedFile)]] = []
+        var currentFolder: Substring?
+        for item in toWrite {
+            let folder = item.0.lastIndex(of: "/").map { item.0[..<$0] } ?? ""
+            if folder != currentFolder || folders.isEmpty {
+                folders.append([])
+                currentFolder = folder
+            }
+            folders[folders.count - 1].append(item)
+        }
+        let work = folders
+        try Parallel.forEach(work.count) { index in
+            for (path, file) in work[index] {
+                try write(file, to: path, with: writer)
+                progress.tick()
+            }
+        }
+        context.report(total, of: total)
+
+        let removed = previous.keys.filter { context.planned[$0] == nil && $0 != Manifest.fileName }.sorted()
+        for path in removed {
+            guard Self.isInsideSite(path) else { continue }
+            try writer.remove(path)
+        }
+        context.written = toWrite.map(\.0)
+        context.deleted = removed
+        context.unchanged = unchanged
+    }
+
+    private static func write(_ file: PlannedFile, to path: String, with writer: SiteWriter) throws {
+        switch file.source {
+        case .data(let data):
+            try writer.write(data, to: path)
+        case .copy(let url):
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
+            }
+            guard Digest.hex(Digest.sha256(data)) == file.sha256 else {
+                throw PortalError(.integrity,
+                    "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
+                    path: path)
+            }
+            try writer.write(data, to: path)
+        case .previous:
+            break
+        }
+    }
+
+    /// Then the manifest, once everything it lists is durable.
+    static let writeManifest = PublishingStep("Write the manifest") { context in
+        let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
+        if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
+        if !context.written.isEmpty || !context.deleted.isEmpty { context.writer.flush() }
+        try context.writer.write(manifest.encoded(), to: Manifest.fileName)
+        context.writer.flush()
+    }
+
+    /// A path from a manifest is only ever deleted when it stays inside the
+    /// site folder: relative, with no `..` or empty segment.
+    static func isInsideSite(_ path: String) -> Bool {
+        !path.hasPrefix("/") && !path.split(separator: "/", omittingEmptySubsequences: false)
+            .contains { $0.isEmpty || $0 == "." || $0 == ".." }
+    }
+}

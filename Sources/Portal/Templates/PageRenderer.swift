@@ -1,0 +1,129 @@
+import Foundation
+import Mustache
+import PKI
+import Stamp
+
+/// Renders the pages of the site from the templates, building the context
+/// each template documents in `templates/README.md`. Every value is passed as
+/// data and escaped by Mustache's `{{ }}`; the one unescaped value, the QR
+/// code's SVG, is generated here from the verification URL.
+///
+/// Optional values are left out of the context when absent (never passed as
+/// ""), because the templates hide a section on a missing value.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+    let strings: [String: String]
+    let locale: PortalLocale
+    let dates: HumanDate
+    let siteName: String
+    let baseURL: String
+    let privatePDFs: Bool
+
+    /// The common context of every page; `root` is the way from the page to the site root.
+    private func common(root: String, asOf: Date) -> [String: Any] {
+        [
+            "root": root,
+            "lang": locale.rawValue,
+            "t": strings,
+            "site": ["name": siteName, "base_url": baseURL] as [String: Any],
+            "as_of": dates.dateTime(asOf),
+            "as_of_iso": ISODate.string(asOf),
+        ]
+    }
+
+    private func render(_ template: String, _ context: [String: Any], path: String) throws -> Data {
+        guard let text = library.render(context, withTemplate: template) else {
+            throw PortalError(.template, "the template \(template).mustache is missing", path: path)
+        }
+        return Data(text.utf8)
+    }
+
+    /// `v/<token>/index.html`.
+    func tokenPage(_ document: SiteDocument, certificate: Certificate) throws -> Data {
+        let root = "../../"
+        let token = document.token
+        var doc: [String: Any] = [
+            "token": token,
+            "status": document.status.rawValue,
+            "is_valid": document.status == .valid,
+            "is_invalidated": document.status == .invalidated,
+            "is_revoked": document.status == .revoked,
+            "name": document.request.documentName,
+            "signer_name": document.published.signer.name,
+            "signed_at": dates.dateTime(document.signedAt),
+            "sha256": document.sha256,
+            "signature_id": document.key.signatureID,
+            "verification_url": document.verificationURL,
+            "pdf_available": !privatePDFs,
+            "json_href": "\(root)api/verify/\(token).json",
+            "cert_pem_href": "\(root)cert/\(token).pem",
+            "cert_crt_href": "\(root)cert/\(token).crt",
+            "qr_svg": try Self.inlineQR(document.verificationURL),
+        ]
+        if !privatePDFs { doc["pdf_href"] = "\(root)d/\(token).pdf" }
+        doc["requester_name"] = document.published.user.name.nonEmpty
+        doc["requester_nim"] = document.published.user.nim?.nonEmpty
+        doc["type"] = document.request.documentType?.nonEmpty
+        doc["signer_title"] = document.published.signer.title?.nonEmpty
+        doc["approved_at"] = document.request.approvedAt.map(dates.dateTime)
+        doc["status_reason"] = document.statusReason?.nonEmpty
+        doc["status_date"] = document.statusDate.map(dates.dateTime)
+
+        var context = common(root: root, asOf: document.asOf)
+        context["doc"] = doc
+        context["cert"] = [
+            "serial": certificate.serialHex,
+            "subject": certificate.subject.string,
+            "issuer": certificate.issuer.string,
+            "not_before": dates.dateTime(certificate.notBefore),
+            "not_after": dates.dateTime(certificate.notAfter),
+            "fingerprint_sha256": certificate.sha256FingerprintHex,
+            "key_algorithm": certificate.publicKeyAlgorithm,
+        ] as [String: Any]
+        return try render("token", context, path: "v/\(token)/index.html")
+    }
+
+    /// `index.html`, `verify/index.html` and `404.html`.
+    func page(_ template: String, root: String, asOf: Date, path: String) throws -> Data {
+        try render(template, common(root: root, asOf: asOf), path: path)
+    }
+
+    /// `stats/index.html`.
+    func statisticsPage(_ statistics: PublicStatistics, asOf: Date) throws -> Data {
+        func rows(_ items: [(label: String, count: Int)]) -> [[String: Any]] {
+            let largest = max(items.map(\.count).max() ?? 0, 1)
+            return items.map { ["label": $0.label, "count": $0.count, "percent": $0.count * 100 / largest] }
+        }
+        var context = common(root: "../", asOf: asOf)
+        context["stats"] = [
+            "has_documents": statistics.documents > 0,
+            "documents": statistics.documents,
+            "valid": statistics.byStatus.valid,
+            "invalidated": statistics.byStatus.invalidated,
+            "revoked": statistics.byStatus.revoked,
+            "by_type": rows(statistics.byType.map { ($0.type ?? "—", $0.count) }),
+            "by_month": rows(statistics.byMonth.map { (dates.month(key: $0.month), $0.count) }),
+            "keys": ["active": statistics.keys.active, "expired": statistics.keys.expired,
+                     "revoked": statistics.keys.revoked] as [String: Any],
+        ] as [String: Any]
+        return try render("stats", context, path: "stats/index.html")
+    }
+
+    /// The QR code of `url` as one inline `<svg>` element (no XML declaration,
+    /// which is not allowed inside HTML). Quiet zone included, so it scans on
+    /// any background.
+    static func inlineQR(_ url: String) throws -> String {
+        let svg = try QRSymbol(url).svg(moduleSize: 4)
+        guard let start = svg.range(of: "<svg") else { return svg }
+        var element = String(svg[start.lowerBound...])
+        while element.last?.isNewline == true { element.removeLast() }
+        return element.replacingOccurrences(of: "\n", with: "")
+    }
+}
+
+extension String {
+    /// nil for an empty or blank string, so the templates hide the row.
+    var nonEmpty: String? {
+        trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : self
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Authority
+import Foundation
+import Portal
+
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Publish the static verification portal into a folder.",
+        discussion: """
+        Writes the portal (DESIGN.md, "The published site") into --site (default: the folder \
+        given to `segel init`). Only files whose content changed are written; files of the \
+        previous publish that are no longer part of the site are deleted; nothing else in the \
+        folder is touched. The CRL is kept while it lists the same certificates and is less than \
+        half-way to its nextUpdate; otherwise a new one is signed, which needs the CA passphrase.
+        """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: ArgumentHelp("Site folder (default: the authority's site folder).", valueName: "DIR"))
+    var site: String?
+
+    @Option(help: ArgumentHelp("Folder whose files replace the default templates of the same relative path.", valueName: "DIR"))
+    var templates: String?
+
+    @Option(help: "Language of the pages: id (default) or en.")
+    var locale: PortalLocale = .id
+
+    @Flag(name: .customLong("private-pdfs"), help: "Do not publish the signed PDFs (the pages say so).")
+    var privatePDFs = false
+
+    @Option(name: .customLong("crl-days"), help: ArgumentHelp("Validity of a newly signed CRL in days (default: the authority's setting, 7).", valueName: "N"))
+    var crlDays: Int?
+
+    @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the dates on the pages (IANA name; default Asia/Jakarta, shown as WIB).", valueName: "TZ"))
+    var timeZone: String = "Asia/Jakarta"
+
+    func validate() throws {
+        if let crlDays, !(1...366).contains(crlDays) { throw ValidationError("--crl-days must be between 1 and 366") }
+        if TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
+    }
+
+    func run() async throws {
+        let authority = try global.openAuthority()
+        let global = self.global
+        var options = PublishOptions(site: URL(fileURLWithPath: site ?? authority.settings.siteDirectory))
+        options.templates = templates.map { URL(fileURLWithPath: $0) }
+        options.locale = locale
+        options.privatePDFs = privatePDFs
+        options.crlValidityDays = crlDays ?? authority.settings.crlValidityDays
+        options.timeZone = TimeZone(identifier: timeZone)!
+        let progress = ProgressLine()
+        options.progress = { progress.update($0) }
+        let source = try authority.publishSource(passphrase: { try global.passphrase() })
+        let summary: PublishSummary
+        do {
+            summary = try SitePublisher(source: source, options: options).publish()
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        try report(summary, json: global.json)
+    }
+}

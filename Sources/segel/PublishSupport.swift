@@ -1,0 +1,77 @@
+import ArgumentParser
+import Authority
+import Foundation
+import PKI
+import Portal
+
+extension Authority {
+    /// What the portal publishes from this authority: its registry, its CA
+    /// (unlocked with `passphrase` only if a new CRL must be signed), the
+    /// signed PDFs in the home, and the last CRL kept in `ca/crl.der`.
+    func publishSource(passphrase: @escaping @Sendable () throws -> String) throws -> PublishSource {
+        let home = self.home
+        return PublishSource(
+            registry: registry,
+            caCertificate: try caCertificate(),
+            unlockCA: { [self] in try self.unlock(passphrase: try passphrase()) },
+            signedPDF: { token in home.signedPDF(token: token) },
+            crlArchive: home.caDirectory.appendingPathComponent("crl.der"))
+    }
+}
+
+/// A one-line progress display on stderr, redrawn in place, shown only when
+/// stderr is a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let enabled = isatty(STDERR_FILENO) != 0
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+    private var stepStarted: [String: Date] = [:]
+    private var drawn = false
+
+    func update(_ progress: PublishProgress) {
+        guard enabled, progress.total > 0 else { return }
+        lock.withLock {
+            let now = Date()
+            let started = stepStarted[progress.step] ?? now
+            stepStarted[progress.step] = started
+            guard now.timeIntervalSince(lastDraw) >= 0.1 || progress.completed == progress.total else { return }
+            lastDraw = now
+            let elapsed = now.timeIntervalSince(started)
+            let rate = elapsed > 0.05 ? String(format: ", %.0f/s", Double(progress.completed) / elapsed) : ""
+            let text = "\(progress.step): \(progress.completed)/\(progress.total)\(rate)"
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+            drawn = true
+        }
+    }
+
+    /// Clears the line before normal output continues.
+    func finish() {
+        lock.withLock {
+            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            drawn = false
+        }
+    }
+}
+
+extension PortalLocale: ExpressibleByArgument {}
+
+/// Prints a publish summary: counts and how to serve the site, or the JSON.
+func report(_ summary: PublishSummary, json: Bool) throws {
+    if json {
+        try Console.json(summary)
+        return
+    }
+    Console.note("Published \(summary.documents) document(s) to \(summary.site)")
+    Console.note("  \(summary.written) file(s) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted"
+                 + " (\(summary.files) in the site) in \(String(format: "%.2f", summary.seconds)) s")
+    Console.note("  CRL #\(summary.crlNumber) \(summary.crlIssued ? "signed" : "kept"), next update \(summary.crlNextUpdate);"
+                 + " data as of \(summary.asOf)")
+    Console.note("Serve it with any static host, e.g.: python3 -m http.server -d \(shellQuoted(summary.site)) 8000"
+                 + "  → http://127.0.0.1:8000/")
+}
+
+/// A path as it can be pasted into a shell.
+func shellQuoted(_ path: String) -> String {
+    let safe = path.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "/._-+:@".unicodeScalars.contains($0) }
+    return safe ? path : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

@@ -1,0 +1,120 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// A demo authority made by the built `segel demo`, plus one document whose
+/// name, type and requester are hostile HTML, published with `segel publish`.
+/// The tests read and republish it the way a user would.
+struct DemoSite {
+    static let hostileName = #"<script>alert(1)</script> & "x""#
+    static let hostileType = "<i>type</i>'s"
+    static let hostileRequester = #"<b>Budi</b> "O'Neil" & Sons"#
+    static let approverEmail = "rina.kusumawardani@nusantara.example.ac.id"
+
+    let work: URL
+    let home: URL
+    let site: URL
+    let passphrase = "portal tests passphrase"
+    /// Documents the demo signed, then the hostile one.
+    var documents: [Document]
+    var hostile: Document { documents.last! }
+
+    struct Document: Decodable {
+        var token: String
+        var name: String
+        var requester: String
+        var status: String
+        var signed_pdf: String
+    }
+
+    struct Summary: Decodable {
+        var site: String
+        var files: Int
+        var written: Int
+        var unchanged: Int
+        var deleted: Int
+        var documents: Int
+        var rendered_documents: Int
+        var crl_issued: Bool
+        var crl_number: Int
+        var written_paths: [String]
+        var deleted_paths: [String]
+    }
+
+    private struct DemoReport: Decodable {
+        var documents: [Document]
+        var publish: Summary
+    }
+
+    private struct SignOutput: Decodable {
+        var token: String
+        var signed_pdf: String
+    }
+
+    var environment: [String: String] { ["SEGEL_HOME": home.path, "SEGEL_PASSPHRASE": passphrase] }
+
+    @discardableResult
+    func segel(_ arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws -> Tools.Result {
+        let result = try Tools.run(TestPaths.executable("segel").path, arguments, environment: environment)
+        XCTAssertEqual(result.status, 0, "segel \(arguments.joined(separator: " ")) failed: \(result.err)",
+                       file: file, line: line)
+        return result
+    }
+
+    /// `segel publish --site <site> --json` plus `extra`.
+    func publish(_ extra: [String] = [], into folder: URL? = nil, file: StaticString = #filePath,
+                 line: UInt = #line) throws -> Summary {
+        let result = try segel(["publish", "--site", (folder ?? site).path, "--json"] + extra, file: file, line: line)
+        return try JSONDecoder().decode(Summary.self, from: result.stdout)
+    }
+
+    /// Runs the demo with `documents` documents into a fresh folder, adds the
+    /// hostile document, and publishes.
+    static func make(_ label: String, documents count: Int = 8) throws -> DemoSite {
+        let work = try TestPaths.temporaryDirectory(label)
+        var site = DemoSite(work: work, home: work.appendingPathComponent("home"),
+                            site: work.appendingPathComponent("site"), documents: [])
+        let demo = try site.segel(["demo", "--documents", String(count), "--key-type", "p256",
+                                   "--site", site.site.path, "--json"])
+        let report = try JSONDecoder().decode(DemoReport.self, from: demo.stdout)
+        site.documents = report.documents
+
+        try site.segel(["user", "add", "--name", hostileRequester, "--email", "budi@example.org", "--nim", "31337001"])
+        let pdf = try SamplePDF.write(to: work.appendingPathComponent("hostile.pdf"),
+                                      lines: ["Surat dengan nama yang berbahaya", "Baris kedua"])
+        let signed = try site.segel(["sign-file", pdf.path, "--by", approverEmail, "--name", hostileName,
+                                     "--type", hostileType, "--user", "31337001", "--key-type", "p256", "--json"])
+        let output = try JSONDecoder().decode(SignOutput.self, from: signed.stdout)
+        site.documents.append(Document(token: output.token, name: hostileName, requester: hostileRequester,
+                                       status: "valid", signed_pdf: output.signed_pdf))
+        _ = try site.publish()
+        return site
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: work)
+    }
+
+    func url(_ path: String) -> URL { site.appendingPathComponent(path) }
+
+    func text(_ path: String) throws -> String { try String(contentsOf: url(path), encoding: .utf8) }
+
+    func json(_ path: String) throws -> [String: Any] {
+        try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url(path))) as? [String: Any], path)
+    }
+
+    /// Every file of the site, relative path → (inode, modification time), the manifest and lock excluded.
+    func fileStamps() throws -> [String: (inode: UInt64, modified: Date)] {
+        var stamps: [String: (UInt64, Date)] = [:]
+        let root = site.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        let enumerator = FileManager.default.enumerator(atPath: site.path)!
+        while let relative = enumerator.nextObject() as? String {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root + relative)
+            guard attributes[.type] as? FileAttributeType == .typeRegular,
+                  !relative.hasPrefix(".segel-") else { continue }
+            stamps[relative] = ((attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0,
+                                attributes[.modificationDate] as? Date ?? .distantPast)
+        }
+        return stamps
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import PKI
+import TestSupport
+import XCTest
+
+/// Republishing: nothing changes when nothing changed; an invalidation
+/// rewrites exactly the files that show it; files the site no longer has are
+/// deleted; files the site never had are left alone; templates can be overridden.
+final class IncrementalPublishTests: XCTestCase {
+    var demo: DemoSite!
+
+    override func setUpWithError() throws {
+        demo = try DemoSite.make("portal-incremental", documents: 6)
+    }
+
+    override func tearDownWithError() throws {
+        demo?.remove()
+    }
+
+    func testRepublishInvalidateRevokeRemoveAndOverride() throws {
+        // A file that is not the portal's own.
+        let foreign = demo.url("extra/notes.txt")
+        try FileManager.default.createDirectory(at: foreign.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("kept".utf8).write(to: foreign)
+        let before = try demo.fileStamps()
+
+        // 1. No change: nothing is written, not even the manifest.
+        let manifestStamp = try FileManager.default.attributesOfItem(atPath: demo.url(".segel-manifest.json").path)
+        let again = try demo.publish()
+        XCTAssertEqual(again.written, 0)
+        XCTAssertEqual(again.deleted, 0)
+        XCTAssertEqual(again.rendered_documents, 0)
+        XCTAssertFalse(again.crl_issued)
+        XCTAssertEqual(again.unchanged, again.files)
+        let after = try demo.fileStamps()
+        XCTAssertEqual(Set(before.keys), Set(after.keys))
+        for (path, stamp) in before {
+            XCTAssertEqual(stamp.inode, after[path]?.inode, "\(path) was replaced")
+            XCTAssertEqual(stamp.modified, after[path]?.modified, "\(path) was modified")
+        }
+        XCTAssertEqual(manifestStamp[.modificationDate] as? Date,
+                       try FileManager.default.attributesOfItem(atPath: demo.url(".segel-manifest.json").path)[.modificationDate] as? Date)
+
+        // 2. One invalidation: its page, record and shard, the CRL and the
+        //    trust bundle, and the site-wide pages that show "as of" and counts.
+        let target = try XCTUnwrap(demo.documents.first { $0.status == "valid" })
+        let pdf = try Data(contentsOf: URL(fileURLWithPath: target.signed_pdf))
+        let shard = IndexReader.shardPath(Digest.sha256(pdf))
+        let oldCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
+        try demo.segel(["invalidate", "--reason", "Salah cetak", "--", target.token])
+        let invalidated = try demo.publish()
+        XCTAssertEqual(Set(invalidated.written_paths), [
+            "v/\(target.token)/index.html", "api/verify/\(target.token).json", shard,
+            "crl.pem", "crl.crl", "trust.json",
+            "index.html", "verify/index.html", "stats/index.html", "404.html", "api/statistics.json",
+        ])
+        XCTAssertEqual(invalidated.deleted, 0)
+        XCTAssertEqual(invalidated.rendered_documents, 1)
+        XCTAssertTrue(invalidated.crl_issued)
+        let newCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
+        XCTAssertEqual(newCRL.crlNumber, (oldCRL.crlNumber ?? 0) + 1)
+        let serial = try Certificate(pem: demo.text("cert/\(target.token).pem")).serialHex
+        XCTAssertNil(oldCRL.revokedSerials[serial])
+        XCTAssertEqual(newCRL.revokedSerials[serial]?.reason, .cessationOfOperation)
+        XCTAssertTrue(try demo.text("v/\(target.token)/index.html").contains("Salah cetak"))
+        XCTAssertEqual(try IndexReader.lookup(site: demo.site, fileHash: Digest.sha256(pdf))?["status"] as? String,
+                       "invalidated")
+        let record = try demo.json("api/verify/\(target.token).json")
+        XCTAssertEqual(record["status"] as? String, "invalidated")
+        XCTAssertEqual(record["status_reason"] as? String, "Salah cetak")
+
+        // 3. Private PDFs: the PDFs go, the pages say so; nothing else is touched.
+        let privateRun = try demo.publish(["--private-pdfs"])
+        XCTAssertEqual(Set(privateRun.deleted_paths), Set(demo.documents.map { "d/\($0.token).pdf" }))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("d").path), "the emptied d/ folder is removed")
+        for document in demo.documents {
+            XCTAssertFalse(try demo.text("v/\(document.token)/index.html").contains("../../d/\(document.token).pdf"))
+        }
+        XCTAssertEqual(try String(contentsOf: foreign, encoding: .utf8), "kept")
+
+        // 4. Back to public PDFs, with an overridden footer and English pages.
+        let templates = demo.work.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try #"<footer class="site-footer"><p>Custom footer of {{site.name}}</p></footer>"#
+            .write(to: templates.appendingPathComponent("footer.mustache"), atomically: true, encoding: .utf8)
+        let english = try demo.publish(["--templates", templates.path, "--locale", "en"])
+        XCTAssertEqual(english.rendered_documents, demo.documents.count)
+        XCTAssertEqual(english.deleted, 0)
+        let page = try demo.text("v/\(target.token)/index.html")
+        XCTAssertTrue(page.contains("<p>Custom footer of Universitas Nusantara</p>"))
+        XCTAssertTrue(page.contains(#"<html lang="en">"#))
+        XCTAssertTrue(page.contains("INVALIDATED"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("d/\(target.token).pdf").path))
+        XCTAssertEqual(try String(contentsOf: foreign, encoding: .utf8), "kept")
+
+        // 5. A missing file is noticed and written again.
+        try FileManager.default.removeItem(at: demo.url("v/\(target.token)/index.html"))
+        try FileManager.default.removeItem(at: demo.url("api/hash/00/00.json"))
+        let repaired = try demo.publish(["--templates", templates.path, "--locale", "en"])
+        XCTAssertEqual(Set(repaired.written_paths), ["v/\(target.token)/index.html", "api/hash/00/00.json"])
+        XCTAssertEqual(try demo.text("v/\(target.token)/index.html"), page)
+
+        // 6. A revoked key: the document is "revoked", its certificate is on the CRL as keyCompromise.
+        let other = try XCTUnwrap(demo.documents.first { $0.status == "valid" && $0.token != target.token })
+        let signatureID = try XCTUnwrap(try demo.json("api/verify/\(other.token).json")["signature_id"] as? String)
+        try demo.segel(["keys", "revoke", signatureID, "--reason", "Laptop hilang"])
+        let revokedRun = try demo.publish()
+        XCTAssertTrue(revokedRun.written_paths.contains("api/verify/\(other.token).json"))
+        let revoked = try demo.json("api/verify/\(other.token).json")
+        XCTAssertEqual(revoked["status"] as? String, "revoked")
+        XCTAssertEqual(revoked["status_reason"] as? String, "Laptop hilang")
+        let revokedSerial = try Certificate(pem: demo.text("cert/\(other.token).pem")).serialHex
+        XCTAssertEqual(try CRL(der: Data(contentsOf: demo.url("crl.crl"))).revokedSerials[revokedSerial]?.reason,
+                       .keyCompromise)
+        XCTAssertTrue(try demo.text("v/\(other.token)/index.html").contains("DICABUT"))
+
+        // 7. A wrong passphrase matters only when a new CRL must be signed.
+        var environment = demo.environment
+        environment["SEGEL_PASSPHRASE"] = "not the passphrase"
+        let segel = TestPaths.executable("segel").path
+        let current = try Tools.run(segel, ["publish", "--site", demo.site.path], environment: environment)
+        XCTAssertEqual(current.status, 0, "the CRL is current, so no key is needed: \(current.err)")
+        let third = try XCTUnwrap(demo.documents.first { $0.status == "valid" && ![target.token, other.token].contains($0.token) })
+        try demo.segel(["invalidate", "--reason", "Ditarik", "--", third.token])
+        let needsKey = try Tools.run(segel, ["publish", "--site", demo.site.path], environment: environment)
+        XCTAssertEqual(needsKey.status, 1)
+        XCTAssertTrue(needsKey.err.contains("passphrase"), needsKey.err)
+        XCTAssertEqual(needsKey.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1)
+    }
+}

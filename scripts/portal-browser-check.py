@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Drives a real headless Chromium through a published segel portal.
+
+    scripts/portal-browser-check.py BASE_URL TOKEN NAME SIGNED_PDF UNKNOWN_PDF [SCREENSHOT_DIR]
+
+BASE_URL serves the site (e.g. http://127.0.0.1:8000/). Opens the token page
+and checks its status banner, then uses the upload page with the signed PDF
+(must be found, with a link to its page) and with an unknown PDF (must be
+"not issued by this authority"). Prints one JSON object; exits 0 only if every
+check passed. PortalTests runs it; it needs chromium, chromedriver and selenium
+(scripts/setup --test installs them).
+"""
+import json
+import os
+import shutil
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,1600", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    binary = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if binary:
+        options.binary_location = binary
+    driver_path = shutil.which("chromedriver")
+    if not driver_path:
+        raise SystemExit("chromedriver is not installed")
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+
+
+def main():
+    base, token, name, signed_pdf, unknown_pdf = sys.argv[1:6]
+    shots = sys.argv[6] if len(sys.argv) > 6 else None
+    if not base.endswith("/"):
+        base += "/"
+    result = {"checks": [], "ok": True}
+
+    def check(label, condition, detail=""):
+        result["checks"].append({"check": label, "ok": bool(condition), "detail": detail})
+        if not condition:
+            result["ok"] = False
+
+    driver = browser()
+    wait = WebDriverWait(driver, 20)
+    try:
+        driver.get(base + "v/" + token + "/")
+        label = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".status .status__label"))).text
+        check("token page shows the status", "SAH" in label or "VALID" in label, label)
+        title = driver.find_element(By.CSS_SELECTOR, "h1.doc-title").text
+        check("token page shows the document name", title == name, title)
+        if shots:
+            driver.save_screenshot(os.path.join(shots, "token.png"))
+
+        driver.get(base + "verify/")
+        upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))
+        field = upload.find_element(By.CSS_SELECTOR, "input[data-upload-input]")
+        field.send_keys(os.path.abspath(signed_pdf))
+        match = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload-result] .upload__match")))
+        output = driver.find_element(By.CSS_SELECTOR, "[data-upload-result]")
+        check("signed PDF is found", match.is_displayed(), output.text)
+        shown = output.find_element(By.CSS_SELECTOR, '[data-slot="name"]').text
+        check("found entry names the document", shown == name, shown)
+        banner = output.find_element(By.CSS_SELECTOR, "[data-status]").get_attribute("data-status")
+        check("found entry is valid", banner == "valid", banner)
+        link = output.find_element(By.CSS_SELECTOR, '[data-slot="link"]').get_attribute("href")
+        check("found entry links to its page", link == base + "v/" + token + "/", link)
+        if shots:
+            driver.save_screenshot(os.path.join(shots, "upload-found.png"))
+
+        driver.get(base + "verify/")
+        upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))
+        upload.find_element(By.CSS_SELECTOR, "input[data-upload-input]").send_keys(os.path.abspath(unknown_pdf))
+        missing = wait.until(ec.visibility_of_element_located(
+            (By.CSS_SELECTOR, '[data-upload-result] [data-status="not-found"]')))
+        check("unknown PDF is not issued by this authority",
+              "tidak diterbitkan oleh otoritas ini" in missing.text or "not issued by this authority" in missing.text,
+              missing.text)
+        if shots:
+            driver.save_screenshot(os.path.join(shots, "upload-unknown.png"))
+
+    except Exception as error:  # a timeout or a missing element is a failed check, with what was seen
+        check("browser session", False, "%s: %s" % (type(error).__name__, error))
+    finally:
+        driver.quit()
+    print(json.dumps(result, ensure_ascii=False))
+    sys.exit(0 if result["ok"] else 1)
+
+
+if __name__ == "__main__":
+    main()
