@@ -28,12 +28,12 @@ struct BatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let authority = try global.openAuthority()
-        var signer = try global.signer(for: authority)
         let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
-        // `jobs` threads generate keys (the CPU-bound part) while twice as many row
-        // workers do the rest, which mostly waits on disk writes.
+        // `jobs` threads generate keys (the CPU-bound part) from now on, while twice as
+        // many row workers do the rest, which mostly waits on disk writes.
         let keys = KeyPool(type: keyType, producers: jobs, capacity: 2 * jobs, count: parsed.rows.count)
         defer { keys.close() }
+        var signer = try global.signer(for: authority)
         signer.keySource = { _ in try keys.take() }
         let recovered = try authority.recoverInterruptedSigning()
         if recovered.completed + recovered.discarded > 0 {

@@ -6,8 +6,9 @@ import PKI
 /// other threads wait on disk writes. A key is handed out once and never
 /// stored; keys still in the pool when it closes are dropped unused.
 ///
-/// Producers start on the first `take()`, so a rerun whose rows are all
-/// already signed generates nothing, and they stop after `count` keys.
+/// Producers start at once, so key generation overlaps the caller's own
+/// start-up (unlocking the CA, reading the manifest); they stop after `count`
+/// keys, and never run more than `capacity` keys ahead of the consumers.
 public final class KeyPool: @unchecked Sendable {
     private let condition = NSCondition()
     private let type: KeyType
@@ -16,7 +17,6 @@ public final class KeyPool: @unchecked Sendable {
     private var keys: [PrivateKey] = []
     private var remaining: Int
     private var inFlight = 0
-    private var started = false
     private var closed = false
     private var failure: Error?
 
@@ -25,20 +25,21 @@ public final class KeyPool: @unchecked Sendable {
         self.producers = max(1, producers)
         self.capacity = max(1, capacity)
         self.remaining = count
+        start()
+    }
+
+    private func start() {
+        for _ in 0..<producers {
+            let thread = Thread { [self] in produce() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
     }
 
     /// The next key; waits for one. Throws if generation failed or the pool is spent.
     public func take() throws -> PrivateKey {
         condition.lock()
         defer { condition.unlock() }
-        if !started {
-            started = true
-            for _ in 0..<producers {
-                let thread = Thread { [self] in produce() }
-                thread.stackSize = 1 << 20
-                thread.start()
-            }
-        }
         while keys.isEmpty {
             if let failure { throw failure }
             if closed || (remaining <= 0 && inFlight == 0) {
