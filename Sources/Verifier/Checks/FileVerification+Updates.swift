@@ -12,12 +12,28 @@ extension FileVerification {
     /// Objects visited when following a DSS or an appearance: far more than real validation data needs.
     static let maxTraversedObjects = 100_000
 
+    /// More revisions after the seal than validation data ever needs (B-LTA adds two per renewal).
+    static let maxLaterRevisions = 32
+
     func laterRevisionsResult(document: PDFDocument, sealRevision: Int, sealEnd: Int) -> CheckResult {
+        let later = document.revisions.count - sealRevision - 1
+        guard later <= FileVerification.maxLaterRevisions else {
+            return .fail("\(later) revisions were appended after the signature, more than validation data needs")
+        }
         var additions: [String] = []
+        // Object numbers the file refers to: read once for the signed state, then
+        // grown with each update's objects (a superset, so it can only refuse more).
+        var referenced: Set<Int>
+        do {
+            referenced = try document.referencedObjectNumbers(asOfRevision: sealRevision)
+        } catch {
+            return .fail("the signed revisions cannot be read strictly (\(error))")
+        }
         for index in (sealRevision + 1)..<document.revisions.count {
             let label = "revision \(index + 1), appended after the signature,"
             do {
-                switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label) {
+                switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label,
+                                         referenced: &referenced) {
                 case .success(let added): additions.append(added)
                 case .failure(let violation): return .fail(violation.reason)
                 }
@@ -38,8 +54,8 @@ extension FileVerification {
 
     /// What one later revision adds ("validation data (DSS)", "a document
     /// timestamp"), or why it is not allowed.
-    private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int,
-                               label: String) throws -> Result<String, UpdateViolation> {
+    private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int, label: String,
+                               referenced: inout Set<Int>) throws -> Result<String, UpdateViolation> {
         func violation(_ reason: String) -> Result<String, UpdateViolation> {
             .failure(UpdateViolation(reason: "\(label) \(reason)"))
         }
@@ -104,11 +120,12 @@ extension FileVerification {
         // A new object must not fill a reference the signed document already made:
         // that would change what the signed document shows.
         let newNumbers = Set(changed.keys.filter(isNew))
-        if !newNumbers.isEmpty {
-            let referenced = try document.referencedObjectNumbers(asOfRevision: previous)
-            if let filled = newNumbers.intersection(referenced).min() {
-                return violation("defines object \(filled), which the signed document already referred to, so it changes what was signed")
-            }
+        if let filled = newNumbers.intersection(referenced).min() {
+            return violation("defines object \(filled), which the signed document already referred to, so it changes what was signed")
+        }
+        for number in changed.keys { collectReferences(in: try current(number), into: &referenced) }
+        for key in ["Root", "Info", "Encrypt"] {
+            if let value = trailerValue(key, upTo: index, in: document) { collectReferences(in: value, into: &referenced) }
         }
 
         var explained = Set<Int>()
@@ -256,11 +273,7 @@ extension FileVerification {
 
         // A new object nothing refers to cannot change what the document shows
         // (writers leave such orphans, e.g. an unused copy of /Info).
-        let unexplainedNew = newNumbers.subtracting(explained)
-        if !unexplainedNew.isEmpty {
-            let referenced = try document.referencedObjectNumbers(asOfRevision: index)
-            explained.formUnion(unexplainedNew.subtracting(referenced))
-        }
+        explained.formUnion(newNumbers.subtracting(explained).subtracting(referenced))
         if let number = changed.keys.sorted().first(where: { !explained.contains($0) }) {
             let kind = (try? current(number)).flatMap(describe) ?? "an object"
             let verb = isNew(number) ? "adds" : "changes"
@@ -340,6 +353,20 @@ extension FileVerification {
                 stack.append(contentsOf: stream.dictionary.entries.map(\.value))
             default:
                 continue
+            }
+        }
+    }
+
+    /// Adds every object number `object` refers to (stream data is not read).
+    private func collectReferences(in object: PDFObject, into found: inout Set<Int>) {
+        var stack = [object]
+        while let next = stack.popLast() {
+            switch next {
+            case .reference(let reference): found.insert(reference.number)
+            case .array(let elements): stack.append(contentsOf: elements)
+            case .dictionary(let dictionary): stack.append(contentsOf: dictionary.entries.map(\.value))
+            case .stream(let stream): stack.append(contentsOf: stream.dictionary.entries.map(\.value))
+            default: continue
             }
         }
     }
