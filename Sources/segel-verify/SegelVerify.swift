@@ -39,7 +39,7 @@ struct SegelVerify: ParsableCommand {
     @Flag(help: "Print one JSON object per file on stdout.")
     var json = false
 
-    @Option(help: ArgumentHelp("Files checked in parallel (default: the number of cores).", valueName: "N"))
+    @Option(help: ArgumentHelp("Files checked in parallel (one per core by default).", valueName: "N"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

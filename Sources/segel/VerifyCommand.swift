@@ -19,7 +19,7 @@ struct VerifyCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The PDF files to check.") var files: [String]
-    @Option(help: ArgumentHelp("Files checked in parallel (default: the number of cores).", valueName: "N"))
+    @Option(help: ArgumentHelp("Files checked in parallel (one per core by default).", valueName: "N"))
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {

@@ -144,7 +144,9 @@ final class CorpusVerificationTests: XCTestCase {
             }
         }
         // Genuine PAdES files with signingCertificateV2 and an intact, complete
-        // coverage verify under their own root (e.g. DSS's pades-bes sample).
+        // coverage verify under their own root: DSS's B-B sample, and its LTV
+        // sample, whose later revisions add a DSS and two document timestamps.
         XCTAssertTrue(valid.contains("dss_pades-bes.pdf"), "valid: \(valid)")
+        XCTAssertTrue(valid.contains("dss_pades-ltv.pdf"), "valid: \(valid)")
     }
 }

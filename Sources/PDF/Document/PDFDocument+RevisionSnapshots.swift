@@ -28,6 +28,21 @@ extension PDFDocument {
         return try self.object(reference, asOfRevision: index)
     }
 
+    /// The object `reference` under a set of entries from ``entries(asOfRevision:)``
+    /// (for callers that look up many objects in one state: the merge is done
+    /// once, and `cache` keeps the object streams decoded for that state).
+    public func object(_ reference: ObjectRef, in entries: [Int: XRefEntry],
+                       cache: ObjectStreamCache? = nil) throws -> PDFObject {
+        try object(reference, entries: entries, depth: 0, cache: cache)
+    }
+
+    /// Resolves `object` under `entries` if it is a reference.
+    public func resolve(_ object: PDFObject, in entries: [Int: XRefEntry],
+                        cache: ObjectStreamCache? = nil) throws -> PDFObject {
+        guard case .reference(let reference) = object else { return object }
+        return try self.object(reference, entries: entries, depth: 0, cache: cache)
+    }
+
     /// Checks that the object header at `offset` reads `N G obj` for
     /// `reference` (§7.3.10), without parsing the object's body or stream.
     public func objectHeaderMatches(_ reference: ObjectRef, at offset: Int) -> Bool {
@@ -109,7 +124,8 @@ extension PDFDocument {
         return found
     }
 
-    private func object(_ reference: ObjectRef, entries: [Int: XRefEntry], depth: Int) throws -> PDFObject {
+    private func object(_ reference: ObjectRef, entries: [Int: XRefEntry], depth: Int,
+                        cache: ObjectStreamCache? = nil) throws -> PDFObject {
         guard depth < PDFDocument.maxResolutionDepth else {
             throw PDFError(.limit, "references nest too deeply (a reference cycle?)", object: reference.number)
         }
@@ -139,13 +155,38 @@ extension PDFDocument {
             if case .compressed? = entries[streamNumber] {
                 throw PDFError(.xref, "an object stream cannot itself be stored in an object stream", object: streamNumber)
             }
+            if let cached = cache?.streams[streamNumber] {
+                return try cached.object(reference, index: index, options: options)
+            }
             guard case .stream(let stream) = try object(ObjectRef(number: streamNumber, generation: 0), entries: entries,
                                                         depth: depth + 1) else {
                 throw PDFError(.xref, "object stream \(streamNumber) is missing or not a stream", object: streamNumber)
             }
             let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, limits: options.decodeLimits,
                                                      maxObjectNumber: options.maxObjectNumber)
+            cache?.store(objectStream)
             return try objectStream.object(reference, index: index, options: options)
         }
+    }
+}
+
+/// Decoded object streams of one state of a file (§7.5.7), for
+/// ``PDFDocument/object(_:in:cache:)``. Bounded: past 64 MB of decoded data it
+/// starts over, so a file full of large object streams cannot exhaust memory.
+/// Use one cache per set of entries, from one thread.
+public final class ObjectStreamCache {
+    fileprivate var streams: [Int: ObjectStreamIndex] = [:]
+    private var bytes = 0
+    private static let limit = 64 << 20
+
+    public init() {}
+
+    fileprivate func store(_ stream: ObjectStreamIndex) {
+        if bytes + stream.data.count > ObjectStreamCache.limit {
+            streams.removeAll()
+            bytes = 0
+        }
+        streams[stream.number] = stream
+        bytes += stream.data.count
     }
 }

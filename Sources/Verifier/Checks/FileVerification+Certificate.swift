@@ -23,7 +23,7 @@ extension FileVerification {
             guard ca.isCA, !ca.hasKeyUsageExtension || ca.keyUsage.contains(.keyCertSign) else {
                 return (.fail("the trusted certificate \(ca.subject.string) is not a CA certificate"), validity)
             }
-            guard certificate.isIssued(by: ca) else {
+            guard candidate.issuedByTrustedCA else {
                 return (.fail("signed by \(who), whose certificate was not issued by \(ca.subject.string)"), validity)
             }
             guard certificate.der != ca.der, !certificate.isCA else {
@@ -36,7 +36,7 @@ extension FileVerification {
             return (.pass("issued by \(ca.subject.commonName ?? ca.subject.string)"), validity)
         case .foreign, .timestamp:
             let noun = role == .timestamp ? "timestamped" : "signed"
-            let chain: CheckResult = certificate.isIssued(by: ca)
+            let chain: CheckResult = candidate.issuedByTrustedCA
                 ? .pass("issued by \(ca.subject.commonName ?? ca.subject.string)")
                 : .unknown("\(noun) by \(who), not by this authority")
             // Not counted for someone else's signature: a failure is reported as unknown.
@@ -53,7 +53,7 @@ extension FileVerification {
         guard certificate.validityContains(time) else {
             return .fail("the certificate was not valid at the signing time \(when) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")
         }
-        if certificate.isIssued(by: trust.ca), !trust.ca.validityContains(time) {
+        if candidate.issuedByTrustedCA, !trust.ca.validityContains(time) {
             return .fail("the CA certificate was not valid at the signing time \(when)")
         }
         return .pass("the certificate was valid when the document was signed (\(when))")

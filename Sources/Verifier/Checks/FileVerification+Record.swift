@@ -10,7 +10,7 @@ extension FileVerification {
         guard role == .seal || role == .authority else {
             return (.unknown("not applicable: not signed by this authority"), nil)
         }
-        guard let certificate = candidate.signerCertificate, certificate.isIssued(by: trust.ca) else {
+        guard let certificate = candidate.signerCertificate, candidate.issuedByTrustedCA else {
             return (.unknown("not checked: the certificate is not one this authority issued"), nil)
         }
         let token: String

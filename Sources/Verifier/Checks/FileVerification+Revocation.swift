@@ -12,7 +12,7 @@ extension FileVerification {
         guard role == .seal || role == .authority else {
             return .unknown("not checked: the signer is not this authority")
         }
-        guard let certificate = candidate.signerCertificate, certificate.isIssued(by: trust.ca) else {
+        guard let certificate = candidate.signerCertificate, candidate.issuedByTrustedCA else {
             return .unknown("not checked: the certificate is not one this authority issued")
         }
         switch trust.revocation {

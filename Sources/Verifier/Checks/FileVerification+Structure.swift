@@ -14,8 +14,10 @@ extension FileVerification {
     /// after each; this checks what it reads lazily.
     func structureProblem(of document: PDFDocument) -> String? {
         var checked = 0
+        // The entries in force so far, oldest revision first (built once, not per revision).
+        var merged: [Int: XRefEntry] = [:]
         for revision in document.revisions {
-            var merged: [Int: XRefEntry]?
+            for (number, entry) in revision.entries { merged[number] = entry }
             for (number, entry) in revision.entries.sorted(by: { $0.key < $1.key }) {
                 checked += 1
                 guard checked <= FileVerification.maxCheckedEntries else {
@@ -31,8 +33,7 @@ extension FileVerification {
                         return "revision \(revision.index + 1) says object \(number) is at byte \(offset), but it is not there"
                     }
                 case .compressed(let stream, _):
-                    if merged == nil { merged = document.entries(asOfRevision: revision.index) }
-                    guard case .inUse? = merged?[stream] else {
+                    guard case .inUse? = merged[stream] else {
                         return "revision \(revision.index + 1) puts object \(number) in object stream \(stream), which does not exist"
                     }
                 }

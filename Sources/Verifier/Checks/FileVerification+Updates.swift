@@ -12,12 +12,30 @@ extension FileVerification {
     /// Objects visited when following a DSS or an appearance: far more than real validation data needs.
     static let maxTraversedObjects = 100_000
 
+    /// More revisions after the seal than validation data ever needs (B-LTA adds two per renewal).
+    static let maxLaterRevisions = 32
+    /// More objects in one revision after the seal than validation data needs (certificates, CRLs, OCSP responses).
+    static let maxObjectsPerUpdate = 20_000
+
     func laterRevisionsResult(document: PDFDocument, sealRevision: Int, sealEnd: Int) -> CheckResult {
+        let later = document.revisions.count - sealRevision - 1
+        guard later <= FileVerification.maxLaterRevisions else {
+            return .fail("\(later) revisions were appended after the signature, more than validation data needs")
+        }
         var additions: [String] = []
+        // Object numbers the file refers to: read once for the signed state, then
+        // grown with each update's objects (a superset, so it can only refuse more).
+        var referenced: Set<Int>
+        do {
+            referenced = try document.referencedObjectNumbers(asOfRevision: sealRevision)
+        } catch {
+            return .fail("the signed revisions cannot be read strictly (\(error))")
+        }
         for index in (sealRevision + 1)..<document.revisions.count {
             let label = "revision \(index + 1), appended after the signature,"
             do {
-                switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label) {
+                switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label,
+                                         referenced: &referenced) {
                 case .success(let added): additions.append(added)
                 case .failure(let violation): return .fail(violation.reason)
                 }
@@ -38,8 +56,8 @@ extension FileVerification {
 
     /// What one later revision adds ("validation data (DSS)", "a document
     /// timestamp"), or why it is not allowed.
-    private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int,
-                               label: String) throws -> Result<String, UpdateViolation> {
+    private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int, label: String,
+                               referenced: inout Set<Int>) throws -> Result<String, UpdateViolation> {
         func violation(_ reason: String) -> Result<String, UpdateViolation> {
             .failure(UpdateViolation(reason: "\(label) \(reason)"))
         }
@@ -47,6 +65,8 @@ extension FileVerification {
         let previous = index - 1
         let before = document.entries(asOfRevision: previous)
         let after = document.entries(asOfRevision: index)
+        let beforeCache = ObjectStreamCache()
+        let afterCache = ObjectStreamCache()
 
         // The trailer keeps naming the same catalog, information and encryption dictionaries.
         for key in ["Root", "Info", "Encrypt"] {
@@ -65,6 +85,9 @@ extension FileVerification {
                 changed[number] = entry
             }
         }
+        guard changed.count <= FileVerification.maxObjectsPerUpdate else {
+            return violation("changes \(changed.count) objects, more than validation data needs")
+        }
         guard !changed.isEmpty else {
             return violation("adds a cross-reference section and nothing else, which can change what the document shows")
         }
@@ -77,12 +100,12 @@ extension FileVerification {
             return 0
         }
         func current(_ number: Int) throws -> PDFObject {
-            try document.object(ObjectRef(number: number, generation: generation(number)), asOfRevision: index)
+            try document.object(ObjectRef(number: number, generation: generation(number)), in: after, cache: afterCache)
         }
         func earlier(_ number: Int) throws -> PDFObject {
             var old = 0
             if case .inUse(_, let generation)? = before[number] { old = generation }
-            return try document.object(ObjectRef(number: number, generation: old), asOfRevision: previous)
+            return try document.object(ObjectRef(number: number, generation: old), in: before, cache: beforeCache)
         }
 
         // Every object of the update lies in the appended bytes.
@@ -104,11 +127,12 @@ extension FileVerification {
         // A new object must not fill a reference the signed document already made:
         // that would change what the signed document shows.
         let newNumbers = Set(changed.keys.filter(isNew))
-        if !newNumbers.isEmpty {
-            let referenced = try document.referencedObjectNumbers(asOfRevision: previous)
-            if let filled = newNumbers.intersection(referenced).min() {
-                return violation("defines object \(filled), which the signed document already referred to, so it changes what was signed")
-            }
+        if let filled = newNumbers.intersection(referenced).min() {
+            return violation("defines object \(filled), which the signed document already referred to, so it changes what was signed")
+        }
+        for number in changed.keys { collectReferences(in: try current(number), into: &referenced) }
+        for key in ["Root", "Info", "Encrypt"] {
+            if let value = trailerValue(key, upTo: index, in: document) { collectReferences(in: value, into: &referenced) }
         }
 
         var explained = Set<Int>()
@@ -123,8 +147,8 @@ extension FileVerification {
         guard let root = trailerValue("Root", upTo: index, in: document)?.referenceValue else {
             return violation("has no catalog reference")
         }
-        guard let oldCatalog = try document.object(root, asOfRevision: previous).dictionaryValue,
-              let newCatalog = try document.object(root, asOfRevision: index).dictionaryValue else {
+        guard let oldCatalog = try document.object(root, in: before, cache: beforeCache).dictionaryValue,
+              let newCatalog = try document.object(root, in: after, cache: afterCache).dictionaryValue else {
             return violation("leaves the document without a readable catalog")
         }
         if changed[root.number] != nil {
@@ -140,10 +164,10 @@ extension FileVerification {
         let newFormValue = newCatalog["AcroForm"]
         let formObjectChanged = newFormValue?.referenceValue.map { changed[$0.number] != nil } ?? false
         if oldFormValue != newFormValue || formObjectChanged {
-            guard let newForm = try newFormValue.map({ try document.resolve($0, asOfRevision: index) })?.dictionaryValue else {
+            guard let newForm = try newFormValue.map({ try document.resolve($0, in: after, cache: afterCache) })?.dictionaryValue else {
                 return violation("removes or breaks the form (/AcroForm)")
             }
-            let oldForm = try oldFormValue.map { try document.resolve($0, asOfRevision: previous) }?.dictionaryValue
+            let oldForm = try oldFormValue.map { try document.resolve($0, in: before, cache: beforeCache) }?.dictionaryValue
                 ?? PDFDictionary()
             if let key = differingKeys(oldForm, newForm, ignoring: ["Fields", "SigFlags"]).first {
                 return violation("changes the form's /\(key)")
@@ -151,8 +175,8 @@ extension FileVerification {
             if let reference = newFormValue?.referenceValue, changed[reference.number] != nil {
                 explained.insert(reference.number)
             }
-            let oldFields = try oldForm["Fields"].map { try document.resolve($0, asOfRevision: previous) }?.arrayValue ?? []
-            let newFields = try newForm["Fields"].map { try document.resolve($0, asOfRevision: index) }?.arrayValue ?? []
+            let oldFields = try oldForm["Fields"].map { try document.resolve($0, in: before, cache: beforeCache) }?.arrayValue ?? []
+            let newFields = try newForm["Fields"].map { try document.resolve($0, in: after, cache: afterCache) }?.arrayValue ?? []
             if let reference = newForm["Fields"]?.referenceValue, changed[reference.number] != nil {
                 explained.insert(reference.number)
             }
@@ -201,7 +225,7 @@ extension FileVerification {
                 explained.insert(widgetReference.number)
                 if let page = widget["P"]?.referenceValue { pagesOfWidgets.insert(page) }
                 if let appearance = widget["AP"] {
-                    try traverse(appearance, asOf: index, document: document, into: &explained) { number in
+                    try traverse(appearance, in: after, cache: afterCache, document: document, into: &explained) { number in
                         newNumbers.contains(number)
                     }
                 }
@@ -216,17 +240,17 @@ extension FileVerification {
                 return violation("changes the /\(key) of a page")
             }
             guard annotationsOnlyGained(widgets, old: oldPage["Annots"], new: newPage["Annots"], document: document,
-                                        revision: index) else {
+                                        before: before, after: after) else {
                 return violation("adds annotations to a page")
             }
             explained.insert(number)
         }
         for page in pagesOfWidgets {
-            guard let pageDictionary = try document.object(page, asOfRevision: index).dictionaryValue,
+            guard let pageDictionary = try document.object(page, in: after, cache: afterCache).dictionaryValue,
                   let annotations = pageDictionary["Annots"]?.referenceValue,
                   changed[annotations.number] != nil, !isNew(annotations.number) else { continue }
             guard annotationsOnlyGained(widgets, old: .reference(annotations), new: .reference(annotations),
-                                        document: document, revision: index) else {
+                                        document: document, before: before, after: after) else {
                 return violation("adds annotations to a page")
             }
             explained.insert(annotations.number)
@@ -240,15 +264,15 @@ extension FileVerification {
             var updatable = Set<Int>()
             if let reference = oldDSS?.referenceValue {
                 updatable.insert(reference.number)
-                if let dictionary = try document.resolve(.reference(reference), asOfRevision: previous).dictionaryValue {
+                if let dictionary = try document.resolve(.reference(reference), in: before, cache: beforeCache).dictionaryValue {
                     for entry in dictionary { if let child = entry.value.referenceValue { updatable.insert(child.number) } }
                 }
             }
-            guard try document.resolve(newDSS, asOfRevision: index).dictionaryValue != nil else {
+            guard try document.resolve(newDSS, in: after, cache: afterCache).dictionaryValue != nil else {
                 return violation("sets a /DSS that is not a dictionary")
             }
             let before = explained.count
-            try traverse(newDSS, asOf: index, document: document, into: &explained) { number in
+            try traverse(newDSS, in: after, cache: afterCache, document: document, into: &explained) { number in
                 changed[number] != nil && (newNumbers.contains(number) || updatable.contains(number))
             }
             addsValidationData = explained.count > before || oldDSS != newDSS
@@ -256,11 +280,7 @@ extension FileVerification {
 
         // A new object nothing refers to cannot change what the document shows
         // (writers leave such orphans, e.g. an unused copy of /Info).
-        let unexplainedNew = newNumbers.subtracting(explained)
-        if !unexplainedNew.isEmpty {
-            let referenced = try document.referencedObjectNumbers(asOfRevision: index)
-            explained.formUnion(unexplainedNew.subtracting(referenced))
-        }
+        explained.formUnion(newNumbers.subtracting(explained).subtracting(referenced))
         if let number = changed.keys.sorted().first(where: { !explained.contains($0) }) {
             let kind = (try? current(number)).flatMap(describe) ?? "an object"
             let verb = isNew(number) ? "adds" : "changes"
@@ -307,18 +327,21 @@ extension FileVerification {
 
     /// True when the annotations array only gained entries from `widgets` at its end.
     private func annotationsOnlyGained(_ widgets: Set<ObjectRef>, old: PDFObject?, new: PDFObject?,
-                                       document: PDFDocument, revision index: Int) -> Bool {
-        func array(_ value: PDFObject?, asOf revision: Int) -> [PDFObject]? {
+                                       document: PDFDocument, before: [Int: XRefEntry],
+                                       after: [Int: XRefEntry]) -> Bool {
+        func array(_ value: PDFObject?, in entries: [Int: XRefEntry]) -> [PDFObject]? {
             guard let value, !value.isNull else { return [] }
-            return (try? document.resolve(value, asOfRevision: revision))?.arrayValue
+            return (try? document.resolve(value, in: entries, cache: ObjectStreamCache()))?.arrayValue
         }
-        guard let oldArray = array(old, asOf: index - 1), let newArray = array(new, asOf: index),
+        guard let oldArray = array(old, in: before), let newArray = array(new, in: after),
               newArray.count >= oldArray.count, Array(newArray.prefix(oldArray.count)) == oldArray else { return false }
         return newArray.dropFirst(oldArray.count).allSatisfy { $0.referenceValue.map(widgets.contains) ?? false }
     }
 
     /// Marks the objects reachable from `value` through objects `allowed` accepts.
-    private func traverse(_ value: PDFObject, asOf index: Int, document: PDFDocument, into explained: inout Set<Int>,
+    private func traverse(_ value: PDFObject, in entries: [Int: XRefEntry], cache: ObjectStreamCache,
+                          document: PDFDocument,
+                          into explained: inout Set<Int>,
                           allowed: (Int) -> Bool) throws {
         var stack = [value]
         var visited = 0
@@ -331,7 +354,7 @@ extension FileVerification {
                     throw PDFError(.limit, "the update's validation data is too large to check")
                 }
                 explained.insert(reference.number)
-                stack.append(try document.object(reference, asOfRevision: index))
+                stack.append(try document.object(reference, in: entries, cache: cache))
             case .array(let elements):
                 stack.append(contentsOf: elements)
             case .dictionary(let dictionary):
@@ -340,6 +363,20 @@ extension FileVerification {
                 stack.append(contentsOf: stream.dictionary.entries.map(\.value))
             default:
                 continue
+            }
+        }
+    }
+
+    /// Adds every object number `object` refers to (stream data is not read).
+    private func collectReferences(in object: PDFObject, into found: inout Set<Int>) {
+        var stack = [object]
+        while let next = stack.popLast() {
+            switch next {
+            case .reference(let reference): found.insert(reference.number)
+            case .array(let elements): stack.append(contentsOf: elements)
+            case .dictionary(let dictionary): stack.append(contentsOf: dictionary.entries.map(\.value))
+            case .stream(let stream): stack.append(contentsOf: stream.dictionary.entries.map(\.value))
+            default: continue
             }
         }
     }

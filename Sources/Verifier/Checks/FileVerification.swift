@@ -61,7 +61,9 @@ struct FileVerification {
         }
 
         var candidates = fields.enumerated().compactMap { index, field in
-            field.signature.map { SignatureCandidate(index: index, field: field, signature: $0, fileLength: fileLength) }
+            field.signature.map {
+                SignatureCandidate(index: index, field: field, signature: $0, fileLength: fileLength, trustedCA: trust.ca)
+            }
         }
         candidates.sort { $0.sortKey < $1.sortKey }
         let sealIndex = candidates.lastIndex { !$0.isTimestamp }
@@ -121,7 +123,7 @@ struct FileVerification {
     private func role(of candidate: SignatureCandidate, at position: Int, sealIndex: Int?) -> SignatureReport.Role {
         if candidate.isTimestamp { return .timestamp }
         if position == sealIndex { return .seal }
-        if let certificate = candidate.signerCertificate, certificate.isIssued(by: trust.ca) { return .authority }
+        if candidate.issuedByTrustedCA { return .authority }
         return .foreign
     }
 

@@ -34,13 +34,16 @@ struct SignatureCandidate {
     /// The document timestamp's TSTInfo (timestamps only).
     let timestampToken: TimestampToken?
 
+    /// True when the trusted CA issued the signer's certificate (issuer name and signature), computed once.
+    let issuedByTrustedCA: Bool
+
     var subFilter: String? { signature.subFilter }
     var signerCertificate: Certificate? { cms?.signerCertificate }
 
     /// The end of the signed bytes, for ordering (files with a broken range sort last).
     var sortKey: (Int, Int) { (ranges?.end ?? Int.max, index) }
 
-    init(index: Int, field: SignatureField, signature: SignatureDictionary, fileLength: Int) {
+    init(index: Int, field: SignatureField, signature: SignatureDictionary, fileLength: Int, trustedCA: Certificate) {
         self.index = index
         self.field = field
         self.signature = signature
@@ -69,6 +72,7 @@ struct SignatureCandidate {
         }
         self.cms = cms
         self.cmsProblem = cmsProblem
+        issuedByTrustedCA = cms?.signerCertificate?.isIssued(by: trustedCA) ?? false
         if isTimestamp, let content = cms?.encapsulatedContent {
             timestampToken = TimestampToken(der: content)
         } else {

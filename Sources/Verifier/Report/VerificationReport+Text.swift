@@ -5,7 +5,7 @@ import Foundation
 /// check with ✓ (pass), ✗ (fail) or ? (unknown) and its reason.
 extension VerificationReport {
     public func humanText() -> String {
-        var lines = ["\(file): \(verdict.rawValue) — \(FileVerification.capitalised(summary))."]
+        var lines = ["\(file): \(verdict.rawValue) — \(Self.capitalised(summary))."]
         for (position, signature) in signatures.enumerated() {
             let number = "Signature \(position + 1) of \(signatures.count)"
             let role: String = switch signature.role {
@@ -33,7 +33,8 @@ extension VerificationReport {
     }
 }
 
-extension FileVerification {
+extension VerificationReport {
+    /// The summary is written to follow "—"; the human line starts it with a capital.
     static func capitalised(_ sentence: String) -> String {
         guard let first = sentence.first else { return sentence }
         return first.uppercased() + sentence.dropFirst()
