@@ -55,6 +55,7 @@ final class PublishingContext {
     var written: [String] = []
     var deleted: [String] = []
     var unchanged = 0
+    var stepTimes: [PublishSummary.StepTime] = []
 
     init(source: PublishSource, options: PublishOptions) {
         self.source = source

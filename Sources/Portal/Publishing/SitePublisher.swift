@@ -48,6 +48,7 @@ public struct SitePublisher: Sendable {
             asOf: ISODate.string(context.asOf),
             seconds: Date().timeIntervalSince(context.started),
             writtenPaths: context.written,
-            deletedPaths: context.deleted)
+            deletedPaths: context.deleted,
+            steps: context.stepTimes)
     }
 }
