@@ -28,6 +28,7 @@ extension PublishingStep {
         }
 
         let renderer = context.renderer!
+        let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
@@ -36,7 +37,8 @@ extension PublishingStep {
         let indices = toRender
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, privatePDFs: privatePDFs, signedPDF: signedPDF)
+            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, privatePDFs: privatePDFs,
+                                        signedPDF: signedPDF)
             progress.tick()
             return files
         }
@@ -53,7 +55,8 @@ extension PublishingStep {
         return paths
     }
 
-    private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, privatePDFs: Bool,
+    private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
+                                    privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL) throws -> [(String, PlannedFile)] {
         let token = document.token
         let certificate: Certificate
@@ -69,7 +72,8 @@ extension PublishingStep {
                 path: "cert/\(token).pem")
         }
         var files: [(String, PlannedFile)] = [
-            ("v/\(token)/index.html", .data(try renderer.tokenPage(document, certificate: certificate))),
+            ("v/\(token)/index.html", .data(try skeletons?.page(document, certificate: certificate)
+                ?? renderer.tokenPage(document, certificate: certificate))),
             ("api/verify/\(token).json", .data(try PortalJSON.encode(VerificationRecord(document, certificate: certificate)))),
             ("cert/\(token).pem", .data(Data(certificate.pem.utf8))),
             ("cert/\(token).crt", .data(certificate.der)),

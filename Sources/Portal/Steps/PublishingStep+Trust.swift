@@ -29,7 +29,8 @@ extension PublishingStep {
                     try FileManager.default.createDirectory(at: archive.deletingLastPathComponent(),
                                                             withIntermediateDirectories: true)
                     let archiveWriter = try SiteWriter(root: archive.deletingLastPathComponent())
-                    try archiveWriter.write(crl.der, to: archive.lastPathComponent)
+                    try archiveWriter.write(crl.der, sha256: Digest.hex(Digest.sha256(crl.der)),
+                                            to: archive.lastPathComponent)
                 } catch {
                     throw PortalError(.io, "cannot keep the new CRL in \(archive.path)", path: archive.path)
                 }

@@ -67,7 +67,7 @@ extension PublishingStep {
     private static func write(_ file: PlannedFile, to path: String, with writer: SiteWriter) throws {
         switch file.source {
         case .data(let data):
-            try writer.write(data, to: path)
+            try writer.write(data, sha256: file.sha256, to: path)
         case .copy(let url):
             let data: Data
             do {
@@ -80,7 +80,10 @@ extension PublishingStep {
                     "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
                     path: path)
             }
-            try writer.write(data, to: path)
+            // The signed PDF never changes once written, so the site can share its inode.
+            if try !writer.linkExternal(url, to: path) {
+                try writer.write(data, sha256: file.sha256, to: path)
+            }
         case .previous:
             break
         }
@@ -91,8 +94,10 @@ extension PublishingStep {
         let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
         if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
         if !context.written.isEmpty || !context.deleted.isEmpty { context.writer.flush() }
-        try context.writer.write(manifest.encoded(), to: Manifest.fileName)
-        context.writer.flush()
+        // Not synced itself: a lost manifest only means the next publish compares
+        // with the previous one, rewrites a few more files and deletes the same ones.
+        let data = manifest.encoded()
+        try context.writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName)
     }
 
     /// A path from a manifest is only ever deleted when it stays inside the
