@@ -31,6 +31,7 @@ struct Manifest: Sendable, Equatable {
         } catch {
             throw PortalError(.io, "cannot read the manifest \(url.path)", path: fileName)
         }
+        if let fast = parseOwnLayout(data) { return fast }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               object["format"] as? String == format,
               let files = object["files"] as? [String: String],
@@ -40,6 +41,38 @@ struct Manifest: Sendable, Equatable {
                 + "(files it listed will then be kept, not deleted)", path: fileName)
         }
         return Manifest(files: files, documents: documents)
+    }
+
+    /// Reads the exact layout `encoded()` writes, line by line, which is much
+    /// faster than a general JSON parser on ~90,000 entries; nil for anything
+    /// else (an escaped character, an edited file), which the general parser
+    /// then reads.
+    static func parseOwnLayout(_ data: Data) -> Manifest? {
+        let bytes = [UInt8](data)
+        guard !bytes.contains(UInt8(ascii: "\\")) else { return nil }
+        var manifest = Manifest()
+        var section = 0
+        var sawFormat = false
+        var lineStart = 0
+        for index in 0...bytes.count {
+            guard index == bytes.count || bytes[index] == 0x0A else { continue }
+            let line = bytes[lineStart..<index]
+            lineStart = index + 1
+            if line.isEmpty { continue }
+            if line.elementsEqual(#"{"documents":{"#.utf8) { section = 1; continue }
+            if line.elementsEqual(#""files":{"#.utf8) { section = 2; continue }
+            if line.elementsEqual("},".utf8) { section = 0; continue }
+            if line.elementsEqual(#""format":"\#(format)"}"#.utf8) { sawFormat = true; continue }
+            // "key":"value" with an optional trailing comma.
+            var body = line
+            if body.last == UInt8(ascii: ",") { body = body.dropLast() }
+            guard section != 0, body.count >= 5, body.first == 0x22, body.last == 0x22,
+                  let separator = body.firstRange(of: [0x22, 0x3A, 0x22]) else { return nil }
+            let key = String(decoding: body[body.startIndex + 1..<separator.lowerBound], as: UTF8.self)
+            let value = String(decoding: body[separator.upperBound..<body.endIndex - 1], as: UTF8.self)
+            if section == 1 { manifest.documents[key] = value } else { manifest.files[key] = value }
+        }
+        return sawFormat ? manifest : nil
     }
 
     /// The manifest's bytes: sorted keys, one entry per line, so it diffs well.

@@ -7,11 +7,12 @@ import Glibc
 /// as it was or complete: the bytes go to a hidden temporary name in the same
 /// folder and are renamed over the target (rename(2) replaces atomically).
 ///
-/// Files are not fsync'd one by one — a site has tens of thousands of them —
-/// but `flush()` flushes the file systems once (sync(2)) before the manifest
-/// is written, so the manifest never describes files that a power
-/// cut could still lose. This is why the portal does not use Authority's
-/// `AtomicFile`, which syncs every file it writes.
+/// A large publish does not fsync its files one by one — a site has tens of
+/// thousands of them — but flushes the file systems once (`flush()`, sync(2))
+/// before the manifest is written, so the manifest never describes files that
+/// a power cut could still lose; a small one (an invalidation) fsyncs each
+/// file and its folder instead (`durable`, `syncFolders`). This is why the
+/// portal does not use Authority's `AtomicFile`, which syncs every file.
 ///
 /// Files with the same bytes written in one publish — above all the ~65,000
 /// empty hash index shards — share one inode: the second and later copies are
@@ -42,7 +43,10 @@ final class SiteWriter: Sendable {
     /// Atomically replaces `path` (relative to the site) with `data`, whose
     /// SHA-256 is `sha256`; a file with the same hash written earlier in this
     /// publish is linked rather than written again.
-    func write(_ data: Data, sha256: String, to path: String, permissions: mode_t = 0o644) throws {
+    /// With `durable`, the file is fsync'd before it is renamed into place
+    /// (for small publishes, where that is cheaper than a global sync).
+    func write(_ data: Data, sha256: String, to path: String, permissions: mode_t = 0o644,
+               durable: Bool = false) throws {
         let target = rootPath + "/" + path
         let slash = target.lastIndex(of: "/")!
         let directory = String(target[..<slash])
@@ -60,7 +64,7 @@ final class SiteWriter: Sendable {
             }
             twins.disable(sha256)
         }
-        try writeBytes(data, temp: temp, target: target, path: path, permissions: permissions)
+        try writeBytes(data, temp: temp, target: target, path: path, permissions: permissions, durable: durable)
         twins.offer(target, for: sha256)
     }
 
@@ -84,7 +88,8 @@ final class SiteWriter: Sendable {
         return true
     }
 
-    private func writeBytes(_ data: Data, temp: String, target: String, path: String, permissions: mode_t) throws {
+    private func writeBytes(_ data: Data, temp: String, target: String, path: String, permissions: mode_t,
+                            durable: Bool) throws {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
         guard fd >= 0 else { throw failure("cannot create a temporary file for", path) }
         var ok = false
@@ -102,7 +107,7 @@ final class SiteWriter: Sendable {
             return true
         }
         // open(2) applied the umask; the site is meant to be readable by the web server.
-        let modeSet = fchmod(fd, permissions) == 0
+        let modeSet = fchmod(fd, permissions) == 0 && (!durable || fsync(fd) == 0)
         let writeError = errno
         guard close(fd) == 0, written, modeSet else {
             errno = writeError
@@ -134,6 +139,17 @@ final class SiteWriter: Sendable {
     /// once the data is written.
     func flush() {
         sync()
+    }
+
+    /// Makes renames in these folders (relative to the site) durable.
+    func syncFolders(_ folders: Set<String>) {
+        for folder in folders {
+            let fd = open(folder.isEmpty ? rootPath : rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
     }
 
     private func ensureDirectory(_ directory: String, for path: String) throws {

@@ -18,6 +18,7 @@ struct PublishingPipeline: Sendable {
         .buildHashIndex,
         .renderSitePages,
         .copyStaticFiles,
+        .signCRL,
         .writeChanges,
         .writeManifest,
     ])

@@ -33,6 +33,7 @@ public struct SitePublisher: Sendable {
         var options = options
         options.site = site
         let context = PublishingContext(source: source, options: options)
+        context.previousManifest = Pending { try Manifest.read(site: site) }
         try PublishingPipeline.standard.run(context)
         return PublishSummary(
             site: site.path,

@@ -18,12 +18,13 @@ extension PublishingStep {
             let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs)
             if let previous, previous.documents[document.token] == fingerprint,
                paths.allSatisfy({ previous.files[$0] != nil }),
-               !checkFiles || paths.allSatisfy({ context.writer.exists($0) }) {
+               !checkFiles || paths.allSatisfy({ context.existing.exists($0) }) {
                 for path in paths {
                     context.plan(path, PlannedFile(source: .previous, sha256: previous.files[path]!))
                 }
             } else {
                 toRender.append(index)
+                context.changedTokens.insert(document.token)
             }
         }
 
