@@ -36,6 +36,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Language of the pages: id (default) or en.")
     var locale: PortalLocale = .id
 
+    @Flag(name: .customLong("no-publish"), help: "Create the authority and sign the documents, but do not publish.")
+    var noPublish = false
+
     func validate() throws {
         guard (1...10_000).contains(documents) else { throw ValidationError("--documents must be between 1 and 10000") }
     }
@@ -72,6 +75,15 @@ struct DemoCommand: AsyncParsableCommand {
 
         let population = DemoPopulation(authority: authority, passphrase: passphrase, keyType: keyType)
         let signed = try population.run(documents: documents)
+        if noPublish {
+            if global.json {
+                try Console.json(DemoReport(home: home.url.path, site: siteURL.path, passphraseFile: generated
+                                                ? home.url.appendingPathComponent(Self.passphraseName).path : nil,
+                                            documents: signed, publish: nil))
+            }
+            Console.note("demo: \(signed.count) document(s) signed in \(home.url.path); publish with `segel publish`")
+            return
+        }
 
         Console.note("demo: publishing the portal to \(siteURL.path)")
         var options = PublishOptions(site: siteURL)
@@ -158,7 +170,8 @@ struct DemoReport: Codable {
     var site: String
     var passphraseFile: String?
     var documents: [DemoDocument]
-    var publish: PublishSummary
+    /// Absent with --no-publish.
+    var publish: PublishSummary?
 
     enum CodingKeys: String, CodingKey {
         case home, site, documents, publish

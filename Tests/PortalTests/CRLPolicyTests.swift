@@ -65,7 +65,7 @@ final class CRLPolicyTests: XCTestCase {
 
     func crl() throws -> CRL { try CRL(der: Data(contentsOf: site.appendingPathComponent("crl.crl"))) }
 
-    func testKeptWhileFreshReissuedAfterHalfTimeOrOnChange() throws {
+    func testKeptWhileFreshReissuedAfterHalfTimeOrOnChangeNumberedAcrossSites() throws {
         let unlocks = UnlockCounter()
         let start = Date()
         let first = try publish(at: start, unlocks: unlocks)
@@ -108,10 +108,8 @@ final class CRLPolicyTests: XCTestCase {
         XCTAssertFalse(fresh.crlIssued, "the archived CRL is current and lists the same certificates")
         XCTAssertEqual(fresh.crlNumber, 4)
         XCTAssertEqual(fresh.deleted, 0)
-    }
 
-    func testNotFoundPageLinksFromTheBasePath() throws {
-        _ = try publish(at: Date(), unlocks: UnlockCounter())
+        // A base URL with a path: the 404 page links from it.
         let page = try String(contentsOf: site.appendingPathComponent("404.html"), encoding: .utf8)
         XCTAssertTrue(page.contains(#"href="/portal/assets/site.css""#))
         let index = try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8)

@@ -31,6 +31,7 @@ struct Manifest: Sendable, Equatable {
         } catch {
             throw PortalError(.io, "cannot read the manifest \(url.path)", path: fileName)
         }
+        if let fast = parseOwnLayout(data) { return fast }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               object["format"] as? String == format,
               let files = object["files"] as? [String: String],
@@ -42,26 +43,88 @@ struct Manifest: Sendable, Equatable {
         return Manifest(files: files, documents: documents)
     }
 
-    /// The manifest's bytes: sorted keys, one entry per line, so it diffs well.
-    /// Written by hand because it is the largest JSON of the site (one line per
-    /// file) and is rewritten on every publish.
-    func encoded() -> Data {
-        var out = "{\"documents\":{"
-        Self.appendEntries(documents, to: &out)
-        out += "},\n\"files\":{"
-        Self.appendEntries(files, to: &out)
-        out += "},\n\"format\":\"\(Self.format)\"}\n"
-        return Data(out.utf8)
+    /// Reads the exact layout `encoded()` writes, line by line, which is much
+    /// faster than a general JSON parser on ~90,000 entries; nil for anything
+    /// else (an escaped character, an edited file), which the general parser
+    /// then reads.
+    static func parseOwnLayout(_ data: Data) -> Manifest? {
+        data.withUnsafeBytes { raw -> Manifest? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let quote = UInt8(ascii: "\""), colon = UInt8(ascii: ":"), comma = UInt8(ascii: ",")
+            let newline = UInt8(ascii: "\n"), backslash = UInt8(ascii: "\\")
+            let documentsHeader = Array(#"{"documents":{"#.utf8), filesHeader = Array(#""files":{"#.utf8)
+            let closing = Array("},".utf8), footer = Array(#""format":"\#(format)"}"#.utf8)
+            var manifest = Manifest()
+            manifest.files.reserveCapacity(100_000)
+            var section = 0, sawFormat = false
+            var start = 0
+            func equals(_ pattern: [UInt8], _ from: Int, _ to: Int) -> Bool {
+                guard to - from == pattern.count else { return false }
+                for offset in 0..<pattern.count where bytes[from + offset] != pattern[offset] { return false }
+                return true
+            }
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != newline { end += 1 }
+                defer { start = end + 1 }
+                if end == start { continue }
+                if equals(documentsHeader, start, end) { section = 1; continue }
+                if equals(filesHeader, start, end) { section = 2; continue }
+                if equals(closing, start, end) { section = 0; continue }
+                if equals(footer, start, end) { sawFormat = true; continue }
+                // "key":"value" with an optional trailing comma, no escapes.
+                var last = end
+                if bytes[last - 1] == comma { last -= 1 }
+                guard section != 0, last - start >= 5, bytes[start] == quote, bytes[last - 1] == quote else { return nil }
+                var split = start + 1
+                while split < last - 2, !(bytes[split] == quote && bytes[split + 1] == colon && bytes[split + 2] == quote) {
+                    if bytes[split] == backslash { return nil }
+                    split += 1
+                }
+                guard split < last - 2 else { return nil }
+                for index in (split + 3)..<(last - 1) where bytes[index] == backslash || bytes[index] == quote { return nil }
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<split]), as: UTF8.self)
+                let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(split + 3)..<(last - 1)]), as: UTF8.self)
+                if section == 1 { manifest.documents[key] = value } else { manifest.files[key] = value }
+            }
+            return sawFormat ? manifest : nil
+        }
     }
 
-    private static func appendEntries(_ entries: [String: String], to out: inout String) {
+    /// The manifest's bytes: sorted keys, one entry per line, so it diffs well.
+    /// Written by hand because it is the largest JSON of the site (one line per
+    /// file) and is rewritten on every publish that changes anything.
+    func encoded() -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(files.count * 100 + documents.count * 100 + 100)
+        out.append(contentsOf: #"{"documents":{"#.utf8)
+        Self.appendEntries(documents, to: &out)
+        out.append(contentsOf: "},\n\"files\":{".utf8)
+        Self.appendEntries(files, to: &out)
+        out.append(contentsOf: "},\n\"format\":\"\(Self.format)\"}\n".utf8)
+        return Data(out)
+    }
+
+    private static func appendEntries(_ entries: [String: String], to out: inout [UInt8]) {
         var first = true
         for key in entries.keys.sorted() {
-            out += first ? "\n" : ",\n"
+            out.append(contentsOf: first ? [0x0A] : [UInt8(ascii: ","), 0x0A])
             first = false
-            out += quoted(key) + ":" + quoted(entries[key]!)
+            appendQuoted(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendQuoted(entries[key]!, to: &out)
         }
-        if !entries.isEmpty { out += "\n" }
+        if !entries.isEmpty { out.append(0x0A) }
+    }
+
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+            out.append(0x22)
+            out.append(contentsOf: text.utf8)
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: quoted(text).utf8)
+        }
     }
 
     /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.

@@ -7,15 +7,26 @@ import Glibc
 /// as it was or complete: the bytes go to a hidden temporary name in the same
 /// folder and are renamed over the target (rename(2) replaces atomically).
 ///
-/// Files are not fsync'd one by one — a site has tens of thousands of them —
-/// but `flush()` flushes the file systems once (sync(2)) before the manifest
-/// is written, so the manifest never describes files that a power
-/// cut could still lose. This is why the portal does not use Authority's
-/// `AtomicFile`, which syncs every file it writes.
+/// A large publish does not fsync its files one by one — a site has tens of
+/// thousands of them — but flushes the file systems once (`flush()`, sync(2))
+/// before the manifest is written, so the manifest never describes files that
+/// a power cut could still lose; a small one (an invalidation) fsyncs each
+/// file and its folder instead (`durable`, `syncFolders`). This is why the
+/// portal does not use Authority's `AtomicFile`, which syncs every file.
+///
+/// Files with the same bytes written in one publish — above all the ~65,000
+/// empty hash index shards — share one inode: the second and later copies are
+/// hard links (to the temporary name, then renamed like any other file).
+/// Allocating tens of thousands of inodes is the slowest part of a first
+/// publish on some file systems, and a link allocates none. Nothing is ever
+/// written in place, so a later change to one of them (a new shard entry)
+/// replaces that path alone. Where links are not possible (another file
+/// system, FAT, some network mounts) the bytes are written as usual.
 final class SiteWriter: Sendable {
     let root: URL
     private let rootPath: String
     private let directories = LockedSet()
+    private let twins = LinkSources()
 
     init(root: URL) throws {
         self.root = root.standardizedFileURL
@@ -29,14 +40,56 @@ final class SiteWriter: Sendable {
 
     func url(_ path: String) -> URL { root.appendingPathComponent(path) }
 
-    /// Atomically replaces `path` (relative to the site) with `data`.
-    func write(_ data: Data, to path: String, permissions: mode_t = 0o644) throws {
+    /// Atomically replaces `path` (relative to the site) with `data`, whose
+    /// SHA-256 is `sha256`; a file with the same hash written earlier in this
+    /// publish is linked rather than written again.
+    /// With `durable`, the file is fsync'd before it is renamed into place
+    /// (for small publishes, where that is cheaper than a global sync).
+    func write(_ data: Data, sha256: String, to path: String, permissions: mode_t = 0o644,
+               durable: Bool = false) throws {
         let target = rootPath + "/" + path
         let slash = target.lastIndex(of: "/")!
         let directory = String(target[..<slash])
         try ensureDirectory(directory, for: path)
         // One publish at a time holds the site lock, so a fixed temporary name cannot clash.
         let temp = directory + "/." + target[target.index(after: slash)...] + ".segel-tmp"
+        if let source = twins.source(for: sha256) {
+            unlink(temp)
+            if link(source, temp) == 0 {
+                guard rename(temp, target) == 0 else {
+                    unlink(temp)
+                    throw failure("cannot move into place", path)
+                }
+                return
+            }
+            twins.disable(sha256)
+        }
+        try writeBytes(data, temp: temp, target: target, path: path, permissions: permissions, durable: durable)
+        twins.offer(target, for: sha256)
+    }
+
+    /// Puts `file` (an existing file outside the site, e.g. a signed PDF in
+    /// the authority home) at `path` as a hard link, when it is on the same
+    /// file system and readable by everyone; returns false when it is not, so
+    /// the caller writes a copy.
+    func linkExternal(_ file: URL, to path: String) throws -> Bool {
+        var info = stat()
+        guard stat(file.path, &info) == 0, info.st_mode & 0o444 == 0o444 else { return false }
+        let target = rootPath + "/" + path
+        let slash = target.lastIndex(of: "/")!
+        try ensureDirectory(String(target[..<slash]), for: path)
+        let temp = String(target[..<slash]) + "/." + target[target.index(after: slash)...] + ".segel-tmp"
+        unlink(temp)
+        guard link(file.path, temp) == 0 else { return false }
+        guard rename(temp, target) == 0 else {
+            unlink(temp)
+            throw failure("cannot move into place", path)
+        }
+        return true
+    }
+
+    private func writeBytes(_ data: Data, temp: String, target: String, path: String, permissions: mode_t,
+                            durable: Bool) throws {
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, permissions)
         guard fd >= 0 else { throw failure("cannot create a temporary file for", path) }
         var ok = false
@@ -54,7 +107,7 @@ final class SiteWriter: Sendable {
             return true
         }
         // open(2) applied the umask; the site is meant to be readable by the web server.
-        let modeSet = fchmod(fd, permissions) == 0
+        let modeSet = fchmod(fd, permissions) == 0 && (!durable || fsync(fd) == 0)
         let writeError = errno
         guard close(fd) == 0, written, modeSet else {
             errno = writeError
@@ -88,6 +141,17 @@ final class SiteWriter: Sendable {
         sync()
     }
 
+    /// Makes renames in these folders (relative to the site) durable.
+    func syncFolders(_ folders: Set<String>) {
+        for folder in folders {
+            let fd = open(folder.isEmpty ? rootPath : rootPath + "/" + folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if fd >= 0 {
+                fsync(fd)
+                close(fd)
+            }
+        }
+    }
+
     private func ensureDirectory(_ directory: String, for path: String) throws {
         if directory == rootPath || directories.contains(directory) { return }
         var info = stat()
@@ -106,14 +170,4 @@ final class SiteWriter: Sendable {
     private func failure(_ doing: String, _ path: String) -> PortalError {
         PortalError(.io, "\(doing) \(path): \(String(cString: strerror(errno)))", path: path)
     }
-}
-
-/// A set of strings shared by the writer threads.
-final class LockedSet: @unchecked Sendable {
-    private var items: Set<String> = []
-    private let lock = NSLock()
-
-    func contains(_ item: String) -> Bool { lock.withLock { items.contains(item) } }
-    func insert(_ item: String) { lock.withLock { _ = items.insert(item) } }
-    func remove(_ item: String) { lock.withLock { _ = items.remove(item) } }
 }

@@ -7,9 +7,9 @@ enum Parallel {
     /// first error thrown (lowest index among those that failed) is rethrown
     /// after all work has stopped.
     static func map<T: Sendable>(_ count: Int, _ body: @Sendable (Int) throws -> T) throws -> [T] {
-        let results = ResultSlots<T>(count: count)
+        let results = Slots<T>(count: count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
-        let next = AtomicCounter()
+        let next = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 let index = next.increment()
@@ -38,49 +38,49 @@ enum Parallel {
     static func forEach(_ count: Int, _ body: @Sendable (Int) throws -> Void) throws {
         _ = try map(count, body)
     }
-}
 
-/// Hands out indices to the worker threads.
-final class AtomicCounter: @unchecked Sendable {
-    private var value = -1
-    private let lock = NSLock()
+    /// Hands out indices to the worker threads.
+    final class Counter: @unchecked Sendable {
+        private var value = -1
+        private let lock = NSLock()
 
-    func increment() -> Int {
-        lock.withLock {
-            value += 1
-            return value
-        }
-    }
-}
-
-/// One result slot per index, filled by the workers.
-final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    private var slots: [Result<T, Error>?]
-    private let lock = NSLock()
-    private var anyFailure = false
-
-    /// True once any worker has failed: the others stop taking new work.
-    var failed: Bool { lock.withLock { anyFailure } }
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ result: Result<T, Error>) {
-        lock.withLock {
-            slots[index] = result
-            if case .failure = result { anyFailure = true }
+        func increment() -> Int {
+            lock.withLock {
+                value += 1
+                return value
+            }
         }
     }
 
-    func get(_ index: Int) -> Result<T, Error>? {
-        lock.withLock { slots[index] }
-    }
+    /// One result slot per index, filled by the workers.
+    final class Slots<T: Sendable>: @unchecked Sendable {
+        private var slots: [Result<T, Error>?]
+        private let lock = NSLock()
+        private var anyFailure = false
 
-    var firstError: Error? {
-        lock.withLock {
-            for slot in slots { if case .failure(let error)? = slot { return error } }
-            return nil
+        /// True once any worker has failed: the others stop taking new work.
+        var failed: Bool { lock.withLock { anyFailure } }
+
+        init(count: Int) {
+            slots = Array(repeating: nil, count: count)
+        }
+
+        func set(_ index: Int, _ result: Result<T, Error>) {
+            lock.withLock {
+                slots[index] = result
+                if case .failure = result { anyFailure = true }
+            }
+        }
+
+        func get(_ index: Int) -> Result<T, Error>? {
+            lock.withLock { slots[index] }
+        }
+
+        var firstError: Error? {
+            lock.withLock {
+                for slot in slots { if case .failure(let error)? = slot { return error } }
+                return nil
+            }
         }
     }
 }

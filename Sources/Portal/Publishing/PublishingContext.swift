@@ -42,7 +42,14 @@ final class PublishingContext {
 
     // The site.
     var writer: SiteWriter!
+    var existing: ExistenceIndex!
     var previous: Manifest?
+    /// The previous manifest, being read since the publish started.
+    var previousManifest: Pending<Manifest?>?
+    /// The CA being unlocked for a new CRL, and the rule to issue it by.
+    var pendingCA: Pending<CertificateAuthority>?
+    var crlPolicy: CRLPolicy?
+    var crlPrevious: CRL?
     var crl: CRL!
     var crlIssued = false
     /// Every file of the site, by relative path.
@@ -50,15 +57,19 @@ final class PublishingContext {
     /// Token → fingerprint of the inputs of its files.
     var documentFingerprints: [String: String] = [:]
     var renderedDocuments = 0
+    /// Tokens whose files were rendered this time (new or changed inputs).
+    var changedTokens: Set<String> = []
 
     // Results.
     var written: [String] = []
     var deleted: [String] = []
     var unchanged = 0
+    var stepTimes: [PublishSummary.StepTime] = []
 
     init(source: PublishSource, options: PublishOptions) {
         self.source = source
         self.options = options
+        planned.reserveCapacity(100_000)
     }
 
     var siteName: String { authority.name }

@@ -18,6 +18,7 @@ struct PublishingPipeline: Sendable {
         .buildHashIndex,
         .renderSitePages,
         .copyStaticFiles,
+        .signCRL,
         .writeChanges,
         .writeManifest,
     ])
@@ -28,6 +29,8 @@ struct PublishingPipeline: Sendable {
     func run(_ context: PublishingContext) throws {
         for step in steps {
             context.currentStep = step.name
+            let started = Date()
+            defer { context.stepTimes.append(.init(step: step.name, seconds: Date().timeIntervalSince(started))) }
             do {
                 try step.body(context)
             } catch let error as PortalError {

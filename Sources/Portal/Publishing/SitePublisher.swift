@@ -33,6 +33,7 @@ public struct SitePublisher: Sendable {
         var options = options
         options.site = site
         let context = PublishingContext(source: source, options: options)
+        context.previousManifest = Pending { try Manifest.read(site: site) }
         try PublishingPipeline.standard.run(context)
         return PublishSummary(
             site: site.path,
@@ -48,6 +49,7 @@ public struct SitePublisher: Sendable {
             asOf: ISODate.string(context.asOf),
             seconds: Date().timeIntervalSince(context.started),
             writtenPaths: context.written,
-            deletedPaths: context.deleted)
+            deletedPaths: context.deleted,
+            steps: context.stepTimes)
     }
 }

@@ -18,16 +18,18 @@ extension PublishingStep {
             let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs)
             if let previous, previous.documents[document.token] == fingerprint,
                paths.allSatisfy({ previous.files[$0] != nil }),
-               !checkFiles || paths.allSatisfy({ context.writer.exists($0) }) {
+               !checkFiles || paths.allSatisfy({ context.existing.exists($0) }) {
                 for path in paths {
                     context.plan(path, PlannedFile(source: .previous, sha256: previous.files[path]!))
                 }
             } else {
                 toRender.append(index)
+                context.changedTokens.insert(document.token)
             }
         }
 
         let renderer = context.renderer!
+        let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
@@ -36,7 +38,8 @@ extension PublishingStep {
         let indices = toRender
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, privatePDFs: privatePDFs, signedPDF: signedPDF)
+            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, privatePDFs: privatePDFs,
+                                        signedPDF: signedPDF)
             progress.tick()
             return files
         }
@@ -53,7 +56,8 @@ extension PublishingStep {
         return paths
     }
 
-    private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, privatePDFs: Bool,
+    private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
+                                    privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL) throws -> [(String, PlannedFile)] {
         let token = document.token
         let certificate: Certificate
@@ -69,7 +73,8 @@ extension PublishingStep {
                 path: "cert/\(token).pem")
         }
         var files: [(String, PlannedFile)] = [
-            ("v/\(token)/index.html", .data(try renderer.tokenPage(document, certificate: certificate))),
+            ("v/\(token)/index.html", .data(try skeletons?.page(document, certificate: certificate)
+                ?? renderer.tokenPage(document, certificate: certificate))),
             ("api/verify/\(token).json", .data(try PortalJSON.encode(VerificationRecord(document, certificate: certificate)))),
             ("cert/\(token).pem", .data(Data(certificate.pem.utf8))),
             ("cert/\(token).crt", .data(certificate.der)),
@@ -78,32 +83,5 @@ extension PublishingStep {
             files.append(("d/\(token).pdf", PlannedFile(source: .copy(signedPDF(token)), sha256: document.sha256)))
         }
         return files
-    }
-}
-
-/// Reports progress from worker threads about every 1 % (and at most a few hundred times).
-final class ProgressTicker: @unchecked Sendable {
-    private let report: (@Sendable (PublishProgress) -> Void)?
-    private let step: String
-    private let total: Int
-    private let every: Int
-    private var done = 0
-    private let lock = NSLock()
-
-    init(context: PublishingContext, total: Int) {
-        report = context.options.progress
-        step = context.currentStep
-        self.total = total
-        every = max(1, total / 100)
-    }
-
-    func tick(_ count: Int = 1) {
-        guard let report else { return }
-        let now: Int? = lock.withLock {
-            let before = done
-            done += count
-            return done / every != before / every ? done : nil
-        }
-        if let now { report(PublishProgress(step: step, completed: min(now, total), total: total)) }
     }
 }

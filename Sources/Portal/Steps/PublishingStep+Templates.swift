@@ -19,6 +19,7 @@ extension PublishingStep {
     /// Opens the site folder and reads what the last publish wrote.
     static let readManifest = PublishingStep("Read the previous manifest") { context in
         context.writer = try SiteWriter(root: context.options.site)
-        context.previous = try Manifest.read(site: context.options.site)
+        context.existing = ExistenceIndex(root: context.options.site)
+        context.previous = try context.previousManifest?.wait() ?? Manifest.read(site: context.options.site)
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import PKI
 
 extension PublishingStep {
-    /// `ca.pem`, `ca.crt`, `crl.pem`, `crl.crl` and `trust.json`. The CRL is
-    /// kept or signed anew as `CRLPolicy` says; only a new one needs the CA key.
+    /// `ca.pem`, `ca.crt`, and — when the previous CRL can be kept, as
+    /// `CRLPolicy` says — `crl.pem`, `crl.crl` and `trust.json`; otherwise
+    /// `signCRL` writes those once the CA key is unlocked.
     static let publishTrustMaterial = PublishingStep("Publish the CA, CRL and trust.json") { context in
         let options = context.options
         guard options.crlValidityDays >= 1, options.crlValidityDays <= 366 else {
@@ -13,36 +14,51 @@ extension PublishingStep {
         let policy = CRLPolicy(entries: context.documents.compactMap(\.crlEntry),
                                validityDays: options.crlValidityDays, now: options.now)
         let previous = previousCRL(context)
+        context.plan("ca.pem", data: Data(ca.pem.utf8))
+        context.plan("ca.crt", data: ca.der)
         if let previous, policy.canKeep(previous, ca: ca) {
             context.crl = previous
             context.crlIssued = false
+            try planCRL(context)
         } else {
-            let authority = try context.source.unlockCA()
-            guard authority.certificate == ca else {
-                throw PortalError(.trust, "the unlocked CA key belongs to a different certificate than ca.pem")
-            }
-            let crl = try policy.issue(after: previous, ca: authority)
-            context.crl = crl
-            context.crlIssued = true
-            if let archive = context.source.crlArchive {
-                do {
-                    try FileManager.default.createDirectory(at: archive.deletingLastPathComponent(),
-                                                            withIntermediateDirectories: true)
-                    let archiveWriter = try SiteWriter(root: archive.deletingLastPathComponent())
-                    try archiveWriter.write(crl.der, to: archive.lastPathComponent)
-                } catch {
-                    throw PortalError(.io, "cannot keep the new CRL in \(archive.path)", path: archive.path)
-                }
+            // A new CRL needs the CA key, whose passphrase derivation is slow
+            // on purpose: unlock it on another core while the pages render.
+            context.crlPolicy = policy
+            context.crlPrevious = previous
+            context.pendingCA = Pending(context.source.unlockCA)
+        }
+    }
+
+    /// Signs the new CRL when one is needed (the key was being unlocked
+    /// meanwhile) and keeps a copy in the authority home.
+    static let signCRL = PublishingStep("Sign the CRL") { context in
+        guard let pending = context.pendingCA, let policy = context.crlPolicy else { return }
+        let authority = try pending.wait()
+        guard authority.certificate == context.source.caCertificate else {
+            throw PortalError(.trust, "the unlocked CA key belongs to a different certificate than ca.pem")
+        }
+        let crl = try policy.issue(after: context.crlPrevious, ca: authority)
+        context.crl = crl
+        context.crlIssued = true
+        if let archive = context.source.crlArchive {
+            do {
+                let archiveWriter = try SiteWriter(root: archive.deletingLastPathComponent())
+                try archiveWriter.write(crl.der, sha256: Digest.hex(Digest.sha256(crl.der)),
+                                        to: archive.lastPathComponent)
+            } catch {
+                throw PortalError(.io, "cannot keep the new CRL in \(archive.path)", path: archive.path)
             }
         }
+        try planCRL(context)
+    }
 
-        context.plan("ca.pem", data: Data(ca.pem.utf8))
-        context.plan("ca.crt", data: ca.der)
+    /// `crl.pem`, `crl.crl` and `trust.json` for `context.crl`.
+    private static func planCRL(_ context: PublishingContext) throws {
         context.plan("crl.pem", data: Data(context.crl.pem.utf8))
         context.plan("crl.crl", data: context.crl.der)
         let trust = TrustBundle(authority: context.siteName, siteURL: context.baseURL,
                                 publishedAt: ISODate.string(context.asOf),
-                                caPEM: ca.pem, crlPEM: context.crl.pem)
+                                caPEM: context.source.caCertificate.pem, crlPEM: context.crl.pem)
         context.plan("trust.json", data: try PortalJSON.encode(trust))
     }
 

@@ -18,7 +18,7 @@ extension PublishingStep {
                     unchanged += 1
                     continue
                 }
-                if !checkFiles || writer.exists(path) {
+                if !checkFiles || context.existing.exists(path) {
                     unchanged += 1
                     continue
                 }
@@ -46,9 +46,11 @@ extension PublishingStep {
             folders[folders.count - 1].append(item)
         }
         let work = folders
+        // A few files: fsync each and its folder. Many: one sync(2) before the manifest.
+        let durable = total <= Self.fileByFileSyncLimit
         try Parallel.forEach(work.count) { index in
             for (path, file) in work[index] {
-                try write(file, to: path, with: writer)
+                try write(file, to: path, with: writer, durable: durable)
                 progress.tick()
             }
         }
@@ -64,10 +66,12 @@ extension PublishingStep {
         context.unchanged = unchanged
     }
 
-    private static func write(_ file: PlannedFile, to path: String, with writer: SiteWriter) throws {
+    static let fileByFileSyncLimit = 256
+
+    private static func write(_ file: PlannedFile, to path: String, with writer: SiteWriter, durable: Bool) throws {
         switch file.source {
         case .data(let data):
-            try writer.write(data, to: path)
+            try writer.write(data, sha256: file.sha256, to: path, durable: durable)
         case .copy(let url):
             let data: Data
             do {
@@ -80,7 +84,10 @@ extension PublishingStep {
                     "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
                     path: path)
             }
-            try writer.write(data, to: path)
+            // The signed PDF never changes once written, so the site can share its inode.
+            if try !writer.linkExternal(url, to: path) {
+                try writer.write(data, sha256: file.sha256, to: path, durable: durable)
+            }
         case .previous:
             break
         }
@@ -90,9 +97,18 @@ extension PublishingStep {
     static let writeManifest = PublishingStep("Write the manifest") { context in
         let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
         if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
-        if !context.written.isEmpty || !context.deleted.isEmpty { context.writer.flush() }
-        try context.writer.write(manifest.encoded(), to: Manifest.fileName)
-        context.writer.flush()
+        let changed = context.written + context.deleted
+        if changed.count > Self.fileByFileSyncLimit {
+            context.writer.flush()
+        } else if !changed.isEmpty {
+            context.writer.syncFolders(Set(changed.map { path in
+                path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+            }))
+        }
+        // Not synced itself: a lost manifest only means the next publish compares
+        // with the previous one, rewrites a few more files and deletes the same ones.
+        let data = manifest.encoded()
+        try context.writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName)
     }
 
     /// A path from a manifest is only ever deleted when it stays inside the

@@ -25,21 +25,27 @@ struct PageRenderer: Sendable {
             "root": root,
             "lang": locale.rawValue,
             "t": strings,
-            "site": ["name": siteName, "base_url": baseURL] as [String: Any],
+            "site": ["name": HTMLText.guarded(siteName), "base_url": HTMLText.guarded(baseURL)] as [String: Any],
             "as_of": dates.dateTime(asOf),
             "as_of_iso": ISODate.string(asOf),
         ]
     }
 
-    private func render(_ template: String, _ context: [String: Any], path: String) throws -> Data {
+    func render(_ template: String, _ context: [String: Any], path: String) throws -> Data {
         guard let text = library.render(context, withTemplate: template) else {
             throw PortalError(.template, "the template \(template).mustache is missing", path: path)
         }
         return Data(text.utf8)
     }
 
-    /// `v/<token>/index.html`.
+    /// `v/<token>/index.html`, straight through Mustache.
     func tokenPage(_ document: SiteDocument, certificate: Certificate) throws -> Data {
+        try render("token", tokenContext(document, certificate: certificate), path: "v/\(document.token)/index.html")
+    }
+
+    /// The context of a token page (templates/README.md, "Token page context").
+    /// Text that came from people passes through `HTMLText.guarded` first.
+    func tokenContext(_ document: SiteDocument, certificate: Certificate) throws -> [String: Any] {
         let root = "../../"
         let token = document.token
         var doc: [String: Any] = [
@@ -48,8 +54,8 @@ struct PageRenderer: Sendable {
             "is_valid": document.status == .valid,
             "is_invalidated": document.status == .invalidated,
             "is_revoked": document.status == .revoked,
-            "name": document.request.documentName,
-            "signer_name": document.published.signer.name,
+            "name": HTMLText.guarded(document.request.documentName),
+            "signer_name": HTMLText.guarded(document.published.signer.name),
             "signed_at": dates.dateTime(document.signedAt),
             "sha256": document.sha256,
             "signature_id": document.key.signatureID,
@@ -61,26 +67,26 @@ struct PageRenderer: Sendable {
             "qr_svg": try Self.inlineQR(document.verificationURL),
         ]
         if !privatePDFs { doc["pdf_href"] = "\(root)d/\(token).pdf" }
-        doc["requester_name"] = document.published.user.name.nonEmpty
-        doc["requester_nim"] = document.published.user.nim?.nonEmpty
-        doc["type"] = document.request.documentType?.nonEmpty
-        doc["signer_title"] = document.published.signer.title?.nonEmpty
+        doc["requester_name"] = document.published.user.name.nonEmpty.map(HTMLText.guarded)
+        doc["requester_nim"] = document.published.user.nim?.nonEmpty.map(HTMLText.guarded)
+        doc["type"] = document.request.documentType?.nonEmpty.map(HTMLText.guarded)
+        doc["signer_title"] = document.published.signer.title?.nonEmpty.map(HTMLText.guarded)
         doc["approved_at"] = document.request.approvedAt.map(dates.dateTime)
-        doc["status_reason"] = document.statusReason?.nonEmpty
+        doc["status_reason"] = document.statusReason?.nonEmpty.map(HTMLText.guarded)
         doc["status_date"] = document.statusDate.map(dates.dateTime)
 
         var context = common(root: root, asOf: document.asOf)
         context["doc"] = doc
         context["cert"] = [
             "serial": certificate.serialHex,
-            "subject": certificate.subject.string,
-            "issuer": certificate.issuer.string,
+            "subject": HTMLText.guarded(certificate.subject.string),
+            "issuer": HTMLText.guarded(certificate.issuer.string),
             "not_before": dates.dateTime(certificate.notBefore),
             "not_after": dates.dateTime(certificate.notAfter),
             "fingerprint_sha256": certificate.sha256FingerprintHex,
             "key_algorithm": certificate.publicKeyAlgorithm,
         ] as [String: Any]
-        return try render("token", context, path: "v/\(token)/index.html")
+        return context
     }
 
     /// `index.html`, `verify/index.html` and `404.html`.
@@ -101,7 +107,7 @@ struct PageRenderer: Sendable {
             "valid": statistics.byStatus.valid,
             "invalidated": statistics.byStatus.invalidated,
             "revoked": statistics.byStatus.revoked,
-            "by_type": rows(statistics.byType.map { ($0.type ?? "—", $0.count) }),
+            "by_type": rows(statistics.byType.map { (HTMLText.guarded($0.type ?? "—"), $0.count) }),
             "by_month": rows(statistics.byMonth.map { (dates.month(key: $0.month), $0.count) }),
             "keys": ["active": statistics.keys.active, "expired": statistics.keys.expired,
                      "revoked": statistics.keys.revoked] as [String: Any],
@@ -109,15 +115,35 @@ struct PageRenderer: Sendable {
         return try render("stats", context, path: "stats/index.html")
     }
 
-    /// The QR code of `url` as one inline `<svg>` element (no XML declaration,
-    /// which is not allowed inside HTML). Quiet zone included, so it scans on
-    /// any background.
+    /// The QR code of `url` as one inline `<svg>` element: the same drawing as
+    /// `QRSymbol.svg()` (one path of horizontal runs in module units, quiet
+    /// zone included, presentation attributes only) without the XML
+    /// declaration, which has no place inside HTML. Built on bytes because a
+    /// site renders thousands of them.
     static func inlineQR(_ url: String) throws -> String {
-        let svg = try QRSymbol(url).svg(moduleSize: 4)
-        guard let start = svg.range(of: "<svg") else { return svg }
-        var element = String(svg[start.lowerBound...])
-        while element.last?.isNewline == true { element.removeLast() }
-        return element.replacingOccurrences(of: "\n", with: "")
+        let symbol = try QRSymbol(url)
+        let quiet = 4, side = symbol.size + 2 * quiet
+        var out: [UInt8] = []
+        out.reserveCapacity(symbol.size * symbol.size * 4 + 300)
+        func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        func append(_ number: Int) {
+            if number >= 10 { append(number / 10) }
+            out.append(UInt8(48 + number % 10))
+        }
+        append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
+        append(side); append(" "); append(side)
+        append("\" width=\""); append(side * 4); append("\" height=\""); append(side * 4)
+        append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"")
+        append(side); append("\" height=\""); append(side)
+        append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"")
+        for y in 0..<symbol.size {
+            for run in symbol.darkRuns(row: y) {
+                append("M"); append(run.x + quiet); append(" "); append(y + quiet)
+                append("h"); append(run.length); append("v1h-"); append(run.length); append("z")
+            }
+        }
+        append("\"/></svg>")
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

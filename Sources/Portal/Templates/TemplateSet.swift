@@ -17,9 +17,12 @@ struct TemplateSet: Sendable {
     /// SHA-256 over every path and its bytes: a page rendered from a different
     /// set of templates is a different page even if its data did not change.
     let fingerprint: String
+    /// True when every page template and partial is the default one.
+    let defaultPages: Bool
 
-    init(files: [String: Data]) {
+    init(files: [String: Data], defaultPages: Bool = false) {
         self.files = files
+        self.defaultPages = defaultPages
         var hasher = Data()
         for path in files.keys.sorted() {
             let bytes = files[path]!
@@ -39,10 +42,14 @@ struct TemplateSet: Sendable {
             }
             files[path] = data
         }
+        var defaultPages = true
         if let overrides {
-            for (path, data) in try readFolder(overrides) { files[path] = data }
+            for (path, data) in try readFolder(overrides) {
+                if path.hasSuffix(".mustache") && files[path] != data { defaultPages = false }
+                files[path] = data
+            }
         }
-        return TemplateSet(files: files)
+        return TemplateSet(files: files, defaultPages: defaultPages)
     }
 
     /// Every regular file under `folder` (hidden ones skipped), by relative path.

@@ -1,0 +1,58 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Answers "is this file of the site still there?" for the unchanged files of
+/// an incremental publish. Folders that hold many files of the site (the
+/// shard folders, `cert/`, `d/`, `api/verify/`) are read once with
+/// readdir(3); a lone file (`v/<token>/index.html`) costs one lstat(2).
+final class ExistenceIndex: @unchecked Sendable {
+    private let root: String
+    private var listings: [String: Set<String>] = [:]
+    private let lock = NSLock()
+
+    init(root: URL) {
+        self.root = root.standardizedFileURL.path
+    }
+
+    func exists(_ path: String) -> Bool {
+        guard let slash = path.lastIndex(of: "/") else { return lstatExists(path) }
+        let folder = String(path[..<slash])
+        guard Self.isCrowded(folder) else { return lstatExists(path) }
+        return names(in: folder).contains(String(path[path.index(after: slash)...]))
+    }
+
+    /// The names in `folder` (relative to the site), read once.
+    func names(in folder: String) -> Set<String> {
+        lock.withLock {
+            if let known = listings[folder] { return known }
+            let names = Self.list(root + "/" + folder)
+            listings[folder] = names
+            return names
+        }
+    }
+
+    /// Folders that hold a file per document or per shard.
+    private static func isCrowded(_ folder: String) -> Bool {
+        folder == "cert" || folder == "d" || folder == "api/verify" || folder.hasPrefix("api/hash/")
+    }
+
+    private func lstatExists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(root + "/" + path, &info) == 0
+    }
+
+    private static func list(_ folder: String) -> Set<String> {
+        guard let directory = opendir(folder) else { return [] }
+        defer { closedir(directory) }
+        var names: Set<String> = []
+        while let entry = readdir(directory) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.insert(name) }
+        }
+        return names
+    }
+}

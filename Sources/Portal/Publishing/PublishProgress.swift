@@ -1,0 +1,6 @@
+/// One progress report: `completed` of `total` units of `step` are done.
+public struct PublishProgress: Sendable, Hashable {
+    public var step: String
+    public var completed: Int
+    public var total: Int
+}
