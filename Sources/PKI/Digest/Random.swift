@@ -20,9 +20,17 @@ public enum Random {
 
     /// A URL-safe token: base64url (RFC 4648 §5) without padding of `byteCount`
     /// random bytes. The default 16 bytes (128 bits) gives 22 characters.
+    ///
+    /// A token never starts with `-`, so it can be passed to a command line as
+    /// an argument without being read as an option (`segel invalidate TOKEN`):
+    /// draws whose first character would be `-` are rejected and redrawn, which
+    /// costs 1/64 of the first character's entropy, not the 128 bits of the rest.
     public static func token(byteCount: Int = 16) throws -> String {
         precondition(byteCount >= 16, "tokens carry at least 128 bits")
-        return base64URL(try bytes(byteCount))
+        while true {
+            let token = base64URL(try bytes(byteCount))
+            if !token.hasPrefix("-") { return token }
+        }
     }
 
     /// base64url without padding.
