@@ -71,7 +71,8 @@ extension Authority {
             throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
         }
 
-        let token = try Random.token()
+        // 17 bytes: 136 random bits, so at least 128 remain after Random.token's leading-dash rule.
+        let token = try Random.token(byteCount: 17)
         let signatureID = try Self.makeSignatureID()
         let label = ticket.version.originalFilename ?? "request \(id)"
         let signed: SignedPDF

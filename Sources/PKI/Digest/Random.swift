@@ -24,7 +24,7 @@ public enum Random {
     /// A token never starts with `-`, so it can be passed to a command line as
     /// an argument without being read as an option (`segel invalidate TOKEN`):
     /// draws whose first character would be `-` are rejected and redrawn, which
-    /// costs 1/64 of the first character's entropy, not the 128 bits of the rest.
+    /// takes log2(64/63) ≈ 0.02 bits; callers that need a full 128 bits ask for 17 bytes.
     public static func token(byteCount: Int = 16) throws -> String {
         precondition(byteCount >= 16, "tokens carry at least 128 bits")
         while true {

@@ -159,7 +159,13 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 .site-footer strong { color: var(--ink); }
 .site-footer p { margin-bottom: .4em; }
 .site-footer .plain-list li { margin-bottom: .2rem; }
-.site-footer__base { padding-top: .75rem; padding-bottom: 1.25rem; border-top: 1px solid var(--line); font-size: .8rem; }
+.site-footer__base {
+  padding-top: .75rem;
+  padding-bottom: 1.25rem;
+  /* A rule as wide as the text, not the padded box. */
+  background: linear-gradient(var(--line), var(--line)) center top / calc(100% - 2rem) 1px no-repeat;
+  font-size: .8rem;
+}
 
 /* ---- Building blocks ---------------------------------------------------- */
 
@@ -246,6 +252,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 .status__icon { flex: none; width: 2.75rem; height: 2.75rem; }
 .status__body { min-width: 0; }
 .status__label {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: baseline;
+  gap: 0 .6rem;
   margin: 0;
   font-size: 1.7rem;
   font-weight: 800;
@@ -253,17 +263,13 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   line-height: 1.15;
 }
 .status__alt {
-  display: inline-block;
-  margin-left: .35rem;
   font-size: .85rem;
   font-weight: 600;
   letter-spacing: .1em;
   opacity: .85;
-  vertical-align: middle;
 }
 .status__text { margin: .4rem 0 0; }
-.status__facts { margin: 0; }
-.status__facts:not(:empty) { margin-top: .75rem; padding-top: .65rem; border-top: 1px solid rgba(255, 255, 255, .4); }
+.status__facts { margin: .75rem 0 0; padding-top: .65rem; border-top: 1px solid rgba(255, 255, 255, .4); }
 .status__facts > div { display: flex; flex-wrap: wrap; gap: 0 .4rem; }
 .status__facts dt { font-weight: 700; }
 .status__facts dt::after { content: ":"; }
@@ -288,7 +294,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
 /* ---- Token box ---------------------------------------------------------- */
 
-.token-form { margin-top: .9rem; }
+.token-form { margin-top: .9rem; max-width: 36rem; }
 .token-form__label { display: block; margin-bottom: .35rem; font-weight: 600; font-size: .9rem; }
 .token-form__row { display: flex; gap: .5rem; }
 .token-form__input {
@@ -440,7 +446,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
 @media print {
   @page { margin: 14mm; }
-  body { display: block; background: #fff; color: #000; font-size: 9.5pt; line-height: 1.4; }
+  /* rem-based sizes scale down with the root size. */
+  html { font-size: 9pt; }
+  body { display: block; background: #fff; color: #000; font-size: 1rem; line-height: 1.35; }
   main { padding: 0; }
   .wrap { max-width: none; padding: 0; }
   .skip-link, .site-nav, .no-print, button, .button, .token-form, .upload, noscript,
@@ -452,10 +460,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   h1, .doc-title { font-size: 15pt; margin-bottom: 3mm; }
   .eyebrow { margin-bottom: 1mm; }
   .as-of { margin-bottom: 3mm; }
-  h2 { font-size: 11pt; }
+  h2 { font-size: 10.5pt; }
   .card { border: 0; border-top: .75pt solid #888; border-radius: 0; padding: 2.5mm 0 0; margin: 0 0 3mm; break-inside: avoid; }
   .card > h2 { margin-bottom: 1.5mm; }
-  .facts > div { display: grid; grid-template-columns: 42mm minmax(0, 1fr); gap: 3mm; padding: .6mm 0; border-top: 0; }
+  .facts > div { display: grid; grid-template-columns: 38mm minmax(0, 1fr); gap: 3mm; padding: .4mm 0; border-top: 0; }
   .facts dt { color: #333; font-size: 9pt; }
   .facts dd { margin: 0; }
   /* Background colours are dropped by many printers, so print the banner as a
@@ -464,11 +472,12 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   .status--valid { color: var(--valid); border-color: var(--valid); }
   .status--invalid { color: var(--invalid); border-color: var(--invalid); }
   .status__text, .status__facts { color: #000; }
-  .status__facts:not(:empty) { border-top-color: #999; }
-  .status__label { font-size: 20pt; }
+  .status__facts { border-top-color: #999; }
+  .status__label { font-size: 18pt; }
+  .status__icon { width: 10mm; height: 10mm; }
   .doc-grid { grid-template-columns: minmax(0, 1fr) 48mm; gap: 0 6mm; align-items: start; }
   .doc-grid__qr { border-top: .75pt solid #888; }
-  .qr { max-width: 40mm; padding: 0; }
+  .qr { max-width: 34mm; padding: 0; margin-bottom: 2mm; }
 }
 
 """#,
@@ -1472,10 +1481,15 @@ Disallow: /
   <div class="status__body">
     <p class="status__label" id="status-label">{{t.status_invalidated}} <span class="status__alt" lang="{{t.alt_lang}}">{{t.status_invalidated_alt}}</span></p>
     <p class="status__text">{{t.status_invalidated_text}}</p>
+    {{#doc.status_date}}
     <dl class="status__facts">
       {{#doc.status_reason}}<div><dt>{{t.status_reason}}</dt><dd>{{doc.status_reason}}</dd></div>{{/doc.status_reason}}
-      {{#doc.status_date}}<div><dt>{{t.status_since}}</dt><dd>{{doc.status_date}}</dd></div>{{/doc.status_date}}
+      <div><dt>{{t.status_since}}</dt><dd>{{doc.status_date}}</dd></div>
     </dl>
+    {{/doc.status_date}}
+    {{^doc.status_date}}{{#doc.status_reason}}
+    <dl class="status__facts"><div><dt>{{t.status_reason}}</dt><dd>{{doc.status_reason}}</dd></div></dl>
+    {{/doc.status_reason}}{{/doc.status_date}}
   </div>
 </section>
 {{/doc.is_invalidated}}
@@ -1485,10 +1499,15 @@ Disallow: /
   <div class="status__body">
     <p class="status__label" id="status-label">{{t.status_revoked}} <span class="status__alt" lang="{{t.alt_lang}}">{{t.status_revoked_alt}}</span></p>
     <p class="status__text">{{t.status_revoked_text}}</p>
+    {{#doc.status_date}}
     <dl class="status__facts">
       {{#doc.status_reason}}<div><dt>{{t.status_reason}}</dt><dd>{{doc.status_reason}}</dd></div>{{/doc.status_reason}}
-      {{#doc.status_date}}<div><dt>{{t.status_since}}</dt><dd>{{doc.status_date}}</dd></div>{{/doc.status_date}}
+      <div><dt>{{t.status_since}}</dt><dd>{{doc.status_date}}</dd></div>
     </dl>
+    {{/doc.status_date}}
+    {{^doc.status_date}}{{#doc.status_reason}}
+    <dl class="status__facts"><div><dt>{{t.status_reason}}</dt><dd>{{doc.status_reason}}</dd></div></dl>
+    {{/doc.status_reason}}{{/doc.status_date}}
   </div>
 </section>
 {{/doc.is_revoked}}
