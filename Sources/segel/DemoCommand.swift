@@ -107,6 +107,13 @@ struct DemoCommand: AsyncParsableCommand {
                                         passphraseFile: generated ? home.url.appendingPathComponent(Self.passphraseName).path : nil,
                                         documents: signed, publish: summary))
         }
+        // Name the executables by the path this one was run from, so the commands work
+        // before anything is installed on PATH (`scripts/demo` runs .build/release/segel).
+        let invoked = CommandLine.arguments.first ?? "segel"
+        let binDirectory = invoked.contains("/")
+            ? URL(fileURLWithPath: invoked).deletingLastPathComponent().standardizedFileURL.path + "/" : ""
+        let segelCommand = shellQuoted(binDirectory + "segel")
+        let verifyCommand = shellQuoted(binDirectory + "segel-verify")
         Console.note("""
             demo: \(signed.count) document(s) signed (\(signed.filter { $0.status == "invalidated" }.count) invalidated, \
             \(signed.filter { $0.status == "revoked" }.count) revoked); \(summary.written) file(s) written to \(summary.site)
@@ -116,11 +123,11 @@ struct DemoCommand: AsyncParsableCommand {
               then http://127.0.0.1:8000/  (a document page: http://127.0.0.1:8000/v/\(example.token)/)
 
             Verify a signed PDF offline:
-              segel-verify \(shellQuoted(example.signedPDF)) --site \(shellQuoted(summary.site))
+              \(verifyCommand) \(shellQuoted(example.signedPDF)) --site \(shellQuoted(summary.site))
 
             Keep working with this authority:
               export SEGEL_HOME=\(shellQuoted(home.url.path))\(generated ? " SEGEL_PASSPHRASE=$(cat \(shellQuoted(home.url.appendingPathComponent(Self.passphraseName).path)))" : "")
-              segel stats; segel publish --site \(shellQuoted(summary.site))
+              \(segelCommand) stats; \(segelCommand) publish --site \(shellQuoted(summary.site))
             """)
     }
 
