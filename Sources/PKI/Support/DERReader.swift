@@ -1,33 +1,34 @@
 import Foundation
 
-/// A minimal, defensive DER reader for the few structures libcrypto 3.0
-/// keeps opaque (ESSCertIDv2 in signingCertificateV2).
+/// A minimal, defensive DER reader (X.690 §8.1) for the few structures libcrypto
+/// 3.0 keeps opaque: ESSCertIDv2 in signingCertificateV2 here, an RFC 3161
+/// TSTInfo in the verifier.
 ///
 /// The reader accepts only definite lengths and low tag numbers, checks every
 /// length against the remaining input and never traps on malformed bytes.
-struct DERReader {
-    struct Element {
-        let tag: UInt8
+public struct DERReader {
+    public struct Element: Sendable {
+        public let tag: UInt8
         /// The content octets (without tag and length).
-        let content: Data
+        public let content: Data
         /// The whole TLV.
-        let encoded: Data
+        public let encoded: Data
     }
 
     private let bytes: [UInt8]
     private(set) var offset: Int
 
-    init(_ data: Data) {
+    public init(_ data: Data) {
         bytes = [UInt8](data)
         offset = 0
     }
 
-    var isAtEnd: Bool { offset >= bytes.count }
+    public var isAtEnd: Bool { offset >= bytes.count }
 
     /// Peeks at the next tag without consuming it.
-    var nextTag: UInt8? { isAtEnd ? nil : bytes[offset] }
+    public var nextTag: UInt8? { isAtEnd ? nil : bytes[offset] }
 
-    mutating func read() -> Element? {
+    public mutating func read() -> Element? {
         let start = offset
         guard offset < bytes.count else { return nil }
         let tag = bytes[offset]
@@ -57,13 +58,13 @@ struct DERReader {
     }
 
     /// Reads the next element only if it has `tag`.
-    mutating func read(tag: UInt8) -> Element? {
+    public mutating func read(tag: UInt8) -> Element? {
         guard nextTag == tag else { return nil }
         return read()
     }
 
     /// Decodes an OBJECT IDENTIFIER's content octets to dotted form.
-    static func objectIdentifier(_ content: Data) -> String? {
+    public static func objectIdentifier(_ content: Data) -> String? {
         let octets = [UInt8](content)
         guard !octets.isEmpty, octets.last! & 0x80 == 0 else { return nil }
         var arcs: [UInt64] = []

@@ -23,20 +23,21 @@ struct TimestampToken {
     var hashAlgorithm: DigestAlgorithm? { DigestAlgorithm(oid: hashAlgorithmOID) }
 
     init?(der: Data) {
-        var outer = DERCursor(der)
-        guard let body = outer.read(tag: 0x30) else { return nil }
-        var fields = DERCursor(body)
+        var outer = DERReader(der)
+        guard let body = outer.read(tag: 0x30)?.content else { return nil }
+        var fields = DERReader(body)
         guard fields.read(tag: 0x02) != nil, fields.read(tag: 0x06) != nil,
-              let imprint = fields.read(tag: 0x30) else { return nil }
-        var imprintFields = DERCursor(imprint)
-        guard let algorithm = imprintFields.read(tag: 0x30), let hashed = imprintFields.read(tag: 0x04) else {
+              let imprint = fields.read(tag: 0x30)?.content else { return nil }
+        var imprintFields = DERReader(imprint)
+        guard let algorithm = imprintFields.read(tag: 0x30)?.content,
+              let hashed = imprintFields.read(tag: 0x04)?.content else {
             return nil
         }
-        var algorithmFields = DERCursor(algorithm)
-        guard let oid = algorithmFields.read(tag: 0x06), let dotted = DERCursor.objectIdentifier(oid) else {
+        var algorithmFields = DERReader(algorithm)
+        guard let oid = algorithmFields.read(tag: 0x06)?.content, let dotted = DERReader.objectIdentifier(oid) else {
             return nil
         }
-        guard fields.read(tag: 0x02) != nil, let time = fields.read(tag: 0x18),
+        guard fields.read(tag: 0x02) != nil, let time = fields.read(tag: 0x18)?.content,
               let date = TimestampToken.generalizedTime(time) else { return nil }
         hashAlgorithmOID = dotted
         hashedMessage = hashed
