@@ -71,33 +71,40 @@ extension PDFDocument {
     }
 
     private func decrypt(_ object: PDFObject, reference: ObjectRef, handler: StandardSecurityHandler) throws -> PDFObject {
+        try mapEncryptedParts(object, hexStrings: false) { bytes, isStream in
+            try handler.decrypt(bytes, object: reference.number, generation: reference.generation, isStream: isStream)
+        }
+    }
+
+    /// Replaces, with `transform`, every string and stream body of `object` that
+    /// the security handler covers (§7.6.2): all but the `/Contents` of signature
+    /// dictionaries, metadata streams when `/EncryptMetadata` is false, and streams
+    /// whose `/Crypt` filter is `/Identity`. Reading decrypts through it and the
+    /// incremental writer encrypts through it, so both follow the same rule.
+    /// `hexStrings` writes transformed strings as hex (ciphertext is binary).
+    func mapEncryptedParts(_ object: PDFObject, hexStrings: Bool,
+                           _ transform: (Data, _ isStream: Bool) throws -> Data) throws -> PDFObject {
         switch object {
         case .string(let string):
-            let bytes = try handler.decrypt(string.bytes, object: reference.number, generation: reference.generation,
-                                            isStream: false)
-            return .string(PDFString(bytes: bytes, wasHex: string.wasHex))
+            return .string(PDFString(bytes: try transform(string.bytes, false), wasHex: hexStrings || string.wasHex))
         case .array(let elements):
-            return .array(try elements.map { try decrypt($0, reference: reference, handler: handler) })
+            return .array(try elements.map { try mapEncryptedParts($0, hexStrings: hexStrings, transform) })
         case .dictionary(let dictionary):
-            return .dictionary(try decryptDictionary(dictionary, reference: reference, handler: handler))
+            return .dictionary(try mapEncryptedParts(in: dictionary, hexStrings: hexStrings, transform))
         case .stream(let stream):
-            let dictionary = try decryptDictionary(stream.dictionary, reference: reference, handler: handler)
-            var data = stream.data
-            if streamIsEncrypted(stream.dictionary) {
-                data = try handler.decrypt(stream.data, object: reference.number, generation: reference.generation,
-                                           isStream: true)
-            }
+            let dictionary = try mapEncryptedParts(in: stream.dictionary, hexStrings: hexStrings, transform)
+            let data = streamIsEncrypted(stream.dictionary) ? try transform(stream.data, true) : stream.data
             return .stream(PDFStream(dictionary: dictionary, data: data))
         default:
             return object
         }
     }
 
-    private func decryptDictionary(_ dictionary: PDFDictionary, reference: ObjectRef,
-                                   handler: StandardSecurityHandler) throws -> PDFDictionary {
+    private func mapEncryptedParts(in dictionary: PDFDictionary, hexStrings: Bool,
+                                   _ transform: (Data, Bool) throws -> Data) throws -> PDFDictionary {
         let isSignature = PDFDocument.isSignatureDictionary(dictionary)
         return try dictionary.mapValues { key, value in
-            isSignature && key == "Contents" ? value : try decrypt(value, reference: reference, handler: handler)
+            isSignature && key == "Contents" ? value : try mapEncryptedParts(value, hexStrings: hexStrings, transform)
         }
     }
 

@@ -117,33 +117,8 @@ public struct IncrementalUpdate: Sendable {
     }
 
     private func encrypt(_ object: PDFObject, reference: ObjectRef, handler: StandardSecurityHandler) throws -> PDFObject {
-        switch object {
-        case .string(let string):
-            let bytes = try handler.encrypt(string.bytes, object: reference.number, generation: reference.generation,
-                                            isStream: false)
-            return .string(PDFString(bytes: bytes, wasHex: true))
-        case .array(let elements):
-            return .array(try elements.map { try encrypt($0, reference: reference, handler: handler) })
-        case .dictionary(let dictionary):
-            return .dictionary(try encryptDictionary(dictionary, reference: reference, handler: handler))
-        case .stream(let stream):
-            let dictionary = try encryptDictionary(stream.dictionary, reference: reference, handler: handler)
-            var data = stream.data
-            if document.encryptMetadata || stream.dictionary.name("Type") != "Metadata" {
-                data = try handler.encrypt(stream.data, object: reference.number, generation: reference.generation,
-                                           isStream: true)
-            }
-            return .stream(PDFStream(dictionary: dictionary, data: data))
-        default:
-            return object
-        }
-    }
-
-    private func encryptDictionary(_ dictionary: PDFDictionary, reference: ObjectRef,
-                                   handler: StandardSecurityHandler) throws -> PDFDictionary {
-        let isSignature = PDFDocument.isSignatureDictionary(dictionary)
-        return try dictionary.mapValues { key, value in
-            isSignature && key == "Contents" ? value : try encrypt(value, reference: reference, handler: handler)
+        try document.mapEncryptedParts(object, hexStrings: true) { bytes, isStream in
+            try handler.encrypt(bytes, object: reference.number, generation: reference.generation, isStream: isStream)
         }
     }
 }
