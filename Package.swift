@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["PDF", "PKI"]),
         .target(name: "Authority", dependencies: ["PDF", "PKI", "Stamp", "Registry", "Verifier"]),
         .target(name: "Portal", dependencies: [
-            "Registry", "PKI", "Stamp",
+            "Registry", "PKI", "Stamp", "Verifier",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "segel", dependencies: [

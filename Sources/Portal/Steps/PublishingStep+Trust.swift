@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Verifier
 
 extension PublishingStep {
     /// `ca.pem`, `ca.crt`, and — when the previous CRL can be kept, as
@@ -56,9 +57,9 @@ extension PublishingStep {
     private static func planCRL(_ context: PublishingContext) throws {
         context.plan("crl.pem", data: Data(context.crl.pem.utf8))
         context.plan("crl.crl", data: context.crl.der)
-        let trust = TrustBundle(authority: context.siteName, siteURL: context.baseURL,
-                                publishedAt: ISODate.string(context.asOf),
-                                caPEM: context.source.caCertificate.pem, crlPEM: context.crl.pem)
+        // The verifier's own type, so reader and writer share one definition of the format.
+        let trust = TrustStore(authority: context.siteName, siteURL: context.baseURL, publishedAt: context.asOf,
+                               caPEM: context.source.caCertificate.pem, crlPEM: context.crl.pem)
         context.plan("trust.json", data: try PortalJSON.encode(trust))
     }
 
