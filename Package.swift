@@ -16,9 +16,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        // BoringSSL's RSA key generation only: it is about twice as fast as OpenSSL 3.0's,
-        // and the per-document key is the cost floor of batch signing.
-        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         // System libraries. Macros Swift cannot import are wrapped in each shim.h.
@@ -30,10 +27,10 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "PDF", dependencies: ["CZlib", "COpenSSL"]),
-        .target(name: "PKI", dependencies: [
-            "COpenSSL",
-            .product(name: "CryptoExtras", package: "swift-crypto"),
-        ]),
+        // RSA key generation on libcrypto's BIGNUM with FIPS 186-5's Miller-Rabin rounds:
+        // the per-document key is the cost floor of batch signing (see its header).
+        .target(name: "CRSAKeyGen", dependencies: ["COpenSSL"]),
+        .target(name: "PKI", dependencies: ["COpenSSL", "CRSAKeyGen"]),
         .target(name: "Stamp", dependencies: ["CQRPNG", "CZlib"]),
         .target(name: "Registry", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Verifier", dependencies: ["PDF", "PKI"]),

@@ -74,7 +74,7 @@ extension Authority {
         // 17 bytes: 136 random bits, so at least 128 remain after Random.token's leading-dash rule.
         let token = try Random.token(byteCount: 17)
         let signatureID = try Self.makeSignatureID()
-        let label = ticket.version.originalFilename ?? "request \(id)"
+        let label = ticket.version.originalFilename
         let signed: SignedPDF
         do {
             let input = try Data(contentsOf: ticket.fileURL)

@@ -28,6 +28,49 @@ struct KeyTests {
         #expect(result.stdout.contains("Exponent: 65537"))
     }
 
+    @Test("Generated RSA keys pass OpenSSL's key-pair check and have FIPS 186-5 shaped primes",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"),
+          arguments: [(KeyType.rsa2048, 6), (KeyType.rsa3072, 2)])
+    func rsaKeysAreSound(type: KeyType, count: Int) throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for index in 0..<count {
+            let key = try PrivateKey.generate(type)
+            let pem = try key.encryptedPKCS8PEM(passphrase: "x", iterations: 1_000)
+            let path = try TestSupport.write(pem, directory, "key\(index).pem")
+            // EVP_PKEY_check: p and q prime (64 Miller-Rabin rounds), n = pq, d, dP, dQ, qInv consistent.
+            let check = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:x", "-check", "-noout"])
+            #expect(check.status == 0, "openssl pkey -check: \(check.output)")
+            #expect(check.stdout.contains("Key is valid"))
+
+            let text = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:x", "-text", "-noout"])
+            try #require(text.status == 0)
+            let p = try #require(Self.hexField("prime1", in: text.stdout))
+            let q = try #require(Self.hexField("prime2", in: text.stdout))
+            // Top two bits set (p, q > sqrt(2) * 2^(bits/2 - 1)), exactly bits/2 bits long.
+            for prime in [p, q] {
+                #expect(prime.count == type.bits / 16)
+                #expect((prime.first ?? 0) >= 0xC0)
+                #expect((prime.last ?? 0) & 1 == 1)
+            }
+            // |p - q| > 2^(bits/2 - 100): the top 100 bits (13 bytes) cannot all agree.
+            #expect(p.prefix(13) != q.prefix(13))
+        }
+    }
+
+    @Test("The Miller-Rabin rounds are at least FIPS 186-5 Table B.1's")
+    func millerRabinRounds() {
+        #expect(PrivateKey.millerRabinRounds(for: .rsa2048).map { $0 >= 4 } == true)
+        #expect(PrivateKey.millerRabinRounds(for: .rsa3072).map { $0 >= 3 } == true)
+        #expect(PrivateKey.millerRabinRounds(for: .p256) == nil)
+    }
+
+    @Test("Twenty RSA-2048 keys have twenty different moduli")
+    func distinctModuli() throws {
+        let keys = try (0..<20).map { _ in try PrivateKey.generate(.rsa2048).publicKeyDER }
+        #expect(Set(keys).count == 20)
+    }
+
     @Test("PKCS#8 round trip keeps the key", arguments: KeyType.allCases)
     func roundTrip(type: KeyType) throws {
         let key = try PrivateKey.generate(type)
@@ -130,5 +173,18 @@ struct KeyTests {
             try PrivateKey(encryptedPKCS8PEM: Data(rsa1024.stdout.utf8), passphrase: "x")
         }
         #expect(error?.code == .unsupportedKey)
+    }
+
+    /// The bytes of a colon-separated hex field of `openssl pkey -text` (leading 00 dropped).
+    static func hexField(_ name: String, in text: String) -> [UInt8]? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix(name + ":") }) else { return nil }
+        var bytes: [UInt8] = []
+        for line in lines[(start + 1)...] {
+            guard line.hasPrefix("    ") else { break }
+            bytes += line.split(separator: ":").compactMap { UInt8($0.trimmingCharacters(in: .whitespaces), radix: 16) }
+        }
+        if bytes.first == 0 { bytes.removeFirst() }
+        return bytes.isEmpty ? nil : bytes
     }
 }
