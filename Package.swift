@@ -27,10 +27,11 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
 
         .target(name: "PDF", dependencies: ["CZlib", "COpenSSL"]),
-        // RSA key generation on libcrypto's BIGNUM with FIPS 186-5's Miller-Rabin rounds:
-        // the per-document key is the cost floor of batch signing (see its header).
-        .target(name: "CRSAKeyGen", dependencies: ["COpenSSL"]),
-        .target(name: "PKI", dependencies: ["COpenSSL", "CRSAKeyGen"]),
+        // Two hot paths in C on libcrypto: RSA key generation with FIPS 186-5's Miller-Rabin
+        // rounds (the per-document key is the cost floor of batch signing) and PBKDF2 for
+        // unlocking PKCS#8 keys (see include/segel_crypto.h).
+        .target(name: "CSegelCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "PKI", dependencies: ["COpenSSL", "CSegelCrypto"]),
         .target(name: "Stamp", dependencies: ["CQRPNG", "CZlib"]),
         .target(name: "Registry", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Verifier", dependencies: ["PDF", "PKI"]),
@@ -54,7 +55,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"]),
-        .testTarget(name: "PKITests", dependencies: ["PKI", "TestSupport"]),
+        .testTarget(name: "PKITests", dependencies: ["PKI", "CSegelCrypto", "COpenSSL", "TestSupport"]),
         .testTarget(name: "StampTests", dependencies: ["Stamp", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),

@@ -1,5 +1,5 @@
 import COpenSSL
-import CRSAKeyGen
+import CSegelCrypto
 import Foundation
 
 /// A private key (libcrypto `EVP_PKEY`), owned by this object and freed with it.
@@ -34,7 +34,7 @@ public final class PrivateKey: @unchecked Sendable {
 
     /// Generates a fresh key. RSA uses exponent 65537; EC uses named curve P-256.
     ///
-    /// RSA keys come from `segel_rsa_generate_key` (target `CRSAKeyGen`): FIPS 186-5
+    /// RSA keys come from `segel_rsa_generate_key` (target `CSegelCrypto`): FIPS 186-5
     /// A.1.3 on libcrypto's BIGNUM with the Miller-Rabin rounds of Table B.1 (plus
     /// one), where OpenSSL 3.0's `EVP_PKEY_generate` runs 64 rounds on every prime
     /// it keeps. About 25 ms for RSA-2048 here, against 140 ms for OpenSSL 3.0 and
@@ -115,7 +115,7 @@ public final class PrivateKey: @unchecked Sendable {
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 // A non-null pointer even for an empty passphrase: NULL means "no password" to PKCS#12 code.
                 var empty: CChar = 0
-                return PKCS8_decrypt(encrypted, chars.baseAddress ?? withUnsafePointer(to: &empty) { $0 }, Int32(chars.count))
+                return segel_pkcs8_decrypt(encrypted, chars.baseAddress ?? withUnsafePointer(to: &empty) { $0 }, Int32(chars.count))
             }
         }
         guard let info else {

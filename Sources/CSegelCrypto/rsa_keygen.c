@@ -2,7 +2,7 @@
 // (probable primes) with the Miller-Rabin test of Appendix B.3.1. See
 // include/segel_rsa_keygen.h for why segel does not call EVP_PKEY_generate.
 
-#include "segel_rsa_keygen.h"
+#include "segel_crypto.h"
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
