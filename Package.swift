@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CSegelCrypto", dependencies: ["COpenSSL"]),
         .target(name: "PKI", dependencies: ["COpenSSL", "CSegelCrypto"]),
         .target(name: "Stamp", dependencies: ["CQRPNG", "CZlib"]),
-        .target(name: "Registry", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Registry", dependencies: ["COpenSSL", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Verifier", dependencies: ["PDF", "PKI"]),
         .target(name: "Authority", dependencies: ["PDF", "PKI", "Stamp", "Registry", "Verifier"]),
         .target(name: "Portal", dependencies: [

@@ -12,7 +12,11 @@ public enum AtomicFile {
 
     public static func write(_ data: Data, to url: URL, permissions: Int = 0o644) throws {
         let dir = url.deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // One stat in the common case; FileManager's recursive create costs ~0.2 ms per call.
+        var status = stat()
+        if stat(dir.path, &status) != 0 || status.st_mode & S_IFMT != S_IFDIR {
+            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
         let temp = dir.appendingPathComponent("\(temporaryPrefix)\(getpid())-\(UUID().uuidString)-\(url.lastPathComponent)")
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
         guard fd >= 0 else {

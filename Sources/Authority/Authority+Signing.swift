@@ -44,6 +44,16 @@ extension Authority {
                                    file: stored, identityKey: identityKey)
     }
 
+    /// `submit` followed by the approval, in one registry transaction (`segel batch`).
+    public func submitApproved(file: URL, user: String, name: String, type: String?, notes: String?,
+                               identityKey: String?, approver: Int64, approvalNotes: String?) throws -> ApprovalRequest {
+        try Self.checkSignable(file)
+        let requester = try registry.findUser(user)
+        let stored = try registry.fileStore.store(fileAt: file)
+        return try registry.submitApproved(user: requester.id, name: name, type: type, notes: notes, file: stored,
+                                           identityKey: identityKey, approver: approver, approvalNotes: approvalNotes)
+    }
+
     /// A new version of a rejected request.
     public func resubmit(request: Int64, file: URL) throws -> ApprovalRequest {
         try Self.checkSignable(file)

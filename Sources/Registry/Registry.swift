@@ -140,6 +140,6 @@ public final class Registry: Sendable {
     /// The next free id of a table. Writes are serialised, so MAX + 1 cannot
     /// race; records therefore always carry their id, never an optional one.
     static func nextID(_ db: Database, table: String) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM \(table)") ?? 1
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) + 1 FROM \(table)")) ?? 1
     }
 }

@@ -30,8 +30,10 @@ struct BatchCommand: AsyncParsableCommand {
         let authority = try global.openAuthority()
         let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
         // `jobs` threads generate keys (the CPU-bound part) from now on, while twice as
-        // many row workers do the rest, which mostly waits on disk writes.
-        let keys = KeyPool(type: keyType, producers: jobs, capacity: 2 * jobs, count: parsed.rows.count)
+        // many row workers do the rest, which mostly waits on disk writes. The pool may
+        // run 32 keys ahead (a few KB each): a smaller one filled up while the CA key
+        // was still being unlocked and left a core idle.
+        let keys = KeyPool(type: keyType, producers: jobs, capacity: max(32, 4 * jobs), count: parsed.rows.count)
         defer { keys.close() }
         var signer = try global.signer(for: authority)
         signer.keySource = { _ in try keys.take() }

@@ -30,9 +30,9 @@ enum AuditChain {
     /// forking the chain.
     @discardableResult
     static func append(_ db: Database, _ event: AuditEvent, actor: String, at time: Date) throws -> AuditLogEntry {
-        let last = try Row.fetchOne(db, sql: "SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1"))
         let lastID: Int64 = last?["id"] ?? 0
-        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?",
+        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = ?"),
                                           arguments: [table]) ?? 0
         var entry = AuditLogEntry(
             id: max(lastID, sequence) + 1,
@@ -113,7 +113,7 @@ enum AuditChain {
             previousID = id
             previousHash = storedHash
         }
-        let sequence = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?",
+        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = ?"),
                                           arguments: [table]) ?? 0
         if sequence > previousID {
             return report(previousID + 1, .rowDeleted,

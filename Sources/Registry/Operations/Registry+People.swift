@@ -98,10 +98,10 @@ extension Registry {
         let key = key.trimmingCharacters(in: .whitespacesAndNewlines)
         return try read("find user \(key)") { db in
             if key.contains("@") {
-                if let user = try User.filter(Column("email") == key.lowercased()).fetchOne(db) { return user }
+                if let user = try User.cachedFetch(db, where: "email", is: key.lowercased()) { return user }
             } else {
-                let byNIM = try User.filter(Column("nim") == key).fetchOne(db)
-                let byID = try Int64(key).flatMap { try User.fetchOne(db, key: $0) }
+                let byNIM = try User.cachedFetch(db, where: "nim", is: key)
+                let byID = try Int64(key).flatMap { try User.cachedFetch(db, id: $0) }
                 switch (byID, byNIM) {
                 case let (byID?, byNIM?) where byID.id != byNIM.id:
                     throw RegistryError(.badInput,
@@ -121,10 +121,10 @@ extension Registry {
         let key = key.trimmingCharacters(in: .whitespacesAndNewlines)
         return try read("find approver \(key)") { db in
             if key.contains("@") {
-                if let found = try Approver.filter(Column("email") == key.lowercased()).fetchOne(db) { return found }
+                if let found = try Approver.cachedFetch(db, where: "email", is: key.lowercased()) { return found }
             } else {
-                let byNIDN = try Approver.filter(Column("nidn") == key).fetchOne(db)
-                let byID = try Int64(key).flatMap { try Approver.fetchOne(db, key: $0) }
+                let byNIDN = try Approver.cachedFetch(db, where: "nidn", is: key)
+                let byID = try Int64(key).flatMap { try Approver.cachedFetch(db, id: $0) }
                 switch (byID, byNIDN) {
                 case let (byID?, byNIDN?) where byID.id != byNIDN.id:
                     throw RegistryError(.badInput,

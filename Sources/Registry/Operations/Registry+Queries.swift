@@ -33,7 +33,7 @@ extension Registry {
     /// The request submitted under a batch identity key, if any.
     public func request(identityKey: String) throws -> ApprovalRequest? {
         try read("find a request by identity key") { db in
-            try ApprovalRequest.filter(Column("identity_key") == identityKey).fetchOne(db)
+            try ApprovalRequest.cachedFetch(db, where: "identity_key", is: identityKey)
         }
     }
 

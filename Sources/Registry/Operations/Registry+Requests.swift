@@ -15,31 +15,54 @@ extension Registry {
         let notes = Validate.optional(notes)
         let file = try Validate.storedFile(file)
         return try write("submit \(file.originalFilename)") { db in
-            let user = try Lookup.user(db, userID)
-            if let identityKey,
-               let other = try ApprovalRequest.filter(Column("identity_key") == identityKey).fetchOne(db) {
-                throw RegistryError(.duplicate,
-                    "request \(other.id) was already submitted with the same file, name and approver")
-            }
-            let time = now
-            var request = ApprovalRequest(
-                id: try Registry.nextID(db, table: ApprovalRequest.databaseTableName),
-                userID: user.id, documentName: name, documentType: type, notes: notes, status: .pending,
-                approvedAt: nil, approvedBy: nil, rejectedAt: nil, rejectedBy: nil,
-                signApprovedAt: nil, signApprovedBy: nil, approvalNotes: nil, rejectionReason: nil,
-                currentVersionID: nil, approvedVersionID: nil, signedDocumentPath: nil,
-                workflowMetadata: nil, identityKey: identityKey, createdAt: time, updatedAt: time)
-            try request.insert(db)
-            let version = try addVersion(db, to: request, number: 1, file: file, at: time)
-            request.currentVersionID = version.id
-            try request.update(db)
-            try AuditChain.append(db, AuditEvent(
-                action: .requestSubmitted,
-                description: "Request \(request.id) \"\(name)\" submitted by user \(user.id) with \(file.originalFilename)",
-                requestID: request.id, userID: user.id, statusTo: RequestStatus.pending.rawValue,
-                metadata: Registry.versionMetadata(version)), actor: actor, at: time)
-            return request
+            try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file, identityKey: identityKey)
         }
+    }
+
+    /// `submit` and `approve` in one transaction, for `segel batch`: the row's
+    /// request appears already approved or not at all, with both audit entries.
+    @discardableResult
+    public func submitApproved(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
+                               file: StoredFile, identityKey: String? = nil, approver approverID: Int64,
+                               approvalNotes: String? = nil) throws -> ApprovalRequest {
+        let name = try Validate.text(name, "the document name")
+        let type = Validate.optional(type)
+        let notes = Validate.optional(notes)
+        let approvalNotes = Validate.optional(approvalNotes)
+        let file = try Validate.storedFile(file)
+        return try write("submit and approve \(file.originalFilename)") { db in
+            let request = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
+                                            identityKey: identityKey)
+            return try applyApproval(db, request: request.id, by: approverID, notes: approvalNotes)
+        }
+    }
+
+    private func insertRequest(_ db: Database, user userID: Int64, name: String, type: String?, notes: String?,
+                               file: StoredFile, identityKey: String?) throws -> ApprovalRequest {
+        let user = try Lookup.user(db, userID)
+        if let identityKey,
+           let other = try ApprovalRequest.cachedFetch(db, where: "identity_key", is: identityKey) {
+            throw RegistryError(.duplicate,
+                "request \(other.id) was already submitted with the same file, name and approver")
+        }
+        let time = now
+        var request = ApprovalRequest(
+            id: try Registry.nextID(db, table: ApprovalRequest.databaseTableName),
+            userID: user.id, documentName: name, documentType: type, notes: notes, status: .pending,
+            approvedAt: nil, approvedBy: nil, rejectedAt: nil, rejectedBy: nil,
+            signApprovedAt: nil, signApprovedBy: nil, approvalNotes: nil, rejectionReason: nil,
+            currentVersionID: nil, approvedVersionID: nil, signedDocumentPath: nil,
+            workflowMetadata: nil, identityKey: identityKey, createdAt: time, updatedAt: time)
+        try request.insert(db)
+        let version = try addVersion(db, to: request, number: 1, file: file, at: time)
+        request.currentVersionID = version.id
+        try request.update(db)
+        try AuditChain.append(db, AuditEvent(
+            action: .requestSubmitted,
+            description: "Request \(request.id) \"\(name)\" submitted by user \(user.id) with \(file.originalFilename)",
+            requestID: request.id, userID: user.id, statusTo: RequestStatus.pending.rawValue,
+            metadata: Registry.versionMetadata(version)), actor: actor, at: time)
+        return request
     }
 
     /// Adds a new version to a rejected request and puts it back to `pending`.
@@ -80,30 +103,35 @@ extension Registry {
     public func approve(request requestID: Int64, by approverID: Int64, notes: String? = nil) throws -> ApprovalRequest {
         let notes = Validate.optional(notes)
         return try write("approve request \(requestID)") { db in
-            var request = try Lookup.request(db, requestID)
-            let approver = try Lookup.approver(db, approverID)
-            let from = request.status
-            request.status = try Workflow.check(.approve, request: request)
-            let version = try Lookup.version(db, request.currentVersionID, of: request)
-            let time = now
-            request.approvedAt = time
-            request.approvedBy = approver.id
-            request.approvalNotes = notes
-            request.approvedVersionID = version.id
-            var workflow = request.workflowMetadata ?? [:]
-            workflow["document_hash"] = version.fileSHA256
-            workflow["approved_version"] = String(version.version)
-            request.workflowMetadata = workflow
-            request.updatedAt = time
-            try request.update(db)
-            try AuditChain.append(db, AuditEvent(
-                action: .requestApproved,
-                description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
-                requestID: request.id, userID: request.userID, approverID: approver.id,
-                statusFrom: from.rawValue, statusTo: request.status.rawValue,
-                metadata: Registry.versionMetadata(version)), actor: actor, at: time)
-            return request
+            try applyApproval(db, request: requestID, by: approverID, notes: notes)
         }
+    }
+
+    private func applyApproval(_ db: Database, request requestID: Int64, by approverID: Int64,
+                               notes: String?) throws -> ApprovalRequest {
+        var request = try Lookup.request(db, requestID)
+        let approver = try Lookup.approver(db, approverID)
+        let from = request.status
+        request.status = try Workflow.check(.approve, request: request)
+        let version = try Lookup.version(db, request.currentVersionID, of: request)
+        let time = now
+        request.approvedAt = time
+        request.approvedBy = approver.id
+        request.approvalNotes = notes
+        request.approvedVersionID = version.id
+        var workflow = request.workflowMetadata ?? [:]
+        workflow["document_hash"] = version.fileSHA256
+        workflow["approved_version"] = String(version.version)
+        request.workflowMetadata = workflow
+        request.updatedAt = time
+        try request.update(db)
+        try AuditChain.append(db, AuditEvent(
+            action: .requestApproved,
+            description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
+            requestID: request.id, userID: request.userID, approverID: approver.id,
+            statusFrom: from.rawValue, statusTo: request.status.rawValue,
+            metadata: Registry.versionMetadata(version)), actor: actor, at: time)
+        return request
     }
 
     /// Rejects a pending request; the reason is required.

@@ -14,7 +14,7 @@ extension Registry {
     /// `.illegalTransition` ("request 12 is pending; only an approved request can be signed").
     public func prepareSigning(request requestID: Int64) throws -> SigningTicket {
         try read("prepare request \(requestID) for signing") { db in
-            guard let authority = try AuthorityInfo.fetchOne(db, key: 1) else {
+            guard let authority = try AuthorityInfo.cachedFetch(db, id: 1) else {
                 throw RegistryError(.notFound,
                     "the registry at \(databaseURL.path) is not initialized; run `segel init` first")
             }
@@ -88,14 +88,14 @@ extension Registry {
                     "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
             }
             let signer = try Lookup.approver(db, result.signerApproverID)
-            if let other = try DocumentSignature.filter(Column("token") == token).fetchOne(db) {
+            if let other = try DocumentSignature.cachedFetch(db, where: "token", is: token) {
                 throw RegistryError(.duplicate,
                     "the token \(token) is already used by request \(other.approvalRequestID)")
             }
-            if try DigitalSignature.filter(Column("signature_id") == signatureID).fetchCount(db) > 0 {
+            if try DigitalSignature.cachedFetch(db, where: "signature_id", is: signatureID) != nil {
                 throw RegistryError(.duplicate, "a key with the id \(signatureID) already exists")
             }
-            if let other = try DigitalSignature.filter(Column("serial_hex") == serial).fetchOne(db) {
+            if let other = try DigitalSignature.cachedFetch(db, where: "serial_hex", is: serial) {
                 throw RegistryError(.duplicate,
                     "the certificate serial \(serial) is already used by key \(other.signatureID)")
             }

@@ -121,6 +121,9 @@ public struct FileStore: Sendable {
     }
 
     private func makeDirectory(_ url: URL) throws {
+        // The common case, one stat: FileManager's recursive create costs ~0.2 ms per call.
+        var status = stat()
+        if stat(url.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { return }
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o750])

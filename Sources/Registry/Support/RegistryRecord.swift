@@ -24,3 +24,20 @@ extension Date {
     /// The stored text form, for raw SQL arguments.
     var databaseText: String { Timestamp.string(from: self) }
 }
+
+extension RegistryRecord {
+    /// The row with primary key `id`, through a statement SQLite compiles once
+    /// per connection. The query interface compiles a new statement on every
+    /// call, which was a third of the registry's time per signed document.
+    static func cachedFetch(_ db: Database, id: Int64) throws -> Self? {
+        try fetchOne(db.cachedStatement(sql: "SELECT * FROM \"\(databaseTableName)\" WHERE id = ?"), arguments: [id])
+    }
+
+    /// The first row whose `column` (a name from the schema, never user input)
+    /// equals `value`, through a cached statement.
+    static func cachedFetch(_ db: Database, where column: String,
+                            is value: some DatabaseValueConvertible) throws -> Self? {
+        let sql = "SELECT * FROM \"\(databaseTableName)\" WHERE \"\(column)\" = ? LIMIT 1"
+        return try fetchOne(db.cachedStatement(sql: sql), arguments: [value])
+    }
+}
