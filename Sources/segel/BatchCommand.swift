@@ -27,14 +27,15 @@ struct BatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let authority = try global.openAuthority()
         let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
         // `jobs` threads generate keys (the CPU-bound part) from now on, while twice as
-        // many row workers do the rest, which mostly waits on disk writes. The pool may
-        // run 32 keys ahead (a few KB each): a smaller one filled up while the CA key
-        // was still being unlocked and left a core idle.
+        // many row workers do the rest, which mostly waits on disk writes. The pool starts
+        // before the registry is opened and may run 32 keys ahead (a few KB each): a
+        // smaller one filled up while the CA key was still being unlocked and left a core
+        // idle. A rerun whose rows are all signed already wastes at most those 32 keys.
         let keys = KeyPool(type: keyType, producers: jobs, capacity: max(32, 4 * jobs), count: parsed.rows.count)
         defer { keys.close() }
+        let authority = try global.openAuthority()
         var signer = try global.signer(for: authority)
         signer.keySource = { _ in try keys.take() }
         let recovered = try authority.recoverInterruptedSigning()

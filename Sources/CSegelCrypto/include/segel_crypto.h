@@ -48,4 +48,9 @@ int segel_pbkdf2_hmac_sha256(const unsigned char *password, size_t password_leng
 // a wrong passphrase or an unusable structure (the error queue says which).
 PKCS8_PRIV_KEY_INFO *segel_pkcs8_decrypt(const X509_SIG *encrypted, const char *passphrase, int length);
 
+// ---- Bytes (bytes.c)
+
+// 1 when `needle` occurs in `haystack` (memmem), else 0.
+int segel_contains_bytes(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

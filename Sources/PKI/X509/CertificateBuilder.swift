@@ -102,7 +102,12 @@ final class CertificateBuilder {
         guard X509_sign(pointer, key.pointer, EVP_sha256()) > 0 else {
             throw PKIError.openSSL(.certificateIssuing, "Could not sign the certificate")
         }
-        let der = try DEREncoding.encode("the new certificate", failure: .certificateIssuing) { i2d_X509(pointer, $0) }
-        return try Certificate(der: der)
+        // The signed X509 itself, with a reference of its own, rather than a DER round
+        // trip: decoding a certificate (its public key through libcrypto 3's decoders)
+        // cost ~0.4 ms per document. The builder is not used after signing.
+        guard X509_up_ref(pointer) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not take a reference to the new certificate")
+        }
+        return try Certificate(owning: pointer)
     }
 }
