@@ -14,7 +14,8 @@ public final class PrivateKey: @unchecked Sendable {
     public let keyType: KeyType
 
     /// PBKDF2-HMAC-SHA256 iterations used by default when encrypting:
-    /// OWASP's 2023 recommendation (about 0.15 s on this class of machine).
+    /// OWASP's 2023 recommendation (unlocking takes about 0.07 s here with
+    /// `segel_pkcs8_decrypt`, 0.17 s with OpenSSL 3.0's own PBKDF2).
     public static let defaultPBKDF2Iterations = 600_000
 
     /// Takes ownership of `pointer` (freed here even when init throws).
