@@ -58,7 +58,8 @@ extension PortalLocale: ExpressibleByArgument {}
 /// Prints a publish summary: counts and how to serve the site, or the JSON.
 func report(_ summary: PublishSummary, json: Bool) throws {
     if json {
-        try Console.json(summary)
+        // The summary's own encoder: the same JSON as Console.json, much faster for ~90,000 paths.
+        FileHandle.standardOutput.write(summary.json() + Data("\n".utf8))
         return
     }
     Console.note("Published \(summary.documents) document(s) to \(summary.site)")

@@ -11,6 +11,9 @@ struct PlannedFile: Sendable {
         case copy(URL)
         /// Unchanged since the last publish: the manifest's hash, no bytes.
         case previous
+        /// Already put in place by the step that planned it (a publish with
+        /// no manifest writes document files as soon as they are rendered).
+        case written
     }
 
     var source: Source
@@ -19,6 +22,13 @@ struct PlannedFile: Sendable {
 
     static func data(_ data: Data) -> PlannedFile {
         PlannedFile(source: .data(data), sha256: Digest.hex(Digest.sha256(data)))
+    }
+
+    /// SHA-256 of `bytes`, lowercase hex.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> String {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return Digest.hex(hasher.finalize())
     }
 }
 
@@ -41,11 +51,17 @@ final class PublishingContext {
     var renderer: PageRenderer!
 
     // The site.
-    var writer: SiteWriter!
-    var existing: ExistenceIndex!
+    let writer: SiteWriter
+    let existing: ExistenceIndex
+    /// True when the site has no manifest (a first publish): every file is
+    /// written, document files as soon as they are rendered, and the empty
+    /// hash shards from the start (`emptyShards`).
+    let fresh: Bool
     var previous: Manifest?
     /// The previous manifest, being read since the publish started.
     var previousManifest: Pending<Manifest?>?
+    /// In a fresh site, the empty hash shards being linked since the publish started.
+    var emptyShards: EmptyShardLinker?
     /// The CA being unlocked for a new CRL, and the rule to issue it by.
     var pendingCA: Pending<CertificateAuthority>?
     var crlPolicy: CRLPolicy?
@@ -56,6 +72,8 @@ final class PublishingContext {
     var planned: [String: PlannedFile] = [:]
     /// Token → fingerprint of the inputs of its files.
     var documentFingerprints: [String: String] = [:]
+    /// Indices into `documents` of those whose files must be rendered.
+    var documentsToRender: [Int] = []
     var renderedDocuments = 0
     /// Tokens whose files were rendered this time (new or changed inputs).
     var changedTokens: Set<String> = []
@@ -66,9 +84,12 @@ final class PublishingContext {
     var unchanged = 0
     var stepTimes: [PublishSummary.StepTime] = []
 
-    init(source: PublishSource, options: PublishOptions) {
+    init(source: PublishSource, options: PublishOptions, writer: SiteWriter, fresh: Bool) {
         self.source = source
         self.options = options
+        self.writer = writer
+        self.fresh = fresh
+        existing = ExistenceIndex(root: options.site)
         planned.reserveCapacity(100_000)
     }
 

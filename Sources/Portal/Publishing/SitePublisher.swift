@@ -5,7 +5,8 @@ import Foundation
 /// CRL's freshness rule in `CRLPolicy` is the only use of the clock),
 /// incremental (only files whose bytes changed are written, files of the
 /// previous publish that are no longer produced are deleted) and crash-safe
-/// (temporary name + rename per file, the manifest last).
+/// (temporary name + rename per file that exists, the manifest last; see
+/// `SiteWriter` for a site with no manifest yet).
 ///
 /// ```swift
 /// let summary = try SitePublisher(source: source, options: options).publish()
@@ -32,8 +33,14 @@ public struct SitePublisher: Sendable {
 
         var options = options
         options.site = site
-        let context = PublishingContext(source: source, options: options)
-        context.previousManifest = Pending { try Manifest.read(site: site) }
+        let fresh = !FileManager.default.fileExists(atPath: site.appendingPathComponent(Manifest.fileName).path)
+        let writer = try SiteWriter(root: site, createsInPlace: fresh)
+        let context = PublishingContext(source: source, options: options, writer: writer, fresh: fresh)
+        if fresh {
+            context.emptyShards = EmptyShardLinker.start(writer: writer)
+        } else {
+            context.previousManifest = Pending { try Manifest.read(site: site) }
+        }
         try PublishingPipeline.standard.run(context)
         return PublishSummary(
             site: site.path,

@@ -12,7 +12,9 @@ extension PublishingStep {
     /// rebuilt; the others keep the previous manifest's hash (after a check
     /// that the file is still there). Anything unusual — no manifest, a
     /// document that disappeared, a shard the manifest does not list —
-    /// rebuilds them all.
+    /// rebuilds them all. In a fresh site the empty shards are already being
+    /// linked (`EmptyShardLinker`); this step tells the linker which shards
+    /// to leave alone as soon as it knows.
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let documents = context.documents
         let ids = try Parallel.map(documents.count) { index -> (id: String, fileHash: Data) in
@@ -21,6 +23,7 @@ extension PublishingStep {
             }
             return (HashIndex.id(fileHash: fileHash), fileHash)
         }
+        context.emptyShards?.skip(Set(ids.map { HashIndex.shardNumber(id: $0.id) }))
         var members: [String: [Int]] = [:]
         for (index, item) in ids.enumerated() { members[HashIndex.shardPath(id: item.id), default: []].append(index) }
 

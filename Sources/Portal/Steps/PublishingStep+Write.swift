@@ -8,10 +8,16 @@ extension PublishingStep {
     static let writeChanges = PublishingStep("Write changed files") { context in
         let previous = context.previous?.files ?? [:]
         let checkFiles = context.options.checkExistingFiles
-        let writer = context.writer!
+        let writer = context.writer
+        try adoptEmptyShards(context)
         var toWrite: [(String, PlannedFile)] = []
+        var written: [String] = []
         var unchanged = 0
         for (path, file) in context.planned {
+            if case .written = file.source {
+                written.append(path)
+                continue
+            }
             if previous[path] == file.sha256 {
                 if case .previous = file.source {
                     // Checked for existence when the document was planned.
@@ -46,8 +52,8 @@ extension PublishingStep {
             folders[folders.count - 1].append(item)
         }
         let work = folders
-        // A few files: fsync each and its folder. Many: one sync(2) before the manifest.
-        let durable = total <= Self.fileByFileSyncLimit
+        // A few files: fsync each and its folder. Many: one flush before the manifest.
+        let durable = total + written.count <= Self.fileByFileSyncLimit
         try Parallel.forEach(work.count) { index in
             for (path, file) in work[index] {
                 try write(file, to: path, with: writer, durable: durable)
@@ -61,9 +67,24 @@ extension PublishingStep {
             guard Self.isInsideSite(path) else { continue }
             try writer.remove(path)
         }
-        context.written = toWrite.map(\.0)
+        written += toWrite.map(\.0)
+        context.written = written.sorted()
         context.deleted = removed
         context.unchanged = unchanged
+    }
+
+    /// In a fresh site: the empty shards the linker put in place are written.
+    /// A shard it linked before the hash index knew it holds entries is left
+    /// to be written over.
+    private static func adoptEmptyShards(_ context: PublishingContext) throws {
+        guard let linker = context.emptyShards else { return }
+        let linked = try linker.wait()
+        let empty = Digest.hex(Digest.sha256(HashIndex.emptyShard))
+        for (number, path) in HashIndex.allShardPaths.enumerated() where linked[number] {
+            if let file = context.planned[path], file.sha256 == empty {
+                context.plan(path, PlannedFile(source: .written, sha256: empty))
+            }
+        }
     }
 
     static let fileByFileSyncLimit = 256
@@ -73,22 +94,8 @@ extension PublishingStep {
         case .data(let data):
             try writer.write(data, sha256: file.sha256, to: path, durable: durable)
         case .copy(let url):
-            let data: Data
-            do {
-                data = try Data(contentsOf: url)
-            } catch {
-                throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
-            }
-            guard Digest.hex(Digest.sha256(data)) == file.sha256 else {
-                throw PortalError(.integrity,
-                    "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
-                    path: path)
-            }
-            // The signed PDF never changes once written, so the site can share its inode.
-            if try !writer.linkExternal(url, to: path) {
-                try writer.write(data, sha256: file.sha256, to: path, durable: durable)
-            }
-        case .previous:
+            try copySignedPDF(url, sha256: file.sha256, to: path, with: writer, durable: durable)
+        case .previous, .written:
             break
         }
     }
@@ -98,17 +105,23 @@ extension PublishingStep {
         let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
         if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
         let changed = context.written + context.deleted
-        if changed.count > Self.fileByFileSyncLimit {
-            context.writer.flush()
-        } else if !changed.isEmpty {
-            context.writer.syncFolders(Set(changed.map { path in
-                path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
-            }))
+        let writer = context.writer
+        // The manifest is encoded while the file system is flushed.
+        let flushed = Pending<Void> {
+            if changed.count > Self.fileByFileSyncLimit {
+                writer.flush()
+            } else if !changed.isEmpty {
+                writer.syncFolders(Set(changed.map { path in
+                    path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+                }))
+            }
         }
+        let data = manifest.encoded()
+        try flushed.wait()
         // Not synced itself: a lost manifest only means the next publish compares
         // with the previous one, rewrites a few more files and deletes the same ones.
-        let data = manifest.encoded()
-        try context.writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName)
+        try writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName, twins: false,
+                         wholeOrNothing: true)
     }
 
     /// A path from a manifest is only ever deleted when it stays inside the
