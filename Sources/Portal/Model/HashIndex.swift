@@ -87,6 +87,16 @@ public enum HashIndex {
         Int(id.prefix(4), radix: 16) ?? 0
     }
 
+    /// The number of the shard at `path` (relative to the site), nil for any other path.
+    static func shardNumber(path: String) -> Int? {
+        let bytes = Array(path.utf8)
+        guard bytes.count == 19, path.hasPrefix("api/hash/"), path.hasSuffix(".json"), bytes[11] == UInt8(ascii: "/"),
+              let first = Int(String(decoding: bytes[9..<11], as: UTF8.self), radix: 16),
+              let second = Int(String(decoding: bytes[12..<14], as: UTF8.self), radix: 16),
+              allShardPaths[first << 8 | second] == path else { return nil }
+        return first << 8 | second
+    }
+
     /// Every shard path, in order: `api/hash/00/00.json` … `api/hash/ff/ff.json`.
     static let allShardPaths: [String] = {
         let digits = Array("0123456789abcdef")
@@ -128,6 +138,7 @@ public enum HashIndex {
 
     /// The shard that holds no entry; most shards are this.
     static let emptyShard: Data = (try? shardData([])) ?? Data(#"{"entries":[],"v":1}"#.utf8)
+    static let emptyShardSHA256 = Digest.hex(Digest.sha256(emptyShard))
 
     /// Looks `fileHash` up in a shard's bytes the way the browser does: nil when
     /// no entry has its id; throws when the shard is malformed, an id appears

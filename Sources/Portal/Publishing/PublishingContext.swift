@@ -62,14 +62,19 @@ final class PublishingContext {
     var previousManifest: Pending<Manifest?>?
     /// In a fresh site, the empty hash shards being linked since the publish started.
     var emptyShards: EmptyShardLinker?
+    /// In a fresh site, a flush of the document files started once they were written.
+    var earlyFlush: Pending<Void>?
     /// The CA being unlocked for a new CRL, and the rule to issue it by.
     var pendingCA: Pending<CertificateAuthority>?
     var crlPolicy: CRLPolicy?
     var crlPrevious: CRL?
     var crl: CRL!
     var crlIssued = false
-    /// Every file of the site, by relative path.
+    /// Every file of the site by relative path, except the hash index shards.
     var planned: [String: PlannedFile] = [:]
+    /// The hash index shards by number (`HashIndex.allShardPaths`): 65,536
+    /// files that are cheaper to keep in an array than under their paths.
+    var shards: [PlannedFile] = []
     /// Token → fingerprint of the inputs of its files.
     var documentFingerprints: [String: String] = [:]
     /// Indices into `documents` of those whose files must be rendered.
@@ -90,8 +95,11 @@ final class PublishingContext {
         self.writer = writer
         self.fresh = fresh
         existing = ExistenceIndex(root: options.site)
-        planned.reserveCapacity(100_000)
+        planned.reserveCapacity(32_768)
     }
+
+    /// Files of the site, shards included.
+    var fileCount: Int { planned.count + shards.count }
 
     var siteName: String { authority.name }
     /// No trailing slash.

@@ -44,7 +44,7 @@ public struct SitePublisher: Sendable {
         try PublishingPipeline.standard.run(context)
         return PublishSummary(
             site: site.path,
-            files: context.planned.count,
+            files: context.fileCount,
             written: context.written.count,
             unchanged: context.unchanged,
             deleted: context.deleted.count,

@@ -45,6 +45,7 @@ extension PublishingStep {
     static let renderDocuments = PublishingStep("Render document pages") { context in
         let renderer = context.renderer!
         let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
+        let certificates = CertificateReader()
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
@@ -53,10 +54,15 @@ extension PublishingStep {
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, privatePDFs: privatePDFs,
-                                        signedPDF: signedPDF, writer: writer)
+            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, certificates: certificates,
+                                        privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
+        }
+        if let writer {
+            // Most of the site's bytes are written now: start putting them on
+            // disk while the rest is written, so the flush before the manifest is short.
+            context.earlyFlush = Pending { writer.flush() }
         }
         for files in rendered {
             for (path, file) in files { context.plan(path, file) }
@@ -74,12 +80,13 @@ extension PublishingStep {
     /// Renders one document's files; with a `writer`, also writes them and
     /// plans them as `.written`.
     private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
-                                    privatePDFs: Bool, signedPDF: @Sendable (String) -> URL,
+                                    certificates: CertificateReader, privatePDFs: Bool,
+                                    signedPDF: @Sendable (String) -> URL,
                                     writer: SiteWriter?) throws -> [(String, PlannedFile)] {
         let token = document.token
-        let certificate: Certificate
+        let certificate: CertificateFacts
         do {
-            certificate = try Certificate(pem: document.key.certificate)
+            certificate = try certificates.read(pem: document.key.certificate)
         } catch {
             throw PortalError(.integrity, "the certificate of \(document.key.signatureID) (token \(token)) does not parse",
                               path: "cert/\(token).pem")

@@ -9,33 +9,49 @@ extension PublishingStep {
         let previous = context.previous?.files ?? [:]
         let checkFiles = context.options.checkExistingFiles
         let writer = context.writer
-        try adoptEmptyShards(context)
         var toWrite: [(String, PlannedFile)] = []
         var written: [String] = []
         var unchanged = 0
-        for (path, file) in context.planned {
+        func consider(_ path: String, _ file: PlannedFile) throws {
             if case .written = file.source {
                 written.append(path)
-                continue
+                return
             }
             if previous[path] == file.sha256 {
                 if case .previous = file.source {
-                    // Checked for existence when the document was planned.
+                    // Checked for existence when it was planned.
                     unchanged += 1
-                    continue
+                    return
                 }
                 if !checkFiles || context.existing.exists(path) {
                     unchanged += 1
-                    continue
+                    return
                 }
             }
             guard case .previous = file.source else {
                 toWrite.append((path, file))
-                continue
+                return
             }
             throw PortalError(.integrity, "\(path) changed since the last publish but was not rendered again", path: path)
         }
+        for (path, file) in context.planned { try consider(path, file) }
+        written.sort()
         toWrite.sort { $0.0 < $1.0 }
+        // Shards come in path order, after the other files were sorted.
+        let shardsFrom = (written: written.count, toWrite: toWrite.count)
+        let linked = try context.emptyShards?.wait()
+        let empty = HashIndex.emptyShardSHA256
+        for (number, file) in context.shards.enumerated() {
+            // In a fresh site the linker has put the empty shard in place, unless
+            // it did so before the hash index knew the shard holds entries.
+            if let linked, linked[number], file.sha256 == empty {
+                written.append(HashIndex.allShardPaths[number])
+            } else {
+                try consider(HashIndex.allShardPaths[number], file)
+            }
+        }
+        written = mergeSorted(Array(written[..<shardsFrom.written]), Array(written[shardsFrom.written...])) { $0 }
+        toWrite = mergeSorted(Array(toWrite[..<shardsFrom.toWrite]), Array(toWrite[shardsFrom.toWrite...])) { $0.0 }
 
         let total = toWrite.count
         let progress = ProgressTicker(context: context, total: total)
@@ -62,29 +78,16 @@ extension PublishingStep {
         }
         context.report(total, of: total)
 
-        let removed = previous.keys.filter { context.planned[$0] == nil && $0 != Manifest.fileName }.sorted()
+        let removed = previous.keys.filter { path in
+            path != Manifest.fileName && context.planned[path] == nil && HashIndex.shardNumber(path: path) == nil
+        }.sorted()
         for path in removed {
             guard Self.isInsideSite(path) else { continue }
             try writer.remove(path)
         }
-        written += toWrite.map(\.0)
-        context.written = written.sorted()
+        context.written = mergeSorted(written, toWrite.map(\.0)) { $0 }
         context.deleted = removed
         context.unchanged = unchanged
-    }
-
-    /// In a fresh site: the empty shards the linker put in place are written.
-    /// A shard it linked before the hash index knew it holds entries is left
-    /// to be written over.
-    private static func adoptEmptyShards(_ context: PublishingContext) throws {
-        guard let linker = context.emptyShards else { return }
-        let linked = try linker.wait()
-        let empty = Digest.hex(Digest.sha256(HashIndex.emptyShard))
-        for (number, path) in HashIndex.allShardPaths.enumerated() where linked[number] {
-            if let file = context.planned[path], file.sha256 == empty {
-                context.plan(path, PlannedFile(source: .written, sha256: empty))
-            }
-        }
     }
 
     static let fileByFileSyncLimit = 256
@@ -102,8 +105,11 @@ extension PublishingStep {
 
     /// Then the manifest, once everything it lists is durable.
     static let writeManifest = PublishingStep("Write the manifest") { context in
-        let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
-        if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
+        if let previous = context.previous, context.written.isEmpty, previous.files.count == context.fileCount,
+           previous.documents == context.documentFingerprints, context.writer.exists(Manifest.fileName) {
+            // Nothing was written, so every file has its previous hash: the manifest is the same.
+            return
+        }
         let changed = context.written + context.deleted
         let writer = context.writer
         // The manifest is encoded while the file system is flushed.
@@ -116,12 +122,34 @@ extension PublishingStep {
                 }))
             }
         }
-        let data = manifest.encoded()
+        let others = context.planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+        let shards = context.shards.enumerated().map { (HashIndex.allShardPaths[$0.offset], $0.element.sha256) }
+        let data = Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: context.documentFingerprints)
+        try context.earlyFlush?.wait()
         try flushed.wait()
         // Not synced itself: a lost manifest only means the next publish compares
         // with the previous one, rewrites a few more files and deletes the same ones.
         try writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName, twins: false,
                          wholeOrNothing: true)
+    }
+
+    /// Two arrays sorted by `key` as one sorted array.
+    static func mergeSorted<T>(_ first: [T], _ second: [T], by key: (T) -> String) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(first.count + second.count)
+        var i = 0, j = 0
+        while i < first.count && j < second.count {
+            if key(second[j]) < key(first[i]) {
+                out.append(second[j])
+                j += 1
+            } else {
+                out.append(first[i])
+                i += 1
+            }
+        }
+        out.append(contentsOf: first[i...])
+        out.append(contentsOf: second[j...])
+        return out
     }
 
     /// A path from a manifest is only ever deleted when it stays inside the

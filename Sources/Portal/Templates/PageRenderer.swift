@@ -42,14 +42,14 @@ struct PageRenderer: Sendable {
     }
 
     /// `v/<token>/index.html`, straight through Mustache.
-    func tokenPage(_ document: SiteDocument, certificate: Certificate) throws -> Data {
+    func tokenPage(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
         try render("token", tokenContext(tokenValues(document, certificate: certificate)),
                    path: "v/\(document.token)/index.html")
     }
 
     /// The document's values on its page (templates/README.md, "Token page
     /// context"). Text that came from people passes through `HTMLText.guarded` first.
-    func tokenValues(_ document: SiteDocument, certificate: Certificate) throws -> TokenPageValues {
+    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
         let root = "../../"
         let token = document.token
         var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISODate.string(document.asOf))
@@ -80,12 +80,12 @@ struct PageRenderer: Sendable {
         values[.statusDate] = text(document.statusDate.map(dates.dateTime))
 
         values[.serial] = .text(certificate.serialHex)
-        values[.subject] = .text(HTMLText.guarded(certificate.subject.string))
-        values[.issuer] = .text(HTMLText.guarded(certificate.issuer.string))
+        values[.subject] = .text(HTMLText.guarded(certificate.subject))
+        values[.issuer] = .text(HTMLText.guarded(certificate.issuer))
         values[.notBefore] = .text(dates.dateTime(certificate.notBefore))
         values[.notAfter] = .text(dates.dateTime(certificate.notAfter))
         values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
-        values[.keyAlgorithm] = .text(certificate.publicKeyAlgorithm)
+        values[.keyAlgorithm] = .text(certificate.keyAlgorithm)
         return values
     }
 

@@ -62,7 +62,7 @@ final class TokenPageSkeletons: @unchecked Sendable {
         self.renderer = renderer
     }
 
-    func page(_ document: SiteDocument, certificate: Certificate) throws -> Data {
+    func page(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
         let values = try renderer.tokenValues(document, certificate: certificate)
         let shape = values.shape
         let path = "v/\(document.token)/index.html"
