@@ -95,7 +95,10 @@ public struct VerificationRecord: Encodable, Sendable, Hashable {
         try container.encode(signer, forKey: .signer)
         try container.encode(asOf, forKey: .asOf)
     }
+}
 
+extension VerificationRecord {
+    /// The record of `document`, whose certificate is `certificate`.
     init(_ document: SiteDocument, certificate: CertificateFacts) {
         token = document.token
         status = document.status

@@ -169,6 +169,9 @@ final class SiteWriter: Sendable {
             unlinkat(base, temp, 0)
             throw error
         }
+        // rename(2) does nothing when both names are links to one file (a signed
+        // PDF linked by an earlier, interrupted publish): the temporary name stays.
+        unlinkat(base, temp, 0)
         return true
     }
 

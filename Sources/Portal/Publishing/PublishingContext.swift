@@ -23,13 +23,6 @@ struct PlannedFile: Sendable {
     static func data(_ data: Data) -> PlannedFile {
         PlannedFile(source: .data(data), sha256: Digest.hex(Digest.sha256(data)))
     }
-
-    /// SHA-256 of `bytes`, lowercase hex.
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> String {
-        let hasher = SHA256Hasher()
-        hasher.update(bytes)
-        return Digest.hex(hasher.finalize())
-    }
 }
 
 /// What the steps share: the inputs, what they read, and the files they plan.
@@ -54,14 +47,14 @@ final class PublishingContext {
     let writer: SiteWriter
     let existing: ExistenceIndex
     /// True when the site has no manifest (a first publish): every file is
-    /// written, document files as soon as they are rendered, and the empty
-    /// hash shards from the start (`emptyShards`).
+    /// written, document files as soon as they are rendered, and the hash
+    /// shards from the start (`shardPrefill`).
     let fresh: Bool
     var previous: Manifest?
     /// The previous manifest, being read since the publish started.
     var previousManifest: Pending<Manifest?>?
-    /// In a fresh site, the empty hash shards being linked since the publish started.
-    var emptyShards: EmptyShardLinker?
+    /// In a fresh site, the hash shards being written since the publish started.
+    var shardPrefill: ShardPrefill?
     /// In a fresh site, a flush of the document files started once they were written.
     var earlyFlush: Pending<Void>?
     /// The CA being unlocked for a new CRL, and the rule to issue it by.

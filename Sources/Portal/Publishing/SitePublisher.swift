@@ -37,7 +37,7 @@ public struct SitePublisher: Sendable {
         let writer = try SiteWriter(root: site, createsInPlace: fresh)
         let context = PublishingContext(source: source, options: options, writer: writer, fresh: fresh)
         if fresh {
-            context.emptyShards = EmptyShardLinker.start(writer: writer)
+            context.shardPrefill = ShardPrefill.start(writer: writer)
         } else {
             context.previousManifest = Pending { try Manifest.read(site: site) }
         }

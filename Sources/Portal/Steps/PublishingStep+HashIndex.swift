@@ -12,9 +12,8 @@ extension PublishingStep {
     /// rebuilt; the others keep the previous manifest's hash (after a check
     /// that the file is still there). Anything unusual — no manifest, a
     /// document that disappeared, a shard the manifest does not list —
-    /// rebuilds them all. In a fresh site the empty shards are already being
-    /// linked (`EmptyShardLinker`); this step tells the linker which shards
-    /// to leave alone as soon as it knows.
+    /// rebuilds them all. In a fresh site the shards are already being written
+    /// (`ShardPrefill`); this step hands over the ones it built.
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let documents = context.documents
         let ids = try Parallel.map(documents.count) { index -> (id: String, fileHash: Data) in
@@ -24,7 +23,6 @@ extension PublishingStep {
             return (HashIndex.id(fileHash: fileHash), fileHash)
         }
         let numbers = ids.map { HashIndex.shardNumber(id: $0.id) }
-        context.emptyShards?.skip(Set(numbers))
         var members: [Int: [Int]] = [:]
         for (index, number) in numbers.enumerated() { members[number, default: []].append(index) }
 
@@ -72,5 +70,6 @@ extension PublishingStep {
         }
         for (number, file) in zip(rebuild, built) { shards[number] = file }
         context.shards = shards
+        context.shardPrefill?.provide(Dictionary(uniqueKeysWithValues: zip(rebuild, built)))
     }
 }

@@ -12,12 +12,15 @@ extension PublishingStep {
         var toWrite: [(String, PlannedFile)] = []
         var written: [String] = []
         var unchanged = 0
+        var listedAgain = 0
         func consider(_ path: String, _ file: PlannedFile) throws {
             if case .written = file.source {
                 written.append(path)
                 return
             }
-            if previous[path] == file.sha256 {
+            let listed = previous[path]
+            if listed != nil { listedAgain += 1 }
+            if listed == file.sha256 {
                 if case .previous = file.source {
                     // Checked for existence when it was planned.
                     unchanged += 1
@@ -39,12 +42,11 @@ extension PublishingStep {
         toWrite.sort { $0.0 < $1.0 }
         // Shards come in path order, after the other files were sorted.
         let shardsFrom = (written: written.count, toWrite: toWrite.count)
-        let linked = try context.emptyShards?.wait()
-        let empty = HashIndex.emptyShardSHA256
+        let prefilled = try context.shardPrefill?.wait()
         for (number, file) in context.shards.enumerated() {
-            // In a fresh site the linker has put the empty shard in place, unless
-            // it did so before the hash index knew the shard holds entries.
-            if let linked, linked[number], file.sha256 == empty {
+            // In a fresh site the shard is in place already, unless it got the
+            // empty one before the hash index knew it holds entries.
+            if let prefilled, prefilled[number] == file.sha256 {
                 written.append(HashIndex.allShardPaths[number])
             } else {
                 try consider(HashIndex.allShardPaths[number], file)
@@ -78,7 +80,8 @@ extension PublishingStep {
         }
         context.report(total, of: total)
 
-        let removed = previous.keys.filter { path in
+        // Every path of the previous manifest that is planned again was looked up above.
+        let removed = listedAgain == previous.count ? [] : previous.keys.filter { path in
             path != Manifest.fileName && context.planned[path] == nil && HashIndex.shardNumber(path: path) == nil
         }.sorted()
         for path in removed {

@@ -145,8 +145,10 @@ struct PageRenderer: Sendable {
         let symbol = try QRSymbol(url)
         let quiet = 4, side = symbol.size + 2 * quiet
         var out: [UInt8] = []
-        out.reserveCapacity(symbol.size * symbol.size * 4 + 300)
-        func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        out.reserveCapacity(symbol.size * symbol.size * 5 + 300)
+        func append(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
         func append(_ number: Int) {
             if number >= 10 { append(number / 10) }
             out.append(UInt8(48 + number % 10))
@@ -157,10 +159,19 @@ struct PageRenderer: Sendable {
         append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"")
         append(side); append("\" height=\""); append(side)
         append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"")
+        // The runs of `QRSymbol.darkRuns(row:)`, found here without an array per row.
         for y in 0..<symbol.size {
-            for run in symbol.darkRuns(row: y) {
-                append("M"); append(run.x + quiet); append(" "); append(y + quiet)
-                append("h"); append(run.length); append("v1h-"); append(run.length); append("z")
+            var x = 0
+            while x < symbol.size {
+                guard symbol.isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
+                let start = x
+                while x < symbol.size, symbol.isDark(x: x, y: y) { x += 1 }
+                let length = x - start
+                out.append(UInt8(ascii: "M")); append(start + quiet); out.append(UInt8(ascii: " ")); append(y + quiet)
+                out.append(UInt8(ascii: "h")); append(length); append("v1h-"); append(length); out.append(UInt8(ascii: "z"))
             }
         }
         append("\"/></svg>")
