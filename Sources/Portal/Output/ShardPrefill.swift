@@ -10,9 +10,9 @@ import PKI
 ///
 /// Shards go in path order. Until the hash index step has built the shards
 /// that hold entries (`provide`), every shard gets the empty one; after
-/// that, the built ones are written instead. A shard that got the empty one
-/// before its entries were known is written again by `writeChanges`, which
-/// runs only after `wait()`.
+/// that, the built ones are written instead, and at the end those that got
+/// the empty one too early are written again. If the shards are built only
+/// after all that, `writeChanges`, which runs after `wait()`, writes them.
 final class ShardPrefill: @unchecked Sendable {
     private var built: [Int: PlannedFile]?
     private let lock = NSLock()
@@ -49,6 +49,14 @@ final class ShardPrefill: @unchecked Sendable {
                 try writer.write(empty, sha256: emptySHA256, to: path)
                 written[number] = emptySHA256
             }
+        }
+        // The shards that got the empty one before their entries were known:
+        // put right here, while the pages are still being rendered.
+        let late: [Int: PlannedFile] = lock.withLock { built } ?? [:]
+        for (number, file) in late where written[number] != file.sha256 {
+            guard case .data(let data) = file.source else { continue }
+            try writer.write(data, sha256: file.sha256, to: HashIndex.allShardPaths[number], twins: false)
+            written[number] = file.sha256
         }
         return written
     }
