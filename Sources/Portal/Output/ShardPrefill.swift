@@ -15,6 +15,7 @@ import PKI
 /// after all that, `writeChanges`, which runs after `wait()`, writes them.
 final class ShardPrefill: @unchecked Sendable {
     private var built: [Int: PlannedFile]?
+    private var cancelled = false
     private let lock = NSLock()
     private var work: Pending<[String?]>!
 
@@ -33,6 +34,12 @@ final class ShardPrefill: @unchecked Sendable {
         lock.withLock { built = shards }
     }
 
+    /// Stops writing soon (the publish failed): nothing must be written once
+    /// the site lock is released.
+    func cancel() {
+        lock.withLock { cancelled = true }
+    }
+
     /// Waits for the writing; for each shard number, the SHA-256 of what was written there.
     func wait() throws -> [String?] {
         try work.wait()
@@ -42,7 +49,9 @@ final class ShardPrefill: @unchecked Sendable {
         let empty = HashIndex.emptyShard, emptySHA256 = HashIndex.emptyShardSHA256
         var written = [String?](repeating: nil, count: HashIndex.shardCount)
         for (number, path) in HashIndex.allShardPaths.enumerated() {
-            if let file = lock.withLock({ built?[number] }), case .data(let data) = file.source {
+            let (file, stop) = lock.withLock { (built?[number], cancelled) }
+            if stop { throw CancellationError() }
+            if let file, case .data(let data) = file.source {
                 try writer.write(data, sha256: file.sha256, to: path, twins: false)
                 written[number] = file.sha256
             } else {

@@ -41,7 +41,15 @@ public struct SitePublisher: Sendable {
         } else {
             context.previousManifest = Pending { try Manifest.read(site: site) }
         }
-        try PublishingPipeline.standard.run(context)
+        do {
+            try PublishingPipeline.standard.run(context)
+        } catch {
+            // Work started in the background writes into the site: let it end while the lock is held.
+            context.shardPrefill?.cancel()
+            _ = try? context.shardPrefill?.wait()
+            _ = try? context.earlyFlush?.wait()
+            throw error
+        }
         return PublishSummary(
             site: site.path,
             files: context.fileCount,
