@@ -10,11 +10,13 @@ extension Authority {
     /// signed PDFs in the home, and the last CRL kept in `ca/crl.der`.
     func publishSource(passphrase: @escaping @Sendable () throws -> String) throws -> PublishSource {
         let home = self.home
+        // `home.signedPDF(token:)`, without building the folder's URL again for every document.
+        let signedFolder = home.signedDirectory.path + "/"
         return PublishSource(
             registry: registry,
             caCertificate: try caCertificate(),
             unlockCA: { [self] in try self.unlock(passphrase: try passphrase()) },
-            signedPDF: { token in home.signedPDF(token: token) },
+            signedPDF: { token in URL(fileURLWithPath: signedFolder + token + ".pdf", isDirectory: false) },
             crlArchive: home.caDirectory.appendingPathComponent("crl.der"))
     }
 }
@@ -58,7 +60,8 @@ extension PortalLocale: ExpressibleByArgument {}
 /// Prints a publish summary: counts and how to serve the site, or the JSON.
 func report(_ summary: PublishSummary, json: Bool) throws {
     if json {
-        try Console.json(summary)
+        // The summary's own encoder: the same JSON as Console.json, much faster for ~90,000 paths.
+        FileHandle.standardOutput.write(summary.json() + Data("\n".utf8))
         return
     }
     Console.note("Published \(summary.documents) document(s) to \(summary.site)")

@@ -43,6 +43,17 @@ public enum HashIndex {
             self.status = status
             self.signedAt = signedAt
         }
+
+        /// What `PortalJSON.encode(self)` writes, built on bytes.
+        func json() -> Data {
+            var out = JSONBytes(capacity: 200)
+            out.raw("{"); out.key("name"); out.string(name)
+            out.raw(","); out.key("signed_at"); out.string(signedAt)
+            out.raw(","); out.key("status"); out.string(status.rawValue)
+            out.raw(","); out.key("token"); out.string(token)
+            out.raw("}")
+            return Data(out.bytes)
+        }
     }
 
     /// One encrypted entry as it appears in a shard.
@@ -70,6 +81,22 @@ public enum HashIndex {
         return "api/hash/\(String(characters[0..<2]))/\(String(characters[2..<4])).json"
     }
 
+    /// The number of the shard holding `id` (0 for `00/00`, 65,535 for
+    /// `ff/ff`): its index in `allShardPaths`.
+    static func shardNumber(id: String) -> Int {
+        Int(id.prefix(4), radix: 16) ?? 0
+    }
+
+    /// The number of the shard at `path` (relative to the site), nil for any other path.
+    static func shardNumber(path: String) -> Int? {
+        let bytes = Array(path.utf8)
+        guard bytes.count == 19, path.hasPrefix("api/hash/"), path.hasSuffix(".json"), bytes[11] == UInt8(ascii: "/"),
+              let first = Int(String(decoding: bytes[9..<11], as: UTF8.self), radix: 16),
+              let second = Int(String(decoding: bytes[12..<14], as: UTF8.self), radix: 16),
+              allShardPaths[first << 8 | second] == path else { return nil }
+        return first << 8 | second
+    }
+
     /// Every shard path, in order: `api/hash/00/00.json` … `api/hash/ff/ff.json`.
     static let allShardPaths: [String] = {
         let digits = Array("0123456789abcdef")
@@ -87,19 +114,31 @@ public enum HashIndex {
 
     /// Encrypts `record` for the file whose SHA-256 is `fileHash`.
     public static func entry(fileHash: Data, record: Record) throws -> Entry {
-        let plaintext = try PortalJSON.encode(record)
+        let plaintext = record.json()
         let iv = Digest.sha256(Data("segel-iv:".utf8) + fileHash + plaintext).prefix(AESGCM.ivLength)
         let sealed = try AESGCM.seal(plaintext, key: entryKey(fileHash: fileHash), iv: Data(iv))
         return Entry(id: id(fileHash: fileHash), iv: Data(iv).base64EncodedString(), ct: sealed.base64EncodedString())
     }
 
-    /// The bytes of a shard holding `entries` (sorted here by id).
+    /// The bytes of a shard holding `entries` (sorted here by id): what
+    /// `PortalJSON` makes of a `Shard`, built on bytes.
     static func shardData(_ entries: [Entry]) throws -> Data {
-        try PortalJSON.encode(Shard(v: shardVersion, entries: entries.sorted { $0.id < $1.id }))
+        var out = JSONBytes(capacity: 64 + entries.count * 300)
+        out.raw("{"); out.key("entries"); out.raw("[")
+        for (index, entry) in entries.sorted(by: { $0.id < $1.id }).enumerated() {
+            if index > 0 { out.raw(",") }
+            out.raw("{"); out.key("ct"); out.string(entry.ct)
+            out.raw(","); out.key("id"); out.string(entry.id)
+            out.raw(","); out.key("iv"); out.string(entry.iv)
+            out.raw("}")
+        }
+        out.raw("],"); out.key("v"); out.int(shardVersion); out.raw("}")
+        return Data(out.bytes)
     }
 
     /// The shard that holds no entry; most shards are this.
     static let emptyShard: Data = (try? shardData([])) ?? Data(#"{"entries":[],"v":1}"#.utf8)
+    static let emptyShardSHA256 = Digest.hex(Digest.sha256(emptyShard))
 
     /// Looks `fileHash` up in a shard's bytes the way the browser does: nil when
     /// no entry has its id; throws when the shard is malformed, an id appears

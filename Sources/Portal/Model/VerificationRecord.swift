@@ -95,8 +95,11 @@ public struct VerificationRecord: Encodable, Sendable, Hashable {
         try container.encode(signer, forKey: .signer)
         try container.encode(asOf, forKey: .asOf)
     }
+}
 
-    init(_ document: SiteDocument, certificate: Certificate) {
+extension VerificationRecord {
+    /// The record of `document`, whose certificate is `certificate`.
+    init(_ document: SiteDocument, certificate: CertificateFacts) {
         token = document.token
         status = document.status
         statusReason = document.statusReason
@@ -107,7 +110,7 @@ public struct VerificationRecord: Encodable, Sendable, Hashable {
         self.certificate = CertificateInfo(
             serial: certificate.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex,
             notBefore: ISODate.string(certificate.notBefore), notAfter: ISODate.string(certificate.notAfter),
-            issuer: certificate.issuer.string, subject: certificate.subject.string)
+            issuer: certificate.issuer, subject: certificate.subject)
         self.document = DocumentInfo(name: document.request.documentName,
                                      type: document.request.documentType.flatMap { $0.isEmpty ? nil : $0 },
                                      requesterName: document.published.user.name)

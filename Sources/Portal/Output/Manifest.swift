@@ -95,24 +95,29 @@ struct Manifest: Sendable, Equatable {
     /// Written by hand because it is the largest JSON of the site (one line per
     /// file) and is rewritten on every publish that changes anything.
     func encoded() -> Data {
+        Self.encode(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, documents: documents)
+    }
+
+    /// The bytes of a manifest whose files, already sorted by path, are `files`.
+    static func encode(files: [(String, String)], documents: [String: String]) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(files.count * 100 + documents.count * 100 + 100)
         out.append(contentsOf: #"{"documents":{"#.utf8)
-        Self.appendEntries(documents, to: &out)
+        appendEntries(documents.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: &out)
         out.append(contentsOf: "},\n\"files\":{".utf8)
-        Self.appendEntries(files, to: &out)
-        out.append(contentsOf: "},\n\"format\":\"\(Self.format)\"}\n".utf8)
+        appendEntries(files, to: &out)
+        out.append(contentsOf: "},\n\"format\":\"\(format)\"}\n".utf8)
         return Data(out)
     }
 
-    private static func appendEntries(_ entries: [String: String], to out: inout [UInt8]) {
+    private static func appendEntries(_ entries: [(String, String)], to out: inout [UInt8]) {
         var first = true
-        for key in entries.keys.sorted() {
+        for (key, value) in entries {
             out.append(contentsOf: first ? [0x0A] : [UInt8(ascii: ","), 0x0A])
             first = false
             appendQuoted(key, to: &out)
             out.append(UInt8(ascii: ":"))
-            appendQuoted(entries[key]!, to: &out)
+            appendQuoted(value, to: &out)
         }
         if !entries.isEmpty { out.append(0x0A) }
     }

@@ -11,6 +11,9 @@ struct PlannedFile: Sendable {
         case copy(URL)
         /// Unchanged since the last publish: the manifest's hash, no bytes.
         case previous
+        /// Already put in place by the step that planned it (a publish with
+        /// no manifest writes document files as soon as they are rendered).
+        case written
     }
 
     var source: Source
@@ -41,21 +44,34 @@ final class PublishingContext {
     var renderer: PageRenderer!
 
     // The site.
-    var writer: SiteWriter!
-    var existing: ExistenceIndex!
+    let writer: SiteWriter
+    let existing: ExistenceIndex
+    /// True when the site has no manifest (a first publish): every file is
+    /// written, document files as soon as they are rendered, and the hash
+    /// shards from the start (`shardPrefill`).
+    let fresh: Bool
     var previous: Manifest?
     /// The previous manifest, being read since the publish started.
     var previousManifest: Pending<Manifest?>?
+    /// In a fresh site, the hash shards being written since the publish started.
+    var shardPrefill: ShardPrefill?
+    /// In a fresh site, a flush of the document files started once they were written.
+    var earlyFlush: Pending<Void>?
     /// The CA being unlocked for a new CRL, and the rule to issue it by.
     var pendingCA: Pending<CertificateAuthority>?
     var crlPolicy: CRLPolicy?
     var crlPrevious: CRL?
     var crl: CRL!
     var crlIssued = false
-    /// Every file of the site, by relative path.
+    /// Every file of the site by relative path, except the hash index shards.
     var planned: [String: PlannedFile] = [:]
+    /// The hash index shards by number (`HashIndex.allShardPaths`): 65,536
+    /// files that are cheaper to keep in an array than under their paths.
+    var shards: [PlannedFile] = []
     /// Token → fingerprint of the inputs of its files.
     var documentFingerprints: [String: String] = [:]
+    /// Indices into `documents` of those whose files must be rendered.
+    var documentsToRender: [Int] = []
     var renderedDocuments = 0
     /// Tokens whose files were rendered this time (new or changed inputs).
     var changedTokens: Set<String> = []
@@ -66,11 +82,17 @@ final class PublishingContext {
     var unchanged = 0
     var stepTimes: [PublishSummary.StepTime] = []
 
-    init(source: PublishSource, options: PublishOptions) {
+    init(source: PublishSource, options: PublishOptions, writer: SiteWriter, fresh: Bool) {
         self.source = source
         self.options = options
-        planned.reserveCapacity(100_000)
+        self.writer = writer
+        self.fresh = fresh
+        existing = ExistenceIndex(root: options.site)
+        planned.reserveCapacity(32_768)
     }
+
+    /// Files of the site, shards included.
+    var fileCount: Int { planned.count + shards.count }
 
     var siteName: String { authority.name }
     /// No trailing slash.

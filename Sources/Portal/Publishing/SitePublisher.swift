@@ -5,7 +5,8 @@ import Foundation
 /// CRL's freshness rule in `CRLPolicy` is the only use of the clock),
 /// incremental (only files whose bytes changed are written, files of the
 /// previous publish that are no longer produced are deleted) and crash-safe
-/// (temporary name + rename per file, the manifest last).
+/// (temporary name + rename per file that exists, the manifest last; see
+/// `SiteWriter` for a site with no manifest yet).
 ///
 /// ```swift
 /// let summary = try SitePublisher(source: source, options: options).publish()
@@ -32,12 +33,26 @@ public struct SitePublisher: Sendable {
 
         var options = options
         options.site = site
-        let context = PublishingContext(source: source, options: options)
-        context.previousManifest = Pending { try Manifest.read(site: site) }
-        try PublishingPipeline.standard.run(context)
+        let fresh = !FileManager.default.fileExists(atPath: site.appendingPathComponent(Manifest.fileName).path)
+        let writer = try SiteWriter(root: site, createsInPlace: fresh)
+        let context = PublishingContext(source: source, options: options, writer: writer, fresh: fresh)
+        if fresh {
+            context.shardPrefill = ShardPrefill.start(writer: writer)
+        } else {
+            context.previousManifest = Pending { try Manifest.read(site: site) }
+        }
+        do {
+            try PublishingPipeline.standard.run(context)
+        } catch {
+            // Work started in the background writes into the site: let it end while the lock is held.
+            context.shardPrefill?.cancel()
+            _ = try? context.shardPrefill?.wait()
+            _ = try? context.earlyFlush?.wait()
+            throw error
+        }
         return PublishSummary(
             site: site.path,
-            files: context.planned.count,
+            files: context.fileCount,
             written: context.written.count,
             unchanged: context.unchanged,
             deleted: context.deleted.count,

@@ -2,21 +2,28 @@ import Foundation
 import PKI
 
 extension PublishingStep {
-    /// Per document: `v/<token>/index.html`, `api/verify/<token>.json`,
-    /// `cert/<token>.pem|.crt` and (unless PDFs are private) `d/<token>.pdf`.
-    /// A document whose fingerprint matches the previous manifest, and whose
-    /// files are all still there, keeps its files without being rendered.
-    static let renderDocuments = PublishingStep("Render document pages") { context in
+    /// Decides which documents to render: a document whose fingerprint
+    /// matches the previous manifest, and whose files are all still there,
+    /// keeps its files without being rendered.
+    static let planDocuments = PublishingStep("Plan document pages") { context in
         let site = DocumentFingerprint.site(templates: context.templates, options: context.options,
                                             siteName: context.siteName, baseURL: context.baseURL)
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
+        let documents = context.documents
+        let fingerprints = try Parallel.map(documents.count) { index in
+            DocumentFingerprint.document(documents[index], site: site)
+        }
         var toRender: [Int] = []
-        for (index, document) in context.documents.enumerated() {
-            let fingerprint = DocumentFingerprint.document(document, site: site)
+        for (index, document) in documents.enumerated() {
+            let fingerprint = fingerprints[index]
             context.documentFingerprints[document.token] = fingerprint
+            guard let previous else {
+                toRender.append(index)
+                continue
+            }
             let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs)
-            if let previous, previous.documents[document.token] == fingerprint,
+            if previous.documents[document.token] == fingerprint,
                paths.allSatisfy({ previous.files[$0] != nil }),
                !checkFiles || paths.allSatisfy({ context.existing.exists($0) }) {
                 for path in paths {
@@ -27,27 +34,41 @@ extension PublishingStep {
                 context.changedTokens.insert(document.token)
             }
         }
+        context.documentsToRender = toRender
+    }
 
+    /// Per document: `v/<token>/index.html`, `api/verify/<token>.json`,
+    /// `cert/<token>.pem|.crt` and (unless PDFs are private) `d/<token>.pdf`,
+    /// for the documents `planDocuments` chose. In a fresh site each
+    /// document's files are written as soon as they are rendered, by the
+    /// thread that rendered them; otherwise `writeChanges` writes what changed.
+    static let renderDocuments = PublishingStep("Render document pages") { context in
         let renderer = context.renderer!
         let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
+        let certificates = CertificateReader()
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
-        let total = toRender.count
-        let progress = ProgressTicker(context: context, total: total)
-        let indices = toRender
+        let writer: SiteWriter? = context.fresh ? context.writer : nil
+        let indices = context.documentsToRender
+        let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, privatePDFs: privatePDFs,
-                                        signedPDF: signedPDF)
+            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, certificates: certificates,
+                                        privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
+        }
+        if let writer {
+            // Most of the site's bytes are written now: start putting them on
+            // disk while the rest is written, so the flush before the manifest is short.
+            context.earlyFlush = Pending { writer.flush() }
         }
         for files in rendered {
             for (path, file) in files { context.plan(path, file) }
         }
-        context.renderedDocuments = total
-        context.report(total, of: total)
+        context.renderedDocuments = indices.count
+        context.report(indices.count, of: indices.count)
     }
 
     static func documentPaths(_ token: String, privatePDFs: Bool) -> [String] {
@@ -56,13 +77,16 @@ extension PublishingStep {
         return paths
     }
 
+    /// Renders one document's files; with a `writer`, also writes them and
+    /// plans them as `.written`.
     private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
-                                    privatePDFs: Bool,
-                                    signedPDF: @Sendable (String) -> URL) throws -> [(String, PlannedFile)] {
+                                    certificates: CertificateReader, privatePDFs: Bool,
+                                    signedPDF: @Sendable (String) -> URL,
+                                    writer: SiteWriter?) throws -> [(String, PlannedFile)] {
         let token = document.token
-        let certificate: Certificate
+        let certificate: CertificateFacts
         do {
-            certificate = try Certificate(pem: document.key.certificate)
+            certificate = try certificates.read(pem: document.key.certificate)
         } catch {
             throw PortalError(.integrity, "the certificate of \(document.key.signatureID) (token \(token)) does not parse",
                               path: "cert/\(token).pem")
@@ -72,16 +96,56 @@ extension PublishingStep {
                 "the certificate of \(document.key.signatureID) has serial \(certificate.serialHex), the registry says \(document.key.serialHex)",
                 path: "cert/\(token).pem")
         }
-        var files: [(String, PlannedFile)] = [
-            ("v/\(token)/index.html", .data(try skeletons?.page(document, certificate: certificate)
-                ?? renderer.tokenPage(document, certificate: certificate))),
-            ("api/verify/\(token).json", .data(try PortalJSON.encode(VerificationRecord(document, certificate: certificate)))),
-            ("cert/\(token).pem", .data(Data(certificate.pem.utf8))),
-            ("cert/\(token).crt", .data(certificate.der)),
+        let page = try skeletons?.page(document, certificate: certificate)
+            ?? renderer.tokenPage(document, certificate: certificate)
+        let contents: [(String, Data)] = [
+            ("v/\(token)/index.html", page),
+            ("api/verify/\(token).json", VerificationRecord(document, certificate: certificate).json()),
+            ("cert/\(token).pem", Data(certificate.pem.utf8)),
+            ("cert/\(token).crt", certificate.der),
         ]
+        var files: [(String, PlannedFile)] = []
+        files.reserveCapacity(5)
+        for (path, data) in contents {
+            let file = PlannedFile.data(data)
+            if let writer {
+                try writer.write(data, sha256: file.sha256, to: path, twins: false)
+                files.append((path, PlannedFile(source: .written, sha256: file.sha256)))
+            } else {
+                files.append((path, file))
+            }
+        }
         if !privatePDFs {
-            files.append(("d/\(token).pdf", PlannedFile(source: .copy(signedPDF(token)), sha256: document.sha256)))
+            let path = "d/\(token).pdf"
+            let source = signedPDF(token)
+            if let writer {
+                try copySignedPDF(source, sha256: document.sha256, to: path, with: writer, durable: false)
+                files.append((path, PlannedFile(source: .written, sha256: document.sha256)))
+            } else {
+                files.append((path, PlannedFile(source: .copy(source), sha256: document.sha256)))
+            }
         }
         return files
+    }
+
+    /// Puts the signed PDF `url` at `path` once its bytes are checked against
+    /// the SHA-256 the registry recorded: a hard link where possible (it never
+    /// changes once written, so the site can share its inode), else a copy.
+    static func copySignedPDF(_ url: URL, sha256: String, to path: String, with writer: SiteWriter,
+                              durable: Bool) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
+        }
+        guard Digest.hex(Digest.sha256(data)) == sha256 else {
+            throw PortalError(.integrity,
+                "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(sha256))",
+                path: path)
+        }
+        if try !writer.linkExternal(url.path, to: path) {
+            try writer.write(data, sha256: sha256, to: path, durable: durable, twins: false)
+        }
     }
 }

@@ -12,7 +12,8 @@ extension PublishingStep {
     /// rebuilt; the others keep the previous manifest's hash (after a check
     /// that the file is still there). Anything unusual — no manifest, a
     /// document that disappeared, a shard the manifest does not list —
-    /// rebuilds them all.
+    /// rebuilds them all. In a fresh site the shards are already being written
+    /// (`ShardPrefill`); this step hands over the ones it built.
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let documents = context.documents
         let ids = try Parallel.map(documents.count) { index -> (id: String, fileHash: Data) in
@@ -21,48 +22,54 @@ extension PublishingStep {
             }
             return (HashIndex.id(fileHash: fileHash), fileHash)
         }
-        var members: [String: [Int]] = [:]
-        for (index, item) in ids.enumerated() { members[HashIndex.shardPath(id: item.id), default: []].append(index) }
+        let numbers = ids.map { HashIndex.shardNumber(id: $0.id) }
+        var members: [Int: [Int]] = [:]
+        for (index, number) in numbers.enumerated() { members[number, default: []].append(index) }
 
-        var dirty: Set<String>
+        let count = HashIndex.shardCount
+        var dirty: [Bool]
         let previous = context.previous
         let tokens = Set(documents.map(\.token))
         if let previous, previous.documents.keys.allSatisfy(tokens.contains),
            HashIndex.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
-            dirty = Set(documents.indices.filter { context.changedTokens.contains(documents[$0].token) }
-                .map { HashIndex.shardPath(id: ids[$0].id) })
+            dirty = [Bool](repeating: false, count: count)
+            for index in documents.indices where context.changedTokens.contains(documents[index].token) {
+                dirty[numbers[index]] = true
+            }
             if context.options.checkExistingFiles {
                 let names = (0..<256).map { String(format: "%02x.json", $0) }
                 for first in 0..<256 {
-                    let folder = String(format: "api/hash/%02x", first)
-                    let present = context.existing.names(in: folder)
-                    for name in names where !present.contains(name) { dirty.insert("\(folder)/\(name)") }
+                    let present = context.existing.names(in: String(format: "api/hash/%02x", first))
+                    for (second, name) in names.enumerated() where !present.contains(name) {
+                        dirty[first << 8 | second] = true
+                    }
                 }
             }
         } else {
-            dirty = Set(HashIndex.allShardPaths)
+            dirty = [Bool](repeating: true, count: count)
         }
 
-        let rebuild = dirty.filter { members[$0] != nil }.sorted()
+        let rebuild = members.keys.filter { dirty[$0] }.sorted()
         let groups = rebuild.map { members[$0]! }
-        let shards = try Parallel.map(rebuild.count) { slot -> Data in
+        let built = try Parallel.map(rebuild.count) { slot -> PlannedFile in
             let entries = try groups[slot].map { index -> HashIndex.Entry in
                 let document = documents[index]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISODate.string(document.signedAt))
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
-            return try HashIndex.shardData(entries)
+            return .data(try HashIndex.shardData(entries))
         }
-        for (path, data) in zip(rebuild, shards) { context.plan(path, data: data) }
 
         let empty = PlannedFile.data(HashIndex.emptyShard)
-        for path in HashIndex.allShardPaths where context.planned[path] == nil {
-            if dirty.contains(path) || previous == nil {
-                context.plan(path, empty)
-            } else {
-                context.plan(path, PlannedFile(source: .previous, sha256: previous!.files[path]!))
+        var shards = [PlannedFile](repeating: empty, count: count)
+        if let previous {
+            for number in 0..<count where !dirty[number] {
+                shards[number] = PlannedFile(source: .previous, sha256: previous.files[HashIndex.allShardPaths[number]]!)
             }
         }
+        for (number, file) in zip(rebuild, built) { shards[number] = file }
+        context.shards = shards
+        context.shardPrefill?.provide(Dictionary(uniqueKeysWithValues: zip(rebuild, built)))
     }
 }

@@ -16,10 +16,9 @@ extension PublishingStep {
             privatePDFs: context.options.privatePDFs)
     }
 
-    /// Opens the site folder and reads what the last publish wrote.
+    /// What the last publish wrote (being read since the publish started); none in a fresh site.
     static let readManifest = PublishingStep("Read the previous manifest") { context in
-        context.writer = try SiteWriter(root: context.options.site)
-        context.existing = ExistenceIndex(root: context.options.site)
+        if context.fresh { return }
         context.previous = try context.previousManifest?.wait() ?? Manifest.read(site: context.options.site)
     }
 }

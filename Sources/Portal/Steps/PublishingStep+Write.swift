@@ -8,28 +8,52 @@ extension PublishingStep {
     static let writeChanges = PublishingStep("Write changed files") { context in
         let previous = context.previous?.files ?? [:]
         let checkFiles = context.options.checkExistingFiles
-        let writer = context.writer!
+        let writer = context.writer
         var toWrite: [(String, PlannedFile)] = []
+        var written: [String] = []
         var unchanged = 0
-        for (path, file) in context.planned {
-            if previous[path] == file.sha256 {
+        var listedAgain = 0
+        func consider(_ path: String, _ file: PlannedFile) throws {
+            if case .written = file.source {
+                written.append(path)
+                return
+            }
+            let listed = previous[path]
+            if listed != nil { listedAgain += 1 }
+            if listed == file.sha256 {
                 if case .previous = file.source {
-                    // Checked for existence when the document was planned.
+                    // Checked for existence when it was planned.
                     unchanged += 1
-                    continue
+                    return
                 }
                 if !checkFiles || context.existing.exists(path) {
                     unchanged += 1
-                    continue
+                    return
                 }
             }
             guard case .previous = file.source else {
                 toWrite.append((path, file))
-                continue
+                return
             }
             throw PortalError(.integrity, "\(path) changed since the last publish but was not rendered again", path: path)
         }
+        for (path, file) in context.planned { try consider(path, file) }
+        written.sort()
         toWrite.sort { $0.0 < $1.0 }
+        // Shards come in path order, after the other files were sorted.
+        let shardsFrom = (written: written.count, toWrite: toWrite.count)
+        let prefilled = try context.shardPrefill?.wait()
+        for (number, file) in context.shards.enumerated() {
+            // In a fresh site the shard is in place already, unless it got the
+            // empty one before the hash index knew it holds entries.
+            if let prefilled, prefilled[number] == file.sha256 {
+                written.append(HashIndex.allShardPaths[number])
+            } else {
+                try consider(HashIndex.allShardPaths[number], file)
+            }
+        }
+        written = mergeSorted(Array(written[..<shardsFrom.written]), Array(written[shardsFrom.written...])) { $0 }
+        toWrite = mergeSorted(Array(toWrite[..<shardsFrom.toWrite]), Array(toWrite[shardsFrom.toWrite...])) { $0.0 }
 
         let total = toWrite.count
         let progress = ProgressTicker(context: context, total: total)
@@ -46,8 +70,8 @@ extension PublishingStep {
             folders[folders.count - 1].append(item)
         }
         let work = folders
-        // A few files: fsync each and its folder. Many: one sync(2) before the manifest.
-        let durable = total <= Self.fileByFileSyncLimit
+        // A few files: fsync each and its folder. Many: one flush before the manifest.
+        let durable = total + written.count <= Self.fileByFileSyncLimit
         try Parallel.forEach(work.count) { index in
             for (path, file) in work[index] {
                 try write(file, to: path, with: writer, durable: durable)
@@ -56,12 +80,15 @@ extension PublishingStep {
         }
         context.report(total, of: total)
 
-        let removed = previous.keys.filter { context.planned[$0] == nil && $0 != Manifest.fileName }.sorted()
+        // Every path of the previous manifest that is planned again was looked up above.
+        let removed = listedAgain == previous.count ? [] : previous.keys.filter { path in
+            path != Manifest.fileName && context.planned[path] == nil && HashIndex.shardNumber(path: path) == nil
+        }.sorted()
         for path in removed {
             guard Self.isInsideSite(path) else { continue }
             try writer.remove(path)
         }
-        context.written = toWrite.map(\.0)
+        context.written = mergeSorted(written, toWrite.map(\.0)) { $0 }
         context.deleted = removed
         context.unchanged = unchanged
     }
@@ -73,42 +100,59 @@ extension PublishingStep {
         case .data(let data):
             try writer.write(data, sha256: file.sha256, to: path, durable: durable)
         case .copy(let url):
-            let data: Data
-            do {
-                data = try Data(contentsOf: url)
-            } catch {
-                throw PortalError(.integrity, "the signed PDF \(url.path) is missing or unreadable", path: path)
-            }
-            guard Digest.hex(Digest.sha256(data)) == file.sha256 else {
-                throw PortalError(.integrity,
-                    "the signed PDF \(url.path) does not have the SHA-256 the registry recorded (\(file.sha256))",
-                    path: path)
-            }
-            // The signed PDF never changes once written, so the site can share its inode.
-            if try !writer.linkExternal(url, to: path) {
-                try writer.write(data, sha256: file.sha256, to: path, durable: durable)
-            }
-        case .previous:
+            try copySignedPDF(url, sha256: file.sha256, to: path, with: writer, durable: durable)
+        case .previous, .written:
             break
         }
     }
 
     /// Then the manifest, once everything it lists is durable.
     static let writeManifest = PublishingStep("Write the manifest") { context in
-        let manifest = Manifest(files: context.planned.mapValues(\.sha256), documents: context.documentFingerprints)
-        if manifest == context.previous && context.writer.exists(Manifest.fileName) { return }
-        let changed = context.written + context.deleted
-        if changed.count > Self.fileByFileSyncLimit {
-            context.writer.flush()
-        } else if !changed.isEmpty {
-            context.writer.syncFolders(Set(changed.map { path in
-                path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
-            }))
+        if let previous = context.previous, context.written.isEmpty, previous.files.count == context.fileCount,
+           previous.documents == context.documentFingerprints, context.writer.exists(Manifest.fileName) {
+            // Nothing was written, so every file has its previous hash: the manifest is the same.
+            return
         }
+        let changed = context.written + context.deleted
+        let writer = context.writer
+        // The manifest is encoded while the file system is flushed.
+        let flushed = Pending<Void> {
+            if changed.count > Self.fileByFileSyncLimit {
+                writer.flush()
+            } else if !changed.isEmpty {
+                writer.syncFolders(Set(changed.map { path in
+                    path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
+                }))
+            }
+        }
+        let others = context.planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+        let shards = context.shards.enumerated().map { (HashIndex.allShardPaths[$0.offset], $0.element.sha256) }
+        let data = Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: context.documentFingerprints)
+        try context.earlyFlush?.wait()
+        try flushed.wait()
         // Not synced itself: a lost manifest only means the next publish compares
         // with the previous one, rewrites a few more files and deletes the same ones.
-        let data = manifest.encoded()
-        try context.writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName)
+        try writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName, twins: false,
+                         wholeOrNothing: true)
+    }
+
+    /// Two arrays sorted by `key` as one sorted array.
+    static func mergeSorted<T>(_ first: [T], _ second: [T], by key: (T) -> String) -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(first.count + second.count)
+        var i = 0, j = 0
+        while i < first.count && j < second.count {
+            if key(second[j]) < key(first[i]) {
+                out.append(second[j])
+                j += 1
+            } else {
+                out.append(first[i])
+                i += 1
+            }
+        }
+        out.append(contentsOf: first[i...])
+        out.append(contentsOf: second[j...])
+        return out
     }
 
     /// A path from a manifest is only ever deleted when it stays inside the

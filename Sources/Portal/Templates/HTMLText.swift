@@ -43,6 +43,24 @@ enum HTMLText {
         return String(out)
     }
 
+    /// `escape(text)` appended to `out` as UTF-8.
+    static func appendEscaped(_ text: String, to out: inout [UInt8]) {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            out.append(contentsOf: escape(text).utf8)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+            case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+            case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+            case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
+            default: out.append(byte)
+            }
+        }
+    }
+
     /// The escaping of Mustache's `{{ }}` (same table, same per-Character
     /// rule), for text that is substituted without going through Mustache.
     static func escape(_ text: String) -> String {

@@ -20,15 +20,18 @@ struct PageRenderer: Sendable {
     let privatePDFs: Bool
 
     /// The common context of every page; `root` is the way from the page to the site root.
-    private func common(root: String, asOf: Date) -> [String: Any] {
-        [
+    private func common(root: String, asOf: Date?) -> [String: Any] {
+        var context: [String: Any] = [
             "root": root,
             "lang": locale.rawValue,
             "t": strings,
             "site": ["name": HTMLText.guarded(siteName), "base_url": HTMLText.guarded(baseURL)] as [String: Any],
-            "as_of": dates.dateTime(asOf),
-            "as_of_iso": ISODate.string(asOf),
         ]
+        if let asOf {
+            context["as_of"] = dates.dateTime(asOf)
+            context["as_of_iso"] = ISODate.string(asOf)
+        }
+        return context
     }
 
     func render(_ template: String, _ context: [String: Any], path: String) throws -> Data {
@@ -39,53 +42,71 @@ struct PageRenderer: Sendable {
     }
 
     /// `v/<token>/index.html`, straight through Mustache.
-    func tokenPage(_ document: SiteDocument, certificate: Certificate) throws -> Data {
-        try render("token", tokenContext(document, certificate: certificate), path: "v/\(document.token)/index.html")
+    func tokenPage(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
+        try render("token", tokenContext(tokenValues(document, certificate: certificate)),
+                   path: "v/\(document.token)/index.html")
     }
 
-    /// The context of a token page (templates/README.md, "Token page context").
-    /// Text that came from people passes through `HTMLText.guarded` first.
-    func tokenContext(_ document: SiteDocument, certificate: Certificate) throws -> [String: Any] {
+    /// The document's values on its page (templates/README.md, "Token page
+    /// context"). Text that came from people passes through `HTMLText.guarded` first.
+    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
         let root = "../../"
         let token = document.token
-        var doc: [String: Any] = [
-            "token": token,
-            "status": document.status.rawValue,
-            "is_valid": document.status == .valid,
-            "is_invalidated": document.status == .invalidated,
-            "is_revoked": document.status == .revoked,
-            "name": HTMLText.guarded(document.request.documentName),
-            "signer_name": HTMLText.guarded(document.published.signer.name),
-            "signed_at": dates.dateTime(document.signedAt),
-            "sha256": document.sha256,
-            "signature_id": document.key.signatureID,
-            "verification_url": document.verificationURL,
-            "pdf_available": !privatePDFs,
-            "json_href": "\(root)api/verify/\(token).json",
-            "cert_pem_href": "\(root)cert/\(token).pem",
-            "cert_crt_href": "\(root)cert/\(token).crt",
-            "qr_svg": try Self.inlineQR(document.verificationURL),
-        ]
-        if !privatePDFs { doc["pdf_href"] = "\(root)d/\(token).pdf" }
-        doc["requester_name"] = document.published.user.name.nonEmpty.map(HTMLText.guarded)
-        doc["requester_nim"] = document.published.user.nim?.nonEmpty.map(HTMLText.guarded)
-        doc["type"] = document.request.documentType?.nonEmpty.map(HTMLText.guarded)
-        doc["signer_title"] = document.published.signer.title?.nonEmpty.map(HTMLText.guarded)
-        doc["approved_at"] = document.request.approvedAt.map(dates.dateTime)
-        doc["status_reason"] = document.statusReason?.nonEmpty.map(HTMLText.guarded)
-        doc["status_date"] = document.statusDate.map(dates.dateTime)
+        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISODate.string(document.asOf))
+        func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
+        values[.token] = .text(token)
+        values[.status] = .text(document.status.rawValue)
+        values[.isValid] = .flag(document.status == .valid)
+        values[.isInvalidated] = .flag(document.status == .invalidated)
+        values[.isRevoked] = .flag(document.status == .revoked)
+        values[.name] = .text(HTMLText.guarded(document.request.documentName))
+        values[.signerName] = .text(HTMLText.guarded(document.published.signer.name))
+        values[.signedAt] = .text(dates.dateTime(document.signedAt))
+        values[.sha256] = .text(document.sha256)
+        values[.signatureID] = .text(document.key.signatureID)
+        values[.verificationURL] = .text(document.verificationURL)
+        values[.pdfAvailable] = .flag(!privatePDFs)
+        values[.jsonHref] = .text("\(root)api/verify/\(token).json")
+        values[.certPEMHref] = .text("\(root)cert/\(token).pem")
+        values[.certCRTHref] = .text("\(root)cert/\(token).crt")
+        values[.qrSVG] = .text(try Self.inlineQR(document.verificationURL))
+        if !privatePDFs { values[.pdfHref] = .text("\(root)d/\(token).pdf") }
+        values[.requesterName] = text(document.published.user.name.nonEmpty.map(HTMLText.guarded))
+        values[.requesterNIM] = text(document.published.user.nim?.nonEmpty.map(HTMLText.guarded))
+        values[.type] = text(document.request.documentType?.nonEmpty.map(HTMLText.guarded))
+        values[.signerTitle] = text(document.published.signer.title?.nonEmpty.map(HTMLText.guarded))
+        values[.approvedAt] = text(document.request.approvedAt.map(dates.dateTime))
+        values[.statusReason] = text(document.statusReason?.nonEmpty.map(HTMLText.guarded))
+        values[.statusDate] = text(document.statusDate.map(dates.dateTime))
 
-        var context = common(root: root, asOf: document.asOf)
-        context["doc"] = doc
-        context["cert"] = [
-            "serial": certificate.serialHex,
-            "subject": HTMLText.guarded(certificate.subject.string),
-            "issuer": HTMLText.guarded(certificate.issuer.string),
-            "not_before": dates.dateTime(certificate.notBefore),
-            "not_after": dates.dateTime(certificate.notAfter),
-            "fingerprint_sha256": certificate.sha256FingerprintHex,
-            "key_algorithm": certificate.publicKeyAlgorithm,
-        ] as [String: Any]
+        values[.serial] = .text(certificate.serialHex)
+        values[.subject] = .text(HTMLText.guarded(certificate.subject))
+        values[.issuer] = .text(HTMLText.guarded(certificate.issuer))
+        values[.notBefore] = .text(dates.dateTime(certificate.notBefore))
+        values[.notAfter] = .text(dates.dateTime(certificate.notAfter))
+        values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
+        values[.keyAlgorithm] = .text(certificate.keyAlgorithm)
+        return values
+    }
+
+    /// The Mustache context of a token page with these values.
+    func tokenContext(_ values: TokenPageValues) -> [String: Any] {
+        func object(_ names: [String], _ fields: [TokenPageValues.Value?]) -> [String: Any] {
+            var object: [String: Any] = [:]
+            for (name, value) in zip(names, fields) {
+                switch value {
+                case .text(let text)?: object[name] = text
+                case .flag(let flag)?: object[name] = flag
+                case nil: continue
+                }
+            }
+            return object
+        }
+        var context = common(root: "../../", asOf: nil)
+        context["as_of"] = values.asOf
+        context["as_of_iso"] = values.asOfISO
+        context["doc"] = object(TokenPageValues.docNames, values.doc)
+        context["cert"] = object(TokenPageValues.certNames, values.cert)
         return context
     }
 
@@ -124,8 +145,10 @@ struct PageRenderer: Sendable {
         let symbol = try QRSymbol(url)
         let quiet = 4, side = symbol.size + 2 * quiet
         var out: [UInt8] = []
-        out.reserveCapacity(symbol.size * symbol.size * 4 + 300)
-        func append(_ text: String) { out.append(contentsOf: text.utf8) }
+        out.reserveCapacity(symbol.size * symbol.size * 5 + 300)
+        func append(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
         func append(_ number: Int) {
             if number >= 10 { append(number / 10) }
             out.append(UInt8(48 + number % 10))
@@ -136,10 +159,19 @@ struct PageRenderer: Sendable {
         append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"")
         append(side); append("\" height=\""); append(side)
         append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"")
+        // The runs of `QRSymbol.darkRuns(row:)`, found here without an array per row.
         for y in 0..<symbol.size {
-            for run in symbol.darkRuns(row: y) {
-                append("M"); append(run.x + quiet); append(" "); append(y + quiet)
-                append("h"); append(run.length); append("v1h-"); append(run.length); append("z")
+            var x = 0
+            while x < symbol.size {
+                guard symbol.isDark(x: x, y: y) else {
+                    x += 1
+                    continue
+                }
+                let start = x
+                while x < symbol.size, symbol.isDark(x: x, y: y) { x += 1 }
+                let length = x - start
+                out.append(UInt8(ascii: "M")); append(start + quiet); out.append(UInt8(ascii: " ")); append(y + quiet)
+                out.append(UInt8(ascii: "h")); append(length); append("v1h-"); append(length); out.append(UInt8(ascii: "z"))
             }
         }
         append("\"/></svg>")
@@ -150,6 +182,8 @@ struct PageRenderer: Sendable {
 extension String {
     /// nil for an empty or blank string, so the templates hide the row.
     var nonEmpty: String? {
-        trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : self
+        // Any ASCII byte other than a space or control character settles it without Foundation.
+        if utf8.contains(where: { $0 > 0x20 && $0 < 0x7F }) { return self }
+        return trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : self
     }
 }

@@ -22,15 +22,29 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     private struct Skeleton {
         let segments: [Segment]
+        /// Bytes of text between the values.
+        let textLength: Int
+
+        init(segments: [Segment]) {
+            self.segments = segments
+            textLength = segments.reduce(0) { total, segment in
+                if case .text(let bytes) = segment { return total + bytes.count }
+                return total
+            }
+        }
 
         func fill(_ values: [String]) -> Data {
             var out: [UInt8] = []
-            out.reserveCapacity(16_384)
+            out.reserveCapacity(textLength + values.reduce(0) { $0 + $1.utf8.count } + 512)
             for segment in segments {
                 switch segment {
                 case .text(let bytes): out.append(contentsOf: bytes)
                 case .value(let index, let escaped):
-                    out.append(contentsOf: (escaped ? HTMLText.escape(values[index]) : values[index]).utf8)
+                    if escaped {
+                        HTMLText.appendEscaped(values[index], to: &out)
+                    } else {
+                        out.append(contentsOf: values[index].utf8)
+                    }
                 }
             }
             return Data(out)
@@ -39,62 +53,30 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     private let renderer: PageRenderer
     /// Shape → skeleton; nil when the shape must be rendered directly.
-    private var skeletons: [String: Skeleton?] = [:]
+    private var skeletons: [UInt64: Skeleton?] = [:]
     private let lock = NSLock()
 
     init(renderer: PageRenderer) {
+        precondition(TokenPageValues.docNames.count + TokenPageValues.certNames.count <= 32,
+                     "a token page shape holds two bits per field in a UInt64")
         self.renderer = renderer
     }
 
-    func page(_ document: SiteDocument, certificate: Certificate) throws -> Data {
-        let context = try renderer.tokenContext(document, certificate: certificate)
-        var values: [String] = []
-        var shape = ""
-        let placeholders = Self.substitute(context, values: &values, shape: &shape)
+    func page(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
+        let values = try renderer.tokenValues(document, certificate: certificate)
+        let shape = values.shape
         let path = "v/\(document.token)/index.html"
         let known: Skeleton?? = lock.withLock { skeletons[shape] }
         if let known {
-            guard let skeleton = known else { return try renderer.render("token", context, path: path) }
-            return skeleton.fill(values)
+            guard let skeleton = known else { return try renderer.render("token", renderer.tokenContext(values), path: path) }
+            return skeleton.fill(values.texts)
         }
-        let direct = try renderer.render("token", context, path: path)
-        var built = Self.parse(try renderer.render("token", placeholders, path: path))
-        if let candidate = built, candidate.fill(values) != direct { built = nil }
+        let direct = try renderer.render("token", renderer.tokenContext(values), path: path)
+        let placeholders = values.replacingTexts { "\u{E000}\($0)&\u{E001}" }
+        var built = Self.parse(try renderer.render("token", renderer.tokenContext(placeholders), path: path))
+        if let candidate = built, candidate.fill(values.texts) != direct { built = nil }
         lock.withLock { skeletons[shape] = .some(built) }
         return direct
-    }
-
-    /// The context with every document-specific text replaced by a
-    /// placeholder; `values` receives the texts, `shape` what stays structural.
-    private static func substitute(_ context: [String: Any], values: inout [String], shape: inout String) -> [String: Any] {
-        var result = context
-        func placeholder(_ text: String) -> String {
-            values.append(text)
-            return "\u{E000}\(values.count - 1)&\u{E001}"
-        }
-        for key in ["as_of", "as_of_iso"] {
-            if let text = context[key] as? String { result[key] = placeholder(text) }
-        }
-        for key in ["doc", "cert"] {
-            guard let object = context[key] as? [String: Any] else {
-                shape += "\(key):-;"
-                continue
-            }
-            var replaced = object
-            for field in object.keys.sorted() {
-                switch object[field] {
-                case let text as String:
-                    replaced[field] = placeholder(text)
-                    shape += "\(key).\(field);"
-                case let flag as Bool:
-                    shape += "\(key).\(field)=\(flag);"
-                default:
-                    shape += "\(key).\(field)?;"
-                }
-            }
-            result[key] = replaced
-        }
-        return result
     }
 
     /// Splits a rendered skeleton at its placeholders; nil if one is malformed.

@@ -1,0 +1,35 @@
+import Foundation
+
+extension VerificationRecord {
+    /// The record's JSON, as `PortalJSON.encode(self)` writes it (sorted keys),
+    /// built directly on bytes: a site has one record per document.
+    func json() -> Data {
+        var out = JSONBytes(capacity: 1_600)
+        out.raw("{")
+        out.key("as_of"); out.string(asOf)
+        out.raw(","); out.key("certificate"); out.raw("{")
+        out.key("fingerprint_sha256"); out.string(certificate.fingerprintSHA256)
+        out.raw(","); out.key("issuer"); out.string(certificate.issuer)
+        out.raw(","); out.key("not_after"); out.string(certificate.notAfter)
+        out.raw(","); out.key("not_before"); out.string(certificate.notBefore)
+        out.raw(","); out.key("serial"); out.string(certificate.serial)
+        out.raw(","); out.key("subject"); out.string(certificate.subject)
+        out.raw("},"); out.key("document"); out.raw("{")
+        out.key("name"); out.string(document.name)
+        out.raw(","); out.key("requester_name"); out.string(document.requesterName)
+        out.raw(","); out.key("type"); out.string(document.type)
+        out.raw("},"); out.key("format"); out.string(Self.format)
+        out.raw(","); out.key("sha256"); out.string(sha256)
+        out.raw(","); out.key("signature_id"); out.string(signatureID)
+        out.raw(","); out.key("signed_at"); out.string(signedAt)
+        out.raw(","); out.key("signer"); out.raw("{")
+        out.key("name"); out.string(signer.name)
+        out.raw(","); out.key("title"); out.string(signer.title)
+        out.raw("},"); out.key("status"); out.string(status.rawValue)
+        out.raw(","); out.key("status_date"); out.string(statusDate)
+        out.raw(","); out.key("status_reason"); out.string(statusReason)
+        out.raw(","); out.key("token"); out.string(token)
+        out.raw("}")
+        return Data(out.bytes)
+    }
+}
