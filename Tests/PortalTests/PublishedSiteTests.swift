@@ -318,8 +318,8 @@ final class PublishedSiteTests: XCTestCase {
         while let relative = enumerator.nextObject() as? String {
             let url = root.appendingPathComponent(relative)
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
-            if isDirectory.boolValue || relative.hasPrefix(".segel-") { continue }
+            let exists = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            if !exists || isDirectory.boolValue || relative.hasPrefix(".segel-") { continue }
             files[relative] = try Data(contentsOf: url)
         }
         return files

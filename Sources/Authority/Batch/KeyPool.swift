@@ -17,6 +17,7 @@ public final class KeyPool: @unchecked Sendable {
     private var keys: [PrivateKey] = []
     private var remaining: Int
     private var inFlight = 0
+    private var running = 0
     private var closed = false
     private var failure: Error?
 
@@ -29,6 +30,9 @@ public final class KeyPool: @unchecked Sendable {
     }
 
     private func start() {
+        condition.lock()
+        running = producers
+        condition.unlock()
         for _ in 0..<producers {
             let thread = Thread { [self] in produce() }
             thread.stackSize = 1 << 20
@@ -52,12 +56,16 @@ public final class KeyPool: @unchecked Sendable {
         return key
     }
 
-    /// Stops the producers; keys not taken are dropped.
+    /// Stops the producers and waits for them to return (at most one key
+    /// generation each); keys not taken are dropped. Waiting matters: a process
+    /// that exits while a producer is inside libcrypto has its atexit clean-up
+    /// free what the producer is using (a crash at exit).
     public func close() {
         condition.lock()
         closed = true
         keys.removeAll()
         condition.broadcast()
+        while running > 0 { condition.wait() }
         condition.unlock()
     }
 
@@ -66,6 +74,8 @@ public final class KeyPool: @unchecked Sendable {
             condition.lock()
             while !closed, remaining > 0, keys.count + inFlight >= capacity { condition.wait() }
             if closed || remaining <= 0 {
+                running -= 1
+                condition.broadcast()
                 condition.unlock()
                 return
             }
