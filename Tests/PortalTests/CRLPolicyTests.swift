@@ -10,53 +10,26 @@ import XCTest
 /// it is half-way to nextUpdate or the revocations change. Driven through the
 /// library with a controlled clock.
 final class CRLPolicyTests: XCTestCase {
-    var work: URL!
-    let passphrase = "crl policy passphrase"
+    var fixture: LibraryPublishFixture!
 
     override func setUpWithError() throws {
-        work = try TestPaths.temporaryDirectory("portal-crl")
-        let environment = ["SEGEL_HOME": home.path, "SEGEL_PASSPHRASE": passphrase]
-        let segel = TestPaths.executable("segel").path
-        for arguments in [
-            ["init", "--name", "Politeknik Contoh", "--base-url", "https://verify.example.ac.id/portal"],
-            ["approver", "add", "--name", "Dr. Sari Wulandari", "--email", "sari@example.ac.id", "--nidn", "0101010101"],
-        ] {
-            let result = try Tools.run(segel, arguments, environment: environment)
-            XCTAssertEqual(result.status, 0, result.err)
-        }
-        for index in 1...2 {
-            let pdf = try SamplePDF.write(to: work.appendingPathComponent("\(index).pdf"), lines: ["Dokumen \(index)"])
-            let result = try Tools.run(segel, ["sign-file", pdf.path, "--by", "sari@example.ac.id", "--name", "Dokumen \(index)",
-                                               "--key-type", "p256"], environment: environment)
-            XCTAssertEqual(result.status, 0, result.err)
-        }
+        fixture = try LibraryPublishFixture.make("portal-crl", baseURL: "https://verify.example.ac.id/portal", documents: 2,
+                                                 passphrase: "crl policy passphrase")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: work)
+        fixture?.remove()
     }
 
-    var home: URL { work.appendingPathComponent("home") }
-    var site: URL { work.appendingPathComponent("site") }
+    var home: URL { fixture.home }
+    var site: URL { fixture.site }
 
     final class UnlockCounter: @unchecked Sendable {
         var count = 0
     }
 
     func publish(at now: Date, days: Int = 7, unlocks: UnlockCounter) throws -> PublishSummary {
-        let registry = try Registry(home: home)
-        let caPEM = try String(contentsOf: home.appendingPathComponent("ca/ca.pem"), encoding: .utf8)
-        let keyPEM = try Data(contentsOf: home.appendingPathComponent("ca/ca.key.pem"))
-        let passphrase = self.passphrase
-        let source = PublishSource(
-            registry: registry, caCertificate: try Certificate(pem: caPEM),
-            unlockCA: {
-                unlocks.count += 1
-                return try CertificateAuthority(key: PrivateKey(encryptedPKCS8PEM: keyPEM, passphrase: passphrase),
-                                                certificate: Certificate(pem: caPEM))
-            },
-            signedPDF: { [home] token in home.appendingPathComponent("signed/\(token).pdf") },
-            crlArchive: home.appendingPathComponent("ca/crl.der"))
+        let source = try fixture.source(onUnlock: { unlocks.count += 1 })
         var options = PublishOptions(site: site)
         options.now = now
         options.crlValidityDays = days

@@ -10,45 +10,22 @@ import XCTest
 /// shards are written on a thread of their own from the start — and leaves
 /// no manifest, so the next publish writes the whole site.
 final class FailedPublishTests: XCTestCase {
-    var work: URL!
-    let passphrase = "failed publish passphrase"
+    var fixture: LibraryPublishFixture!
 
     override func setUpWithError() throws {
-        work = try TestPaths.temporaryDirectory("portal-failed")
-        let environment = ["SEGEL_HOME": home.path, "SEGEL_PASSPHRASE": passphrase]
-        let segel = TestPaths.executable("segel").path
-        for arguments in [
-            ["init", "--name", "Politeknik Contoh", "--base-url", "https://verify.example.ac.id"],
-            ["approver", "add", "--name", "Dr. Sari Wulandari", "--email", "sari@example.ac.id", "--nidn", "0101010101"],
-        ] {
-            let result = try Tools.run(segel, arguments, environment: environment)
-            XCTAssertEqual(result.status, 0, result.err)
-        }
-        let pdf = try SamplePDF.write(to: work.appendingPathComponent("1.pdf"), lines: ["Dokumen 1"])
-        let result = try Tools.run(segel, ["sign-file", pdf.path, "--by", "sari@example.ac.id", "--name", "Dokumen 1",
-                                           "--key-type", "p256"], environment: environment)
-        XCTAssertEqual(result.status, 0, result.err)
+        fixture = try LibraryPublishFixture.make("portal-failed", baseURL: "https://verify.example.ac.id", documents: 1,
+                                                 passphrase: "failed publish passphrase")
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: work)
+        fixture?.remove()
     }
 
-    var home: URL { work.appendingPathComponent("home") }
-    var site: URL { work.appendingPathComponent("site") }
+    var home: URL { fixture.home }
+    var site: URL { fixture.site }
 
     func publish(signedFolder: String) throws -> PublishSummary {
-        let caPEM = try String(contentsOf: home.appendingPathComponent("ca/ca.pem"), encoding: .utf8)
-        let keyPEM = try Data(contentsOf: home.appendingPathComponent("ca/ca.key.pem"))
-        let passphrase = self.passphrase
-        let source = PublishSource(
-            registry: try Registry(home: home), caCertificate: try Certificate(pem: caPEM),
-            unlockCA: {
-                try CertificateAuthority(key: PrivateKey(encryptedPKCS8PEM: keyPEM, passphrase: passphrase),
-                                         certificate: Certificate(pem: caPEM))
-            },
-            signedPDF: { [home] token in home.appendingPathComponent("\(signedFolder)/\(token).pdf") },
-            crlArchive: home.appendingPathComponent("ca/crl.der"))
+        let source = try fixture.source(signedFolder: signedFolder)
         return try SitePublisher(source: source, options: PublishOptions(site: site)).publish()
     }
 
