@@ -34,24 +34,16 @@ public struct SigningResult: Sendable, Hashable, Codable {
 extension Authority {
     /// Stores the file content-addressed and opens a pending request for it.
     /// The file is read first so that a password-protected or unreadable PDF is
-    /// refused at the desk, not at signing time.
+    /// refused at the desk, not at signing time. With `approval` the request is
+    /// approved in the same registry transaction (`segel batch`).
     public func submit(file: URL, user: String, name: String, type: String?, notes: String?,
-                       identityKey: String? = nil) throws -> ApprovalRequest {
+                       identityKey: String? = nil,
+                       approvedBy approval: (approver: Int64, notes: String?)? = nil) throws -> ApprovalRequest {
         try Self.checkSignable(file)
         let requester = try registry.findUser(user)
         let stored = try registry.fileStore.store(fileAt: file)
         return try registry.submit(user: requester.id, name: name, type: type, notes: notes,
-                                   file: stored, identityKey: identityKey)
-    }
-
-    /// `submit` followed by the approval, in one registry transaction (`segel batch`).
-    public func submitApproved(file: URL, user: String, name: String, type: String?, notes: String?,
-                               identityKey: String?, approver: Int64, approvalNotes: String?) throws -> ApprovalRequest {
-        try Self.checkSignable(file)
-        let requester = try registry.findUser(user)
-        let stored = try registry.fileStore.store(fileAt: file)
-        return try registry.submitApproved(user: requester.id, name: name, type: type, notes: notes, file: stored,
-                                           identityKey: identityKey, approver: approver, approvalNotes: approvalNotes)
+                                   file: stored, identityKey: identityKey, approvedBy: approval)
     }
 
     /// A new version of a rejected request.

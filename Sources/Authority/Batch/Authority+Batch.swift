@@ -28,9 +28,9 @@ extension Authority {
             if request == nil {
                 let requester = try batchRequester(row, approver: approver)
                 do {
-                    request = try submitApproved(file: row.file, user: String(requester.id), name: row.name,
-                                                 type: row.type, notes: "segel batch, line \(row.line)",
-                                                 identityKey: identity, approver: approver.id, approvalNotes: "segel batch")
+                    request = try submit(file: row.file, user: String(requester.id), name: row.name, type: row.type,
+                                         notes: "segel batch, line \(row.line)", identityKey: identity,
+                                         approvedBy: (approver.id, "segel batch"))
                 } catch let error as RegistryError where error.code == .duplicate {
                     // Another worker or process submitted the same row a moment ago.
                     request = try registry.request(identityKey: identity)

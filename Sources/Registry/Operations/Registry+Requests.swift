@@ -7,33 +7,22 @@ extension Registry {
     /// - Parameter identityKey: for `segel batch` (see
     ///   `ApprovalRequest.identityKey`); a key already used is `.duplicate`,
     ///   naming the request that holds it, so a re-run can skip or resume it.
+    /// - Parameter approval: approve it in the same transaction (`segel batch`):
+    ///   the request then appears approved, with both audit entries, or not at all.
     @discardableResult
     public func submit(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
-                       file: StoredFile, identityKey: String? = nil) throws -> ApprovalRequest {
+                       file: StoredFile, identityKey: String? = nil,
+                       approvedBy approval: (approver: Int64, notes: String?)? = nil) throws -> ApprovalRequest {
         let name = try Validate.text(name, "the document name")
         let type = Validate.optional(type)
         let notes = Validate.optional(notes)
+        let approvalNotes = Validate.optional(approval?.notes)
         let file = try Validate.storedFile(file)
         return try write("submit \(file.originalFilename)") { db in
-            try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file, identityKey: identityKey)
-        }
-    }
-
-    /// `submit` and `approve` in one transaction, for `segel batch`: the row's
-    /// request appears already approved or not at all, with both audit entries.
-    @discardableResult
-    public func submitApproved(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
-                               file: StoredFile, identityKey: String? = nil, approver approverID: Int64,
-                               approvalNotes: String? = nil) throws -> ApprovalRequest {
-        let name = try Validate.text(name, "the document name")
-        let type = Validate.optional(type)
-        let notes = Validate.optional(notes)
-        let approvalNotes = Validate.optional(approvalNotes)
-        let file = try Validate.storedFile(file)
-        return try write("submit and approve \(file.originalFilename)") { db in
             let request = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
                                             identityKey: identityKey)
-            return try applyApproval(db, request: request.id, by: approverID, notes: approvalNotes)
+            guard let approval else { return request }
+            return try applyApproval(db, request: request.id, by: approval.approver, notes: approvalNotes)
         }
     }
 
