@@ -73,32 +73,76 @@ extension Authority {
             throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
         }
 
+        let input: Data
+        do {
+            input = try Data(contentsOf: ticket.fileURL)
+        } catch {
+            _ = try? registry.recordSigningFailure(request: id, reason: "the stored file \(ticket.version.storedPath) cannot be read")
+            throw AuthorityError(.refused, "request \(id): the stored file \(ticket.version.storedPath) cannot be read; nothing was signed")
+        }
+        return try signAndRecord(
+            pdf: input, fileLabel: ticket.version.originalFilename, approver: ticket.approver,
+            documentHash: ticket.version.fileSHA256, signer: signer, options: options, now: now,
+            failed: { reason in _ = try? self.registry.recordSigningFailure(request: id, reason: reason) },
+            record: { document in
+                var document = document
+                document.requestID = id
+                _ = try self.registry.completeSigning(document)
+                return id
+            })
+    }
+
+    /// `segel batch`, for a row seen for the first time: signs the PDF bytes,
+    /// stores them, and records the request as submitted by `user`, approved by
+    /// `approver` and signed, in one registry transaction — so a crash leaves
+    /// the row either done or untouched. A PDF that cannot be signed is refused
+    /// before anything is stored. `.duplicate` (another process recorded the
+    /// same `identityKey` meanwhile) removes the signed PDF again.
+    public func submitAndSign(pdf input: Data, fileLabel: String, fileName: String, user: Int64, name: String,
+                              type: String?, notes: String?, identityKey: String?,
+                              approver: Approver, approvalNotes: String?,
+                              signer: DocumentSigner, options: SigningOptions, now: Date = Date()) throws -> SigningResult {
+        guard !input.isEmpty else { throw AuthorityError(.refused, "\(fileLabel) is empty") }
+        return try signAndRecord(
+            pdf: input, fileLabel: fileLabel, approver: approver, documentHash: Digest.hex(Digest.sha256(input)),
+            signer: signer, options: options, now: now, failed: { _ in },
+            record: { document in
+                let stored = try self.registry.fileStore.store(data: input, name: fileName)
+                return try self.registry.submit(user: user, name: name, type: type, notes: notes, file: stored,
+                                                identityKey: identityKey, approvedBy: (approver.id, approvalNotes),
+                                                signed: document).id
+            })
+    }
+
+    /// Signs `input` with a fresh token and key, writes the signed PDF under a
+    /// pending name, lets `record` enter it in the registry (returning the
+    /// request id), and only then gives the PDF its final name. A crash in
+    /// between leaves a pending file that `recoverInterruptedSigning()` finishes
+    /// (recorded) or removes (not recorded). `failed` hears why signing failed.
+    private func signAndRecord(pdf input: Data, fileLabel: String, approver: Approver, documentHash: String,
+                               signer: DocumentSigner, options: SigningOptions, now: Date,
+                               failed: (String) -> Void,
+                               record: (SignedDocument) throws -> Int64) throws -> SigningResult {
         // 17 bytes: 136 random bits, so at least 128 remain after Random.token's leading-dash rule.
         let token = try Random.token(byteCount: 17)
         let signatureID = try Self.makeSignatureID()
-        let label = ticket.version.originalFilename
         let signed: SignedPDF
         do {
-            let input = try Data(contentsOf: ticket.fileURL)
             signed = try signer.sign(
-                pdf: input, fileLabel: label,
-                signer: SignerIdentity(name: ticket.approver.name, title: ticket.approver.title, email: ticket.approver.email),
+                pdf: input, fileLabel: fileLabel,
+                signer: SignerIdentity(name: approver.name, title: approver.title, email: approver.email),
                 token: token, signatureID: signatureID, keyType: options.keyType, position: options.position, now: now)
         } catch {
-            let reason = (error as? AuthorityError)?.message ?? "\(error)"
-            _ = try? registry.recordSigningFailure(request: id, reason: reason)
+            failed((error as? AuthorityError)?.message ?? "\(error)")
             throw error
         }
 
-        // The signed PDF waits under a pending name until the registry has recorded it,
-        // then takes its final name: a crash in between leaves a pending file that
-        // `recoverInterruptedSigning()` finishes (recorded) or removes (not recorded).
         let output = home.signedPDF(token: token)
         let pending = home.pendingSignedPDF(token: token)
         try AtomicFile.write(signed.data, to: pending)
         let certificate = signed.certificate
         let key = KeyMaterial(
-            publicKeyPEM: signed.key.publicKeyPEM,
+            publicKeyPEM: certificate.publicKeyPEM,
             encryptedPrivateKeyPEM: nil,
             algorithm: signed.key.algorithmName,
             keyLength: signed.key.bits,
@@ -106,18 +150,20 @@ extension Authority {
             serialHex: certificate.serialHex,
             validFrom: certificate.notBefore,
             validUntil: certificate.notAfter)
-        var record = SignedDocument(
-            requestID: id, token: token, signatureID: signatureID,
-            documentHash: ticket.version.fileSHA256, finalHash: signed.sha256,
+        // `record` sets the request id.
+        var document = SignedDocument(
+            requestID: 0, token: token, signatureID: signatureID,
+            documentHash: documentHash, finalHash: signed.sha256,
             finalPDFPath: output.path, verificationURL: settings.verificationURL(token: token),
             qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1],
                             size: options.position.size),
-            signedAt: now, signerApproverID: ticket.approver.id, key: key)
+            signedAt: now, signerApproverID: approver.id, key: key)
         if settings.retainKeys, let passphrase = signer.retainPassphrase {
-            record.key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
+            document.key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
         }
+        let requestID: Int64
         do {
-            _ = try registry.completeSigning(record)
+            requestID = try record(document)
         } catch {
             try? FileManager.default.removeItem(at: pending)
             throw error
@@ -125,8 +171,8 @@ extension Authority {
         guard rename(pending.path, output.path) == 0 else {
             throw AuthorityError(.io, "cannot move the signed PDF into \(output.path): \(String(cString: strerror(errno)))")
         }
-        return SigningResult(request: id, token: token, signatureID: signatureID, signedPDF: output.path,
-                             sha256: signed.sha256, verificationURL: record.verificationURL)
+        return SigningResult(request: requestID, token: token, signatureID: signatureID, signedPDF: output.path,
+                             sha256: signed.sha256, verificationURL: document.verificationURL)
     }
 
     /// Finishes what a killed segel process left: a pending signed PDF the

@@ -23,11 +23,19 @@ public final class Authority: Sendable {
         self.settings = AuthoritySettings(info)
     }
 
-    /// `segel init`: creates the home, the root CA (RSA-3072, 10 years, key
-    /// encrypted under the passphrase, mode 0600) and the registry.
+    /// `segel init`: creates the home, the root CA (10 years, key encrypted
+    /// under the passphrase, mode 0600) and the registry.
+    ///
+    /// The CA key is ECDSA P-256 unless `caKeyType` says RSA-3072: the same
+    /// 128-bit security level, and the CA signs every per-document certificate,
+    /// where P-256 takes ~0.03 ms and RSA-3072 ~1.8 ms (OpenSSL 3.0 here).
     @discardableResult
     public static func initialize(home: AuthorityHome, settings: AuthoritySettings,
-                                  passphrase: String, now: Date = Date()) throws -> Authority {
+                                  passphrase: String, caKeyType: KeyType = .p256,
+                                  now: Date = Date()) throws -> Authority {
+        guard caKeyType == .p256 || caKeyType == .rsa3072 else {
+            throw AuthorityError(.usage, "the CA key must be p256 or rsa3072, not \(caKeyType.rawValue)")
+        }
         try AuthoritySettings.validate(baseURL: settings.baseURL)
         guard passphrase.count >= 8 else {
             throw AuthorityError(.usage, "the passphrase must have at least 8 characters")
@@ -39,7 +47,7 @@ public final class Authority: Sendable {
         let (key, certificate) = try CertificateAuthority.create(
             subject: DistinguishedNameFields(commonName: "\(settings.name) Document Signing CA",
                                              organization: settings.name),
-            now: now)
+            keyType: caKeyType, now: now)
         try AtomicFile.write(key.encryptedPKCS8PEM(passphrase: passphrase), to: home.caKey, permissions: 0o600)
         try AtomicFile.write(Data(certificate.pem.utf8), to: home.caCertificate, permissions: 0o644)
         let registry = try Registry(home: home.url, create: true)

@@ -67,8 +67,9 @@ public struct DocumentSigner: Sendable {
     /// Where per-document keys come from (a `KeyPool` in batches); nil generates one per call.
     public var keySource: (@Sendable (KeyType) throws -> PrivateKey)?
 
-    /// Bytes reserved for the DER CMS; leaf + RSA-3072 CA certificates and an
-    /// RSA-3072 signature need about 3.5 KiB, so this leaves room to spare.
+    /// Bytes reserved for the DER CMS; the largest case, RSA-3072 leaf and CA
+    /// certificates and an RSA-3072 signature, needs about 3.5 KiB, so this
+    /// leaves room to spare.
     static let contentsCapacity = 12_288
 
     public init(ca: CertificateAuthority, settings: AuthoritySettings, retainPassphrase: String? = nil) {

@@ -1,14 +1,17 @@
 import ArgumentParser
 import Authority
 import Foundation
+import PKI
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create an authority: its registry and its root CA.",
         discussion: """
-        Creates --home with a root CA (RSA-3072, valid 10 years) whose key is encrypted \
-        under the passphrase ($SEGEL_PASSPHRASE or --passphrase-file) and stored with mode 0600.
+        Creates --home with a root CA (ECDSA P-256 by default, or RSA-3072 with --ca-key-type \
+        rsa3072; valid 10 years) whose key is encrypted under the passphrase ($SEGEL_PASSPHRASE \
+        or --passphrase-file) and stored with mode 0600. Per-document keys are chosen when \
+        signing (--key-type, RSA-2048 by default).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,7 +31,13 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .customLong("leaf-validity-days"), help: "Validity of each per-document certificate.")
     var leafValidityDays: Int = 1095
 
+    @Option(name: .customLong("ca-key-type"), help: "The CA's key: p256 (default) or rsa3072.")
+    var caKeyType: KeyType = .p256
+
     func validate() throws {
+        guard caKeyType == .p256 || caKeyType == .rsa3072 else {
+            throw ValidationError("--ca-key-type must be p256 or rsa3072")
+        }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--name must not be empty") }
         guard leafValidityDays > 0 else { throw ValidationError("--leaf-validity-days must be positive") }
     }
@@ -39,7 +48,7 @@ struct InitCommand: AsyncParsableCommand {
         settings.retainKeys = retainKeys
         settings.leafValidityDays = leafValidityDays
         let authority = try Authority.initialize(home: global.authorityHome, settings: settings,
-                                                 passphrase: try global.passphrase())
+                                                 passphrase: try global.passphrase(), caKeyType: caKeyType)
         let ca = try authority.caCertificate()
         if global.json {
             try Console.json(["home": authority.home.url.path, "ca_certificate": authority.home.caCertificate.path,

@@ -79,6 +79,7 @@ struct CertificateTests {
         #expect(leaf.authorityKeyIdentifier == authority.certificate.subjectKeyIdentifier)
         #expect(leaf.subjectKeyIdentifier != nil)
         #expect(leaf.publicKeyDER == key.publicKeyDER)
+        #expect(leaf.publicKeyPEM == key.publicKeyPEM)
         #expect(leaf.publicKeyAlgorithm == keyType.displayName)
         #expect(leaf.publicKeyType == keyType)
         #expect(leaf.notBefore == Date(timeIntervalSince1970: (now.timeIntervalSince1970 - 300).rounded(.down)))

@@ -64,16 +64,24 @@ final class Fixture: @unchecked Sendable {
 
     /// What signing would hand back for `ticket`; `n` makes token, id and serial unique.
     func signedDocument(_ ticket: SigningTicket, n: Int, validDays: Double = 365) -> SignedDocument {
+        signedDocument(request: ticket.requestID, documentHash: ticket.version.fileSHA256,
+                       approver: ticket.approver.id, baseURL: ticket.authority.baseURL, n: n, validDays: validDays)
+    }
+
+    /// The same for a request that does not exist yet (`submit(…, signed:)`).
+    func signedDocument(request: Int64 = 0, documentHash: String, approver: Int64,
+                        baseURL: String = "https://verify.example.ac.id", n: Int,
+                        validDays: Double = 365) -> SignedDocument {
         let signedAt = Date(timeIntervalSince1970: 1_750_000_000)
         let token = "tok\(n)-" + String(repeating: "A", count: 22)
         return SignedDocument(
-            requestID: ticket.requestID, token: token, signatureID: "SIG-\(String(format: "%06d", n))",
-            documentHash: ticket.version.fileSHA256,
+            requestID: request, token: token, signatureID: "SIG-\(String(format: "%06d", n))",
+            documentHash: documentHash,
             finalHash: SHA256.hex("signed \(n)"),
             finalPDFPath: home.appendingPathComponent("signed/\(n).pdf").path,
-            verificationURL: "\(ticket.authority.baseURL)/v/\(token)/",
+            verificationURL: "\(baseURL)/v/\(token)/",
             qr: QRPlacement(page: 1, x: 420, y: 40, size: 96), signedAt: signedAt,
-            signerApproverID: ticket.approver.id,
+            signerApproverID: approver,
             key: KeyMaterial(publicKeyPEM: "-----BEGIN PUBLIC KEY-----\nMFk=\n-----END PUBLIC KEY-----\n",
                              encryptedPrivateKeyPEM: nil, algorithm: "RSA-SHA256", keyLength: 2048,
                              certificatePEM: "-----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----\n",

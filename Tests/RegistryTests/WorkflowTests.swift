@@ -360,6 +360,50 @@ import Testing
         #expect(error?.message == "request \(request.id) was already submitted with the same file, name and approver")
     }
 
+    @Test func submitWithApprovalAndSignatureIsOneTransaction() throws {
+        let fixture = try Fixture()
+        let (user, approver) = try fixture.people()
+        try fixture.sign(try fixture.approvedRequest("earlier", user: user, approver: approver), n: 1)
+        let file = try fixture.stored("batch row")
+        let key = ApprovalRequest.identityKey(fileSHA256: file.sha256, documentName: "Ijazah", approverID: approver.id)
+        let before = try fixture.rowCounts()
+
+        // A signature without the approval it follows is refused before anything is written.
+        let unapproved = #expect(throws: RegistryError.self) {
+            try fixture.registry.submit(user: user.id, name: "Ijazah", file: file, identityKey: key,
+                                        signed: fixture.signedDocument(documentHash: file.sha256, approver: approver.id, n: 2))
+        }
+        #expect(unapproved?.code == .badInput)
+        // A signature the registry refuses (token already used) takes the request and its approval with it.
+        let reused = #expect(throws: RegistryError.self) {
+            try fixture.registry.submit(user: user.id, name: "Ijazah", file: file, identityKey: key,
+                                        approvedBy: (approver.id, "batch"),
+                                        signed: fixture.signedDocument(documentHash: file.sha256, approver: approver.id, n: 1))
+        }
+        #expect(reused?.code == .duplicate)
+        #expect(try fixture.rowCounts() == before)
+        #expect(try fixture.registry.request(identityKey: key) == nil)
+
+        let document = fixture.signedDocument(documentHash: file.sha256, approver: approver.id, n: 2)
+        let request = try fixture.registry.submit(user: user.id, name: "Ijazah", file: file, identityKey: key,
+                                                  approvedBy: (approver.id, "batch"), signed: document)
+        #expect(request.status == .signApproved)
+        #expect(request.approvedBy == approver.id && request.signApprovedBy == approver.id)
+        #expect(try fixture.registry.request(identityKey: key) == request)
+        let signature = try fixture.registry.signature(token: document.token)
+        #expect(signature.approvalRequestID == request.id && signature.signatureStatus == .signed)
+        #expect(try fixture.registry.audit(request: request.id).map(\.action) == [
+            .requestSubmitted, .requestApproved, .signatureInitiated, .signatureKeyGenerated, .documentSigned,
+        ])
+        #expect(try fixture.registry.verifyAuditChain().firstBadRowID == nil)
+        var expected = before
+        for table in ["approval_requests", "document_versions", "document_signatures", "digital_signatures"] {
+            expected[table]! += 1
+        }
+        expected["signature_audit_logs"]! += 5
+        #expect(try fixture.rowCounts() == expected)
+    }
+
     @Test func stateMachineTableIsExactlyTheDesignedOne() {
         var requestSteps: [String] = []
         for step in Workflow.RequestStep.allCases {

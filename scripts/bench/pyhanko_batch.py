@@ -13,7 +13,7 @@ from multiprocessing import Pool
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 CA_KEY = None
@@ -21,7 +21,8 @@ CA_CERT = None
 
 
 def make_ca():
-    key = rsa.generate_private_key(65537, 3072)
+    # The same kind of CA as `segel init` makes by default (ECDSA P-256).
+    key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Bench CA")])
     now = datetime.datetime.now(datetime.timezone.utc)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)

@@ -17,22 +17,25 @@ extension Authority {
         }
         do {
             let approver = try registry.findApprover(row.approver)
-            guard FileManager.default.isReadableFile(atPath: row.file.path) else {
+            // Read once: the bytes hashed for the row's identity are the bytes signed and stored.
+            guard let input = try? Data(contentsOf: row.file) else {
                 return failed("cannot read \(row.file.path)")
             }
-            let hash = Digest.hex(try Digest.sha256(fileAt: row.file))
-            let identity = ApprovalRequest.identityKey(fileSHA256: hash, documentName: row.name, approverID: approver.id)
+            let identity = ApprovalRequest.identityKey(fileSHA256: Digest.hex(Digest.sha256(input)),
+                                                       documentName: row.name, approverID: approver.id)
             let options = SigningOptions(keyType: keyType, position: row.position)
 
             var request = try registry.request(identityKey: identity)
             if request == nil {
                 let requester = try batchRequester(row, approver: approver)
                 do {
-                    request = try submit(file: row.file, user: String(requester.id), name: row.name, type: row.type,
-                                         notes: "segel batch, line \(row.line)", identityKey: identity,
-                                         approvedBy: (approver.id, "segel batch"))
+                    let result = try submitAndSign(
+                        pdf: input, fileLabel: row.file.path, fileName: label, user: requester.id, name: row.name,
+                        type: row.type, notes: "segel batch, line \(row.line)", identityKey: identity,
+                        approver: approver, approvalNotes: "segel batch", signer: signer, options: options)
+                    return BatchResult(line: row.line, file: row.file.path, status: .signed, result: result, error: nil)
                 } catch let error as RegistryError where error.code == .duplicate {
-                    // Another worker or process submitted the same row a moment ago.
+                    // Another worker or process recorded the same row a moment ago.
                     request = try registry.request(identityKey: identity)
                 }
             }

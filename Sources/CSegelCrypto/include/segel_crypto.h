@@ -17,7 +17,7 @@
 // probability below 2^-112 for random candidates, Damgard-Landrock-Pomerance).
 // This generator follows FIPS 186-5 A.1.3 with one more round than the table
 // asks, a sieve by the first 3,500 odd primes before any exponentiation, and a
-// pairwise-consistency signature at the end. It is about five times faster
+// pairwise-consistency check (private then public operation) at the end. It is about five times faster
 // than EVP_PKEY_generate on OpenSSL 3.0 and three times faster than BoringSSL.
 
 // Returns a new RSA key pair with modulus length `bits` (2048 or 3072) and

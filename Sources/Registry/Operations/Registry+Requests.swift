@@ -9,20 +9,30 @@ extension Registry {
     ///   naming the request that holds it, so a re-run can skip or resume it.
     /// - Parameter approval: approve it in the same transaction (`segel batch`):
     ///   the request then appears approved, with both audit entries, or not at all.
+    /// - Parameter signed: with `approval`, also record the finished signature
+    ///   (as `completeSigning` does; its `requestID` is ignored): a batch row is
+    ///   then submitted, approved and signed in one transaction, or not at all.
     @discardableResult
     public func submit(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
                        file: StoredFile, identityKey: String? = nil,
-                       approvedBy approval: (approver: Int64, notes: String?)? = nil) throws -> ApprovalRequest {
+                       approvedBy approval: (approver: Int64, notes: String?)? = nil,
+                       signed: SignedDocument? = nil) throws -> ApprovalRequest {
         let name = try Validate.text(name, "the document name")
         let type = Validate.optional(type)
         let notes = Validate.optional(notes)
         let approvalNotes = Validate.optional(approval?.notes)
         let file = try Validate.storedFile(file)
+        let signature = try signed.map(SignatureFields.init)
+        if signature != nil && approval == nil {
+            throw RegistryError(.badInput, "a signature can only be recorded with the approval it follows")
+        }
         return try write("submit \(file.originalFilename)") { db in
             let request = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
                                             identityKey: identityKey)
             guard let approval else { return request }
-            return try applyApproval(db, request: request.id, by: approval.approver, notes: approvalNotes)
+            let approved = try applyApproval(db, request: request.id, by: approval.approver, notes: approvalNotes)
+            guard let signature else { return approved }
+            return try recordSignature(db, signature, request: approved.id).request
         }
     }
 

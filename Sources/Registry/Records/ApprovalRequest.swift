@@ -65,3 +65,32 @@ public struct ApprovalRequest: RegistryRecord, Identifiable {
         return hasher.finalize().hexString
     }
 }
+
+extension ApprovalRequest {
+    /// Column by column rather than through `Encodable`: GRDB's Codable
+    /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
+    /// The stored forms are the Codable ones (see `RegistryRecord`).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.rawValue] = id
+        container[CodingKeys.userID.rawValue] = userID
+        container[CodingKeys.documentName.rawValue] = documentName
+        container[CodingKeys.documentType.rawValue] = documentType
+        container[CodingKeys.notes.rawValue] = notes
+        container[CodingKeys.status.rawValue] = status.rawValue
+        container[CodingKeys.approvedAt.rawValue] = approvedAt?.databaseText
+        container[CodingKeys.approvedBy.rawValue] = approvedBy
+        container[CodingKeys.rejectedAt.rawValue] = rejectedAt?.databaseText
+        container[CodingKeys.rejectedBy.rawValue] = rejectedBy
+        container[CodingKeys.signApprovedAt.rawValue] = signApprovedAt?.databaseText
+        container[CodingKeys.signApprovedBy.rawValue] = signApprovedBy
+        container[CodingKeys.approvalNotes.rawValue] = approvalNotes
+        container[CodingKeys.rejectionReason.rawValue] = rejectionReason
+        container[CodingKeys.currentVersionID.rawValue] = currentVersionID
+        container[CodingKeys.approvedVersionID.rawValue] = approvedVersionID
+        container[CodingKeys.signedDocumentPath.rawValue] = signedDocumentPath
+        container[CodingKeys.workflowMetadata.rawValue] = try ColumnJSON.text(workflowMetadata)
+        container[CodingKeys.identityKey.rawValue] = identityKey
+        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
+        container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    }
+}

@@ -54,3 +54,30 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
         case updatedAt = "updated_at"
     }
 }
+
+extension DocumentSignature {
+    /// Column by column rather than through `Encodable`: GRDB's Codable
+    /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
+    /// The stored forms are the Codable ones (see `RegistryRecord`).
+    public func encode(to container: inout PersistenceContainer) throws {
+        container[CodingKeys.id.rawValue] = id
+        container[CodingKeys.approvalRequestID.rawValue] = approvalRequestID
+        container[CodingKeys.token.rawValue] = token
+        container[CodingKeys.documentHash.rawValue] = documentHash
+        container[CodingKeys.finalHash.rawValue] = finalHash
+        container[CodingKeys.signatureStatus.rawValue] = signatureStatus.rawValue
+        container[CodingKeys.signatureMetadata.rawValue] = try ColumnJSON.text(signatureMetadata)
+        container[CodingKeys.qrPage.rawValue] = qrPage
+        container[CodingKeys.qrX.rawValue] = qrX
+        container[CodingKeys.qrY.rawValue] = qrY
+        container[CodingKeys.qrSize.rawValue] = qrSize
+        container[CodingKeys.verificationURL.rawValue] = verificationURL
+        container[CodingKeys.signedAt.rawValue] = signedAt?.databaseText
+        container[CodingKeys.signedBy.rawValue] = signedBy
+        container[CodingKeys.invalidatedReason.rawValue] = invalidatedReason
+        container[CodingKeys.invalidatedAt.rawValue] = invalidatedAt?.databaseText
+        container[CodingKeys.finalPDFPath.rawValue] = finalPDFPath
+        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
+        container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    }
+}

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What signing produced, handed to `Registry.completeSigning`.
+/// What signing produced, handed to `Registry.completeSigning` (or to
+/// `Registry.submit(…, signed:)`, which ignores `requestID`).
 public struct SignedDocument: Sendable, Hashable {
     public var requestID: Int64
     /// The verification token (≥ 128-bit random, base64url).

@@ -38,7 +38,36 @@ public struct FileStore: Sendable {
             throw RegistryError(.notFound, "cannot read \(source.path): \(error.localizedDescription)")
         }
         defer { try? input.close() }
+        return try install(name: name, from: source.path) { output in
+            var hasher = SHA256()
+            var size: Int64 = 0
+            var head = Data()
+            while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+                if head.count < Self.headerWindow {
+                    head.append(chunk.prefix(Self.headerWindow - head.count))
+                }
+                hasher.update(chunk)
+                size += Int64(chunk.count)
+                try output.write(contentsOf: chunk)
+            }
+            return (hasher.finalize().hexString, size, head)
+        }
+    }
 
+    /// Stores PDF bytes already in memory (`segel batch` reads each file once),
+    /// with the same checks and the same crash safety as `store(fileAt:)`.
+    public func store(data: Data, name: String) throws -> StoredFile {
+        try install(name: name, from: name) { output in
+            try output.write(contentsOf: data)
+            return (SHA256.hex(data), Int64(data.count), data.prefix(Self.headerWindow))
+        }
+    }
+
+    /// Writes a temporary file in the store with `fill` (which returns the
+    /// SHA-256, size and first bytes of what it wrote), flushes it, checks it
+    /// is a PDF and renames it to its content name.
+    private func install(name: String, from source: String,
+                         _ fill: (FileHandle) throws -> (sha256: String, size: Int64, head: Data)) throws -> StoredFile {
         try makeDirectory(root)
         // Same naming as Authority's AtomicFile, so `segel batch` can sweep what a killed process left.
         let temporary = root.appendingPathComponent(".segel-tmp-\(getpid())-\(UUID().uuidString)-incoming")
@@ -53,32 +82,22 @@ public struct FileStore: Sendable {
             if !keep { unlink(temporary.path) }
         }
 
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var head = Data()
+        let written: (sha256: String, size: Int64, head: Data)
         do {
-            while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
-                if head.count < Self.headerWindow {
-                    head.append(chunk.prefix(Self.headerWindow - head.count))
-                }
-                hasher.update(chunk)
-                size += Int64(chunk.count)
-                try output.write(contentsOf: chunk)
-            }
+            written = try fill(output)
             try output.synchronize()
         } catch {
-            throw RegistryError(.database, "cannot copy \(source.path) into the file store: \(error.localizedDescription)")
+            throw RegistryError(.database, "cannot copy \(source) into the file store: \(error.localizedDescription)")
         }
-        if size == 0 {
+        if written.size == 0 {
             throw RegistryError(.badInput, "\(name) is empty, so it cannot be a PDF")
         }
-        if head.range(of: Data("%PDF-".utf8)) == nil {
+        if written.head.range(of: Data("%PDF-".utf8)) == nil {
             throw RegistryError(.badInput, "\(name) is not a PDF: no %PDF- header in its first 1024 bytes")
         }
         fchmod(descriptor, 0o640)
 
-        let digest = hasher.finalize().hexString
-        let relative = Self.relativePath(sha256: digest)
+        let relative = Self.relativePath(sha256: written.sha256)
         let destination = home.appendingPathComponent(relative)
         try makeDirectory(destination.deletingLastPathComponent())
         guard rename(temporary.path, destination.path) == 0 else {
@@ -86,7 +105,7 @@ public struct FileStore: Sendable {
                 "cannot move \(name) into \(destination.path): \(String(cString: strerror(errno)))")
         }
         keep = true
-        return StoredFile(sha256: digest, size: size, storedPath: relative, originalFilename: name)
+        return StoredFile(sha256: written.sha256, size: written.size, storedPath: relative, originalFilename: name)
     }
 
     /// The absolute location of a stored path.

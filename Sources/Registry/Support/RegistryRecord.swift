@@ -41,3 +41,18 @@ extension RegistryRecord {
         return try fetchOne(db.cachedStatement(sql: sql), arguments: [value])
     }
 }
+
+/// JSON columns as GRDB's default `databaseJSONEncoder` writes them (sorted
+/// keys), for records that encode their columns by hand; one shared encoder.
+enum ColumnJSON {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
+    static func text(_ metadata: Metadata?) throws -> String? {
+        guard let metadata else { return nil }
+        return String(decoding: try encoder.encode(metadata), as: UTF8.self)
+    }
+}
