@@ -12,20 +12,36 @@ public enum AtomicFile {
 
     public static func write(_ data: Data, to url: URL, permissions: Int = 0o644) throws {
         let dir = url.deletingLastPathComponent()
+        let temp = dir.appendingPathComponent("\(temporaryPrefix)\(getpid())-\(UUID().uuidString)-\(url.lastPathComponent)")
+        try writeNew(data, to: temp, reporting: url, permissions: permissions)
+        guard rename(temp.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp.path)
+            throw AuthorityError(.io, "cannot write \(url.path): \(reason)")
+        }
+    }
+
+    /// Creates `url`, which must not exist yet, with `data`, flushed to disk; on
+    /// failure nothing is left. For names that are themselves temporary (a
+    /// pending signed PDF), where a crash mid-write leaves a file that recovery
+    /// removes, so no second name and rename are needed.
+    public static func writeNew(_ data: Data, to url: URL, reporting target: URL? = nil,
+                                permissions: Int = 0o644) throws {
+        let shown = (target ?? url).path
+        let dir = url.deletingLastPathComponent()
         // One stat in the common case; FileManager's recursive create costs ~0.2 ms per call.
         var status = stat()
         if stat(dir.path, &status) != 0 || status.st_mode & S_IFMT != S_IFDIR {
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
-        let temp = dir.appendingPathComponent("\(temporaryPrefix)\(getpid())-\(UUID().uuidString)-\(url.lastPathComponent)")
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(permissions))
         guard fd >= 0 else {
-            throw AuthorityError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            throw AuthorityError(.io, "cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         var ok = false
         defer {
             close(fd)
-            if !ok { unlink(temp.path) }
+            if !ok { unlink(url.path) }
         }
         let written = data.withUnsafeBytes { raw -> Bool in
             var offset = 0
@@ -40,12 +56,9 @@ public enum AtomicFile {
             return true
         }
         guard written, fsync(fd) == 0 else {
-            throw AuthorityError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))")
+            throw AuthorityError(.io, "cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         fchmod(fd, mode_t(permissions))
-        guard rename(temp.path, url.path) == 0 else {
-            throw AuthorityError(.io, "cannot write \(url.path): \(String(cString: strerror(errno)))")
-        }
         ok = true
     }
 }

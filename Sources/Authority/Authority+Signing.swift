@@ -139,7 +139,7 @@ extension Authority {
 
         let output = home.signedPDF(token: token)
         let pending = home.pendingSignedPDF(token: token)
-        try AtomicFile.write(signed.data, to: pending)
+        try AtomicFile.writeNew(signed.data, to: pending)
         let certificate = signed.certificate
         let key = KeyMaterial(
             publicKeyPEM: certificate.publicKeyPEM,

@@ -30,10 +30,13 @@ enum AuditChain {
     /// forking the chain.
     @discardableResult
     static func append(_ db: Database, _ event: AuditEvent, actor: String, at time: Date) throws -> AuditLogEntry {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1"))
+        // One statement: the last row's id and hash, and AUTOINCREMENT's high-water mark.
+        let last = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT last.id, last.row_hash, (SELECT seq FROM sqlite_sequence WHERE name = ?) AS seq
+            FROM (SELECT 1) LEFT JOIN (SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1) AS last
+            """), arguments: [table])
         let lastID: Int64 = last?["id"] ?? 0
-        let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = ?"),
-                                          arguments: [table]) ?? 0
+        let sequence: Int64 = last?["seq"] ?? 0
         var entry = AuditLogEntry(
             id: max(lastID, sequence) + 1,
             documentSignatureID: event.documentSignatureID,
@@ -47,7 +50,7 @@ enum AuditChain {
             metadata: event.metadata,
             actor: actor,
             performedAt: time,
-            prevHash: last?["row_hash"] ?? genesis,
+            prevHash: (last?["row_hash"] as String?) ?? genesis,
             rowHash: "")
         entry.rowHash = try hash(of: entry.databaseDictionary)
         try entry.insert(db)

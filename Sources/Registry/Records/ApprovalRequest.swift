@@ -94,3 +94,31 @@ extension ApprovalRequest {
         container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
     }
 }
+
+extension ApprovalRequest {
+    /// Column by column rather than through `Decodable` (GRDB's Codable
+    /// decoder costs several times the SQLite read); same stored forms.
+    public init(row: Row) throws {
+        id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
+        userID = try row.decode(Int64.self, forColumn: CodingKeys.userID.rawValue)
+        documentName = try row.decode(String.self, forColumn: CodingKeys.documentName.rawValue)
+        documentType = try row.decode(String?.self, forColumn: CodingKeys.documentType.rawValue)
+        notes = try row.decode(String?.self, forColumn: CodingKeys.notes.rawValue)
+        status = try row.decode(RequestStatus.self, forColumn: CodingKeys.status.rawValue)
+        approvedAt = try row.optionalTimestamp(CodingKeys.approvedAt.rawValue)
+        approvedBy = try row.decode(Int64?.self, forColumn: CodingKeys.approvedBy.rawValue)
+        rejectedAt = try row.optionalTimestamp(CodingKeys.rejectedAt.rawValue)
+        rejectedBy = try row.decode(Int64?.self, forColumn: CodingKeys.rejectedBy.rawValue)
+        signApprovedAt = try row.optionalTimestamp(CodingKeys.signApprovedAt.rawValue)
+        signApprovedBy = try row.decode(Int64?.self, forColumn: CodingKeys.signApprovedBy.rawValue)
+        approvalNotes = try row.decode(String?.self, forColumn: CodingKeys.approvalNotes.rawValue)
+        rejectionReason = try row.decode(String?.self, forColumn: CodingKeys.rejectionReason.rawValue)
+        currentVersionID = try row.decode(Int64?.self, forColumn: CodingKeys.currentVersionID.rawValue)
+        approvedVersionID = try row.decode(Int64?.self, forColumn: CodingKeys.approvedVersionID.rawValue)
+        signedDocumentPath = try row.decode(String?.self, forColumn: CodingKeys.signedDocumentPath.rawValue)
+        workflowMetadata = try row.metadata(CodingKeys.workflowMetadata.rawValue)
+        identityKey = try row.decode(String?.self, forColumn: CodingKeys.identityKey.rawValue)
+        createdAt = try row.timestamp(CodingKeys.createdAt.rawValue)
+        updatedAt = try row.timestamp(CodingKeys.updatedAt.rawValue)
+    }
+}

@@ -22,3 +22,17 @@ public struct Approver: RegistryRecord, Identifiable {
         case updatedAt = "updated_at"
     }
 }
+
+extension Approver {
+    /// Column by column rather than through `Decodable` (GRDB's Codable
+    /// decoder costs several times the SQLite read); same stored forms.
+    public init(row: Row) throws {
+        id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
+        name = try row.decode(String.self, forColumn: CodingKeys.name.rawValue)
+        email = try row.decode(String.self, forColumn: CodingKeys.email.rawValue)
+        nidn = try row.decode(String.self, forColumn: CodingKeys.nidn.rawValue)
+        title = try row.decode(String?.self, forColumn: CodingKeys.title.rawValue)
+        createdAt = try row.timestamp(CodingKeys.createdAt.rawValue)
+        updatedAt = try row.timestamp(CodingKeys.updatedAt.rawValue)
+    }
+}

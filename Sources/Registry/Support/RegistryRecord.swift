@@ -51,8 +51,38 @@ enum ColumnJSON {
         return encoder
     }()
 
+    static let decoder = JSONDecoder()
+
     static func text(_ metadata: Metadata?) throws -> String? {
         guard let metadata else { return nil }
         return String(decoding: try encoder.encode(metadata), as: UTF8.self)
+    }
+}
+
+extension Row {
+    /// A `Timestamp` text column; anything else is an integrity error naming the column.
+    func timestamp(_ column: String) throws -> Date {
+        guard let date = try optionalTimestamp(column) else {
+            throw RegistryError(.integrity, "the registry has no \(column) where one is required")
+        }
+        return date
+    }
+
+    func optionalTimestamp(_ column: String) throws -> Date? {
+        guard let text = try decode(String?.self, forColumn: column) else { return nil }
+        guard let date = Timestamp.date(from: text) else {
+            throw RegistryError(.integrity, "the registry's \(column) \"\(text)\" is not a timestamp")
+        }
+        return date
+    }
+
+    /// A JSON metadata column, as `ColumnJSON` writes it.
+    func metadata(_ column: String) throws -> Metadata? {
+        guard let text = try decode(String?.self, forColumn: column) else { return nil }
+        do {
+            return try ColumnJSON.decoder.decode(Metadata.self, from: Data(text.utf8))
+        } catch {
+            throw RegistryError(.integrity, "the registry's \(column) is not a JSON object of strings")
+        }
     }
 }
