@@ -72,6 +72,10 @@ public final class Registry: Sendable {
         configuration.label = "segel.registry"
         do {
             pool = try DatabasePool(path: databaseURL.path, configuration: configuration)
+            // GRDB leaves a pool's writer at synchronous = NORMAL, where a commit in WAL
+            // mode is not flushed and a power cut can take back the last transactions —
+            // a signature the CLI already reported. FULL flushes the WAL at every commit.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try RegistrySchema.migrator.migrate(pool)
         } catch {
             throw Registry.translate(error, path: databaseURL.path, waitLimit: waitLimit,

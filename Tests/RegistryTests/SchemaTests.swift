@@ -42,6 +42,14 @@ import Testing
         }
     }
 
+    @Test func commitsAreFlushedAtEveryTransaction() throws {
+        let fixture = try Fixture()
+        // WAL with synchronous = FULL (2): a commit survives a power cut, not just a crash.
+        #expect(try fixture.registry.pool.writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try fixture.registry.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        #expect(try fixture.secondRegistry().pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+    }
+
     @Test func foreignKeysAndChecksAreEnforced() throws {
         let fixture = try Fixture()
         let foreignKeys = try fixture.registry.pool.write { db in
