@@ -54,8 +54,9 @@ struct BatchCommand: AsyncParsableCommand {
         if json { for r in collected.results { try Console.json(r) } }
 
         let signerForRows = signer
+        let people = BatchPeople()
         BatchRunner.run(parsed.rows, jobs: 2 * jobs, shouldStop: { stop.isSet },
-                        process: { authority.processBatchRow($0, signer: signerForRows, keyType: keyType) },
+                        process: { authority.processBatchRow($0, signer: signerForRows, keyType: keyType, people: people) },
                         onResult: { result in
                             collected.append(result)
                             if json { try? Console.json(result) }
