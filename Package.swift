@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PDF", "PKI", "Registry", "Stamp", "TestSupport"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Registry", "TestSupport"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Registry", "Stamp", "TestSupport"]),
     ]
 )

@@ -157,7 +157,7 @@ extension Authority {
             finalPDFPath: output.path, verificationURL: settings.verificationURL(token: token),
             qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1],
                             size: options.position.size),
-            signedAt: now, signerApproverID: approver.id, key: key)
+            signedAt: now, signerApproverID: approver.id, key: key, qrModules: signed.qr.archived)
         if settings.retainKeys, let passphrase = signer.retainPassphrase {
             document.key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
         }

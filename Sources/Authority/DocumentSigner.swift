@@ -53,6 +53,8 @@ public struct SignedPDF: Sendable {
     /// Where the stamp landed (0-based page index and the widget rectangle).
     public let pageIndex: Int
     public let rect: [Double]
+    /// The QR code drawn in the stamp (it encodes the verification URL).
+    public let qr: QRSymbol
 }
 
 /// Signs one PDF: a fresh key and leaf certificate from the CA, the QR stamp as
@@ -142,7 +144,8 @@ public struct DocumentSigner: Sendable {
                                              signingTime: nil)
         let output = try prepared.embed(cms: cms)
         return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
-                         certificate: certificate, pageIndex: pageIndex, rect: placement.rect)
+                         certificate: certificate, pageIndex: pageIndex, rect: placement.rect,
+                         qr: appearance.symbol)
     }
 
     /// Reads the input once for its pages; the PDF module's messages name the

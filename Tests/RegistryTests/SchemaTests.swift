@@ -38,7 +38,31 @@ import Testing
                 $0.isUnique && $0.columns == ["approval_request_id", "version"]
             })
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2"])
+            let signatureColumns = try db.columns(in: "document_signatures")
+            #expect(signatureColumns.first { $0.name == "qr_modules" }?.isNotNull == false)
+        }
+    }
+
+    @Test func aRegistryOfTheFirstSchemaIsMigratedInPlace() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("segel-v1-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        // What segel 0.1/0.2 left: the v1 tables, recorded as migrated.
+        let queue = try DatabaseQueue(path: home.appendingPathComponent("registry.sqlite").path)
+        try queue.write { db in
+            try db.execute(sql: RegistrySchema.v1)
+            try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+            try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v1')")
+        }
+        try queue.close()
+        let registry = try Registry(home: home)
+        try registry.initialize(authority: AuthoritySetup(name: "U", baseURL: "https://verify.example.ac.id", siteDir: "site"))
+        let reopened = try DatabaseQueue(path: home.appendingPathComponent("registry.sqlite").path)
+        try reopened.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2"])
+            let columns = try db.columns(in: "document_signatures").map(\.name)
+            #expect(columns.contains("qr_modules"))
         }
     }
 

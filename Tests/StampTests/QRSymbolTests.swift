@@ -22,6 +22,27 @@ import FoundationXML
         #expect(!symbol.isDark(x: symbol.size, y: 0))
     }
 
+    @Test func archivedSymbolReadsBackExactly() throws {
+        for (text, level) in [(Self.url, QRSymbol.ErrorCorrection.medium), ("A", .low),
+                              (String(repeating: "https://verify.example.ac.id/", count: 20), .high)] {
+            let symbol = try QRSymbol(text, level: level)
+            let archived = symbol.archived
+            #expect(archived.count == 1 + (symbol.size * symbol.size + 7) / 8)
+            #expect(archived.first == UInt8(symbol.version))
+            #expect(QRSymbol(archived: archived, text: text, level: level) == symbol)
+        }
+        let archived = try QRSymbol(Self.url).archived
+        // Not an archive: no bytes, version 0 or 41, a byte short or long, a padding bit set.
+        #expect(QRSymbol(archived: Data(), text: Self.url) == nil)
+        #expect(QRSymbol(archived: Data([0]) + archived.dropFirst(), text: Self.url) == nil)
+        #expect(QRSymbol(archived: Data([41]) + archived.dropFirst(), text: Self.url) == nil)
+        #expect(QRSymbol(archived: archived.dropLast(), text: Self.url) == nil)
+        #expect(QRSymbol(archived: archived + Data([0]), text: Self.url) == nil)
+        var padded = archived
+        padded[padded.count - 1] |= 0x01  // 33 x 33 = 1089 modules: the last byte holds 1 module and 7 padding bits
+        #expect(QRSymbol(archived: padded, text: Self.url) == nil)
+    }
+
     @Test func higherLevelsNeedLargerSymbols() throws {
         let low = try QRSymbol(Self.url, level: .low)
         let high = try QRSymbol(Self.url, level: .high)

@@ -69,7 +69,11 @@ struct PageRenderer: Sendable {
         values[.jsonHref] = .text("\(root)api/verify/\(token).json")
         values[.certPEMHref] = .text("\(root)cert/\(token).pem")
         values[.certCRTHref] = .text("\(root)cert/\(token).crt")
-        values[.qrSVG] = .text(try Self.inlineQR(document.verificationURL))
+        // The stamp's own symbol when the registry kept it for this very URL.
+        let signature = document.published.signature
+        values[.qrSVG] = .text(try Self.inlineQR(
+            document.verificationURL,
+            archived: signature.verificationURL == document.verificationURL ? signature.qrModules : nil))
         if !privatePDFs { values[.pdfHref] = .text("\(root)d/\(token).pdf") }
         values[.requesterName] = text(document.published.user.name.nonEmpty.map(HTMLText.guarded))
         values[.requesterNIM] = text(document.published.user.nim?.nonEmpty.map(HTMLText.guarded))
@@ -140,9 +144,11 @@ struct PageRenderer: Sendable {
     /// `QRSymbol.svg()` (one path of horizontal runs in module units, quiet
     /// zone included, presentation attributes only) without the XML
     /// declaration, which has no place inside HTML. Built on bytes because a
-    /// site renders thousands of them.
-    static func inlineQR(_ url: String) throws -> String {
-        let symbol = try QRSymbol(url)
+    /// site renders thousands of them. `archived` is the symbol the stamp drew
+    /// (`QRSymbol.archived`); without it, or when it does not read, `url` is
+    /// encoded here (libqrencode's mask selection is most of a page's time).
+    static func inlineQR(_ url: String, archived: Data? = nil) throws -> String {
+        let symbol = try archived.flatMap { QRSymbol(archived: $0, text: url) } ?? QRSymbol(url)
         let quiet = 4, side = symbol.size + 2 * quiet
         var out: [UInt8] = []
         out.reserveCapacity(symbol.size * symbol.size * 5 + 300)

@@ -96,7 +96,7 @@ extension Registry {
             signatureStatus: .pending, signatureMetadata: result.signatureMetadata,
             qrPage: result.qr?.page, qrX: result.qr?.x, qrY: result.qr?.y, qrSize: result.qr?.size,
             verificationURL: fields.verificationURL, signedAt: signedAt, signedBy: signer.id,
-            invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath,
+            invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath, qrModules: result.qrModules,
             createdAt: time, updatedAt: time)
         signature.signatureStatus = try Workflow.check(.sign, signature: signature)
         try signature.insert(db)

@@ -77,3 +77,28 @@ extension DigitalSignature {
         container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
     }
 }
+
+extension DigitalSignature {
+    /// Column by column rather than through `Decodable` (GRDB's Codable
+    /// decoder costs several times the SQLite read); same stored forms.
+    public init(row: Row) throws {
+        id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
+        signatureID = try row.decode(String.self, forColumn: CodingKeys.signatureID.rawValue)
+        documentSignatureID = try row.decode(Int64.self, forColumn: CodingKeys.documentSignatureID.rawValue)
+        userID = try row.decode(Int64.self, forColumn: CodingKeys.userID.rawValue)
+        publicKey = try row.decode(String.self, forColumn: CodingKeys.publicKey.rawValue)
+        privateKey = try row.decode(String?.self, forColumn: CodingKeys.privateKey.rawValue)
+        algorithm = try row.decode(String.self, forColumn: CodingKeys.algorithm.rawValue)
+        keyLength = try row.decode(Int.self, forColumn: CodingKeys.keyLength.rawValue)
+        certificate = try row.decode(String.self, forColumn: CodingKeys.certificate.rawValue)
+        serialHex = try row.decode(String.self, forColumn: CodingKeys.serialHex.rawValue)
+        validFrom = try row.timestamp(CodingKeys.validFrom.rawValue)
+        validUntil = try row.timestamp(CodingKeys.validUntil.rawValue)
+        status = try row.decode(KeyStatus.self, forColumn: CodingKeys.status.rawValue)
+        revokedReason = try row.decode(String?.self, forColumn: CodingKeys.revokedReason.rawValue)
+        revokedAt = try row.optionalTimestamp(CodingKeys.revokedAt.rawValue)
+        metadata = try row.metadata(CodingKeys.metadata.rawValue)
+        createdAt = try row.timestamp(CodingKeys.createdAt.rawValue)
+        updatedAt = try row.timestamp(CodingKeys.updatedAt.rawValue)
+    }
+}

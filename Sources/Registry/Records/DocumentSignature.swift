@@ -29,6 +29,10 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
     public internal(set) var invalidatedReason: String?
     public internal(set) var invalidatedAt: Date?
     public internal(set) var finalPDFPath: String?
+    /// The stamp's QR symbol as `Stamp.QRSymbol.archived` bytes (nil before
+    /// 0.3). Stored in `qr_modules`; left out of the JSON outputs (not a CodingKey).
+    public internal(set) var qrModules: Data? = nil
+    static let qrModulesColumn = "qr_modules"
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
 
@@ -77,7 +81,35 @@ extension DocumentSignature {
         container[CodingKeys.invalidatedReason.rawValue] = invalidatedReason
         container[CodingKeys.invalidatedAt.rawValue] = invalidatedAt?.databaseText
         container[CodingKeys.finalPDFPath.rawValue] = finalPDFPath
+        container[Self.qrModulesColumn] = qrModules
         container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
         container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    }
+}
+
+extension DocumentSignature {
+    /// Column by column rather than through `Decodable` (GRDB's Codable
+    /// decoder costs several times the SQLite read); same stored forms.
+    public init(row: Row) throws {
+        id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
+        approvalRequestID = try row.decode(Int64.self, forColumn: CodingKeys.approvalRequestID.rawValue)
+        token = try row.decode(String.self, forColumn: CodingKeys.token.rawValue)
+        documentHash = try row.decode(String.self, forColumn: CodingKeys.documentHash.rawValue)
+        finalHash = try row.decode(String?.self, forColumn: CodingKeys.finalHash.rawValue)
+        signatureStatus = try row.decode(SignatureStatus.self, forColumn: CodingKeys.signatureStatus.rawValue)
+        signatureMetadata = try row.metadata(CodingKeys.signatureMetadata.rawValue)
+        qrPage = try row.decode(Int?.self, forColumn: CodingKeys.qrPage.rawValue)
+        qrX = try row.decode(Double?.self, forColumn: CodingKeys.qrX.rawValue)
+        qrY = try row.decode(Double?.self, forColumn: CodingKeys.qrY.rawValue)
+        qrSize = try row.decode(Double?.self, forColumn: CodingKeys.qrSize.rawValue)
+        verificationURL = try row.decode(String?.self, forColumn: CodingKeys.verificationURL.rawValue)
+        signedAt = try row.optionalTimestamp(CodingKeys.signedAt.rawValue)
+        signedBy = try row.decode(Int64?.self, forColumn: CodingKeys.signedBy.rawValue)
+        invalidatedReason = try row.decode(String?.self, forColumn: CodingKeys.invalidatedReason.rawValue)
+        invalidatedAt = try row.optionalTimestamp(CodingKeys.invalidatedAt.rawValue)
+        finalPDFPath = try row.decode(String?.self, forColumn: CodingKeys.finalPDFPath.rawValue)
+        qrModules = try row.decode(Data?.self, forColumn: Self.qrModulesColumn)
+        createdAt = try row.timestamp(CodingKeys.createdAt.rawValue)
+        updatedAt = try row.timestamp(CodingKeys.updatedAt.rawValue)
     }
 }

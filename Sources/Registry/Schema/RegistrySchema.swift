@@ -15,6 +15,9 @@ enum RegistrySchema {
         migrator.registerMigration("v1") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -179,5 +182,12 @@ enum RegistrySchema {
         CREATE INDEX svl_docsig_verified_idx ON signature_verification_logs(document_signature_id, verified_at);
         CREATE INDEX svl_valid_verified_idx ON signature_verification_logs(is_valid, verified_at);
         CREATE INDEX svl_method_verified_idx ON signature_verification_logs(verification_method, verified_at);
+        """
+
+    /// 0.3: the stamp's QR symbol (`QRSymbol.archived`), so the portal draws the
+    /// very code printed on the document without encoding it again. NULL for
+    /// documents signed before, which the portal encodes as it always did.
+    static let v2 = """
+        ALTER TABLE document_signatures ADD COLUMN qr_modules BLOB;
         """
 }

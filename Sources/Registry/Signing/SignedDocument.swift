@@ -22,10 +22,13 @@ public struct SignedDocument: Sendable, Hashable {
     public var key: KeyMaterial
     /// Extra facts for `document_signatures.signature_metadata` (field name, subfilter, …).
     public var signatureMetadata: Metadata?
+    /// The stamp's QR symbol (`Stamp.QRSymbol.archived`), kept for the portal.
+    public var qrModules: Data?
 
     public init(requestID: Int64, token: String, signatureID: String, documentHash: String, finalHash: String,
                 finalPDFPath: String, verificationURL: String, qr: QRPlacement?, signedAt: Date,
-                signerApproverID: Int64, key: KeyMaterial, signatureMetadata: Metadata? = nil) {
+                signerApproverID: Int64, key: KeyMaterial, signatureMetadata: Metadata? = nil,
+                qrModules: Data? = nil) {
         self.requestID = requestID
         self.token = token
         self.signatureID = signatureID
@@ -38,5 +41,6 @@ public struct SignedDocument: Sendable, Hashable {
         self.signerApproverID = signerApproverID
         self.key = key
         self.signatureMetadata = signatureMetadata
+        self.qrModules = qrModules
     }
 }

@@ -72,6 +72,51 @@ public struct QRSymbol: Sendable, Hashable {
         self.size = width
     }
 
+    /// The symbol as bytes to keep with the document (the registry stores the
+    /// stamp's symbol, so the portal shows the very same code without encoding
+    /// it again): one byte `version`, then the modules row by row, eight to a
+    /// byte, most significant bit first, `true` = 1, the last byte padded with 0.
+    public var archived: Data {
+        var out = Data(capacity: 1 + (size * size + 7) / 8)
+        out.append(UInt8(version))
+        var byte: UInt8 = 0
+        for (index, dark) in modules.enumerated() {
+            if dark { byte |= 0x80 >> UInt8(index % 8) }
+            if index % 8 == 7 {
+                out.append(byte)
+                byte = 0
+            }
+        }
+        if modules.count % 8 != 0 { out.append(byte) }
+        return out
+    }
+
+    /// A symbol from `archived` bytes, said to encode `text` at `level` (not
+    /// checked: it is the caller's own record). Nil when the bytes are not a
+    /// well-formed archive: a version outside 1...40, a length that does not
+    /// match it, or padding bits set.
+    public init?(archived: Data, text: String, level: ErrorCorrection = .medium) {
+        guard let first = archived.first, (1...40).contains(first) else { return nil }
+        let version = Int(first)
+        let size = 17 + 4 * version
+        let count = size * size
+        guard archived.count == 1 + (count + 7) / 8 else { return nil }
+        let bits = archived.dropFirst()
+        var modules = [Bool](repeating: false, count: count)
+        for (offset, byte) in bits.enumerated() {
+            for bit in 0..<8 where byte & (0x80 >> UInt8(bit)) != 0 {
+                let index = offset * 8 + bit
+                guard index < count else { return nil }
+                modules[index] = true
+            }
+        }
+        self.modules = modules
+        self.text = text
+        self.level = level
+        self.version = version
+        self.size = size
+    }
+
     /// Whether the module at column `x`, row `y` (0,0 = top-left) is dark.
     /// Coordinates outside the grid (the quiet zone) are light.
     public func isDark(x: Int, y: Int) -> Bool {
