@@ -28,15 +28,24 @@ enum AuditChain {
     /// Appends one row inside the caller's write transaction. Reading the last
     /// row's hash here, under the write lock, is what keeps two processes from
     /// forking the chain.
+    ///
+    /// `previous` is the row the caller appended last in this same transaction
+    /// (nothing appended since): the chain's tail is then known and not read.
     @discardableResult
-    static func append(_ db: Database, _ event: AuditEvent, actor: String, at time: Date) throws -> AuditLogEntry {
-        // One statement: the last row's id and hash, and AUTOINCREMENT's high-water mark.
-        let last = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT last.id, last.row_hash, (SELECT seq FROM sqlite_sequence WHERE name = ?) AS seq
-            FROM (SELECT 1) LEFT JOIN (SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1) AS last
-            """), arguments: [table])
-        let lastID: Int64 = last?["id"] ?? 0
-        let sequence: Int64 = last?["seq"] ?? 0
+    static func append(_ db: Database, _ event: AuditEvent, actor: String, at time: Date,
+                       after previous: AuditLogEntry? = nil) throws -> AuditLogEntry {
+        let lastID: Int64, sequence: Int64, lastHash: String?
+        if let previous {
+            // Inserting an explicit id into an AUTOINCREMENT table raises sqlite_sequence to it.
+            (lastID, sequence, lastHash) = (previous.id, previous.id, previous.rowHash)
+        } else {
+            // One statement: the last row's id and hash, and AUTOINCREMENT's high-water mark.
+            let last = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT last.id, last.row_hash, (SELECT seq FROM sqlite_sequence WHERE name = ?) AS seq
+                FROM (SELECT 1) LEFT JOIN (SELECT id, row_hash FROM \(table) ORDER BY id DESC LIMIT 1) AS last
+                """), arguments: [table])
+            (lastID, sequence, lastHash) = (last?["id"] ?? 0, last?["seq"] ?? 0, last?["row_hash"])
+        }
         var entry = AuditLogEntry(
             id: max(lastID, sequence) + 1,
             documentSignatureID: event.documentSignatureID,
@@ -50,7 +59,7 @@ enum AuditChain {
             metadata: event.metadata,
             actor: actor,
             performedAt: time,
-            prevHash: (last?["row_hash"] as String?) ?? genesis,
+            prevHash: lastHash ?? genesis,
             rowHash: "")
         entry.rowHash = try hash(of: entry.databaseDictionary)
         try entry.insert(db)

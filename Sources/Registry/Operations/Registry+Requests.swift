@@ -27,17 +27,21 @@ extension Registry {
             throw RegistryError(.badInput, "a signature can only be recorded with the approval it follows")
         }
         return try write("submit \(file.originalFilename)") { db in
-            let request = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
-                                            identityKey: identityKey)
-            guard let approval else { return request }
-            let approved = try applyApproval(db, request: request.id, by: approval.approver, notes: approvalNotes)
-            guard let signature else { return approved }
-            return try recordSignature(db, signature, request: approved.id).request
+            // Each step hands the next what it just wrote, so nothing is read back.
+            let submitted = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
+                                              identityKey: identityKey)
+            guard let approval else { return submitted.request }
+            let approved = try applyApproval(db, request: submitted.request, by: approval.approver, notes: approvalNotes,
+                                             version: submitted.version, after: submitted.audit)
+            guard let signature else { return approved.request }
+            return try recordSignature(db, signature, request: approved.request, version: approved.version,
+                                       signer: approved.approver, after: approved.audit).request
         }
     }
 
     private func insertRequest(_ db: Database, user userID: Int64, name: String, type: String?, notes: String?,
-                               file: StoredFile, identityKey: String?) throws -> ApprovalRequest {
+                               file: StoredFile, identityKey: String?)
+        throws -> (request: ApprovalRequest, version: DocumentVersion, audit: AuditLogEntry) {
         let user = try Lookup.user(db, userID)
         if let identityKey,
            let other = try ApprovalRequest.cachedFetch(db, where: "identity_key", is: identityKey) {
@@ -56,12 +60,12 @@ extension Registry {
         let version = try addVersion(db, to: request, number: 1, file: file, at: time)
         request.currentVersionID = version.id
         try request.update(db)
-        try AuditChain.append(db, AuditEvent(
+        let audit = try AuditChain.append(db, AuditEvent(
             action: .requestSubmitted,
             description: "Request \(request.id) \"\(name)\" submitted by user \(user.id) with \(file.originalFilename)",
             requestID: request.id, userID: user.id, statusTo: RequestStatus.pending.rawValue,
             metadata: Registry.versionMetadata(version)), actor: actor, at: time)
-        return request
+        return (request, version, audit)
     }
 
     /// Adds a new version to a rejected request and puts it back to `pending`.
@@ -102,17 +106,22 @@ extension Registry {
     public func approve(request requestID: Int64, by approverID: Int64, notes: String? = nil) throws -> ApprovalRequest {
         let notes = Validate.optional(notes)
         return try write("approve request \(requestID)") { db in
-            try applyApproval(db, request: requestID, by: approverID, notes: notes)
+            try applyApproval(db, request: try Lookup.request(db, requestID), by: approverID, notes: notes).request
         }
     }
 
-    private func applyApproval(_ db: Database, request requestID: Int64, by approverID: Int64,
-                               notes: String?) throws -> ApprovalRequest {
-        var request = try Lookup.request(db, requestID)
+    /// Approves `request` (as read or written in this transaction). `version`
+    /// and `after` are what the same transaction just wrote: the request's
+    /// current version and the audit log's last row.
+    private func applyApproval(_ db: Database, request: ApprovalRequest, by approverID: Int64, notes: String?,
+                               version known: DocumentVersion? = nil, after previous: AuditLogEntry? = nil)
+        throws -> (request: ApprovalRequest, approver: Approver, version: DocumentVersion, audit: AuditLogEntry) {
+        var request = request
         let approver = try Lookup.approver(db, approverID)
         let from = request.status
         request.status = try Workflow.check(.approve, request: request)
-        let version = try Lookup.version(db, request.currentVersionID, of: request)
+        let version = try known.flatMap { $0.id == request.currentVersionID ? $0 : nil }
+            ?? Lookup.version(db, request.currentVersionID, of: request)
         let time = now
         request.approvedAt = time
         request.approvedBy = approver.id
@@ -124,13 +133,13 @@ extension Registry {
         request.workflowMetadata = workflow
         request.updatedAt = time
         try request.update(db)
-        try AuditChain.append(db, AuditEvent(
+        let audit = try AuditChain.append(db, AuditEvent(
             action: .requestApproved,
             description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
             requestID: request.id, userID: request.userID, approverID: approver.id,
             statusFrom: from.rawValue, statusTo: request.status.rawValue,
-            metadata: Registry.versionMetadata(version)), actor: actor, at: time)
-        return request
+            metadata: Registry.versionMetadata(version)), actor: actor, at: time, after: previous)
+        return (request, approver, version, audit)
     }
 
     /// Rejects a pending request; the reason is required.

@@ -54,28 +54,33 @@ extension Registry {
     public func completeSigning(_ result: SignedDocument) throws -> DocumentSignature {
         let fields = try SignatureFields(result)
         return try write("record the signature of request \(result.requestID)") { db in
-            try recordSignature(db, fields, request: result.requestID).signature
+            try recordSignature(db, fields, request: try Lookup.request(db, result.requestID)).signature
         }
     }
 
     /// The body of `completeSigning`, inside the caller's write transaction; also
-    /// used by `submit(…, signed:)`, which records a whole batch row at once.
-    func recordSignature(_ db: Database, _ fields: SignatureFields,
-                         request requestID: Int64) throws -> (signature: DocumentSignature, request: ApprovalRequest) {
+    /// used by `submit(…, signed:)`, which records a whole batch row at once and
+    /// passes what it just wrote: the approved `version`, the `signer` who
+    /// approved, the audit log's last row (`after`).
+    func recordSignature(_ db: Database, _ fields: SignatureFields, request: ApprovalRequest,
+                         version known: DocumentVersion? = nil, signer knownSigner: Approver? = nil,
+                         after previous: AuditLogEntry? = nil) throws -> (signature: DocumentSignature, request: ApprovalRequest) {
         let result = fields.result
         let token = fields.token, signatureID = fields.signatureID, serial = fields.serial
         let documentHash = fields.documentHash, finalPath = fields.finalPath
         let algorithm = fields.algorithm
         let key = result.key
-        var request = try Lookup.request(db, requestID)
+        var request = request
         let requestFrom = request.status
         request.status = try Workflow.check(.sign, request: request)
-        let version = try Lookup.version(db, request.approvedVersionID, of: request)
+        let version = try known.flatMap { $0.id == request.approvedVersionID ? $0 : nil }
+            ?? Lookup.version(db, request.approvedVersionID, of: request)
         guard version.fileSHA256 == documentHash else {
             throw RegistryError(.integrity,
                 "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
         }
-        let signer = try Lookup.approver(db, result.signerApproverID)
+        let signer = try knownSigner.flatMap { $0.id == result.signerApproverID ? $0 : nil }
+            ?? Lookup.approver(db, result.signerApproverID)
         if let other = try DocumentSignature.cachedFetch(db, where: "token", is: token) {
             throw RegistryError(.duplicate,
                 "the token \(token) is already used by request \(other.approvalRequestID)")
@@ -124,7 +129,7 @@ extension Registry {
         initiated.statusFrom = requestFrom.rawValue
         initiated.statusTo = request.status.rawValue
         initiated.metadata = ["document_hash": documentHash, "version": String(version.version)]
-        try AuditChain.append(db, initiated, actor: actor, at: time)
+        let first = try AuditChain.append(db, initiated, actor: actor, at: time, after: previous)
 
         var generated = common
         generated.action = .signatureKeyGenerated
@@ -134,7 +139,7 @@ extension Registry {
                               "key_length": String(key.keyLength),
                               "valid_from": fields.validFrom.databaseText, "valid_until": fields.validUntil.databaseText,
                               "private_key_retained": digital.privateKey == nil ? "false" : "true"]
-        try AuditChain.append(db, generated, actor: actor, at: time)
+        let second = try AuditChain.append(db, generated, actor: actor, at: time, after: first)
 
         var signed = common
         signed.action = .documentSigned
@@ -143,7 +148,7 @@ extension Registry {
         signed.statusTo = signature.signatureStatus.rawValue
         signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": fields.finalHash,
                            "final_pdf_path": finalPath]
-        try AuditChain.append(db, signed, actor: actor, at: time)
+        try AuditChain.append(db, signed, actor: actor, at: time, after: second)
         return (signature, request)
     }
 }
