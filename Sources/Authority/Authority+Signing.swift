@@ -34,16 +34,14 @@ public struct SigningResult: Sendable, Hashable, Codable {
 extension Authority {
     /// Stores the file content-addressed and opens a pending request for it.
     /// The file is read first so that a password-protected or unreadable PDF is
-    /// refused at the desk, not at signing time. With `approval` the request is
-    /// approved in the same registry transaction (`segel batch`).
+    /// refused at the desk, not at signing time.
     public func submit(file: URL, user: String, name: String, type: String?, notes: String?,
-                       identityKey: String? = nil,
-                       approvedBy approval: (approver: Int64, notes: String?)? = nil) throws -> ApprovalRequest {
+                       identityKey: String? = nil) throws -> ApprovalRequest {
         try Self.checkSignable(file)
         let requester = try registry.findUser(user)
         let stored = try registry.fileStore.store(fileAt: file)
         return try registry.submit(user: requester.id, name: name, type: type, notes: notes,
-                                   file: stored, identityKey: identityKey, approvedBy: approval)
+                                   file: stored, identityKey: identityKey)
     }
 
     /// A new version of a rejected request.
@@ -60,25 +58,19 @@ extension Authority {
     public func sign(request id: Int64, with signer: DocumentSigner, options: SigningOptions,
                      now: Date = Date()) throws -> SigningResult {
         let ticket = try registry.prepareSigning(request: id)
-        let current: String
-        do {
-            current = try registry.fileStore.currentHash(of: ticket.version.storedPath)
-        } catch {
-            _ = try? registry.recordSigningFailure(request: id, reason: "the stored file \(ticket.version.storedPath) cannot be read")
-            throw AuthorityError(.refused, "request \(id): the stored file \(ticket.version.storedPath) cannot be read; nothing was signed")
-        }
-        guard current == ticket.version.fileSHA256 else {
-            _ = try registry.recordSigningFailure(
-                request: id, reason: "stored file hash \(current) differs from the approved hash \(ticket.version.fileSHA256)")
-            throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
-        }
-
+        // Read once: the bytes checked against the approved hash are the bytes signed.
         let input: Data
         do {
             input = try Data(contentsOf: ticket.fileURL)
         } catch {
             _ = try? registry.recordSigningFailure(request: id, reason: "the stored file \(ticket.version.storedPath) cannot be read")
             throw AuthorityError(.refused, "request \(id): the stored file \(ticket.version.storedPath) cannot be read; nothing was signed")
+        }
+        let current = Digest.hex(Digest.sha256(input))
+        guard current == ticket.version.fileSHA256 else {
+            _ = try registry.recordSigningFailure(
+                request: id, reason: "stored file hash \(current) differs from the approved hash \(ticket.version.fileSHA256)")
+            throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
         }
         return try signAndRecord(
             pdf: input, fileLabel: ticket.version.originalFilename, approver: ticket.approver,
@@ -97,14 +89,17 @@ extension Authority {
     /// `approver` and signed, in one registry transaction — so a crash leaves
     /// the row either done or untouched. A PDF that cannot be signed is refused
     /// before anything is stored. `.duplicate` (another process recorded the
-    /// same `identityKey` meanwhile) removes the signed PDF again.
-    public func submitAndSign(pdf input: Data, fileLabel: String, fileName: String, user: Int64, name: String,
+    /// same `identityKey` meanwhile) removes the signed PDF again. `sha256` is
+    /// the hex SHA-256 of `input` (the caller hashed it for the identity key);
+    /// the registry checks it against the hash of the stored copy.
+    public func submitAndSign(pdf input: Data, sha256: String, fileLabel: String, fileName: String,
+                              user: Int64, name: String,
                               type: String?, notes: String?, identityKey: String?,
                               approver: Approver, approvalNotes: String?,
                               signer: DocumentSigner, options: SigningOptions, now: Date = Date()) throws -> SigningResult {
         guard !input.isEmpty else { throw AuthorityError(.refused, "\(fileLabel) is empty") }
         return try signAndRecord(
-            pdf: input, fileLabel: fileLabel, approver: approver, documentHash: Digest.hex(Digest.sha256(input)),
+            pdf: input, fileLabel: fileLabel, approver: approver, documentHash: sha256,
             signer: signer, options: options, now: now, failed: { _ in },
             record: { document in
                 let stored = try self.registry.fileStore.store(data: input, name: fileName)

@@ -13,9 +13,12 @@ import Foundation
 /// The folder is created mode 0700; nothing under it is ever published as is.
 public struct AuthorityHome: Sendable, Hashable {
     public let url: URL
+    /// `<home>/signed/`, kept as a path: a publish asks for thousands of signed PDFs.
+    private let signedPrefix: String
 
     public init(_ url: URL) {
         self.url = url.standardizedFileURL
+        signedPrefix = self.url.appendingPathComponent("signed", isDirectory: true).path + "/"
     }
 
     public var registry: URL { url.appendingPathComponent("registry.sqlite") }
@@ -25,13 +28,13 @@ public struct AuthorityHome: Sendable, Hashable {
     public var signedDirectory: URL { url.appendingPathComponent("signed", isDirectory: true) }
 
     public func signedPDF(token: String) -> URL {
-        signedDirectory.appendingPathComponent("\(token).pdf")
+        URL(fileURLWithPath: signedPrefix + token + ".pdf", isDirectory: false)
     }
 
     /// Where a signed PDF waits until the registry has recorded it; the name
     /// carries the process id so a rerun can finish or discard it.
     func pendingSignedPDF(token: String) -> URL {
-        signedDirectory.appendingPathComponent("\(Self.pendingPrefix)\(getpid())-\(token).pdf")
+        URL(fileURLWithPath: "\(signedPrefix)\(Self.pendingPrefix)\(getpid())-\(token).pdf", isDirectory: false)
     }
 
     static let pendingPrefix = ".segel-pending-"

@@ -10,13 +10,11 @@ extension Authority {
     /// signed PDFs in the home, and the last CRL kept in `ca/crl.der`.
     func publishSource(passphrase: @escaping @Sendable () throws -> String) throws -> PublishSource {
         let home = self.home
-        // `home.signedPDF(token:)`, without building the folder's URL again for every document.
-        let signedFolder = home.signedDirectory.path + "/"
         return PublishSource(
             registry: registry,
             caCertificate: try caCertificate(),
             unlockCA: { [self] in try self.unlock(passphrase: try passphrase()) },
-            signedPDF: { token in URL(fileURLWithPath: signedFolder + token + ".pdf", isDirectory: false) },
+            signedPDF: { token in home.signedPDF(token: token) },
             crlArchive: home.caDirectory.appendingPathComponent("crl.der"))
     }
 }

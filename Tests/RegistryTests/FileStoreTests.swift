@@ -29,7 +29,7 @@ import Testing
         #expect(try Data(contentsOf: target) == Data(contentsOf: source))
         let attributes = try FileManager.default.attributesOfItem(atPath: target.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
-        #expect(try fixture.registry.fileStore.currentHash(of: stored.storedPath) == stored.sha256)
+        #expect(SHA256.hex(try Data(contentsOf: target)) == stored.sha256)
     }
 
     @Test func storingTheSameBytesTwiceIsIdempotent() throws {

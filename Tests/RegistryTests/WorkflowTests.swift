@@ -36,7 +36,7 @@ import Testing
         #expect(ticket.approver == approver)
         #expect(ticket.user == user)
         #expect(ticket.fileURL == fixture.home.appendingPathComponent(second.storedPath))
-        #expect(try registry.fileStore.currentHash(of: ticket.version.storedPath) == ticket.version.fileSHA256)
+        #expect(SHA256.hex(try Data(contentsOf: ticket.fileURL)) == ticket.version.fileSHA256)
 
         let result = fixture.signedDocument(ticket, n: 1)
         let signature = try registry.completeSigning(result)

@@ -26,8 +26,8 @@ extension Authority {
             guard let input = try? Data(contentsOf: row.file) else {
                 return failed("cannot read \(row.file.path)")
             }
-            let identity = ApprovalRequest.identityKey(fileSHA256: Digest.hex(Digest.sha256(input)),
-                                                       documentName: row.name, approverID: approver.id)
+            let sha256 = Digest.hex(Digest.sha256(input))
+            let identity = ApprovalRequest.identityKey(fileSHA256: sha256, documentName: row.name, approverID: approver.id)
             let options = SigningOptions(keyType: keyType, position: row.position)
 
             var request = try registry.request(identityKey: identity)
@@ -35,7 +35,8 @@ extension Authority {
                 let requester = try people.requester(row, approver: approver) { try batchRequester(row, approver: approver) }
                 do {
                     let result = try submitAndSign(
-                        pdf: input, fileLabel: row.file.path, fileName: label, user: requester.id, name: row.name,
+                        pdf: input, sha256: sha256, fileLabel: row.file.path, fileName: label,
+                        user: requester.id, name: row.name,
                         type: row.type, notes: "segel batch, line \(row.line)", identityKey: identity,
                         approver: approver, approvalNotes: "segel batch", signer: signer, options: options)
                     return BatchResult(line: row.line, file: row.file.path, status: .signed, result: result, error: nil)

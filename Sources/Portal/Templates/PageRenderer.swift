@@ -165,17 +165,8 @@ struct PageRenderer: Sendable {
         append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"")
         append(side); append("\" height=\""); append(side)
         append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"")
-        // The runs of `QRSymbol.darkRuns(row:)`, found here without an array per row.
         for y in 0..<symbol.size {
-            var x = 0
-            while x < symbol.size {
-                guard symbol.isDark(x: x, y: y) else {
-                    x += 1
-                    continue
-                }
-                let start = x
-                while x < symbol.size, symbol.isDark(x: x, y: y) { x += 1 }
-                let length = x - start
+            symbol.forEachDarkRun(row: y) { start, length in
                 out.append(UInt8(ascii: "M")); append(start + quiet); out.append(UInt8(ascii: " ")); append(y + quiet)
                 out.append(UInt8(ascii: "h")); append(length); append("v1h-"); append(length); out.append(UInt8(ascii: "z"))
             }

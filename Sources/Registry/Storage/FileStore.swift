@@ -113,28 +113,6 @@ public struct FileStore: Sendable {
         home.appendingPathComponent(storedPath)
     }
 
-    /// SHA-256 (lowercase hex) of the stored copy, to check it still is what
-    /// was approved before signing it.
-    public func currentHash(of storedPath: String) throws -> String {
-        let location = url(for: storedPath)
-        let input: FileHandle
-        do {
-            input = try FileHandle(forReadingFrom: location)
-        } catch {
-            throw RegistryError(.notFound, "the stored file \(location.path) is missing")
-        }
-        defer { try? input.close() }
-        var hasher = SHA256()
-        do {
-            while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
-                hasher.update(chunk)
-            }
-        } catch {
-            throw RegistryError(.database, "cannot read \(location.path): \(error.localizedDescription)")
-        }
-        return hasher.finalize().hexString
-    }
-
     static func relativePath(sha256: String) -> String {
         "files/\(sha256.prefix(2))/\(sha256).pdf"
     }

@@ -129,6 +129,13 @@ public struct QRSymbol: Sendable, Hashable {
     /// adjacent modules are one shape without seams.
     public func darkRuns(row y: Int) -> [(x: Int, length: Int)] {
         var runs: [(x: Int, length: Int)] = []
+        forEachDarkRun(row: y) { runs.append(($0, $1)) }
+        return runs
+    }
+
+    /// The same runs handed to `body` as (first column, length), without an
+    /// array per row (the portal draws thousands of symbols).
+    public func forEachDarkRun(row y: Int, _ body: (_ x: Int, _ length: Int) -> Void) {
         var x = 0
         while x < size {
             guard isDark(x: x, y: y) else {
@@ -137,8 +144,7 @@ public struct QRSymbol: Sendable, Hashable {
             }
             let start = x
             while x < size, isDark(x: x, y: y) { x += 1 }
-            runs.append((start, x - start))
+            body(start, x - start)
         }
-        return runs
     }
 }
