@@ -139,9 +139,10 @@ public struct DocumentSigner: Sendable {
         } catch let error as PDFError {
             throw AuthorityError(.refused, "\(fileLabel) cannot be signed: \(error.description)")
         }
+        // The key signs this one document and nothing else.
         let cms = try CMSSigner.signDetached(content: prepared.signedRanges(), key: key,
                                              certificate: certificate, chain: [ca.certificate],
-                                             signingTime: nil)
+                                             signingTime: nil, singleUseKey: true)
         let output = try prepared.embed(cms: cms)
         return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
                          certificate: certificate, pageIndex: pageIndex, rect: placement.rect,

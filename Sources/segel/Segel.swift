@@ -22,6 +22,7 @@ struct Segel: AsyncParsableCommand {
     /// Runs the command and maps every error to one sentence on stderr and the
     /// contract's exit code (argument-parser's own usage errors become 3, not 64).
     static func main() async {
+        Memory.keepFreedMemory()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -42,5 +43,24 @@ struct Segel: AsyncParsableCommand {
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(ExitStatus.usage)
         }
+    }
+}
+
+enum Memory {
+    /// glibc hands freed memory at the top of a thread's heap back to the
+    /// kernel (madvise) as soon as 128 KB are free, and the next allocation
+    /// faults the pages in again: a 60-document batch, whose threads each
+    /// compress and sign PDFs, made 416 such calls (each one also flushes the
+    /// TLB of the other cores, where keys are being generated); with this, 7.
+    /// Keeping up to 64 MB per heap leaves the resident size bounded by the
+    /// busiest moment, as before.
+    static func keepFreedMemory() {
+        // mallopt(3) is in <malloc.h>, which the Glibc module does not export.
+        typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+        guard let symbol = dlsym(dlopen(nil, RTLD_LAZY), "mallopt") else { return }
+        let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+        let trimThreshold: Int32 = -1, topPad: Int32 = -2  // M_TRIM_THRESHOLD, M_TOP_PAD
+        _ = mallopt(trimThreshold, 64 << 20)
+        _ = mallopt(topPad, 1 << 20)
     }
 }

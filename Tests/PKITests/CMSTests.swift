@@ -99,6 +99,29 @@ struct CMSTests {
         #expect(mismatch?.code == .cmsSigning)
     }
 
+    @Test("A single-use RSA key (unblinded) signs byte for byte what the blinded EVP path signs, and it verifies",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"), arguments: [KeyType.rsa2048, .rsa3072])
+    func singleUseKeySignsTheSame(keyType: KeyType) throws {
+        let fixture = try Self.fixture(keyType)
+        // PKCS#1 v1.5 is deterministic: one key, one message, one signature.
+        let blinded = try Self.sign(fixture)
+        let once = try CMSSigner.signDetached(content: fixture.parts, key: fixture.key, certificate: fixture.leaf,
+                                              chain: [fixture.authority.certificate], singleUseKey: true)
+        #expect(once == blinded)
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let verify = try TestSupport.openssl([
+            "cms", "-verify", "-binary", "-inform", "DER", "-in", try TestSupport.write(once, directory, "sig.der"),
+            "-content", try TestSupport.write(fixture.content, directory, "data.bin"),
+            "-CAfile", try TestSupport.write(fixture.authority.certificate.pem, directory, "ca.pem"), "-out", "/dev/null"])
+        #expect(verify.status == 0, "\(verify.output)")
+        // A P-256 key ignores the flag (ECDSA has no blinding step to skip) and still signs.
+        let ec = try Self.fixture(.p256)
+        let ecSignature = try CMSSigner.signDetached(content: ec.parts, key: ec.key, certificate: ec.leaf,
+                                                     chain: [ec.authority.certificate], singleUseKey: true)
+        #expect(try CMSSignedData(der: ecSignature).verifySignature())
+    }
+
     @Test("openssl cms -verify accepts it and prints exactly three signed attributes",
           .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"), arguments: [KeyType.rsa2048, .p256])
     func opensslVerifies(keyType: KeyType) throws {

@@ -29,6 +29,17 @@ EVP_PKEY *segel_rsa_generate_key(int bits);
 // each prime of a `bits`-bit modulus (exposed for the tests).
 int segel_rsa_prime_rounds(int bits);
 
+// ---- The signature of a single-use RSA key (rsa_sign.c)
+
+// PKCS#1 v1.5 signature with SHA-256 over `message` by an RSA key that makes
+// no other private-key operation (a per-document key), without RSA blinding;
+// see rsa_sign.c for why that is sound and what protection stays. The key
+// must be a legacy RSA key (as segel_rsa_generate_key makes). Returns 1 and
+// sets `*signature_length`, or 0 (the error queue may say why).
+// `*signature_length` must be at least the modulus size on entry.
+int segel_rsa_sign_sha256_once(EVP_PKEY *key, const unsigned char *message, size_t message_length,
+                               unsigned char *signature, size_t *signature_length);
+
 // ---- PBKDF2 and PKCS#8 decryption (pbkdf2.c)
 //
 // OpenSSL 3.0 runs every PBKDF2 iteration through the provider HMAC, about

@@ -61,8 +61,15 @@ enum AuditChain {
             performedAt: time,
             prevHash: lastHash ?? genesis,
             rowHash: "")
-        entry.rowHash = try hash(of: entry.databaseDictionary)
-        try entry.insert(db)
+        var columns = try entry.columns()
+        var values: [String: DatabaseValue] = [:]
+        for column in columns { values[column.name] = column.value?.databaseValue ?? .null }
+        entry.rowHash = try hash(of: values)
+        guard let rowHash = columns.firstIndex(where: { $0.name == "row_hash" }) else {
+            throw RegistryError(.integrity, "the audit row has no row_hash column")
+        }
+        columns[rowHash].value = entry.rowHash
+        try entry.insertRow(db, columns: columns)
         return entry
     }
 

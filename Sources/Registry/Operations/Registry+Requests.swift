@@ -27,20 +27,24 @@ extension Registry {
             throw RegistryError(.badInput, "a signature can only be recorded with the approval it follows")
         }
         return try write("submit \(file.originalFilename)") { db in
-            // Each step hands the next what it just wrote, so nothing is read back.
+            // Each step hands the next what it just wrote, so nothing is read back,
+            // and the request's row is updated once, by the last step, not by each.
             let submitted = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
-                                              identityKey: identityKey)
+                                              identityKey: identityKey, storesRequest: approval == nil)
             guard let approval else { return submitted.request }
             let approved = try applyApproval(db, request: submitted.request, by: approval.approver, notes: approvalNotes,
-                                             version: submitted.version, after: submitted.audit)
+                                             version: submitted.version, after: submitted.audit,
+                                             storesRequest: signature == nil)
             guard let signature else { return approved.request }
             return try recordSignature(db, signature, request: approved.request, version: approved.version,
                                        signer: approved.approver, after: approved.audit).request
         }
     }
 
+    /// With `storesRequest: false` the row is left without its version link
+    /// for the caller's next step in this transaction to store.
     private func insertRequest(_ db: Database, user userID: Int64, name: String, type: String?, notes: String?,
-                               file: StoredFile, identityKey: String?)
+                               file: StoredFile, identityKey: String?, storesRequest: Bool = true)
         throws -> (request: ApprovalRequest, version: DocumentVersion, audit: AuditLogEntry) {
         let user = try Lookup.user(db, userID)
         if let identityKey,
@@ -56,10 +60,10 @@ extension Registry {
             signApprovedAt: nil, signApprovedBy: nil, approvalNotes: nil, rejectionReason: nil,
             currentVersionID: nil, approvedVersionID: nil, signedDocumentPath: nil,
             workflowMetadata: nil, identityKey: identityKey, createdAt: time, updatedAt: time)
-        try request.insert(db)
+        try request.insertRow(db)
         let version = try addVersion(db, to: request, number: 1, file: file, at: time)
         request.currentVersionID = version.id
-        try request.update(db)
+        if storesRequest { try request.updateRow(db) }
         let audit = try AuditChain.append(db, AuditEvent(
             action: .requestSubmitted,
             description: "Request \(request.id) \"\(name)\" submitted by user \(user.id) with \(file.originalFilename)",
@@ -89,7 +93,7 @@ extension Registry {
             request.rejectedBy = nil
             request.rejectionReason = nil
             request.updatedAt = time
-            try request.update(db)
+            try request.updateRow(db)
             try AuditChain.append(db, AuditEvent(
                 action: .requestResubmitted,
                 description: "Request \(request.id) resubmitted with version \(number) (\(file.originalFilename))",
@@ -112,9 +116,12 @@ extension Registry {
 
     /// Approves `request` (as read or written in this transaction). `version`
     /// and `after` are what the same transaction just wrote: the request's
-    /// current version and the audit log's last row.
+    /// current version and the audit log's last row. With `storesRequest:
+    /// false` the approved request is returned, not stored: the caller's next
+    /// step in this transaction stores it.
     private func applyApproval(_ db: Database, request: ApprovalRequest, by approverID: Int64, notes: String?,
-                               version known: DocumentVersion? = nil, after previous: AuditLogEntry? = nil)
+                               version known: DocumentVersion? = nil, after previous: AuditLogEntry? = nil,
+                               storesRequest: Bool = true)
         throws -> (request: ApprovalRequest, approver: Approver, version: DocumentVersion, audit: AuditLogEntry) {
         var request = request
         let approver = try Lookup.approver(db, approverID)
@@ -132,7 +139,7 @@ extension Registry {
         workflow["approved_version"] = String(version.version)
         request.workflowMetadata = workflow
         request.updatedAt = time
-        try request.update(db)
+        if storesRequest { try request.updateRow(db) }
         let audit = try AuditChain.append(db, AuditEvent(
             action: .requestApproved,
             description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
@@ -156,7 +163,7 @@ extension Registry {
             request.rejectedBy = approver.id
             request.rejectionReason = reason
             request.updatedAt = time
-            try request.update(db)
+            try request.updateRow(db)
             try AuditChain.append(db, AuditEvent(
                 action: .requestRejected,
                 description: "Request \(request.id) rejected by approver \(approver.id) \(approver.name): \(reason)",
@@ -173,7 +180,7 @@ extension Registry {
             id: try Registry.nextID(db, table: DocumentVersion.databaseTableName),
             approvalRequestID: request.id, version: number, fileSHA256: file.sha256, fileSize: file.size,
             storedPath: file.storedPath, originalFilename: file.originalFilename, createdAt: time)
-        try version.insert(db)
+        try version.insertRow(db)
         return version
     }
 

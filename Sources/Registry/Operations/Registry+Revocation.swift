@@ -53,7 +53,7 @@ extension Registry {
             signature.signatureStatus = try Workflow.check(.verify, signature: signature)
             let time = now
             signature.updatedAt = time
-            try signature.update(db)
+            try signature.updateRow(db)
             let request = try Lookup.request(db, signature.approvalRequestID)
             try AuditChain.append(db, AuditEvent(
                 action: .signatureVerified,
@@ -79,7 +79,7 @@ extension Registry {
                 let from = key.status
                 key.status = try Workflow.check(.expire, key: key)
                 key.updatedAt = time
-                try key.update(db)
+                try key.updateRow(db)
                 let signature = try DocumentSignature.fetchOne(db, key: key.documentSignatureID)
                 try AuditChain.append(db, AuditEvent(
                     action: .signatureKeyExpired,
@@ -106,9 +106,9 @@ extension Registry {
         signature.invalidatedReason = reason
         signature.invalidatedAt = time
         signature.updatedAt = time
-        try signature.update(db)
+        try signature.updateRow(db)
         request.updatedAt = time
-        try request.update(db)
+        try request.updateRow(db)
         try AuditChain.append(db, AuditEvent(
             action: .signatureInvalidated,
             description: "Signature of request \(request.id) invalidated: \(reason)",
@@ -128,7 +128,7 @@ extension Registry {
         key.revokedReason = reason
         key.revokedAt = time
         key.updatedAt = time
-        try key.update(db)
+        try key.updateRow(db)
         let signature = try DocumentSignature.fetchOne(db, key: key.documentSignatureID)
         try AuditChain.append(db, AuditEvent(
             action: .signatureKeyRevoked,

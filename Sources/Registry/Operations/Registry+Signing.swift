@@ -104,7 +104,7 @@ extension Registry {
             invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath, qrModules: result.qrModules,
             createdAt: time, updatedAt: time)
         signature.signatureStatus = try Workflow.check(.sign, signature: signature)
-        try signature.insert(db)
+        try signature.insertRow(db)
 
         let digital = DigitalSignature(
             id: try Registry.nextID(db, table: DigitalSignature.databaseTableName),
@@ -113,13 +113,13 @@ extension Registry {
             algorithm: algorithm, keyLength: key.keyLength, certificate: fields.certificate, serialHex: serial,
             validFrom: fields.validFrom, validUntil: fields.validUntil, status: .active, revokedReason: nil,
             revokedAt: nil, metadata: key.metadata, createdAt: time, updatedAt: time)
-        try digital.insert(db)
+        try digital.insertRow(db)
 
         request.signApprovedAt = signedAt
         request.signApprovedBy = signer.id
         request.signedDocumentPath = finalPath
         request.updatedAt = time
-        try request.update(db)
+        try request.updateRow(db)
 
         let common = AuditEvent(action: .signatureInitiated, description: "",
                                 requestID: request.id, documentSignatureID: signature.id,

@@ -66,32 +66,34 @@ public struct ApprovalRequest: RegistryRecord, Identifiable {
     }
 }
 
-extension ApprovalRequest {
+extension ApprovalRequest: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.rawValue] = id
-        container[CodingKeys.userID.rawValue] = userID
-        container[CodingKeys.documentName.rawValue] = documentName
-        container[CodingKeys.documentType.rawValue] = documentType
-        container[CodingKeys.notes.rawValue] = notes
-        container[CodingKeys.status.rawValue] = status.rawValue
-        container[CodingKeys.approvedAt.rawValue] = approvedAt?.databaseText
-        container[CodingKeys.approvedBy.rawValue] = approvedBy
-        container[CodingKeys.rejectedAt.rawValue] = rejectedAt?.databaseText
-        container[CodingKeys.rejectedBy.rawValue] = rejectedBy
-        container[CodingKeys.signApprovedAt.rawValue] = signApprovedAt?.databaseText
-        container[CodingKeys.signApprovedBy.rawValue] = signApprovedBy
-        container[CodingKeys.approvalNotes.rawValue] = approvalNotes
-        container[CodingKeys.rejectionReason.rawValue] = rejectionReason
-        container[CodingKeys.currentVersionID.rawValue] = currentVersionID
-        container[CodingKeys.approvedVersionID.rawValue] = approvedVersionID
-        container[CodingKeys.signedDocumentPath.rawValue] = signedDocumentPath
-        container[CodingKeys.workflowMetadata.rawValue] = try ColumnJSON.text(workflowMetadata)
-        container[CodingKeys.identityKey.rawValue] = identityKey
-        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
-        container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    func columns() throws -> [ColumnValue] {
+        [
+            (CodingKeys.id.rawValue, id),
+            (CodingKeys.userID.rawValue, userID),
+            (CodingKeys.documentName.rawValue, documentName),
+            (CodingKeys.documentType.rawValue, documentType),
+            (CodingKeys.notes.rawValue, notes),
+            (CodingKeys.status.rawValue, status.rawValue),
+            (CodingKeys.approvedAt.rawValue, approvedAt?.databaseText),
+            (CodingKeys.approvedBy.rawValue, approvedBy),
+            (CodingKeys.rejectedAt.rawValue, rejectedAt?.databaseText),
+            (CodingKeys.rejectedBy.rawValue, rejectedBy),
+            (CodingKeys.signApprovedAt.rawValue, signApprovedAt?.databaseText),
+            (CodingKeys.signApprovedBy.rawValue, signApprovedBy),
+            (CodingKeys.approvalNotes.rawValue, approvalNotes),
+            (CodingKeys.rejectionReason.rawValue, rejectionReason),
+            (CodingKeys.currentVersionID.rawValue, currentVersionID),
+            (CodingKeys.approvedVersionID.rawValue, approvedVersionID),
+            (CodingKeys.signedDocumentPath.rawValue, signedDocumentPath),
+            (CodingKeys.workflowMetadata.rawValue, ColumnJSON.text(workflowMetadata)),
+            (CodingKeys.identityKey.rawValue, identityKey),
+            (CodingKeys.createdAt.rawValue, createdAt.databaseText),
+            (CodingKeys.updatedAt.rawValue, updatedAt.databaseText),
+        ]
     }
 }
 

@@ -40,24 +40,26 @@ public struct AuditLogEntry: RegistryRecord, Identifiable {
     }
 }
 
-extension AuditLogEntry {
+extension AuditLogEntry: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.rawValue] = id
-        container[CodingKeys.documentSignatureID.rawValue] = documentSignatureID
-        container[CodingKeys.approvalRequestID.rawValue] = approvalRequestID
-        container[CodingKeys.userID.rawValue] = userID
-        container[CodingKeys.approverID.rawValue] = approverID
-        container[CodingKeys.action.rawValue] = action.rawValue
-        container[CodingKeys.statusFrom.rawValue] = statusFrom
-        container[CodingKeys.statusTo.rawValue] = statusTo
-        container[CodingKeys.description.rawValue] = description
-        container[CodingKeys.metadata.rawValue] = try ColumnJSON.text(metadata)
-        container[CodingKeys.actor.rawValue] = actor
-        container[CodingKeys.performedAt.rawValue] = performedAt.databaseText
-        container[CodingKeys.prevHash.rawValue] = prevHash
-        container[CodingKeys.rowHash.rawValue] = rowHash
+    func columns() throws -> [ColumnValue] {
+        [
+            (CodingKeys.id.rawValue, id),
+            (CodingKeys.documentSignatureID.rawValue, documentSignatureID),
+            (CodingKeys.approvalRequestID.rawValue, approvalRequestID),
+            (CodingKeys.userID.rawValue, userID),
+            (CodingKeys.approverID.rawValue, approverID),
+            (CodingKeys.action.rawValue, action.rawValue),
+            (CodingKeys.statusFrom.rawValue, statusFrom),
+            (CodingKeys.statusTo.rawValue, statusTo),
+            (CodingKeys.description.rawValue, description),
+            (CodingKeys.metadata.rawValue, ColumnJSON.text(metadata)),
+            (CodingKeys.actor.rawValue, actor),
+            (CodingKeys.performedAt.rawValue, performedAt.databaseText),
+            (CodingKeys.prevHash.rawValue, prevHash),
+            (CodingKeys.rowHash.rawValue, rowHash),
+        ]
     }
 }

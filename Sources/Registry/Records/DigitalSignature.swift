@@ -52,29 +52,31 @@ public struct DigitalSignature: RegistryRecord, Identifiable {
     }
 }
 
-extension DigitalSignature {
+extension DigitalSignature: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.rawValue] = id
-        container[CodingKeys.signatureID.rawValue] = signatureID
-        container[CodingKeys.documentSignatureID.rawValue] = documentSignatureID
-        container[CodingKeys.userID.rawValue] = userID
-        container[CodingKeys.publicKey.rawValue] = publicKey
-        container[CodingKeys.privateKey.rawValue] = privateKey
-        container[CodingKeys.algorithm.rawValue] = algorithm
-        container[CodingKeys.keyLength.rawValue] = keyLength
-        container[CodingKeys.certificate.rawValue] = certificate
-        container[CodingKeys.serialHex.rawValue] = serialHex
-        container[CodingKeys.validFrom.rawValue] = validFrom.databaseText
-        container[CodingKeys.validUntil.rawValue] = validUntil.databaseText
-        container[CodingKeys.status.rawValue] = status.rawValue
-        container[CodingKeys.revokedReason.rawValue] = revokedReason
-        container[CodingKeys.revokedAt.rawValue] = revokedAt?.databaseText
-        container[CodingKeys.metadata.rawValue] = try ColumnJSON.text(metadata)
-        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
-        container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    func columns() throws -> [ColumnValue] {
+        [
+            (CodingKeys.id.rawValue, id),
+            (CodingKeys.signatureID.rawValue, signatureID),
+            (CodingKeys.documentSignatureID.rawValue, documentSignatureID),
+            (CodingKeys.userID.rawValue, userID),
+            (CodingKeys.publicKey.rawValue, publicKey),
+            (CodingKeys.privateKey.rawValue, privateKey),
+            (CodingKeys.algorithm.rawValue, algorithm),
+            (CodingKeys.keyLength.rawValue, keyLength),
+            (CodingKeys.certificate.rawValue, certificate),
+            (CodingKeys.serialHex.rawValue, serialHex),
+            (CodingKeys.validFrom.rawValue, validFrom.databaseText),
+            (CodingKeys.validUntil.rawValue, validUntil.databaseText),
+            (CodingKeys.status.rawValue, status.rawValue),
+            (CodingKeys.revokedReason.rawValue, revokedReason),
+            (CodingKeys.revokedAt.rawValue, revokedAt?.databaseText),
+            (CodingKeys.metadata.rawValue, ColumnJSON.text(metadata)),
+            (CodingKeys.createdAt.rawValue, createdAt.databaseText),
+            (CodingKeys.updatedAt.rawValue, updatedAt.databaseText),
+        ]
     }
 }
 

@@ -59,31 +59,33 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
     }
 }
 
-extension DocumentSignature {
+extension DocumentSignature: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.rawValue] = id
-        container[CodingKeys.approvalRequestID.rawValue] = approvalRequestID
-        container[CodingKeys.token.rawValue] = token
-        container[CodingKeys.documentHash.rawValue] = documentHash
-        container[CodingKeys.finalHash.rawValue] = finalHash
-        container[CodingKeys.signatureStatus.rawValue] = signatureStatus.rawValue
-        container[CodingKeys.signatureMetadata.rawValue] = try ColumnJSON.text(signatureMetadata)
-        container[CodingKeys.qrPage.rawValue] = qrPage
-        container[CodingKeys.qrX.rawValue] = qrX
-        container[CodingKeys.qrY.rawValue] = qrY
-        container[CodingKeys.qrSize.rawValue] = qrSize
-        container[CodingKeys.verificationURL.rawValue] = verificationURL
-        container[CodingKeys.signedAt.rawValue] = signedAt?.databaseText
-        container[CodingKeys.signedBy.rawValue] = signedBy
-        container[CodingKeys.invalidatedReason.rawValue] = invalidatedReason
-        container[CodingKeys.invalidatedAt.rawValue] = invalidatedAt?.databaseText
-        container[CodingKeys.finalPDFPath.rawValue] = finalPDFPath
-        container[Self.qrModulesColumn] = qrModules
-        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
-        container[CodingKeys.updatedAt.rawValue] = updatedAt.databaseText
+    func columns() throws -> [ColumnValue] {
+        [
+            (CodingKeys.id.rawValue, id),
+            (CodingKeys.approvalRequestID.rawValue, approvalRequestID),
+            (CodingKeys.token.rawValue, token),
+            (CodingKeys.documentHash.rawValue, documentHash),
+            (CodingKeys.finalHash.rawValue, finalHash),
+            (CodingKeys.signatureStatus.rawValue, signatureStatus.rawValue),
+            (CodingKeys.signatureMetadata.rawValue, ColumnJSON.text(signatureMetadata)),
+            (CodingKeys.qrPage.rawValue, qrPage),
+            (CodingKeys.qrX.rawValue, qrX),
+            (CodingKeys.qrY.rawValue, qrY),
+            (CodingKeys.qrSize.rawValue, qrSize),
+            (CodingKeys.verificationURL.rawValue, verificationURL),
+            (CodingKeys.signedAt.rawValue, signedAt?.databaseText),
+            (CodingKeys.signedBy.rawValue, signedBy),
+            (CodingKeys.invalidatedReason.rawValue, invalidatedReason),
+            (CodingKeys.invalidatedAt.rawValue, invalidatedAt?.databaseText),
+            (CodingKeys.finalPDFPath.rawValue, finalPDFPath),
+            (Self.qrModulesColumn, qrModules),
+            (CodingKeys.createdAt.rawValue, createdAt.databaseText),
+            (CodingKeys.updatedAt.rawValue, updatedAt.databaseText),
+        ]
     }
 }
 

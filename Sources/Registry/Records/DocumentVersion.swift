@@ -29,19 +29,21 @@ public struct DocumentVersion: RegistryRecord, Identifiable {
     }
 }
 
-extension DocumentVersion {
+extension DocumentVersion: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    public func encode(to container: inout PersistenceContainer) throws {
-        container[CodingKeys.id.rawValue] = id
-        container[CodingKeys.approvalRequestID.rawValue] = approvalRequestID
-        container[CodingKeys.version.rawValue] = version
-        container[CodingKeys.fileSHA256.rawValue] = fileSHA256
-        container[CodingKeys.fileSize.rawValue] = fileSize
-        container[CodingKeys.storedPath.rawValue] = storedPath
-        container[CodingKeys.originalFilename.rawValue] = originalFilename
-        container[CodingKeys.createdAt.rawValue] = createdAt.databaseText
+    func columns() throws -> [ColumnValue] {
+        [
+            (CodingKeys.id.rawValue, id),
+            (CodingKeys.approvalRequestID.rawValue, approvalRequestID),
+            (CodingKeys.version.rawValue, version),
+            (CodingKeys.fileSHA256.rawValue, fileSHA256),
+            (CodingKeys.fileSize.rawValue, fileSize),
+            (CodingKeys.storedPath.rawValue, storedPath),
+            (CodingKeys.originalFilename.rawValue, originalFilename),
+            (CodingKeys.createdAt.rawValue, createdAt.databaseText),
+        ]
     }
 }
 
