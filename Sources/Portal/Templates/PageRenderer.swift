@@ -147,32 +147,49 @@ struct PageRenderer: Sendable {
     /// site renders thousands of them. `archived` is the symbol the stamp drew
     /// (`QRSymbol.archived`); without it, or when it does not read, `url` is
     /// encoded here (libqrencode's mask selection is most of a page's time).
+    ///
+    /// The bytes are appended through functions that take the buffer `inout`,
+    /// not through local functions capturing it: those made every append a
+    /// dynamic exclusivity check (a thread-local access set), which cost more
+    /// than the drawing.
     static func inlineQR(_ url: String, archived: Data? = nil) throws -> String {
         let symbol = try archived.flatMap { QRSymbol(archived: $0, text: url) } ?? QRSymbol(url)
         let quiet = 4, side = symbol.size + 2 * quiet
         var out: [UInt8] = []
         out.reserveCapacity(symbol.size * symbol.size * 5 + 300)
-        func append(_ text: StaticString) {
-            text.withUTF8Buffer { out.append(contentsOf: $0) }
-        }
-        func append(_ number: Int) {
-            if number >= 10 { append(number / 10) }
-            out.append(UInt8(48 + number % 10))
-        }
-        append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-        append(side); append(" "); append(side)
-        append("\" width=\""); append(side * 4); append("\" height=\""); append(side * 4)
-        append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"")
-        append(side); append("\" height=\""); append(side)
-        append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"")
+        SVGBytes.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", to: &out)
+        SVGBytes.append(side, to: &out); SVGBytes.append(" ", to: &out); SVGBytes.append(side, to: &out)
+        SVGBytes.append("\" width=\"", to: &out); SVGBytes.append(side * 4, to: &out)
+        SVGBytes.append("\" height=\"", to: &out); SVGBytes.append(side * 4, to: &out)
+        SVGBytes.append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"", to: &out)
+        SVGBytes.append(side, to: &out); SVGBytes.append("\" height=\"", to: &out); SVGBytes.append(side, to: &out)
+        SVGBytes.append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"", to: &out)
         for y in 0..<symbol.size {
             symbol.forEachDarkRun(row: y) { start, length in
-                out.append(UInt8(ascii: "M")); append(start + quiet); out.append(UInt8(ascii: " ")); append(y + quiet)
-                out.append(UInt8(ascii: "h")); append(length); append("v1h-"); append(length); out.append(UInt8(ascii: "z"))
+                SVGBytes.run(x: start + quiet, y: y + quiet, length: length, to: &out)
             }
         }
-        append("\"/></svg>")
+        SVGBytes.append("\"/></svg>", to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Appends SVG text to a byte buffer (see `PageRenderer.inlineQR`).
+enum SVGBytes {
+    static func append(_ text: StaticString, to out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    static func append(_ number: Int, to out: inout [UInt8]) {
+        if number >= 10 { append(number / 10, to: &out) }
+        out.append(UInt8(48 + number % 10))
+    }
+
+    /// One dark run as a closed path: `M<x> <y>h<length>v1h-<length>z`.
+    static func run(x: Int, y: Int, length: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "M")); append(x, to: &out); out.append(UInt8(ascii: " ")); append(y, to: &out)
+        out.append(UInt8(ascii: "h")); append(length, to: &out); append("v1h-", to: &out); append(length, to: &out)
+        out.append(UInt8(ascii: "z"))
     }
 }
 
