@@ -141,55 +141,23 @@ struct PageRenderer: Sendable {
     }
 
     /// The QR code of `url` as one inline `<svg>` element: the same drawing as
-    /// `QRSymbol.svg()` (one path of horizontal runs in module units, quiet
-    /// zone included, presentation attributes only) without the XML
-    /// declaration, which has no place inside HTML. Built on bytes because a
-    /// site renders thousands of them. `archived` is the symbol the stamp drew
+    /// `QRSymbol.svg()` (its path, `QRSymbol.appendSVGPath`, with the same
+    /// quiet zone; presentation attributes only) without the XML declaration,
+    /// which has no place inside HTML. `archived` is the symbol the stamp drew
     /// (`QRSymbol.archived`); without it, or when it does not read, `url` is
     /// encoded here (libqrencode's mask selection is most of a page's time).
-    ///
-    /// The bytes are appended through functions that take the buffer `inout`,
-    /// not through local functions capturing it: those made every append a
-    /// dynamic exclusivity check (a thread-local access set), which cost more
-    /// than the drawing.
     static func inlineQR(_ url: String, archived: Data? = nil) throws -> String {
         let symbol = try archived.flatMap { QRSymbol(archived: $0, text: url) } ?? QRSymbol(url)
         let quiet = 4, side = symbol.size + 2 * quiet
-        var out: [UInt8] = []
+        var out = Array("""
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(side) \(side)" width="\(side * 4)" \
+            height="\(side * 4)" shape-rendering="crispEdges" role="img"><rect width="\(side)" height="\(side)" \
+            fill="#ffffff"/><path fill="#000000" d="
+            """.utf8)
         out.reserveCapacity(symbol.size * symbol.size * 5 + 300)
-        SVGBytes.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ", to: &out)
-        SVGBytes.append(side, to: &out); SVGBytes.append(" ", to: &out); SVGBytes.append(side, to: &out)
-        SVGBytes.append("\" width=\"", to: &out); SVGBytes.append(side * 4, to: &out)
-        SVGBytes.append("\" height=\"", to: &out); SVGBytes.append(side * 4, to: &out)
-        SVGBytes.append("\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"", to: &out)
-        SVGBytes.append(side, to: &out); SVGBytes.append("\" height=\"", to: &out); SVGBytes.append(side, to: &out)
-        SVGBytes.append("\" fill=\"#ffffff\"/><path fill=\"#000000\" d=\"", to: &out)
-        for y in 0..<symbol.size {
-            symbol.forEachDarkRun(row: y) { start, length in
-                SVGBytes.run(x: start + quiet, y: y + quiet, length: length, to: &out)
-            }
-        }
-        SVGBytes.append("\"/></svg>", to: &out)
+        symbol.appendSVGPath(quietZone: quiet, to: &out)
+        out.append(contentsOf: "\"/></svg>".utf8)
         return String(decoding: out, as: UTF8.self)
-    }
-}
-
-/// Appends SVG text to a byte buffer (see `PageRenderer.inlineQR`).
-enum SVGBytes {
-    static func append(_ text: StaticString, to out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
-    }
-
-    static func append(_ number: Int, to out: inout [UInt8]) {
-        if number >= 10 { append(number / 10, to: &out) }
-        out.append(UInt8(48 + number % 10))
-    }
-
-    /// One dark run as a closed path: `M<x> <y>h<length>v1h-<length>z`.
-    static func run(x: Int, y: Int, length: Int, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "M")); append(x, to: &out); out.append(UInt8(ascii: " ")); append(y, to: &out)
-        out.append(UInt8(ascii: "h")); append(length, to: &out); append("v1h-", to: &out); append(length, to: &out)
-        out.append(UInt8(ascii: "z"))
     }
 }
 
