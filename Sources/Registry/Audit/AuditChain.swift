@@ -61,11 +61,11 @@ enum AuditChain {
             performedAt: time,
             prevHash: lastHash ?? genesis,
             rowHash: "")
-        var columns = try entry.columns()
+        var columns = entry.columns()
         var values: [String: DatabaseValue] = [:]
         for column in columns { values[column.name] = column.value?.databaseValue ?? .null }
         entry.rowHash = try hash(of: values)
-        guard let rowHash = columns.firstIndex(where: { $0.name == "row_hash" }) else {
+        guard let rowHash = columns.firstIndex(where: { $0.name == AuditLogEntry.CodingKeys.rowHash.rawValue }) else {
             throw RegistryError(.integrity, "the audit row has no row_hash column")
         }
         columns[rowHash].value = entry.rowHash

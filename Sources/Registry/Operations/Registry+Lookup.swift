@@ -16,14 +16,19 @@ enum Lookup {
         return user
     }
 
-    static func approver(_ db: Database, _ id: Int64) throws -> Approver {
+    /// `known`: a row the caller has in hand from this transaction, used when it is the one asked for.
+    static func approver(_ db: Database, _ id: Int64, known: Approver? = nil) throws -> Approver {
+        if let known, known.id == id { return known }
         guard let approver = try Approver.cachedFetch(db, id: id) else {
             throw RegistryError(.notFound, "approver \(id) does not exist")
         }
         return approver
     }
 
-    static func version(_ db: Database, _ id: Int64?, of request: ApprovalRequest) throws -> DocumentVersion {
+    /// `known`: as for `approver`.
+    static func version(_ db: Database, _ id: Int64?, of request: ApprovalRequest,
+                        known: DocumentVersion? = nil) throws -> DocumentVersion {
+        if let known, known.id == id { return known }
         guard let id, let version = try DocumentVersion.cachedFetch(db, id: id) else {
             throw RegistryError(.integrity, "request \(request.id) has no stored document version")
         }

@@ -127,8 +127,7 @@ extension Registry {
         let approver = try Lookup.approver(db, approverID)
         let from = request.status
         request.status = try Workflow.check(.approve, request: request)
-        let version = try known.flatMap { $0.id == request.currentVersionID ? $0 : nil }
-            ?? Lookup.version(db, request.currentVersionID, of: request)
+        let version = try Lookup.version(db, request.currentVersionID, of: request, known: known)
         let time = now
         request.approvedAt = time
         request.approvedBy = approver.id

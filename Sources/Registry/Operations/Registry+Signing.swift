@@ -73,14 +73,12 @@ extension Registry {
         var request = request
         let requestFrom = request.status
         request.status = try Workflow.check(.sign, request: request)
-        let version = try known.flatMap { $0.id == request.approvedVersionID ? $0 : nil }
-            ?? Lookup.version(db, request.approvedVersionID, of: request)
+        let version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
         guard version.fileSHA256 == documentHash else {
             throw RegistryError(.integrity,
                 "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
         }
-        let signer = try knownSigner.flatMap { $0.id == result.signerApproverID ? $0 : nil }
-            ?? Lookup.approver(db, result.signerApproverID)
+        let signer = try Lookup.approver(db, result.signerApproverID, known: knownSigner)
         if let other = try DocumentSignature.cachedFetch(db, where: "token", is: token) {
             throw RegistryError(.duplicate,
                 "the token \(token) is already used by request \(other.approvalRequestID)")

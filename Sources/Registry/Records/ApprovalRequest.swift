@@ -70,7 +70,7 @@ extension ApprovalRequest: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    func columns() throws -> [ColumnValue] {
+    func columns() -> [ColumnValue] {
         [
             (CodingKeys.id.rawValue, id),
             (CodingKeys.userID.rawValue, userID),

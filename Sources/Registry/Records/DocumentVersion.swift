@@ -33,7 +33,7 @@ extension DocumentVersion: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
     /// The stored forms are the Codable ones (see `RegistryRecord`).
-    func columns() throws -> [ColumnValue] {
+    func columns() -> [ColumnValue] {
         [
             (CodingKeys.id.rawValue, id),
             (CodingKeys.approvalRequestID.rawValue, approvalRequestID),

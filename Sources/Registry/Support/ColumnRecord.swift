@@ -12,7 +12,7 @@ protocol ColumnRecord: RegistryRecord {
     var id: Int64 { get }
     /// Every column and its stored value (the Codable form, see
     /// `RegistryRecord`), `id` first.
-    func columns() throws -> [ColumnValue]
+    func columns() -> [ColumnValue]
 }
 
 /// A column name and its stored value.
@@ -20,12 +20,12 @@ typealias ColumnValue = (name: String, value: (any DatabaseValueConvertible)?)
 
 extension ColumnRecord {
     public func encode(to container: inout PersistenceContainer) throws {
-        for column in try columns() { container[column.name] = column.value }
+        for column in columns() { container[column.name] = column.value }
     }
 
     /// INSERTs the row; `columns` when the caller has them already.
     func insertRow(_ db: Database, columns given: [ColumnValue]? = nil) throws {
-        let columns = try given ?? self.columns()
+        let columns = given ?? self.columns()
         var names = "", marks = ""
         for (index, column) in columns.enumerated() {
             names += index == 0 ? "\"\(column.name)\"" : ", \"\(column.name)\""
@@ -37,7 +37,7 @@ extension ColumnRecord {
 
     /// UPDATEs every column of the row with this `id`; a missing row is `.notFound`.
     func updateRow(_ db: Database) throws {
-        let columns = try columns().filter { $0.name != "id" }
+        let columns = columns().filter { $0.name != "id" }
         var assignments = ""
         for (index, column) in columns.enumerated() {
             assignments += index == 0 ? "\"\(column.name)\" = ?" : ", \"\(column.name)\" = ?"
