@@ -68,16 +68,35 @@ struct RewriterTests {
         #expect(page.dictionary["Contents"] == .reference(ObjectRef(number: 4)))
     }
 
+    @Test("the catalog loses /DSS, /Perms and keys segel does not know, keeps the standard ones")
+    func catalogKeys() throws {
+        var fixture = PDFFixture()
+        // A /DSS planted before signing that names the page content (issue 20, class 2).
+        fixture.object(1, "<< /Type /Catalog /Pages 2 0 R /DSS << /Certs [4 0 R] >> /Perms << /DocMDP 5 0 R >> /PrivateThing 4 0 R /Lang (id-ID) /PageMode /UseOutlines >>")
+        fixture.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 300 400] >>")
+        fixture.object(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>")
+        fixture.object(4, "<< /Length 0 >>\nstream\n\nendstream")
+        fixture.object(5, "<< /Type /Sig >>")
+        fixture.table(trailer: "/Size 6 /Root 1 0 R")
+        let document = try PDFDocument(data: PDFRewriter.rewrite(PDFDocument(data: fixture.data)))
+        let catalog = try #require(document.catalog)
+        #expect(catalog["DSS"] == nil)
+        #expect(catalog["Perms"] == nil)
+        #expect(catalog["PrivateThing"] == nil)
+        #expect(catalog["Lang"]?.textValue == "id-ID")
+        #expect(catalog.name("PageMode") == "UseOutlines")
+    }
+
     @Test("references to missing objects become null; a broken page tree is flattened")
     func repairs() throws {
         var fixture = PDFFixture()
-        fixture.object(1, "<< /Type /Catalog /Pages 2 0 R /Missing 40 0 R >>")
+        fixture.object(1, "<< /Type /Catalog /Pages 2 0 R /Outlines 40 0 R >>")
         fixture.object(2, "<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 /MediaBox [0 0 300 400] >>")
         fixture.object(3, "<< /Type /Page /Parent 2 0 R >>")
         fixture.table(trailer: "/Size 4 /Root 1 0 R")
         let output = try PDFRewriter.rewrite(PDFDocument(data: fixture.data, options: .tolerant))
         let document = try PDFDocument(data: output)
-        #expect(document.catalog?["Missing"] == .null)
+        #expect(document.catalog?["Outlines"] == .null)
         let pages = try document.pages
         #expect(pages.count == 1)
         #expect(pages[0].mediaBox == PDFRectangle(llx: 0, lly: 0, urx: 300, ury: 400))

@@ -30,15 +30,19 @@ struct XRefTests {
         #expect(try document.resolve(ObjectRef(number: 99)) == .null)
     }
 
-    @Test("19-byte entries and space-padded entries")
+    @Test("19-byte entries and space-padded entries: refused when strict, read when tolerant")
     func entryVariants() throws {
-        let nineteen = try PDFDocument(data: Self.tableFile(lineEnd: "\n").data)
+        let nineteenBytes = Self.tableFile(lineEnd: "\n").data
+        let error = #expect(throws: PDFError.self) { try PDFDocument(data: nineteenBytes, options: .strict) }
+        #expect(error?.message.contains("20-byte") == true)
+        let nineteen = try PDFDocument(data: nineteenBytes, options: .tolerant)
         #expect(try nineteen.pages.count == 1)
 
         var text = TestSupport.latin1(Self.tableFile().data)
         let offset = try #require(text.range(of: "0000000015 00000 n"))
         text.replaceSubrange(offset, with: "        15 00000 n")
-        let padded = try PDFDocument(data: TestSupport.bytes(latin1: text))
+        #expect(throws: PDFError.self) { try PDFDocument(data: TestSupport.bytes(latin1: text), options: .strict) }
+        let padded = try PDFDocument(data: TestSupport.bytes(latin1: text), options: .tolerant)
         #expect(try padded.resolve(ObjectRef(number: 1)).dictionaryValue?.name("Type") == "Catalog")
     }
 

@@ -180,7 +180,12 @@ final class AttackTests: XCTestCase {
         let prepared = try PDFSigner.prepare(TestPDF.make(), request: request)
         let cms = try CMSSigner.signDetached(content: prepared.signedRanges(), key: key, certificate: certificate,
                                              chain: [fixture.ca.certificate])
-        try assertInvalid(try prepared.embed(cms: cms), failing: .validity, mentioning: "not valid at the signing time")
+        // Checked after the claimed time, so that only the certificate's validity can fail.
+        let verifier = fixture.verifier(crl: try fixture.crl(), now: now.addingTimeInterval(3 * 86_400 + 3600))
+        let report = verifier.verify(data: try prepared.embed(cms: cms), name: "late.pdf")
+        XCTAssertEqual(report.verdict, .invalid, report.humanText())
+        XCTAssertEqual(report.seal?.checks.validity.status, .fail, report.humanText())
+        XCTAssertTrue(report.humanText().contains("not valid at the signing time"), report.humanText())
     }
 
     func testGarbageAndEmptyFiles() throws {

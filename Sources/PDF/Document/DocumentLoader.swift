@@ -155,8 +155,8 @@ struct DocumentLoader {
         var revisions: [Revision] = []
         for (index, group) in groups.reversed().enumerated() {
             let newest = group.sections[0]
-            var entries: [Int: XRefEntry] = [:]
-            for section in group.sections {
+            var entries = group.sections.count == 1 ? newest.entries : [:]
+            for section in group.sections where group.sections.count > 1 {
                 for (number, entry) in section.entries where entries[number] == nil { entries[number] = entry }
             }
             revisions.append(Revision(index: index, kind: newest.kind, startxref: newest.startxref,
@@ -165,9 +165,11 @@ struct DocumentLoader {
                                       sectionEnd: group.sections.map(\.sectionEnd).max() ?? newest.sectionEnd,
                                       eofOffset: group.eof, endOffset: group.end))
         }
-        var entries: [Int: XRefEntry] = [:]
-        for section in sections {
-            for (number, entry) in section.entries where entries[number] == nil { entries[number] = entry }
+        // Oldest first, each newer section overriding: the oldest (usually the
+        // largest) table is shared, not copied, when nothing overrides it.
+        var entries = sections.last?.entries ?? [:]
+        for section in sections.dropLast().reversed() {
+            for (number, entry) in section.entries { entries[number] = entry }
         }
         var trailer = newest.trailer
         if tolerant {

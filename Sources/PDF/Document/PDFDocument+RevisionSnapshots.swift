@@ -8,6 +8,8 @@ extension PDFDocument {
     /// section and every older one, the newer definition winning).
     public func entries(asOfRevision index: Int) -> [Int: XRefEntry] {
         guard revisions.indices.contains(index) else { return [:] }
+        // The newest state is the document's own table (shared, not copied).
+        if index == revisions.count - 1, !wasRepaired { return xref }
         var merged: [Int: XRefEntry] = [:]
         for revision in revisions[...index].reversed() {
             for (number, entry) in revision.entries where merged[number] == nil { merged[number] = entry }
@@ -31,16 +33,19 @@ extension PDFDocument {
     /// The object `reference` under a set of entries from ``entries(asOfRevision:)``
     /// (for callers that look up many objects in one state: the merge is done
     /// once, and `cache` keeps the object streams decoded for that state).
+    /// With `streamData` false a stream comes back with its dictionary and empty
+    /// data (its extent still checked): a caller judging the shape of an update
+    /// never copies a large appended stream.
     public func object(_ reference: ObjectRef, in entries: [Int: XRefEntry],
-                       cache: ObjectStreamCache? = nil) throws -> PDFObject {
-        try object(reference, entries: entries, depth: 0, cache: cache)
+                       cache: ObjectStreamCache? = nil, streamData: Bool = true) throws -> PDFObject {
+        try object(reference, entries: entries, depth: 0, cache: cache, streamData: streamData)
     }
 
     /// Resolves `object` under `entries` if it is a reference.
     public func resolve(_ object: PDFObject, in entries: [Int: XRefEntry],
-                        cache: ObjectStreamCache? = nil) throws -> PDFObject {
+                        cache: ObjectStreamCache? = nil, streamData: Bool = true) throws -> PDFObject {
         guard case .reference(let reference) = object else { return object }
-        return try self.object(reference, entries: entries, depth: 0, cache: cache)
+        return try self.object(reference, entries: entries, depth: 0, cache: cache, streamData: streamData)
     }
 
     /// Checks that the object header at `offset` reads `N G obj` for
@@ -105,8 +110,7 @@ extension PDFDocument {
                                                         entries: entries, depth: 1) else {
                 throw PDFError(.xref, "object stream \(streamNumber) is missing or not a stream", object: streamNumber)
             }
-            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, limits: options.decodeLimits,
-                                                     maxObjectNumber: options.maxObjectNumber)
+            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, options: options)
             // Slots looked up once: a hostile cross-reference stream may give every member a wrong index.
             var slots: [Int: Int] = [:]
             for (slot, member) in objectStream.members.enumerated() where slots[member.number] == nil {
@@ -125,7 +129,7 @@ extension PDFDocument {
     }
 
     private func object(_ reference: ObjectRef, entries: [Int: XRefEntry], depth: Int,
-                        cache: ObjectStreamCache? = nil) throws -> PDFObject {
+                        cache: ObjectStreamCache? = nil, streamData: Bool = true) throws -> PDFObject {
         guard depth < PDFDocument.maxResolutionDepth else {
             throw PDFError(.limit, "references nest too deeply (a reference cycle?)", object: reference.number)
         }
@@ -143,11 +147,16 @@ extension PDFDocument {
                                           lengthResolver: { lengthReference in
                                               try self.object(lengthReference, entries: entries, depth: depth + 1).intValue
                                           })
+                parser.keepsStreamData = streamData
                 return try parser.parseIndirectObject()
             }
             guard found == reference else {
                 throw PDFError(.xref, "the cross-reference entry for \(reference) points at object \(found.number) \(found.generation)",
                                object: reference.number, offset: offset)
+            }
+            if !streamData, case .stream(let stream) = object {
+                let dictionary = try decryptLoaded(.dictionary(stream.dictionary), reference: reference).dictionaryValue
+                return .stream(PDFStream(dictionary: dictionary ?? stream.dictionary, data: Data()))
             }
             return try decryptLoaded(object, reference: reference)
         case .compressed(let streamNumber, let index)?:
@@ -162,8 +171,7 @@ extension PDFDocument {
                                                         depth: depth + 1) else {
                 throw PDFError(.xref, "object stream \(streamNumber) is missing or not a stream", object: streamNumber)
             }
-            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, limits: options.decodeLimits,
-                                                     maxObjectNumber: options.maxObjectNumber)
+            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, options: options)
             cache?.store(objectStream)
             return try objectStream.object(reference, index: index, options: options)
         }

@@ -40,8 +40,7 @@ extension PDFDocument {
                                                          depth: depth + 1) else {
                 throw PDFError(.xref, "object stream \(streamNumber) is missing or not a stream", object: streamNumber)
             }
-            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, limits: options.decodeLimits,
-                                                     maxObjectNumber: options.maxObjectNumber)
+            let objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber, options: options)
             return try objectStream.object(reference, index: slot, options: options)
         }
     }

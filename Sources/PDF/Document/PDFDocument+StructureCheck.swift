@@ -24,8 +24,7 @@ extension PDFDocument {
                                            object: streamNumber)
                         }
                         objectStream = try ObjectStreamIndex(stream: stream, number: streamNumber,
-                                                             limits: options.decodeLimits,
-                                                             maxObjectNumber: options.maxObjectNumber)
+                                                             options: options)
                         objectStreams[streamNumber] = objectStream
                     }
                     _ = try objectStream.object(ObjectRef(number: number), index: slot, options: options)

@@ -75,6 +75,8 @@ public final class PDFDocument: @unchecked Sendable {
             try setUpEncryption()
             caches.withLock { $0 = Caches() }
         }
+        // A strict reader says why the catalog cannot be read (an ambiguous object stream, say).
+        if options.mode == .strict, let root = trailer["Root"] { _ = try resolve(root) }
         guard catalog != nil else {
             throw PDFError(.malformed, "the document catalog (/Root) is missing or not a dictionary")
         }
@@ -236,8 +238,7 @@ public final class PDFDocument: @unchecked Sendable {
         if !tolerant && stream.dictionary.name("Type") != "ObjStm" {
             throw PDFError(.malformed, "object stream lacks /Type /ObjStm", object: number)
         }
-        let index = try ObjectStreamIndex(stream: stream, number: number, limits: options.decodeLimits,
-                                          maxObjectNumber: options.maxObjectNumber)
+        let index = try ObjectStreamIndex(stream: stream, number: number, options: options)
         caches.withLock { $0.objectStreams[number] = index }
         return index
     }

@@ -1,7 +1,11 @@
 /// How strictly a file is read, and the resource limits that apply.
 ///
 /// **Strict** (what the verifier and the signer use for signed files): the
-/// header `%PDF-` must be at byte 0, `startxref` and `/Prev` must point at an
+/// header `%PDF-` must be at byte 0, cross-reference data must be unambiguous
+/// (table entries in the exact 20-byte form of §7.5.4, no object number
+/// defined twice in one section or one object stream header, each object
+/// stream member at the index its entry gives), the number of entries is
+/// bounded by the file's size, `startxref` and `/Prev` must point at an
 /// `xref` keyword or a cross-reference stream object, every offset must point
 /// at `N G obj` with the expected numbers (white-space before the keyword or
 /// the header is accepted: writers that count offsets from the preceding
@@ -27,13 +31,25 @@ public struct ReadOptions: Sendable, Hashable {
     public var maxObjectNumber: Int
     /// Deepest nesting of arrays and dictionaries accepted.
     public var maxDepth: Int
+    /// Largest decoded size of an object stream (§7.5.7). Object streams hold
+    /// only dictionaries, arrays and numbers, so a legitimate one is far
+    /// smaller; a bomb hidden in one stops here instead of at the general limit.
+    public var maxObjectStreamBytes: Int
+
+    /// The limits for decoding an object stream.
+    var objectStreamLimits: DecodeLimits {
+        var limits = decodeLimits
+        limits.maxDecodedBytes = min(limits.maxDecodedBytes, maxObjectStreamBytes)
+        return limits
+    }
 
     public init(mode: Mode, decodeLimits: DecodeLimits = .default, maxObjectNumber: Int = 8_000_000,
-                maxDepth: Int = 256) {
+                maxDepth: Int = 256, maxObjectStreamBytes: Int = 32 << 20) {
         self.mode = mode
         self.decodeLimits = decodeLimits
         self.maxObjectNumber = maxObjectNumber
         self.maxDepth = maxDepth
+        self.maxObjectStreamBytes = maxObjectStreamBytes
     }
 
     public static let strict = ReadOptions(mode: .strict)

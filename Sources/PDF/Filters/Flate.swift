@@ -42,21 +42,22 @@ public enum Flate {
             throw PDFError(.filter, "zlib could not be initialised")
         }
         defer { inflateEnd(&stream) }
-        var output = [UInt8]()
-        output.reserveCapacity(min(max(data.count * 4, 1024), limits.maxDecodedBytes))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        // One buffer grown with realloc (large blocks are remapped, not copied)
+        // and handed to Data without a copy: a bomb costs the limit, not twice it.
+        var output = GrowableBytes(initialCapacity: min(max(data.count * 4, 1024), limits.maxDecodedBytes))
         var failed = false
         try data.withUnsafeBytes { input in
             stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(input.count)
             while true {
-                let status: Int32 = chunk.withUnsafeMutableBytes { out in
-                    stream.next_out = out.bindMemory(to: Bytef.self).baseAddress
-                    stream.avail_out = uInt(out.count)
-                    return CZlib.inflate(&stream, Z_NO_FLUSH)
-                }
-                let produced = chunk.count - Int(stream.avail_out)
-                output.append(contentsOf: chunk[0..<produced])
+                // Never more room than the limit allows plus one byte to detect going past it.
+                let room = min(64 * 1024, limits.maxDecodedBytes + 1 - output.count)
+                output.reserve(room)
+                stream.next_out = output.end.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(room)
+                let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                let produced = room - Int(stream.avail_out)
+                output.count += produced
                 try limits.check(output: output.count, input: data.count, filter: "FlateDecode")
                 switch status {
                 case Z_STREAM_END:
@@ -66,12 +67,46 @@ public enum Flate {
                 case Z_BUF_ERROR:
                     return
                 default:
-                    failed = output.isEmpty
+                    failed = output.count == 0
                     return
                 }
             }
         }
-        if failed || (output.isEmpty && stream.total_in == 0 && !data.isEmpty) { return nil }
-        return Data(output)
+        if failed || (output.count == 0 && stream.total_in == 0 && !data.isEmpty) { return nil }
+        return output.take()
+    }
+}
+
+/// A malloc'd byte buffer that grows with realloc and becomes a `Data` without a copy.
+struct GrowableBytes: ~Copyable {
+    private var base: UnsafeMutableRawPointer?
+    private var capacity: Int
+    var count = 0
+
+    init(initialCapacity: Int) {
+        capacity = max(initialCapacity, 64)
+        base = malloc(capacity)
+    }
+
+    deinit { free(base) }
+
+    /// The first unused byte (after ``reserve(_:)``).
+    var end: UnsafeMutableRawPointer { base! + count }
+
+    /// Makes room for `extra` more bytes.
+    mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        let newCapacity = max(count + extra, capacity * 2)
+        guard let grown = realloc(base, newCapacity) else { fatalError("out of memory decoding a stream") }
+        base = grown
+        capacity = newCapacity
+    }
+
+    /// The bytes as `Data`, which takes over the buffer.
+    consuming func take() -> Data {
+        guard count > 0, let base else { return Data() }
+        let trimmed = realloc(base, count) ?? base
+        self.base = nil
+        return Data(bytesNoCopy: trimmed, count: count, deallocator: .free)
     }
 }

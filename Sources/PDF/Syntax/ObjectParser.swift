@@ -12,6 +12,9 @@ struct ObjectParser {
     let maxDepth: Int
     /// Resolves an indirect `/Length` of a stream.
     var lengthResolver: ((ObjectRef) throws -> Int?)?
+    /// False to find a stream's extent (its `/Length` and `endstream` checked as
+    /// usual) without copying its data: the stream comes back with empty data.
+    var keepsStreamData = true
 
     init(_ bytes: UnsafeRawBufferPointer, position: Int = 0, tolerant: Bool = false, maxDepth: Int = 256,
          lengthResolver: ((ObjectRef) throws -> Int?)? = nil) {
@@ -203,7 +206,7 @@ struct ObjectParser {
             lexer.skipWhitespace()
             if lexer.matches("endstream", at: lexer.position) {
                 lexer.position += 9
-                return Data(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<after]))
+                return keepsStreamData ? Data(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<after])) : Data()
             }
             after = lexer.position
             if !tolerant {
@@ -221,6 +224,6 @@ struct ObjectParser {
         if dataEnd > dataStart, bytes[dataEnd - 1] == 0x0A { dataEnd -= 1 }
         if dataEnd > dataStart, bytes[dataEnd - 1] == 0x0D { dataEnd -= 1 }
         lexer.position = end + 9
-        return Data(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataEnd]))
+        return keepsStreamData ? Data(UnsafeRawBufferPointer(rebasing: bytes[dataStart..<dataEnd])) : Data()
     }
 }

@@ -10,6 +10,15 @@ import Foundation
 /// as stored, with its filters, except that data which was encrypted is
 /// written decrypted (and a `/Crypt` filter is dropped).
 public enum PDFRewriter {
+    /// Catalog keys of ISO 32000-2 Table 29 kept by a rewrite; `/DSS`, `/Perms`
+    /// (signatures the rewrite drops) and private keys are not.
+    static let keptCatalogKeys: Set<String> = [
+        "Type", "Version", "Extensions", "Pages", "PageLabels", "Names", "Dests", "ViewerPreferences",
+        "PageLayout", "PageMode", "Outlines", "Threads", "OpenAction", "AA", "URI", "AcroForm", "Metadata",
+        "StructTreeRoot", "MarkInfo", "Lang", "SpiderInfo", "OutputIntents", "PieceInfo", "OCProperties",
+        "Requirements", "Collection", "NeedsRendering", "AF", "DPartRoot",
+    ]
+
     public static func rewrite(_ document: PDFDocument) throws -> Data {
         guard let root = document.trailer["Root"]?.referenceValue else {
             throw PDFError(.write, "the trailer has no indirect /Root to rewrite from")
@@ -25,6 +34,13 @@ public enum PDFRewriter {
         var overrides: [ObjectRef: PDFObject] = [:]
         if !document.pageTreeIsWellFormed {
             overrides = try flatPageTree(document, root: root)
+        }
+        // Only the catalog entries ISO 32000-2 §7.7.2 defines and segel keeps
+        // meaning for: a /DSS (or /Perms) planted in unsigned input would later
+        // pass for validation data of segel's own signature.
+        if var catalog = try (overrides[root] ?? document.resolve(root)).dictionaryValue {
+            for key in catalog.keys where !PDFRewriter.keptCatalogKeys.contains(key) { catalog[key] = nil }
+            overrides[root] = .dictionary(catalog)
         }
         func lookup(_ reference: ObjectRef) throws -> PDFObject {
             if let override = overrides[reference] { return override }

@@ -17,12 +17,15 @@ struct ObjectStreamIndex: Sendable {
     /// Slot of each object number (the first one listed, should a number repeat).
     private let slots: [Int: Int]
 
-    init(stream: PDFStream, number: Int, limits: DecodeLimits, maxObjectNumber: Int) throws {
+    /// Strict reading refuses a header that lists a number twice: readers differ
+    /// on which copy wins, so no single reading of the file is the right one.
+    init(stream: PDFStream, number: Int, options: ReadOptions) throws {
+        let maxObjectNumber = options.maxObjectNumber
         let dictionary = stream.dictionary
         guard let count = dictionary.int("N"), count >= 0, let first = dictionary.int("First"), first >= 0 else {
             throw PDFError(.malformed, "object stream lacks a valid /N or /First", object: number)
         }
-        let data = try stream.decodedData(limits: limits)
+        let data = try stream.decodedData(limits: options.objectStreamLimits)
         guard first <= data.count, count <= data.count / 2 + 1 else {
             throw PDFError(.malformed, "object stream /N or /First does not fit its data", object: number)
         }
@@ -49,15 +52,29 @@ struct ObjectStreamIndex: Sendable {
         self.members = members
         self.extends = dictionary["Extends"]?.referenceValue
         var slots: [Int: Int] = [:]
-        for (slot, member) in members.enumerated() where slots[member.number] == nil { slots[member.number] = slot }
+        for (slot, member) in members.enumerated() {
+            guard slots[member.number] == nil else {
+                if options.mode == .strict {
+                    throw PDFError(.xref, "object stream \(number) lists object \(member.number) twice, so readers disagree on which copy is the object",
+                                   object: member.number)
+                }
+                continue
+            }
+            slots[member.number] = slot
+        }
         self.slots = slots
     }
 
-    /// The object `reference` stored at `index` (or, if the index is wrong,
-    /// wherever the header lists that number).
+    /// The object `reference` stored at `index` (tolerant reading: if the index
+    /// is wrong, wherever the header lists that number; strict reading refuses,
+    /// since a reader that trusts the index would read another object).
     func object(_ reference: ObjectRef, index: Int, options: ReadOptions) throws -> PDFObject {
         var slot = index
         if slot >= members.count || members[slot].number != reference.number {
+            if options.mode == .strict {
+                throw PDFError(.xref, "the cross-reference entry puts object \(reference.number) at index \(index) of object stream \(number), where the stream's header lists \(slot < members.count ? "object \(members[slot].number)" : "nothing")",
+                               object: reference.number)
+            }
             guard let found = slots[reference.number] else {
                 throw PDFError(.xref, "object \(reference.number) is not in object stream \(number)",
                                object: reference.number)

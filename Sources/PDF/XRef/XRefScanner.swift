@@ -30,7 +30,7 @@ struct XRefScanner {
     }
 
     /// Parses `N G ` backwards from the `obj` keyword at `keyword`.
-    private func headerBefore(_ keyword: Int) -> (number: Int, generation: Int, offset: Int)? {
+    func headerBefore(_ keyword: Int) -> (number: Int, generation: Int, offset: Int)? {
         var index = keyword - 1
         func skipSpace() -> Bool {
             let start = index
@@ -81,8 +81,7 @@ struct XRefScanner {
             switch dictionary?.name("Type") {
             case "ObjStm":
                 guard case .stream(let stream) = object,
-                      let index = try? ObjectStreamIndex(stream: stream, number: number, limits: options.decodeLimits,
-                                                         maxObjectNumber: options.maxObjectNumber) else { continue }
+                      let index = try? ObjectStreamIndex(stream: stream, number: number, options: options) else { continue }
                 for (slot, member) in index.members.enumerated() where entries[member.number] == nil {
                     entries[member.number] = .compressed(objectStream: number, index: slot)
                 }

@@ -40,6 +40,9 @@ public struct CMSSignedData: Sendable {
     public let certificates: [Certificate]
     /// The certificate that `signerIdentifier` designates, if it is included.
     public let signerCertificate: Certificate?
+    /// How many of ``certificates`` match the SignerInfo's identifier. More
+    /// than one makes the signer ambiguous (readers pick different ones).
+    public let signerCertificateMatches: Int
     public let signerIdentifier: SignerIdentifier?
     /// eContentType, dotted (id-data is "1.2.840.113549.1.7.1").
     public let encapsulatedContentType: String
@@ -119,6 +122,7 @@ public struct CMSSignedData: Sendable {
 
         guard let signerInfo = signerInfos.first else {
             signerCertificate = nil
+            signerCertificateMatches = 0
             signerIdentifier = nil
             digestAlgorithmOID = ""
             signatureAlgorithmOID = ""
@@ -129,7 +133,9 @@ public struct CMSSignedData: Sendable {
             signingCertificateV2 = nil
             return
         }
-        signerCertificate = parsed.first { CMS_SignerInfo_cert_cmp(signerInfo, $0.0) == 0 }?.1
+        let matching = parsed.filter { CMS_SignerInfo_cert_cmp(signerInfo, $0.0) == 0 }
+        signerCertificate = matching.first?.1
+        signerCertificateMatches = matching.count
         signerIdentifier = try CMSSignedData.identifier(signerInfo)
 
         var digestAlgorithm: UnsafeMutablePointer<X509_ALGOR>?

@@ -49,8 +49,8 @@ extension FileVerification {
         guard cms.isDetached else {
             return .fail("the CMS embeds its content although /\(candidate.subFilter ?? "") signatures are detached")
         }
-        guard let algorithm = cms.digestAlgorithm else {
-            return .unknown("the digest algorithm \(cms.digestAlgorithmOID) is not supported")
+        guard let algorithm = cms.digestAlgorithm, algorithm != .sha1 else {
+            return .fail(FileVerification.algorithmPolicyViolation(cms) ?? "the digest algorithm \(cms.digestAlgorithmOID) is not accepted")
         }
         guard let messageDigest = cms.messageDigest else {
             return .fail("the CMS has no messageDigest attribute")
@@ -76,8 +76,8 @@ extension FileVerification {
         guard let token = candidate.timestampToken else {
             return .fail("the timestamp token's TSTInfo cannot be read")
         }
-        guard let algorithm = token.hashAlgorithm else {
-            return .unknown("the timestamp's hash algorithm \(token.hashAlgorithmOID) is not supported")
+        guard let algorithm = token.hashAlgorithm, algorithm != .sha1 else {
+            return .fail("the timestamp's hash algorithm \(token.hashAlgorithm?.rawValue ?? token.hashAlgorithmOID) is not accepted (weak or unknown algorithm)")
         }
         guard let rangeDigest else {
             return .unknown("not computed: the ByteRange is unusable (see coverage)")
@@ -88,18 +88,15 @@ extension FileVerification {
         return .pass("the timestamped bytes still have the \(algorithm.rawValue) hash the timestamp certifies")
     }
 
-    /// `adbe.pkcs7.sha1` (§12.8.3.3.1): the CMS encapsulates the SHA-1 hash of the ranged bytes.
+    /// `adbe.pkcs7.sha1` (§12.8.3.3.1): the CMS encapsulates the SHA-1 hash of
+    /// the ranged bytes. SHA-1 is outside the algorithm policy, so even a
+    /// matching hash is a failure; a mismatch says so first.
     private func sha1Digest(cms: CMSSignedData, rangeDigest: Data?) -> CheckResult {
-        guard let content = cms.encapsulatedContent else {
-            return .fail("an adbe.pkcs7.sha1 signature must encapsulate the document's SHA-1 hash")
+        let weak = "it is an adbe.pkcs7.sha1 signature over a SHA-1 hash, which is no longer collision-resistant (weak algorithm)"
+        if let content = cms.encapsulatedContent, let rangeDigest, content != rangeDigest {
+            return .fail("the document was changed after it was signed, and \(weak)")
         }
-        guard let rangeDigest else {
-            return .unknown("not computed: the ByteRange is unusable (see coverage)")
-        }
-        guard content == rangeDigest else {
-            return .fail("the document was changed after it was signed (the bytes the signature covers no longer have the SHA-1 hash it was made over)")
-        }
-        return .pass("the signed bytes still have the SHA-1 hash the signature was made over (a deprecated format)")
+        return .fail("the signature cannot be trusted: \(weak)")
     }
 
     /// Signature algorithms a SignerInfo may name (RFC 3370, RFC 5754, RFC 5758,
@@ -116,12 +113,48 @@ extension FileVerification {
         "1.3.101.112",  // Ed25519
     ]
 
+    /// The algorithm policy: what a segel authority can have produced and is
+    /// still sound. Digests SHA-256/384/512; RSA keys of at least 2048 bits
+    /// (PKCS#1 v1.5 or PSS); ECDSA on P-256, P-384 or P-521. Nil when `cms`
+    /// keeps to it, else the reason naming the algorithm.
+    static func algorithmPolicyViolation(_ cms: CMSSignedData) -> String? {
+        switch cms.digestAlgorithm {
+        case .sha256?, .sha384?, .sha512?: break
+        case .sha1?: return "the signature uses SHA-1, which is no longer collision-resistant (weak algorithm)"
+        case nil:
+            let name = cms.digestAlgorithmOID == "1.2.840.113549.2.5" ? "MD5" : cms.digestAlgorithmOID
+            return "the signature uses the digest algorithm \(name), which is not accepted (weak or unknown algorithm)"
+        }
+        let weakSignatureOIDs: [String: String] = [
+            "1.2.840.113549.1.1.4": "md5WithRSAEncryption", "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",
+            "1.2.840.10045.4.1": "ecdsa-with-SHA1", "1.2.840.113549.1.1.14": "sha224WithRSAEncryption",
+            "1.2.840.10045.4.3.1": "ecdsa-with-SHA224",
+        ]
+        if let name = weakSignatureOIDs[cms.signatureAlgorithmOID] {
+            return "the signature uses \(name), which is not accepted (weak algorithm)"
+        }
+        guard let certificate = cms.signerCertificate else { return nil }
+        let key = certificate.publicKeyAlgorithm
+        let parts = key.split(separator: " ")
+        if parts.first == "RSA", parts.count == 2, let bits = Int(parts[1]) {
+            return bits >= 2048 ? nil : "the signer's key is \(key), shorter than the 2048 bits accepted (weak algorithm)"
+        }
+        if parts.first == "EC", parts.count == 2, ["P-256", "P-384", "P-521"].contains(String(parts[1])) { return nil }
+        return "the signer's key is \(key); only RSA of 2048 bits or more and ECDSA on P-256, P-384 or P-521 are accepted (unaccepted algorithm)"
+    }
+
     private func signatureResult(_ cms: CMSSignedData, attachedContent: Data?, mustBindCertificate: Bool) -> CheckResult {
         guard FileVerification.signatureAlgorithms.contains(cms.signatureAlgorithmOID) else {
             return .fail("the signature names an unknown signature algorithm (\(cms.signatureAlgorithmOID.isEmpty ? "none" : cms.signatureAlgorithmOID))")
         }
+        guard cms.signerCertificateMatches <= 1 else {
+            return .fail("the CMS carries \(cms.signerCertificateMatches) certificates with the signer's issuer and serial number, so which one signed is ambiguous")
+        }
         guard let certificate = cms.signerCertificate else {
             return .unknown("the CMS does not include the signer's certificate, so its signature cannot be checked")
+        }
+        if let violation = FileVerification.algorithmPolicyViolation(cms) {
+            return .fail(violation)
         }
         guard cms.verifySignature() else {
             return .fail("the signature value does not verify with the certificate of \(certificate.subject.commonName ?? certificate.subject.string): it is forged or damaged")

@@ -1,4 +1,5 @@
 import Foundation
+import PDF
 import PKI
 
 /// Check 4, the certificate (RFC 5280 §6, reduced to segel's one-level
@@ -45,11 +46,20 @@ extension FileVerification {
         }
     }
 
+    /// How far a claimed signing time may lie after the verification time (clock skew).
+    static let allowedClockSkew: TimeInterval = 5 * 60
+
     private func validityResult(_ candidate: SignatureCandidate, certificate: Certificate) -> CheckResult {
         guard let time = signingTime(of: candidate) else {
             return .unknown("the signature does not say when it was made")
         }
         let when = ISOTime.readable(time)
+        // A claim from the future cannot be true: it is a clock set to backdate
+        // or predate a document, so it is not accepted beyond a few minutes' skew.
+        let claims = [candidate.cms?.signingTime, candidate.signature.signingTime.flatMap(PDFDate.date(from:))]
+        if let future = claims.compactMap({ $0 }).first(where: { $0 > now.addingTimeInterval(FileVerification.allowedClockSkew) }) {
+            return .fail("the signature claims to have been made at \(ISOTime.readable(future)), later than the verification time \(ISOTime.readable(now))")
+        }
         guard certificate.validityContains(time) else {
             return .fail("the certificate was not valid at the signing time \(when) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")
         }

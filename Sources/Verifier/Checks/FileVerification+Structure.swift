@@ -14,11 +14,14 @@ extension FileVerification {
     /// after each; this checks what it reads lazily.
     func structureProblem(of document: PDFDocument) -> String? {
         var checked = 0
-        // The entries in force so far, oldest revision first (built once, not per revision).
-        var merged: [Int: XRefEntry] = [:]
         for revision in document.revisions {
-            for (number, entry) in revision.entries { merged[number] = entry }
-            for (number, entry) in revision.entries.sorted(by: { $0.key < $1.key }) {
+            // The lowest object number at fault is reported; entries are not
+            // sorted (or merged into a copy) first, so a table of millions costs no more.
+            var problem: (number: Int, reason: String)?
+            func report(_ number: Int, _ reason: @autoclosure () -> String) {
+                if problem.map({ number < $0.number }) ?? true { problem = (number, reason()) }
+            }
+            for (number, entry) in revision.entries {
                 checked += 1
                 guard checked <= FileVerification.maxCheckedEntries else {
                     return "the file has more cross-reference entries than the verifier checks"
@@ -29,14 +32,29 @@ extension FileVerification {
                 case .inUse(let offset, let generation):
                     // An xref stream lists itself; its header is where the section starts.
                     let reference = ObjectRef(number: number, generation: generation)
-                    guard document.objectHeaderMatches(reference, at: offset) else {
-                        return "revision \(revision.index + 1) says object \(number) is at byte \(offset), but it is not there"
+                    if !document.objectHeaderMatches(reference, at: offset) {
+                        report(number, "revision \(revision.index + 1) says object \(number) is at byte \(offset), but it is not there")
                     }
                 case .compressed(let stream, _):
-                    guard case .inUse? = merged[stream] else {
-                        return "revision \(revision.index + 1) puts object \(number) in object stream \(stream), which does not exist"
+                    guard case .inUse? = document.entry(stream, asOfRevision: revision.index) else {
+                        report(number, "revision \(revision.index + 1) puts object \(number) in object stream \(stream), which does not exist")
+                        continue
                     }
                 }
+            }
+            if let problem { return problem.reason }
+        }
+        // Class 1 of the ambiguity rules: an appended revision may not carry
+        // object definitions its cross-reference section does not list.
+        for revision in document.revisions.dropFirst() {
+            do {
+                if let unlisted = try document.unlistedObject(inRevision: revision.index) {
+                    return "revision \(revision.index + 1) defines object \(unlisted.number) at byte \(unlisted.offset) without listing it in its cross-reference section, so readers that scan the file see different content (ambiguous cross-reference data)"
+                }
+            } catch let error as PDFError {
+                return "revision \(revision.index + 1) cannot be read strictly (\(error.description))"
+            } catch {
+                return "revision \(revision.index + 1) cannot be read strictly"
             }
         }
         guard document.catalog?.name("Type") == "Catalog" || document.catalog?["Pages"] != nil else {

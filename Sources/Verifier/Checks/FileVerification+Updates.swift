@@ -26,8 +26,13 @@ extension FileVerification {
         // Object numbers the file refers to: read once for the signed state, then
         // grown with each update's objects (a superset, so it can only refuse more).
         var referenced: Set<Int>
+        // What the signed document shows: every object reached from its catalog
+        // by any path that does not go through /DSS. Updates may never change
+        // these, whatever the signed file's own /DSS names.
+        let protected: Set<Int>
         do {
             referenced = try document.referencedObjectNumbers(asOfRevision: sealRevision)
+            protected = try shownObjects(document, asOfRevision: sealRevision)
         } catch {
             return .fail("the signed revisions cannot be read strictly (\(error))")
         }
@@ -35,7 +40,7 @@ extension FileVerification {
             let label = "revision \(index + 1), appended after the signature,"
             do {
                 switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label,
-                                         referenced: &referenced) {
+                                         referenced: &referenced, protected: protected) {
                 case .success(let added): additions.append(added)
                 case .failure(let violation): return .fail(violation.reason)
                 }
@@ -57,7 +62,7 @@ extension FileVerification {
     /// What one later revision adds ("validation data (DSS)", "a document
     /// timestamp"), or why it is not allowed.
     private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int, label: String,
-                               referenced: inout Set<Int>) throws -> Result<String, UpdateViolation> {
+                               referenced: inout Set<Int>, protected: Set<Int>) throws -> Result<String, UpdateViolation> {
         func violation(_ reason: String) -> Result<String, UpdateViolation> {
             .failure(UpdateViolation(reason: "\(label) \(reason)"))
         }
@@ -68,8 +73,8 @@ extension FileVerification {
         let beforeCache = ObjectStreamCache()
         let afterCache = ObjectStreamCache()
 
-        // The trailer keeps naming the same catalog, information and encryption dictionaries.
-        for key in ["Root", "Info", "Encrypt"] {
+        // The trailer keeps naming the same catalog and encryption dictionaries.
+        for key in ["Root", "Encrypt"] {
             let old = trailerValue(key, upTo: previous, in: document)
             let new = trailerValue(key, upTo: index, in: document)
             guard old == new else { return violation("changes the trailer's /\(key)") }
@@ -100,12 +105,12 @@ extension FileVerification {
             return 0
         }
         func current(_ number: Int) throws -> PDFObject {
-            try document.object(ObjectRef(number: number, generation: generation(number)), in: after, cache: afterCache)
+            try document.object(ObjectRef(number: number, generation: generation(number)), in: after, cache: afterCache, streamData: false)
         }
         func earlier(_ number: Int) throws -> PDFObject {
             var old = 0
             if case .inUse(_, let generation)? = before[number] { old = generation }
-            return try document.object(ObjectRef(number: number, generation: old), in: before, cache: beforeCache)
+            return try document.object(ObjectRef(number: number, generation: old), in: before, cache: beforeCache, streamData: false)
         }
 
         // Every object of the update lies in the appended bytes.
@@ -136,6 +141,25 @@ extension FileVerification {
         }
 
         var explained = Set<Int>()
+        // The document information may record the writer and the time of the
+        // update (/Producer, /ModDate: pyHanko and Acrobat do); nothing else in it
+        // may change, and it must be a dictionary of the update itself.
+        let oldInfo = trailerValue("Info", upTo: previous, in: document)
+        let newInfo = trailerValue("Info", upTo: index, in: document)
+        if let newInfo, oldInfo != newInfo || newInfo.referenceValue.map({ changed[$0.number] != nil }) == true {
+            guard let reference = newInfo.referenceValue, changed[reference.number] != nil,
+                  let newDictionary = try current(reference.number).dictionaryValue else {
+                return violation("changes the trailer's /Info to something other than a dictionary of this update")
+            }
+            let oldDictionary = try oldInfo.map { try document.resolve($0, in: before, cache: beforeCache, streamData: false) }?.dictionaryValue
+                ?? PDFDictionary()
+            if let key = differingKeys(oldDictionary, newDictionary, ignoring: FileVerification.updatableInfoKeys).first {
+                return violation("changes the document information's /\(key)")
+            }
+            explained.insert(reference.number)
+        } else if oldInfo != newInfo {
+            return violation("removes the trailer's /Info")
+        }
         for number in newNumbers {
             if case .stream(let stream) = try current(number),
                ["XRef", "ObjStm"].contains(stream.dictionary.name("Type") ?? "") {
@@ -147,8 +171,8 @@ extension FileVerification {
         guard let root = trailerValue("Root", upTo: index, in: document)?.referenceValue else {
             return violation("has no catalog reference")
         }
-        guard let oldCatalog = try document.object(root, in: before, cache: beforeCache).dictionaryValue,
-              let newCatalog = try document.object(root, in: after, cache: afterCache).dictionaryValue else {
+        guard let oldCatalog = try document.object(root, in: before, cache: beforeCache, streamData: false).dictionaryValue,
+              let newCatalog = try document.object(root, in: after, cache: afterCache, streamData: false).dictionaryValue else {
             return violation("leaves the document without a readable catalog")
         }
         if changed[root.number] != nil {
@@ -164,10 +188,10 @@ extension FileVerification {
         let newFormValue = newCatalog["AcroForm"]
         let formObjectChanged = newFormValue?.referenceValue.map { changed[$0.number] != nil } ?? false
         if oldFormValue != newFormValue || formObjectChanged {
-            guard let newForm = try newFormValue.map({ try document.resolve($0, in: after, cache: afterCache) })?.dictionaryValue else {
+            guard let newForm = try newFormValue.map({ try document.resolve($0, in: after, cache: afterCache, streamData: false) })?.dictionaryValue else {
                 return violation("removes or breaks the form (/AcroForm)")
             }
-            let oldForm = try oldFormValue.map { try document.resolve($0, in: before, cache: beforeCache) }?.dictionaryValue
+            let oldForm = try oldFormValue.map { try document.resolve($0, in: before, cache: beforeCache, streamData: false) }?.dictionaryValue
                 ?? PDFDictionary()
             if let key = differingKeys(oldForm, newForm, ignoring: ["Fields", "SigFlags"]).first {
                 return violation("changes the form's /\(key)")
@@ -175,8 +199,8 @@ extension FileVerification {
             if let reference = newFormValue?.referenceValue, changed[reference.number] != nil {
                 explained.insert(reference.number)
             }
-            let oldFields = try oldForm["Fields"].map { try document.resolve($0, in: before, cache: beforeCache) }?.arrayValue ?? []
-            let newFields = try newForm["Fields"].map { try document.resolve($0, in: after, cache: afterCache) }?.arrayValue ?? []
+            let oldFields = try oldForm["Fields"].map { try document.resolve($0, in: before, cache: beforeCache, streamData: false) }?.arrayValue ?? []
+            let newFields = try newForm["Fields"].map { try document.resolve($0, in: after, cache: afterCache, streamData: false) }?.arrayValue ?? []
             if let reference = newForm["Fields"]?.referenceValue, changed[reference.number] != nil {
                 explained.insert(reference.number)
             }
@@ -201,6 +225,9 @@ extension FileVerification {
                   signature.name("Type") == "DocTimeStamp" || signature.name("SubFilter") == "ETSI.RFC3161" else {
                 return violation("adds form field \(reference.number), which is not a document timestamp")
             }
+            if let key = field.keys.sorted().first(where: { !FileVerification.timestampFieldKeys.contains($0) }) {
+                return violation("adds a document timestamp field with /\(key), which a timestamp does not need")
+            }
             explained.insert(reference.number)
             explained.insert(value.number)
             var fieldWidgets: [ObjectRef] = []
@@ -217,6 +244,9 @@ extension FileVerification {
             for widgetReference in fieldWidgets {
                 guard let widget = try current(widgetReference.number).dictionaryValue else {
                     return violation("adds an unreadable timestamp widget")
+                }
+                if let key = widget.keys.sorted().first(where: { !FileVerification.timestampFieldKeys.contains($0) }) {
+                    return violation("adds a document timestamp widget with /\(key), which a timestamp does not need")
                 }
                 guard isInvisible(widget) else {
                     return violation("adds a visible widget for a document timestamp, which could paint over the signed page")
@@ -246,7 +276,7 @@ extension FileVerification {
             explained.insert(number)
         }
         for page in pagesOfWidgets {
-            guard let pageDictionary = try document.object(page, in: after, cache: afterCache).dictionaryValue,
+            guard let pageDictionary = try document.object(page, in: after, cache: afterCache, streamData: false).dictionaryValue,
                   let annotations = pageDictionary["Annots"]?.referenceValue,
                   changed[annotations.number] != nil, !isNew(annotations.number) else { continue }
             guard annotationsOnlyGained(widgets, old: .reference(annotations), new: .reference(annotations),
@@ -264,16 +294,27 @@ extension FileVerification {
             var updatable = Set<Int>()
             if let reference = oldDSS?.referenceValue {
                 updatable.insert(reference.number)
-                if let dictionary = try document.resolve(.reference(reference), in: before, cache: beforeCache).dictionaryValue {
+                if let dictionary = try document.resolve(.reference(reference), in: before, cache: beforeCache, streamData: false).dictionaryValue {
                     for entry in dictionary { if let child = entry.value.referenceValue { updatable.insert(child.number) } }
                 }
             }
-            guard try document.resolve(newDSS, in: after, cache: afterCache).dictionaryValue != nil else {
+            guard try document.resolve(newDSS, in: after, cache: afterCache, streamData: false).dictionaryValue != nil else {
                 return violation("sets a /DSS that is not a dictionary")
+            }
+            // An object the signed document shows is never validation data, even
+            // if the signed file's own /DSS names it (planted there before signing).
+            updatable.subtract(protected)
+            if let shown = changed.keys.filter({ protected.contains($0) && !explained.contains($0) }).min() {
+                let kind = (try? current(shown)).flatMap(describe) ?? "an object"
+                return violation("changes object \(shown) (\(kind)), which the signed document shows; validation data may only add new objects")
+            }
+            guard try dssHasValidShape(newDSS, in: after, cache: afterCache, document: document) else {
+                return violation("sets a /DSS whose entries are not validation data (only /Certs, /CRLs, /OCSPs arrays of streams and /VRI are)")
             }
             let before = explained.count
             try traverse(newDSS, in: after, cache: afterCache, document: document, into: &explained) { number in
-                changed[number] != nil && (newNumbers.contains(number) || updatable.contains(number))
+                changed[number] != nil && !protected.contains(number)
+                    && (newNumbers.contains(number) || updatable.contains(number))
             }
             addsValidationData = explained.count > before || oldDSS != newDSS
         }
@@ -296,6 +337,75 @@ extension FileVerification {
         }
     }
 
+    /// Objects reachable from the catalog of revision `index` by any path
+    /// other than through its `/DSS` (stream data is not read).
+    private func shownObjects(_ document: PDFDocument, asOfRevision index: Int) throws -> Set<Int> {
+        let entries = document.entries(asOfRevision: index)
+        let cache = ObjectStreamCache()
+        var shown = Set<Int>()
+        guard let root = trailerValue("Root", upTo: index, in: document)?.referenceValue else { return shown }
+        shown.insert(root.number)
+        var stack: [PDFObject] = []
+        if let catalog = try document.object(root, in: entries, cache: cache, streamData: false).dictionaryValue {
+            for entry in catalog where entry.key != "DSS" { stack.append(entry.value) }
+        }
+        while let next = stack.popLast() {
+            switch next {
+            case .reference(let reference):
+                guard shown.insert(reference.number).inserted else { continue }
+                guard shown.count <= entries.count + 1 else {
+                    throw PDFError(.limit, "the signed document refers to more objects than it defines")
+                }
+                stack.append(try document.object(reference, in: entries, cache: cache, streamData: false))
+            case .array(let elements): stack.append(contentsOf: elements)
+            case .dictionary(let dictionary): stack.append(contentsOf: dictionary.entries.map(\.value))
+            case .stream(let stream): stack.append(contentsOf: stream.dictionary.entries.map(\.value))
+            default: continue
+            }
+        }
+        return shown
+    }
+
+    /// ISO 32000-2 §12.8.4.3 Tables 261 and 262: a DSS holds `/Type`, arrays of
+    /// streams under `/Certs`, `/CRLs` and `/OCSPs`, and a `/VRI` dictionary of
+    /// dictionaries whose entries are the same arrays, `/TU` and `/TS`.
+    private func dssHasValidShape(_ value: PDFObject, in entries: [Int: XRefEntry], cache: ObjectStreamCache,
+                                  document: PDFDocument) throws -> Bool {
+        func resolve(_ value: PDFObject) throws -> PDFObject { try document.resolve(value, in: entries, cache: cache, streamData: false) }
+        func streams(_ value: PDFObject) throws -> Bool {
+            guard let array = try resolve(value).arrayValue else { return false }
+            for element in array {
+                guard element.referenceValue != nil, try resolve(element).streamValue != nil else { return false }
+            }
+            return true
+        }
+        guard let dss = try resolve(value).dictionaryValue else { return false }
+        for item in dss {
+            let entry = item.value
+            switch item.key {
+            case "Type": guard entry.nameValue == "DSS" else { return false }
+            case "Certs", "CRLs", "OCSPs": guard try streams(entry) else { return false }
+            case "VRI":
+                guard let vri = try resolve(entry).dictionaryValue else { return false }
+                for item in vri {
+                    guard let dictionary = try resolve(item.value).dictionaryValue else { return false }
+                    for field in dictionary {
+                        let itemValue = field.value
+                        switch field.key {
+                        case "Type": guard itemValue.nameValue == "VRI" else { return false }
+                        case "Cert", "CRL", "OCSP": guard try streams(itemValue) else { return false }
+                        case "TU": guard case .string = itemValue else { return false }
+                        case "TS": guard try resolve(itemValue).streamValue != nil else { return false }
+                        default: return false
+                        }
+                    }
+                }
+            default: return false
+            }
+        }
+        return true
+    }
+
     /// The newest value of a trailer key among revisions `0...index` (§7.5.6: an
     /// update's trailer repeats what it keeps).
     private func trailerValue(_ key: String, upTo index: Int, in document: PDFDocument) -> PDFObject? {
@@ -316,22 +426,33 @@ extension FileVerification {
     }
 
     /// A widget that cannot paint anything chosen by whoever appended it: no
-    /// appearance stream (§12.5.5), a zero-area `/Rect`, or the Hidden or
-    /// NoView flag (§12.5.3 Table 167).
+    /// appearance stream (§12.5.5), a zero-area `/Rect`, or the Hidden flag
+    /// (§12.5.3 Table 167). NoView is not enough: with Print the widget still
+    /// prints, with ToggleNoView it shows on mouse-over.
     private func isInvisible(_ widget: PDFDictionary) -> Bool {
         if widget["AP"] == nil { return true }
-        if let flags = widget.int("F"), flags & (2 | 32) != 0 { return true }
+        if let flags = widget.int("F"), flags & 2 != 0 { return true }
         guard let rect = widget["Rect"]?.numberArray, rect.count == 4 else { return false }
         return rect[0] == rect[2] || rect[1] == rect[3]
     }
 
+    /// The document information keys a later revision may set: who wrote it and when.
+    static let updatableInfoKeys: Set<String> = ["Producer", "ModDate"]
+
+    /// The keys a document timestamp's field and widget need (§12.7.4.5 signature
+    /// fields, §12.5.2 annotations, §12.5.6.19 widgets). Actions (`/A`, `/AA`),
+    /// JavaScript and anything else are refused: a timestamp does nothing.
+    static let timestampFieldKeys: Set<String> = [
+        "Type", "Subtype", "FT", "T", "TU", "TM", "Ff", "V", "Kids", "Parent", "Rect", "F", "P", "AP", "AS",
+        "DA", "MK", "NM", "M", "StructParent", "Border", "Lock", "SV",
+    ]
     /// True when the annotations array only gained entries from `widgets` at its end.
     private func annotationsOnlyGained(_ widgets: Set<ObjectRef>, old: PDFObject?, new: PDFObject?,
                                        document: PDFDocument, before: [Int: XRefEntry],
                                        after: [Int: XRefEntry]) -> Bool {
         func array(_ value: PDFObject?, in entries: [Int: XRefEntry]) -> [PDFObject]? {
             guard let value, !value.isNull else { return [] }
-            return (try? document.resolve(value, in: entries, cache: ObjectStreamCache()))?.arrayValue
+            return (try? document.resolve(value, in: entries, cache: ObjectStreamCache(), streamData: false))?.arrayValue
         }
         guard let oldArray = array(old, in: before), let newArray = array(new, in: after),
               newArray.count >= oldArray.count, Array(newArray.prefix(oldArray.count)) == oldArray else { return false }
@@ -354,7 +475,7 @@ extension FileVerification {
                     throw PDFError(.limit, "the update's validation data is too large to check")
                 }
                 explained.insert(reference.number)
-                stack.append(try document.object(reference, in: entries, cache: cache))
+                stack.append(try document.object(reference, in: entries, cache: cache, streamData: false))
             case .array(let elements):
                 stack.append(contentsOf: elements)
             case .dictionary(let dictionary):
