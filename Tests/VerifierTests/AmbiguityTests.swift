@@ -164,6 +164,26 @@ final class AmbiguityTests: XCTestCase {
                           mentioning: ["defines object \(page.ref.number)", "without listing"])
     }
 
+    /// A linearized input's newest section (the first-page one) sits at the
+    /// start of the file: the objects after it belong to the older, main
+    /// section, and what segel appends is only what follows them. (An unsigned
+    /// input is rewritten, so the case needs a signed, linearized original:
+    /// DSS's FieldMDP sample from the corpus.)
+    func testSignedLinearizedInputsStayValidAndTheirUpdatesAreScanned() throws {
+        guard let corpus = TestPaths.corpus else { throw XCTSkip(TestPaths.corpusMissingMessage) }
+        let input = try Data(contentsOf: corpus.appendingPathComponent("dss_fieldmdp-include.pdf"))
+        XCTAssertNotNil(String(decoding: input.prefix(1024), as: UTF8.self).range(of: "/Linearized"), "the sample is linearized")
+        let signed = try fixture.sign(input).data
+        try assertValid(signed, "segel's signature after a signed, linearized file")
+        try assertValid(try tableRevision(signed), "DSS revision after that")
+        let document = try PDFDocument(data: signed, options: .strict)
+        let page = try XCTUnwrap(document.pages.first)
+        let parts = try dssRevision(signed, numbersFrom: document.size)
+        try assertInvalid(try tableRevision(signed, unlisted: [(page.ref.number, parts.forgedPage)]),
+                          "unlisted object after a linearized file",
+                          mentioning: ["revision \(document.revisions.count + 1)", "defines object \(page.ref.number)", "without listing"])
+    }
+
     func testXRefStreamIndexDefiningAnObjectTwiceIsInvalid() throws {
         let signed = try fixture.sign().data
         let root = try XCTUnwrap(PDFDocument(data: signed, options: .strict).catalogReference).number

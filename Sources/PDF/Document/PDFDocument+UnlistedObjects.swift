@@ -13,15 +13,18 @@ extension PDFDocument {
         public let offset: Int
     }
 
-    /// The first `N G obj` in the bytes of revision `index` (from the end of
-    /// the previous revision to this one's `%%EOF`) that is neither an object
-    /// the revision lists nor inside one (stream data is skipped by its
-    /// `/Length`), nor inside its cross-reference section.
+    /// The first `N G obj` in the bytes revision `index` appends (from the
+    /// end of the earlier revisions' bytes to this one's `%%EOF`) that is
+    /// neither an object the revision lists nor inside one (stream data is
+    /// skipped by its `/Length`), nor inside its cross-reference section.
+    ///
+    /// "The earlier revisions' bytes" end at the furthest of their ends, not at
+    /// the previous one's: a linearized file's newest section (the first-page
+    /// one) sits at the start of the file, before the objects it completes.
     public func unlistedObject(inRevision index: Int) throws -> UnlistedObject? {
         guard revisions.indices.contains(index), index > 0 else { return nil }
         let revision = revisions[index]
-        let previous = revisions[index - 1]
-        let start = previous.endOffset ?? previous.eofOffset ?? previous.sectionEnd
+        guard let start = revisions[..<index].map({ $0.endOffset ?? $0.eofOffset ?? $0.sectionEnd }).max() else { return nil }
         let end = revision.endOffset ?? revision.eofOffset ?? revision.sectionEnd
         guard start < end, end <= data.count else { return nil }
 
