@@ -405,6 +405,30 @@ final class AmbiguityTests: XCTestCase {
         try assertValid(skewed.data, "signed a minute ahead")
     }
 
+    /// A signature cannot claim a time after a timestamp that proves it (or
+    /// the file holding it) existed: the document timestamp that follows the
+    /// seal, or the seal's own signature timestamp (pyHanko, PAdES B-T).
+    func testSigningTimeLaterThanATimestampIsNotValid() throws {
+        let tools = try PyHankoExtender()
+        defer { tools.remove() }
+        let signed = try fixture.sign()
+        let yesterday = Date().addingTimeInterval(-86_400)
+        try assertInvalid(try tools.extend(signed.data, tools.timestamp(at: yesterday)), "document timestamp of yesterday",
+                          mentioning: ["later than the document timestamp that follows it"])
+        try assertValid(try tools.extend(signed.data, tools.timestamp(at: Date())), "document timestamp of now")
+
+        let openssl = try OpenSSLSigner(ca: fixture.ca)
+        defer { openssl.remove() }
+        let leaf = try openssl.leaf(keyArguments: ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"])
+        let sign = ["--sign", leaf.certificate.path, leaf.key.path]
+        let stamped = try tools.extend(TestPDF.make(), sign + tools.timestamp(at: Date()))
+        let report = try verify(stamped)
+        XCTAssertEqual(report.seal?.checks.validity.status, .pass, "B-T signature stamped now:\n\(report.humanText())")
+        let backdated = try tools.extend(TestPDF.make(), sign + tools.timestamp(at: yesterday))
+        try assertInvalid(backdated, "B-T signature whose own timestamp is a day older",
+                          mentioning: ["later than the timestamp in the same signature"])
+    }
+
     // MARK: - Class 5: resources bounded by the file
 
     /// Cross-reference streams declaring millions of entries from a few KB of

@@ -2,12 +2,16 @@
 """Extends a signed PDF the way a long-term-validation tool does, with pyHanko.
 
     pyhanko-extend.py IN OUT --ca CA.pem --crl CRL.der [--dss] [--timestamp TSA.pem TSA-KEY.pem]
-                      [--widget noview-print|toggle-noview|action|additional-actions]
+                      [--timestamp-at ISO-8601] [--sign CERT KEY] [--widget noview-print|toggle-noview|action|additional-actions]
 
 --dss        adds a /DSS revision (PAdES B-LT) for the last signature, with the
              CA certificate and the CRL given (no network).
 --timestamp  then adds a document timestamp (PAdES B-LTA) made by pyHanko's own
              local time-stamper with the given TSA certificate and key.
+--timestamp-at  gives the time-stamper a fixed clock (its genTime), e.g. a day
+             before the seal's claimed signing time.
+--sign       signs IN itself (PAdES, SHA-256) with CERT and KEY instead; with
+             --timestamp the signature carries a signatureTimeStampToken.
 --widget     makes the timestamp's field first, in the same revision, with a
              widget no document timestamp should have (a page-sized appearance
              with NoView and Print or ToggleNoView, or an action): the
@@ -66,6 +70,8 @@ def main():
     parser.add_argument("--crl", required=True)
     parser.add_argument("--dss", action="store_true")
     parser.add_argument("--timestamp", nargs=2, metavar=("CERT", "KEY"))
+    parser.add_argument("--timestamp-at")
+    parser.add_argument("--sign", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--widget", choices=["noview-print", "toggle-noview", "action", "additional-actions"])
     args = parser.parse_args()
 
@@ -88,15 +94,35 @@ def main():
         out = io.BytesIO()
         add_validation_info(signature, context, output=out)
         data = out.getvalue()
+    timestamper = None
+    if args.timestamp:
+        fixed = None
+        if args.timestamp_at:
+            from datetime import datetime
+            fixed = datetime.fromisoformat(args.timestamp_at)
+        timestamper = DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=load_private_key_from_pemder(args.timestamp[1], passphrase=None),
+                                       fixed_dt=fixed)
+    if args.sign:
+        import io
+        from pyhanko.sign.fields import SigSeedSubFilter
+        signer = signers.SimpleSigner(signing_cert=load_cert_from_pemder(args.sign[0]),
+                                      signing_key=load_private_key_from_pemder(args.sign[1], passphrase=None),
+                                      cert_registry=None)
+        meta = signers.PdfSignatureMetadata(field_name="Signature1", md_algorithm="sha256",
+                                            subfilter=SigSeedSubFilter.PADES)
+        out = io.BytesIO()
+        signers.PdfSigner(meta, signer, timestamper=timestamper).sign_pdf(IncrementalPdfFileWriter(io.BytesIO(data)), output=out)
+        with open(args.output, "wb") as f:
+            f.write(out.getvalue())
+        return
     if args.timestamp:
         import io
-        key = load_private_key_from_pemder(args.timestamp[1], passphrase=None)
         writer = IncrementalPdfFileWriter(io.BytesIO(data))
         field_name = None
         if args.widget:
             field_name = "Timestamp1"
             add_widget(writer, field_name, args.widget)
-        stamper = signers.PdfTimeStamper(DummyTimeStamper(tsa_cert=tsa_cert, tsa_key=key), field_name=field_name)
+        stamper = signers.PdfTimeStamper(timestamper, field_name=field_name)
         out = io.BytesIO()
         stamper.timestamp_pdf(writer, "sha256", validation_context=context, output=out)
         data = out.getvalue()

@@ -65,6 +65,12 @@ public struct CMSSignedData: Sendable {
     public let signingTime: Date?
     /// The signingCertificateV2 signed attribute (RFC 5035).
     public let signingCertificateV2: SigningCertificateV2?
+    /// The SignerInfo's signature value (RFC 5652 §5.3).
+    public let signatureValue: Data
+    /// The DER of the first `signatureTimeStampToken` unsigned attribute
+    /// (RFC 3161 Appendix A, id-aa-timeStampToken): a SignedData over a TSTInfo
+    /// whose messageImprint is the hash of ``signatureValue``.
+    public let signatureTimestampToken: Data?
 
     /// `digestAlgorithmOID` when it is a known algorithm.
     public var digestAlgorithm: DigestAlgorithm? { DigestAlgorithm(oid: digestAlgorithmOID) }
@@ -131,6 +137,8 @@ public struct CMSSignedData: Sendable {
             contentType = nil
             signingTime = nil
             signingCertificateV2 = nil
+            signatureValue = Data()
+            signatureTimestampToken = nil
             return
         }
         let matching = parsed.filter { CMS_SignerInfo_cert_cmp(signerInfo, $0.0) == 0 }
@@ -182,6 +190,16 @@ public struct CMSSignedData: Sendable {
             signingCertificateV2 = try SigningCertificateV2(der: CMSSignedData.bytes(sequence))
         } else {
             signingCertificateV2 = nil
+        }
+
+        signatureValue = CMS_SignerInfo_get0_signature(signerInfo).map { CMSSignedData.bytes($0) } ?? Data()
+        let stampIndex = CMS_unsigned_get_attr_by_NID(signerInfo, NID_id_smime_aa_timeStampToken, -1)
+        if stampIndex >= 0, let attribute = CMS_unsigned_get_attr(signerInfo, stampIndex),
+           let value = X509_ATTRIBUTE_get0_type(attribute, 0), value.pointee.type == V_ASN1_SEQUENCE,
+           let sequence = value.pointee.value.sequence {
+            signatureTimestampToken = CMSSignedData.bytes(sequence)
+        } else {
+            signatureTimestampToken = nil
         }
     }
 

@@ -7,8 +7,10 @@ import PKI
 /// issuer name and signature — and is a document-signing certificate (chain);
 /// it and the CA were valid when the document was signed (validity).
 extension FileVerification {
-    func certificateResults(_ candidate: SignatureCandidate,
-                            role: SignatureReport.Role) -> (chain: CheckResult, validity: CheckResult) {
+    /// `laterTimestamps`: the generation times of the document timestamps that
+    /// follow the signature in the file; it cannot have been made after them.
+    func certificateResults(_ candidate: SignatureCandidate, role: SignatureReport.Role,
+                            laterTimestamps: [Date] = []) -> (chain: CheckResult, validity: CheckResult) {
         guard let certificate = candidate.signerCertificate else {
             let reason = candidate.cms == nil
                 ? "the signer's certificate cannot be read: \(candidate.cmsProblem ?? "/Contents is not a CMS signature")"
@@ -18,7 +20,7 @@ extension FileVerification {
         }
         let ca = trust.ca
         let who = certificate.subject.commonName ?? certificate.subject.string
-        let validity = validityResult(candidate, certificate: certificate)
+        let validity = validityResult(candidate, certificate: certificate, laterTimestamps: laterTimestamps)
         switch role {
         case .seal, .authority:
             guard ca.isCA, !ca.hasKeyUsageExtension || ca.keyUsage.contains(.keyCertSign) else {
@@ -49,7 +51,8 @@ extension FileVerification {
     /// How far a claimed signing time may lie after the verification time (clock skew).
     static let allowedClockSkew: TimeInterval = 5 * 60
 
-    private func validityResult(_ candidate: SignatureCandidate, certificate: Certificate) -> CheckResult {
+    private func validityResult(_ candidate: SignatureCandidate, certificate: Certificate,
+                                laterTimestamps: [Date]) -> CheckResult {
         guard let time = signingTime(of: candidate) else {
             return .unknown("the signature does not say when it was made")
         }
@@ -59,6 +62,15 @@ extension FileVerification {
         let claims = [candidate.cms?.signingTime, candidate.signature.signingTime.flatMap(PDFDate.date(from:))]
         if let future = claims.compactMap({ $0 }).first(where: { $0 > now.addingTimeInterval(FileVerification.allowedClockSkew) }) {
             return .fail("the signature claims to have been made at \(ISOTime.readable(future)), later than the verification time \(ISOTime.readable(now))")
+        }
+        // Nor can it be later than a timestamp that proves the signature (or
+        // the file with it) existed already.
+        let stamps = [candidate.signatureTimestamp.map { ($0.generationTime, "the timestamp in the same signature") }]
+            + laterTimestamps.map { ($0, "the document timestamp that follows it") }
+        for case let (stamped, what)? in stamps {
+            if let late = claims.compactMap({ $0 }).first(where: { $0 > stamped.addingTimeInterval(FileVerification.allowedClockSkew) }) {
+                return .fail("the signature claims to have been made at \(ISOTime.readable(late)), later than \(what) (\(ISOTime.readable(stamped)))")
+            }
         }
         guard certificate.validityContains(time) else {
             return .fail("the certificate was not valid at the signing time \(when) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")

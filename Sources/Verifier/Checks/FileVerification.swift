@@ -91,7 +91,8 @@ struct FileVerification {
             checks.coverage = coverage[position]
             (checks.digest, checks.signature) = cmsResults(candidate, rangeDigest: rangeDigests[position],
                                                            mustBindCertificate: role == .seal || role == .authority)
-            let certificate = certificateResults(candidate, role: role)
+            let laterTimestamps = candidates[(position + 1)...].compactMap { $0.isTimestamp ? $0.timestampToken?.generationTime : nil }
+            let certificate = certificateResults(candidate, role: role, laterTimestamps: laterTimestamps)
             checks.chain = certificate.chain
             checks.validity = certificate.validity
             checks.revocation = revocationResult(candidate, role: role)

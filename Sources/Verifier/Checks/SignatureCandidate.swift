@@ -33,6 +33,9 @@ struct SignatureCandidate {
     let cmsProblem: String?
     /// The document timestamp's TSTInfo (timestamps only).
     let timestampToken: TimestampToken?
+    /// The TSTInfo of the signature's own `signatureTimeStampToken`, when its
+    /// messageImprint is the hash of this signature's value (PAdES B-T).
+    let signatureTimestamp: TimestampToken?
 
     /// True when the trusted CA issued the signer's certificate (issuer name and signature), computed once.
     let issuedByTrustedCA: Bool
@@ -78,6 +81,17 @@ struct SignatureCandidate {
         } else {
             timestampToken = nil
         }
+        signatureTimestamp = cms.flatMap(Self.signatureTimestamp(of:))
+    }
+
+    /// RFC 3161 Appendix A: the token is a SignedData over a TSTInfo whose
+    /// messageImprint hashes the SignerInfo's signature value.
+    private static func signatureTimestamp(of cms: CMSSignedData) -> TimestampToken? {
+        guard let der = cms.signatureTimestampToken, let token = try? CMSSignedData(der: der),
+              token.encapsulatedContentType == TimestampToken.contentType, let content = token.encapsulatedContent,
+              let info = TimestampToken(der: content), let algorithm = info.hashAlgorithm,
+              CMSSignedData.digest(of: [cms.signatureValue], algorithm: algorithm) == info.hashedMessage else { return nil }
+        return info
     }
 
     /// `[0 a b c]`: exactly four non-negative integers, starting at 0, `a < b`,

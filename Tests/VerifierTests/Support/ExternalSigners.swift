@@ -35,6 +35,11 @@ struct PyHankoExtender {
         ["--timestamp", work.appendingPathComponent("tsa.pem").path, work.appendingPathComponent("tsa.key").path]
     }
 
+    /// A timestamp whose genTime is `date` (pyHanko's time-stamper with a fixed clock).
+    func timestamp(at date: Date) -> [String] {
+        timestamp + ["--timestamp-at", ISO8601DateFormatter().string(from: date)]
+    }
+
     func extend(_ data: Data, _ arguments: [String]) throws -> Data {
         let input = work.appendingPathComponent("in.pdf")
         let output = work.appendingPathComponent("out.pdf")
@@ -109,6 +114,12 @@ struct OpenSSLSigner {
                      "-certfile", path("bundle.pem").path, "-in", path("content.bin").path,
                      "-outform", "DER", "-out", path("signature.der").path])
         return try prepared.embed(cms: Data(contentsOf: path("signature.der")))
+    }
+
+    /// A new key and its certificate from the fixture CA, as PEM files.
+    func leaf(keyArguments: [String]) throws -> (certificate: URL, key: URL) {
+        try issue("signer", keyArguments: keyArguments, serial: "0x" + Digest.hex(try Random.bytes(8)))
+        return (path("signer.pem"), path("signer.key"))
     }
 
     func remove() { try? FileManager.default.removeItem(at: work) }
