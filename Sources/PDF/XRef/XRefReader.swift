@@ -121,20 +121,7 @@ struct XRefReader {
         var lexer = Lexer(bytes, position: position + 4)
         var entries: [Int: XRefEntry] = [:]
         let maxNumber = options.maxObjectNumber
-        while true {
-            lexer.skipWhitespace()
-            let subsectionStart = lexer.position
-            if lexer.matches("trailer", at: lexer.position) {
-                lexer.position += 7
-                break
-            }
-            guard let start = lexer.readUnsignedInteger(maxDigits: 10) else {
-                throw PDFError(.xref, "malformed cross-reference subsection header", offset: subsectionStart)
-            }
-            lexer.skipWhitespace()
-            guard let count = lexer.readUnsignedInteger(maxDigits: 10) else {
-                throw PDFError(.xref, "malformed cross-reference subsection header", offset: subsectionStart)
-            }
+        while let (start, count, subsectionStart) = try subsectionHeader(&lexer) {
             // Tolerant entries may be as short as 17 bytes.
             guard start + count <= maxNumber, count <= (bytes.count - lexer.position) / 17 + 1,
                   entries.count + count <= budget else {
@@ -191,20 +178,7 @@ struct XRefReader {
         var lexer = Lexer(bytes, position: position + 4)
         var subsections: [(start: Int, count: Int, position: Int)] = []
         var declared = 0
-        while true {
-            lexer.skipWhitespace()
-            let subsectionStart = lexer.position
-            if lexer.matches("trailer", at: lexer.position) {
-                lexer.position += 7
-                break
-            }
-            guard let start = lexer.readUnsignedInteger(maxDigits: 10) else {
-                throw PDFError(.xref, "malformed cross-reference subsection header", offset: subsectionStart)
-            }
-            lexer.skipWhitespace()
-            guard let count = lexer.readUnsignedInteger(maxDigits: 10) else {
-                throw PDFError(.xref, "malformed cross-reference subsection header", offset: subsectionStart)
-            }
+        while let (start, count, subsectionStart) = try subsectionHeader(&lexer) {
             declared += count
             guard start + count <= options.maxObjectNumber, count <= (bytes.count - lexer.position) / 20,
                   declared <= budget else {
@@ -265,6 +239,24 @@ struct XRefReader {
     private func notExact(_ number: Int, at position: Int) -> PDFError {
         PDFError(.xref, "the cross-reference entry for object \(number) is not in the exact 20-byte form of ISO 32000 §7.5.4, so readers may disagree on where it points",
                  object: number, offset: position)
+    }
+
+    /// A subsection's `start count` line, or nil (after the keyword) at `trailer`.
+    private func subsectionHeader(_ lexer: inout Lexer) throws -> (start: Int, count: Int, offset: Int)? {
+        lexer.skipWhitespace()
+        let offset = lexer.position
+        if lexer.matches("trailer", at: offset) {
+            lexer.position += 7
+            return nil
+        }
+        guard let start = lexer.readUnsignedInteger(maxDigits: 10) else {
+            throw PDFError(.xref, "malformed cross-reference subsection header", offset: offset)
+        }
+        lexer.skipWhitespace()
+        guard let count = lexer.readUnsignedInteger(maxDigits: 10) else {
+            throw PDFError(.xref, "malformed cross-reference subsection header", offset: offset)
+        }
+        return (start, count, offset)
     }
 
     /// §7.5.4: `nnnnnnnnnn ggggg n` and a two-byte end-of-line, exactly.
