@@ -142,7 +142,7 @@ public struct DocumentSigner: Sendable {
         // The key signs this one document and nothing else.
         let cms = try CMSSigner.signDetached(content: prepared.signedRanges(), key: key,
                                              certificate: certificate, chain: [ca.certificate],
-                                             signingTime: nil, singleUseKey: true)
+                                             signingTime: nil)
         let output = try prepared.embed(cms: cms)
         return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
                          certificate: certificate, pageIndex: pageIndex, rect: placement.rect,

@@ -47,10 +47,10 @@ struct KeyTests {
             try #require(text.status == 0)
             let p = try #require(Self.hexField("prime1", in: text.stdout))
             let q = try #require(Self.hexField("prime2", in: text.stdout))
-            // Top two bits set (p, q > sqrt(2) * 2^(bits/2 - 1)), exactly bits/2 bits long.
+            // p, q > sqrt(2) * 2^(bits/2 - 1) (FIPS 186-5 A.1.3: sqrt(2) begins 0xB504F333…), exactly bits/2 bits long.
             for prime in [p, q] {
                 #expect(prime.count == type.bits / 16)
-                #expect((prime.first ?? 0) >= 0xC0)
+                #expect(prime.prefix(4).reduce(0) { $0 << 8 | UInt32($1) } > 0xB504_F333)
                 #expect((prime.last ?? 0) & 1 == 1)
             }
             // |p - q| > 2^(bits/2 - 100): the top 100 bits (13 bytes) cannot all agree.
@@ -58,11 +58,16 @@ struct KeyTests {
         }
     }
 
-    @Test("The Miller-Rabin rounds are at least FIPS 186-5 Table B.1's")
-    func millerRabinRounds() {
-        #expect(PrivateKey.millerRabinRounds(for: .rsa2048).map { $0 >= 4 } == true)
-        #expect(PrivateKey.millerRabinRounds(for: .rsa3072).map { $0 >= 3 } == true)
-        #expect(PrivateKey.millerRabinRounds(for: .p256) == nil)
+    @Test("Both library generators make keys of the asked type, exponent 65537, that libcrypto signs with",
+          arguments: [KeyType.rsa2048, .rsa3072])
+    func libraryGenerators(type: KeyType) throws {
+        for generator in PrivateKey.Generator.allCases {
+            let key = try PrivateKey.generate(type, with: generator)
+            #expect(key.keyType == type)
+            #expect(key.bits == type.bits)
+            // SubjectPublicKeyInfo ends with the exponent INTEGER 65537 (02 03 01 00 01).
+            #expect(key.publicKeyDER.suffix(5) == Data([0x02, 0x03, 0x01, 0x00, 0x01]), "\(generator)")
+        }
     }
 
     @Test("Twenty RSA-2048 keys have twenty different moduli")

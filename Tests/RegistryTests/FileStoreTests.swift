@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Testing
 @testable import Registry
 
@@ -29,7 +30,7 @@ import Testing
         #expect(try Data(contentsOf: target) == Data(contentsOf: source))
         let attributes = try FileManager.default.attributesOfItem(atPath: target.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o640)
-        #expect(SHA256.hex(try Data(contentsOf: target)) == stored.sha256)
+        #expect(Digest.hex(Digest.sha256(try Data(contentsOf: target))) == stored.sha256)
     }
 
     @Test func storingTheSameBytesTwiceIsIdempotent() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import GRDB
 @testable import Registry
 
@@ -77,7 +78,7 @@ final class Fixture: @unchecked Sendable {
         return SignedDocument(
             requestID: request, token: token, signatureID: "SIG-\(String(format: "%06d", n))",
             documentHash: documentHash,
-            finalHash: SHA256.hex("signed \(n)"),
+            finalHash: Digest.hex(Digest.sha256(Data("signed \(n)".utf8))),
             finalPDFPath: home.appendingPathComponent("signed/\(n).pdf").path,
             verificationURL: "\(baseURL)/v/\(token)/",
             qr: QRPlacement(page: 1, x: 420, y: 40, size: 96), signedAt: signedAt,

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import GRDB
 import Testing
 @testable import Registry
@@ -36,7 +37,7 @@ import Testing
         #expect(ticket.approver == approver)
         #expect(ticket.user == user)
         #expect(ticket.fileURL == fixture.home.appendingPathComponent(second.storedPath))
-        #expect(SHA256.hex(try Data(contentsOf: ticket.fileURL)) == ticket.version.fileSHA256)
+        #expect(Digest.hex(Digest.sha256(try Data(contentsOf: ticket.fileURL))) == ticket.version.fileSHA256)
 
         let result = fixture.signedDocument(ticket, n: 1)
         let signature = try registry.completeSigning(result)
@@ -153,7 +154,7 @@ import Testing
         let before = try fixture.rowCounts()
 
         var wrongHash = fixture.signedDocument(ticket, n: 2)
-        wrongHash.documentHash = SHA256.hex("something else")
+        wrongHash.documentHash = Digest.hex(Digest.sha256(Data("something else".utf8)))
         let integrity = #expect(throws: RegistryError.self) { try fixture.registry.completeSigning(wrongHash) }
         #expect(integrity?.code == .integrity)
         #expect(integrity?.message == "the signed file's hash \(wrongHash.documentHash) is not request \(two.id)'s approved hash \(ticket.version.fileSHA256)")
@@ -329,13 +330,13 @@ import Testing
         #expect(byToken.documentSignatureID == signature.id)
         #expect(byToken.approvalRequestID == request.id)
         #expect(byToken.userID == user.id)
-        #expect(byToken.verificationTokenHash == SHA256.hex(signature.token))
+        #expect(byToken.verificationTokenHash == Digest.hex(Digest.sha256(Data(signature.token.utf8))))
         let byFile = try fixture.registry.logVerification(VerificationInput(
             method: .upload, fileSHA256: signature.finalHash!.uppercased(), isValid: false,
             resultStatus: .invalid, verdict: .invalid, metadata: ["reason": "revoked"]))
         #expect(byFile.documentSignatureID == signature.id)
         let unknown = try fixture.registry.logVerification(VerificationInput(
-            method: .upload, fileSHA256: SHA256.hex("stranger"), isValid: false, resultStatus: .notFound))
+            method: .upload, fileSHA256: Digest.hex(Digest.sha256(Data("stranger".utf8))), isValid: false, resultStatus: .notFound))
         #expect(unknown.documentSignatureID == nil)
         let stored = try fixture.sqlite("SELECT count(*) FROM signature_verification_logs WHERE verification_token_hash = '\(signature.token)';")
         #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "0")

@@ -5,7 +5,7 @@ import XCTest
 /// Drives the built `segel` executable the way a user does, on a fresh home.
 struct SegelCLI {
     let home: URL
-    let passphrase = "correct horse battery staple"
+    var passphrase = "correct horse battery staple"
 
     var environment: [String: String] {
         ["SEGEL_HOME": home.path, "SEGEL_PASSPHRASE": passphrase]

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The peer for scripts/bench-batch: what segel batch does, done with pyHanko.
 
-For each PDF: a fresh RSA-2048 key, a leaf certificate from one CA (both with
-`cryptography`), a visible QR stamp and a PAdES B-B signature (pyHanko), in a
-process pool. Usage: pyhanko_batch.py OUT_DIR JOBS FILE.pdf...
+For each PDF: a fresh RSA-2048 (or, with --key-type p256, ECDSA P-256) key, a
+leaf certificate from one CA (both with `cryptography`), a visible QR stamp and a
+PAdES B-B signature (pyHanko), in a process pool.
+Usage: pyhanko_batch.py [--key-type rsa2048|p256] OUT_DIR JOBS FILE.pdf...
 """
 import datetime
 import os
@@ -34,8 +35,13 @@ def make_ca():
     return key, cert
 
 
-def init(ca_pem, ca_key_pem):
-    global CA_KEY, CA_CERT
+# Per-document key: "rsa2048" (default) or "p256" (--key-type, like segel batch).
+KEY_TYPE = "rsa2048"
+
+
+def init(ca_pem, ca_key_pem, key_type="rsa2048"):
+    global CA_KEY, CA_CERT, KEY_TYPE
+    KEY_TYPE = key_type
     CA_CERT = x509.load_pem_x509_certificate(ca_pem)
     CA_KEY = serialization.load_pem_private_key(ca_key_pem, None)
 
@@ -49,7 +55,7 @@ def sign_one(args):
     from pyhanko.sign import fields, signers
     from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata
 
-    key = rsa.generate_private_key(65537, 2048)
+    key = ec.generate_private_key(ec.SECP256R1()) if KEY_TYPE == "p256" else rsa.generate_private_key(65537, 2048)
     now = datetime.datetime.now(datetime.timezone.utc)
     token = os.urandom(16).hex()
     url = f"https://verify.example.ac.id/v/{token}/"
@@ -83,13 +89,17 @@ def sign_one(args):
 
 
 def main():
-    out_dir, jobs, files = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    global KEY_TYPE
+    arguments = sys.argv[1:]
+    if arguments[:1] == ["--key-type"]:
+        KEY_TYPE, arguments = arguments[1], arguments[2:]
+    out_dir, jobs, files = arguments[0], int(arguments[1]), arguments[2:]
     key, cert = make_ca()
     ca_pem = cert.public_bytes(serialization.Encoding.PEM)
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
     start = time.perf_counter()
-    with Pool(jobs, initializer=init, initargs=(ca_pem, key_pem)) as pool:
+    with Pool(jobs, initializer=init, initargs=(ca_pem, key_pem, KEY_TYPE)) as pool:
         outs = pool.map(sign_one, [(p, out_dir, i) for i, p in enumerate(files)])
     elapsed = time.perf_counter() - start
     print(f"{elapsed:.3f} {len(outs)}")

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Revisions 2 to 4 of the standard security handler (ISO 32000-2 §7.6.4.3 and §7.6.4.4),
 /// MD5 and RC4 based: algorithm 2 (file key), 4 and 5 (the `/U` value) and 6 (user
@@ -34,18 +35,18 @@ extension StandardSecurityHandler {
         guard parameters.o.count >= 32, parameters.u.count >= 32 else {
             throw PDFError(.encryption, "/O and /U must hold 32 bytes in revision \(parameters.r)")
         }
-        let digest = try EVPDigest(.md5)
-        try digest.update(passwordPadding)
-        try digest.update(Data(parameters.o.prefix(32)))
+        let digest = try StreamingDigest(.md5)
+        digest.update(passwordPadding)
+        digest.update(Data(parameters.o.prefix(32)))
         let permissions = UInt32(bitPattern: parameters.p)
-        try digest.update(Data((0..<4).map { UInt8(truncatingIfNeeded: permissions >> (8 * $0)) }))
-        try digest.update(parameters.firstID)
+        digest.update(Data((0..<4).map { UInt8(truncatingIfNeeded: permissions >> (8 * $0)) }))
+        digest.update(parameters.firstID)
         if parameters.r >= 4 && !parameters.encryptMetadata {
-            try digest.update(Data([0xFF, 0xFF, 0xFF, 0xFF]))
+            digest.update(Data([0xFF, 0xFF, 0xFF, 0xFF]))
         }
-        var key = try digest.finish()
+        var key = digest.finalize()
         if parameters.r >= 3 {
-            for _ in 0..<50 { key = try EVPDigest.hash(.md5, Data(key.prefix(keyLength))) }
+            for _ in 0..<50 { key = try Digest.checkedHash(Data(key.prefix(keyLength)), algorithm: .md5) }
         }
         key = Data(key.prefix(keyLength))
 
@@ -56,7 +57,7 @@ extension StandardSecurityHandler {
             stored = Data(parameters.u.prefix(32))
         } else {
             // Algorithm 5 compares only 16 bytes: the rest of /U is arbitrary padding.
-            var value = RC4.apply(key: key, to: try EVPDigest.hash(.md5, passwordPadding, parameters.firstID))
+            var value = RC4.apply(key: key, to: try Digest.checkedHash(passwordPadding, parameters.firstID, algorithm: .md5))
             for round in 1...19 {
                 value = RC4.apply(key: Data(key.map { $0 ^ UInt8(round) }), to: value)
             }

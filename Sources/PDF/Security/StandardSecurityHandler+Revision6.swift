@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Revisions 5 and 6 of the standard security handler (ISO 32000-2 §7.6.4.3.3 and
 /// §7.6.4.4), AES-256 based: algorithm 2.A (file key from `/U` and `/UE`) with the hash of
@@ -41,7 +42,7 @@ extension StandardSecurityHandler {
     /// variant appends.
     static func passwordHash(revision: Int, password: Data, salt: Data) throws -> Data {
         revision == 5
-            ? try EVPDigest.hash(.sha256, password, salt)
+            ? try Digest.checkedHash(password, salt, algorithm: .sha256)
             : try hardenedHash(password: password, salt: salt, userKey: Data())
     }
 
@@ -51,7 +52,7 @@ extension StandardSecurityHandler {
     /// modulo 3; stop after round 64 or later once the last byte of E is at most
     /// round − 32. The result is the first 32 bytes of K.
     static func hardenedHash(password: Data, salt: Data, userKey: Data) throws -> Data {
-        var k = try EVPDigest.hash(.sha256, password, salt, userKey)
+        var k = try Digest.checkedHash(password, salt, userKey, algorithm: .sha256)
         let cipher = try EVPCipher()
         var round = 0
         while true {
@@ -69,7 +70,7 @@ extension StandardSecurityHandler {
             // The first 16 bytes of E as a big-endian number modulo 3 equal the sum of the
             // bytes modulo 3, because 256 ≡ 1 (mod 3).
             let selector = e.prefix(16).reduce(0) { $0 + Int($1) } % 3
-            k = try EVPDigest.hash(selector == 0 ? .sha256 : selector == 1 ? .sha384 : .sha512, e)
+            k = try Digest.checkedHash(e, algorithm: selector == 0 ? .sha256 : selector == 1 ? .sha384 : .sha512)
             round += 1
             if round >= 64, let last = e.last, Int(last) <= round - 32 { break }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// The standard security handler of ISO 32000-2 §7.6.4, opened with the empty user
 /// password only: revisions 2 to 4 (RC4 of 40 to 128 bits, AES-128) and revisions 5 and 6
@@ -126,7 +127,7 @@ public final class StandardSecurityHandler: Sendable {
                                   UInt8(truncatingIfNeeded: number >> 16),
                                   UInt8(truncatingIfNeeded: gen), UInt8(truncatingIfNeeded: gen >> 8)])
         if salted { input.append(contentsOf: [0x73, 0x41, 0x6C, 0x54]) }
-        return Data(try EVPDigest.hash(.md5, input).prefix(min(fileKey.count + 5, 16)))
+        return Data(try Digest.checkedHash(input, algorithm: .md5).prefix(min(fileKey.count + 5, 16)))
     }
 
     /// Refuses a method that does not belong to the handler: AESV3 needs the 32-byte key

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// An incremental update (ISO 32000-2 §7.5.6): new and replaced objects
 /// appended after the original bytes, which stay untouched, with a new

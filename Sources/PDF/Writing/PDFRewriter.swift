@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 
 /// Rewrites an unsigned document as one fresh revision (ISO 32000-2 §7.5):
 /// only the objects reachable from the trailer's `/Root` and `/Info`,

@@ -75,12 +75,7 @@ public struct CMSSignedData: Sendable {
     /// `digestAlgorithmOID` when it is a known algorithm.
     public var digestAlgorithm: DigestAlgorithm? { DigestAlgorithm(oid: digestAlgorithmOID) }
 
-    /// Hash algorithm OID and certificate hash from signingCertificateV2.
-    public var signingCertificateV2Hash: (algorithm: String, hash: Data)? {
-        signingCertificateV2.map { ($0.hashAlgorithmOID, $0.certificateHash) }
-    }
-
-    /// True when signingCertificateV2 is present and hashes to the signer certificate.
+    /// True when signingCertificateV2 is present and names the signer certificate.
     public var signingCertificateV2Matches: Bool {
         guard let signingCertificateV2, let signerCertificate else { return false }
         return signingCertificateV2.matches(signerCertificate)

@@ -1,5 +1,4 @@
 import COpenSSL
-import CSegelCrypto
 import Foundation
 
 /// Produces detached CMS `SignedData` (RFC 5652 §5) for PAdES baseline B-B
@@ -31,24 +30,18 @@ import Foundation
 public enum CMSSigner {
     /// Signs the concatenation of `content` (e.g. the two ByteRange spans of a
     /// PDF), hashing the parts one after another without joining them.
-    ///
-    /// `singleUseKey`: the key makes no other private-key operation (a
-    /// per-document key); an RSA one then signs without blinding
-    /// (`segel_rsa_sign_sha256_once`, which says why that is sound).
     public static func signDetached(content: some Sequence<Data>, key: PrivateKey, certificate: Certificate,
-                                    chain: [Certificate], signingTime: Date? = nil,
-                                    singleUseKey: Bool = false) throws -> Data {
+                                    chain: [Certificate], signingTime: Date? = nil) throws -> Data {
         let hasher = SHA256Hasher()
         for part in content { hasher.update(part) }
         return try signDigest(hasher.finalize(), key: key, certificate: certificate, chain: chain,
-                              signingTime: signingTime, singleUseKey: singleUseKey)
+                              signingTime: signingTime)
     }
 
     /// Signs content whose SHA-256 digest is already known (e.g. hashed while
     /// streaming a large file to disk).
     public static func signDigest(_ sha256Digest: Data, key: PrivateKey, certificate: Certificate,
-                                  chain: [Certificate], signingTime: Date? = nil,
-                                  singleUseKey: Bool = false) throws -> Data {
+                                  chain: [Certificate], signingTime: Date? = nil) throws -> Data {
         guard sha256Digest.count == DigestAlgorithm.sha256.outputLength else {
             throw PKIError(.cmsSigning, "A SHA-256 digest has 32 bytes, not \(sha256Digest.count)")
         }
@@ -78,7 +71,7 @@ public enum CMSSigner {
         }
 
         let toBeSigned = try SignedAttributes.derForSigning(signerInfo)
-        let signature = try sign(toBeSigned, with: key, once: singleUseKey)
+        let signature = try sign(toBeSigned, with: key)
         guard let signatureField = CMS_SignerInfo_get0_signature(signerInfo),
               ASN1_STRING_set(signatureField, [UInt8](signature), Int32(signature.count)) == 1 else {
             throw PKIError.openSSL(.cmsSigning, "Could not store the signature value")
@@ -109,12 +102,22 @@ public enum CMSSigner {
         }
     }
 
-    /// True when `needle` occurs in `haystack` (memmem; Foundation's generic
-    /// `firstRange(of:)` walks indices and cost 0.4 ms per signature here).
-    private static func contains(_ haystack: Data, _ needle: Data) -> Bool {
-        haystack.withUnsafeBytes { hay in
+    /// True when `needle` occurs in `haystack` (`memchr` for its first byte,
+    /// `memcmp` for the rest; Foundation's generic `firstRange(of:)` walks
+    /// indices and cost 0.4 ms per signature here).
+    static func contains(_ haystack: Data, _ needle: Data) -> Bool {
+        guard !needle.isEmpty else { return true }
+        return haystack.withUnsafeBytes { hay in
             needle.withUnsafeBytes { pin in
-                segel_contains_bytes(hay.baseAddress, hay.count, pin.baseAddress, pin.count) == 1
+                guard let base = hay.baseAddress, let pattern = pin.baseAddress, hay.count >= pin.count else { return false }
+                let first = Int32(pin[0])
+                let last = hay.count - pin.count
+                var start = 0
+                while start <= last, let found = memchr(base + start, first, last - start + 1) {
+                    if memcmp(found, pattern, pin.count) == 0 { return true }
+                    start = base.distance(to: UnsafeRawPointer(found)) + 1
+                }
+                return false
             }
         }
     }
@@ -160,20 +163,9 @@ public enum CMSSigner {
         }
     }
 
-    /// SHA-256 signature over `message` (PKCS#1 v1.5 for RSA, DER ECDSA-Sig-Value for EC).
-    private static func sign(_ message: Data, with key: PrivateKey, once: Bool) throws -> Data {
-        if once, key.keyType != .p256 {
-            var signature = [UInt8](repeating: 0, count: key.keyType.bits / 8)
-            var length = signature.count
-            let signed = message.withUnsafeBytes { raw in
-                segel_rsa_sign_sha256_once(key.pointer, raw.bindMemory(to: UInt8.self).baseAddress, raw.count,
-                                           &signature, &length)
-            }
-            guard signed == 1 else {
-                throw PKIError.openSSL(.cmsSigning, "Signing the attributes with the \(key.keyType.rawValue) key failed")
-            }
-            return Data(signature.prefix(length))
-        }
+    /// SHA-256 signature over `message` through `EVP_DigestSign` (PKCS#1 v1.5
+    /// for RSA, with the blinding libcrypto applies; DER ECDSA-Sig-Value for EC).
+    private static func sign(_ message: Data, with key: PrivateKey) throws -> Data {
         guard let context = EVP_MD_CTX_new() else {
             throw PKIError.openSSL(.cmsSigning, "Could not allocate a signing context")
         }

@@ -1,5 +1,5 @@
 import COpenSSL
-import CSegelCrypto
+import CryptoExtras
 import Foundation
 
 /// A private key (libcrypto `EVP_PKEY`), owned by this object and freed with it.
@@ -14,8 +14,8 @@ public final class PrivateKey: @unchecked Sendable {
     public let keyType: KeyType
 
     /// PBKDF2-HMAC-SHA256 iterations used by default when encrypting:
-    /// OWASP's 2023 recommendation (unlocking takes about 0.07 s here with
-    /// `segel_pkcs8_decrypt`, 0.17 s with OpenSSL 3.0's own PBKDF2).
+    /// OWASP's 2023 recommendation (unlocking takes about 0.17 s here with
+    /// libcrypto's `PKCS8_decrypt`; `scripts/bench-batch` prints the figure).
     public static let defaultPBKDF2Iterations = 600_000
 
     /// Takes ownership of `pointer` (freed here even when init throws).
@@ -33,35 +33,56 @@ public final class PrivateKey: @unchecked Sendable {
         EVP_PKEY_free(pointer)
     }
 
+    /// Which maintained library makes a key pair.
+    public enum Generator: String, Sendable, CaseIterable {
+        /// BoringSSL through swift-crypto's `_RSA.Signing.PrivateKey(keySize:)`,
+        /// handed to libcrypto as PKCS#8 DER (RSA only).
+        case boringSSL
+        /// libcrypto's `EVP_PKEY_generate`.
+        case openSSL
+    }
+
     /// Generates a fresh key. RSA uses exponent 65537; EC uses named curve P-256.
     ///
-    /// RSA keys come from `segel_rsa_generate_key` (target `CSegelCrypto`): FIPS 186-5
-    /// A.1.3 on libcrypto's BIGNUM with the Miller-Rabin rounds of Table B.1 (plus
-    /// one), where OpenSSL 3.0's `EVP_PKEY_generate` runs 64 rounds on every prime
-    /// it keeps. About 25 ms for RSA-2048 here, against 140 ms for OpenSSL 3.0 and
-    /// 85 ms for BoringSSL; the per-document key is the cost floor of batch
-    /// signing. `generateWithOpenSSL` is OpenSSL's own generator.
+    /// RSA keys come from BoringSSL (swift-crypto): measured here at about 80 ms
+    /// for RSA-2048 against about 250 ms for Debian's OpenSSL 3.0, whose
+    /// generator runs more primality-test rounds per prime than FIPS 186-5 asks
+    /// (`scripts/bench-batch` prints both). P-256 keys come from libcrypto
+    /// (well under a millisecond).
     public static func generate(_ type: KeyType) throws -> PrivateKey {
-        switch type {
-        case .rsa2048, .rsa3072:
-            OpenSSLErrorQueue.clear()
-            guard let generated = segel_rsa_generate_key(Int32(type.bits)) else {
-                throw PKIError.openSSL(.keyGeneration, "Key generation failed for \(type.rawValue)")
+        try generate(type, with: type == .p256 ? .openSSL : .boringSSL)
+    }
+
+    public static func generate(_ type: KeyType, with generator: Generator) throws -> PrivateKey {
+        switch (type, generator) {
+        case (.rsa2048, .boringSSL), (.rsa3072, .boringSSL):
+            let generated: _RSA.Signing.PrivateKey
+            do {
+                generated = try _RSA.Signing.PrivateKey(keySize: type == .rsa2048 ? .bits2048 : .bits3072)
+            } catch {
+                throw PKIError(.keyGeneration, "Key generation failed for \(type.rawValue) (BoringSSL: \(error))")
             }
-            return try PrivateKey(owning: generated)
-        case .p256:
+            return try PrivateKey(privateKeyInfoDER: generated.pkcs8DERRepresentation)
+        default:
             return try generateWithOpenSSL(type)
         }
     }
 
-    /// Miller-Rabin rounds `generate` runs on each prime of an RSA key of this type
-    /// (FIPS 186-5 Table B.1 plus one); nil for EC.
-    public static func millerRabinRounds(for type: KeyType) -> Int? {
-        type == .p256 ? nil : Int(segel_rsa_prime_rounds(Int32(type.bits)))
+    /// A PKCS#8 `PrivateKeyInfo` (RFC 5958 §2) in DER, decoded by libcrypto.
+    convenience init(privateKeyInfoDER der: Data) throws {
+        OpenSSLErrorQueue.clear()
+        let key: OpaquePointer? = der.withUnsafeBytes { raw in
+            var cursor: UnsafePointer<UInt8>? = raw.bindMemory(to: UInt8.self).baseAddress
+            return d2i_AutoPrivateKey(nil, &cursor, raw.count)
+        }
+        guard let key else {
+            throw PKIError.openSSL(.keyDecoding, "The generated key could not be read as PKCS#8")
+        }
+        try self.init(owning: key)
     }
 
-    /// Key generation with OpenSSL alone.
-    public static func generateWithOpenSSL(_ type: KeyType) throws -> PrivateKey {
+    /// Key generation with libcrypto's `EVP_PKEY_generate`.
+    static func generateWithOpenSSL(_ type: KeyType) throws -> PrivateKey {
         OpenSSLErrorQueue.clear()
         let algorithm = type == .p256 ? "EC" : "RSA"
         guard let context = EVP_PKEY_CTX_new_from_name(nil, algorithm, nil) else {
@@ -116,7 +137,7 @@ public final class PrivateKey: @unchecked Sendable {
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 // A non-null pointer even for an empty passphrase: NULL means "no password" to PKCS#12 code.
                 var empty: CChar = 0
-                return segel_pkcs8_decrypt(encrypted, chars.baseAddress ?? withUnsafePointer(to: &empty) { $0 }, Int32(chars.count))
+                return PKCS8_decrypt(encrypted, chars.baseAddress ?? withUnsafePointer(to: &empty) { $0 }, Int32(chars.count))
             }
         }
         guard let info else {

@@ -1,8 +1,8 @@
 import Foundation
 
-/// A minimal, defensive DER reader (X.690 §8.1) for the few structures libcrypto
-/// 3.0 keeps opaque: ESSCertIDv2 in signingCertificateV2 here, an RFC 3161
-/// TSTInfo in the verifier.
+/// A minimal, defensive DER reader (X.690 §8.1). Its one remaining user is the
+/// portal's certificate outline; signingCertificateV2 and RFC 3161 TSTInfo are
+/// read by libcrypto (`SigningCertificateV2`, `TimestampInfo`).
 ///
 /// The reader accepts only definite lengths and low tag numbers, checks every
 /// length against the remaining input and never traps on malformed bytes.

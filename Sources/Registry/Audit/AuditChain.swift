@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import GRDB
 
 /// The hash chain over `signature_audit_logs`.
@@ -75,7 +76,7 @@ enum AuditChain {
 
     /// SHA-256 of the canonical form of a row given as column → value.
     static func hash(of values: [String: DatabaseValue]) throws -> String {
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         hasher.update("segel-audit-v1\n")
         for column in hashedColumns {
             guard let value = values[column] else {
@@ -83,7 +84,7 @@ enum AuditChain {
             }
             hasher.update(column + "=" + canonical(value) + "\n")
         }
-        return hasher.finalize().hexString
+        return Digest.hex(hasher.finalize())
     }
 
     private static func canonical(_ value: DatabaseValue) -> String {
@@ -92,7 +93,7 @@ enum AuditChain {
         case .int64(let number): "i:\(number)"
         case .double(let number): "r:\(number)"
         case .string(let text): "t:\(text.utf8.count):\(text)"
-        case .blob(let data): "b:" + [UInt8](data).hexString
+        case .blob(let data): "b:" + Digest.hex(data)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import GRDB
 
 extension Registry {
@@ -22,7 +23,7 @@ extension Registry {
             let entry = VerificationLogEntry(
                 id: try Registry.nextID(db, table: VerificationLogEntry.databaseTableName),
                 documentSignatureID: signature?.id, approvalRequestID: request?.id, userID: request?.userID,
-                verificationMethod: input.method, verificationTokenHash: token.map { SHA256.hex($0) },
+                verificationMethod: input.method, verificationTokenHash: token.map { Digest.hex(Digest.sha256(Data($0.utf8))) },
                 isValid: input.isValid, resultStatus: input.resultStatus, metadata: input.metadata,
                 fileSHA256: fileHash, verdict: input.verdict, verifiedAt: now)
             try entry.insert(db)

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import GRDB
 
 /// A document submitted for approval and signing (seed ERD §3.3
@@ -58,11 +59,11 @@ public struct ApprovalRequest: RegistryRecord, Identifiable {
     /// the same file, under the same name, for the same approver. A hash, so
     /// its length does not depend on the name.
     public static func identityKey(fileSHA256: String, documentName: String, approverID: Int64) -> String {
-        var hasher = SHA256()
+        let hasher = SHA256Hasher()
         for part in [fileSHA256.lowercased(), documentName, String(approverID)] {
             hasher.update("\(part.utf8.count):\(part);")
         }
-        return hasher.finalize().hexString
+        return Digest.hex(hasher.finalize())
     }
 }
 

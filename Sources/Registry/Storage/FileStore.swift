@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -39,7 +40,7 @@ public struct FileStore: Sendable {
         }
         defer { try? input.close() }
         return try install(name: name, from: source.path) { output in
-            var hasher = SHA256()
+            let hasher = SHA256Hasher()
             var size: Int64 = 0
             var head = Data()
             while let chunk = try input.read(upToCount: Self.chunkSize), !chunk.isEmpty {
@@ -50,7 +51,7 @@ public struct FileStore: Sendable {
                 size += Int64(chunk.count)
                 try output.write(contentsOf: chunk)
             }
-            return (hasher.finalize().hexString, size, head)
+            return (Digest.hex(hasher.finalize()), size, head)
         }
     }
 
@@ -59,7 +60,7 @@ public struct FileStore: Sendable {
     public func store(data: Data, name: String) throws -> StoredFile {
         try install(name: name, from: name) { output in
             try output.write(contentsOf: data)
-            return (SHA256.hex(data), Int64(data.count), data.prefix(Self.headerWindow))
+            return (Digest.hex(Digest.sha256(data)), Int64(data.count), data.prefix(Self.headerWindow))
         }
     }
 

@@ -69,8 +69,8 @@ extension FileVerification {
     }
 
     private func timestampDigest(_ candidate: SignatureCandidate, cms: CMSSignedData, rangeDigest: Data?) -> CheckResult {
-        guard !cms.isDetached, cms.encapsulatedContentType == TimestampToken.contentType,
-              cms.contentType == TimestampToken.contentType else {
+        guard !cms.isDetached, cms.encapsulatedContentType == TimestampInfo.contentType,
+              cms.contentType == TimestampInfo.contentType else {
             return .fail("/Contents is not an RFC 3161 timestamp token")
         }
         guard let token = candidate.timestampToken else {
@@ -121,9 +121,9 @@ extension FileVerification {
         switch cms.digestAlgorithm {
         case .sha256?, .sha384?, .sha512?: break
         case .sha1?: return "the signature uses SHA-1, which is no longer collision-resistant (weak algorithm)"
+        case .md5?: return "the signature uses MD5, which is broken (weak algorithm)"
         case nil:
-            let name = cms.digestAlgorithmOID == "1.2.840.113549.2.5" ? "MD5" : cms.digestAlgorithmOID
-            return "the signature uses the digest algorithm \(name), which is not accepted (weak or unknown algorithm)"
+            return "the signature uses the digest algorithm \(cms.digestAlgorithmOID), which is not accepted (weak or unknown algorithm)"
         }
         let weakSignatureOIDs: [String: String] = [
             "1.2.840.113549.1.1.4": "md5WithRSAEncryption", "1.2.840.113549.1.1.5": "sha1WithRSAEncryption",

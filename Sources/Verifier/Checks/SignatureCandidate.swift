@@ -32,10 +32,10 @@ struct SignatureCandidate {
     /// Why `/Contents` is not a CMS SignedData.
     let cmsProblem: String?
     /// The document timestamp's TSTInfo (timestamps only).
-    let timestampToken: TimestampToken?
+    let timestampToken: TimestampInfo?
     /// The TSTInfo of the signature's own `signatureTimeStampToken`, when its
     /// messageImprint is the hash of this signature's value (PAdES B-T).
-    let signatureTimestamp: TimestampToken?
+    let signatureTimestamp: TimestampInfo?
 
     /// True when the trusted CA issued the signer's certificate (issuer name and signature), computed once.
     let issuedByTrustedCA: Bool
@@ -77,7 +77,7 @@ struct SignatureCandidate {
         self.cmsProblem = cmsProblem
         issuedByTrustedCA = cms?.signerCertificate?.isIssued(by: trustedCA) ?? false
         if isTimestamp, let content = cms?.encapsulatedContent {
-            timestampToken = TimestampToken(der: content)
+            timestampToken = TimestampInfo(der: content)
         } else {
             timestampToken = nil
         }
@@ -86,10 +86,10 @@ struct SignatureCandidate {
 
     /// RFC 3161 Appendix A: the token is a SignedData over a TSTInfo whose
     /// messageImprint hashes the SignerInfo's signature value.
-    private static func signatureTimestamp(of cms: CMSSignedData) -> TimestampToken? {
+    private static func signatureTimestamp(of cms: CMSSignedData) -> TimestampInfo? {
         guard let der = cms.signatureTimestampToken, let token = try? CMSSignedData(der: der),
-              token.encapsulatedContentType == TimestampToken.contentType, let content = token.encapsulatedContent,
-              let info = TimestampToken(der: content), let algorithm = info.hashAlgorithm,
+              token.encapsulatedContentType == TimestampInfo.contentType, let content = token.encapsulatedContent,
+              let info = TimestampInfo(der: content), let algorithm = info.hashAlgorithm,
               CMSSignedData.digest(of: [cms.signatureValue], algorithm: algorithm) == info.hashedMessage else { return nil }
         return info
     }

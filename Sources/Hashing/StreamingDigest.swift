@@ -1,6 +1,12 @@
 import COpenSSL
 import Foundation
 
+/// libcrypto could not provide a digest (allocation failure, or a provider
+/// configuration without the algorithm, such as MD5 under FIPS).
+public struct DigestError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+}
+
 /// An incremental message digest over libcrypto's `EVP_MD_CTX`.
 ///
 /// Not `Sendable`: it is mutable state meant for one task. Feed it with `update`
@@ -13,12 +19,12 @@ public final class StreamingDigest {
     public init(_ algorithm: DigestAlgorithm) throws {
         self.algorithm = algorithm
         guard let context = EVP_MD_CTX_new() else {
-            throw PKIError.openSSL(.digest, "Could not allocate a \(algorithm.rawValue) context")
+            throw DigestError(description: "could not allocate a \(algorithm.rawValue) context")
         }
         self.context = context
         guard EVP_DigestInit_ex(context, algorithm.evpMD, nil) == 1 else {
             EVP_MD_CTX_free(context)
-            throw PKIError.openSSL(.digest, "Could not initialise \(algorithm.rawValue)")
+            throw DigestError(description: "could not initialise \(algorithm.rawValue) (libcrypto)")
         }
     }
 
@@ -37,11 +43,11 @@ public final class StreamingDigest {
     public func copy() throws -> StreamingDigest {
         precondition(!finished, "StreamingDigest.copy called after finalize")
         guard let duplicate = EVP_MD_CTX_new() else {
-            throw PKIError.openSSL(.digest, "Could not allocate a \(algorithm.rawValue) context")
+            throw DigestError(description: "could not allocate a \(algorithm.rawValue) context")
         }
         guard EVP_MD_CTX_copy_ex(duplicate, context) == 1 else {
             EVP_MD_CTX_free(duplicate)
-            throw PKIError.openSSL(.digest, "Could not copy a \(algorithm.rawValue) context")
+            throw DigestError(description: "could not copy a \(algorithm.rawValue) context")
         }
         return StreamingDigest(algorithm: algorithm, context: duplicate)
     }

@@ -13,6 +13,12 @@ public final class SHA256Hasher {
 
     public func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bytes) }
 
+    /// Adds the UTF-8 bytes of `text`.
+    public func update(_ text: String) {
+        var text = text
+        text.withUTF8 { hasher.update(UnsafeRawBufferPointer($0)) }
+    }
+
     /// The 32-byte digest. The hasher cannot be used afterwards.
     public func finalize() -> Data { hasher.finalize() }
 }

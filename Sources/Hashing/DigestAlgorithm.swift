@@ -4,8 +4,14 @@ import COpenSSL
 /// (RFC 5652 §10.1.1; OIDs from RFC 5754 and RFC 3370).
 ///
 /// segel signs only with SHA-256; the others exist so the verifier can compute
-/// the digest a foreign signature claims and report on it instead of failing blindly.
+/// the digest a foreign signature claims and report on it instead of failing
+/// blindly, and so the PDF reader can derive the keys of encrypted files (MD5
+/// for revisions 2-4 of the standard security handler, SHA-256/384/512 for 6).
+///
+/// The one module for hashing in segel: every digest is libcrypto's, through
+/// ``StreamingDigest`` or ``Digest``.
 public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
+    case md5 = "MD5"
     case sha1 = "SHA-1"
     case sha256 = "SHA-256"
     case sha384 = "SHA-384"
@@ -14,6 +20,7 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// Dotted object identifier.
     public var oid: String {
         switch self {
+        case .md5: "1.2.840.113549.2.5"
         case .sha1: "1.3.14.3.2.26"
         case .sha256: "2.16.840.1.101.3.4.2.1"
         case .sha384: "2.16.840.1.101.3.4.2.2"
@@ -24,6 +31,7 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// Output length in bytes.
     public var outputLength: Int {
         switch self {
+        case .md5: 16
         case .sha1: 20
         case .sha256: 32
         case .sha384: 48
@@ -40,6 +48,7 @@ public enum DigestAlgorithm: String, Sendable, Hashable, CaseIterable {
     /// libcrypto's static method table (never freed).
     var evpMD: OpaquePointer {
         switch self {
+        case .md5: EVP_md5()
         case .sha1: EVP_sha1()
         case .sha256: EVP_sha256()
         case .sha384: EVP_sha384()

@@ -10,13 +10,20 @@ public enum Digest {
         return hasher.finalize()
     }
 
+    /// SHA-256 of bytes in memory, without copying them into a `Data` first.
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> Data {
+        let hasher = SHA256Hasher()
+        hasher.update(bytes)
+        return hasher.finalize()
+    }
+
     /// SHA-256 of a file, read in 1 MiB chunks so large PDFs never sit in memory whole.
     public static func sha256(fileAt url: URL) throws -> Data {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw PKIError(.io, "Could not open \(url.path) for hashing: \(error.localizedDescription)")
+            throw DigestError(description: "could not open \(url.path) for hashing: \(error.localizedDescription)")
         }
         defer { try? handle.close() }
         let hasher = SHA256Hasher()
@@ -25,7 +32,7 @@ public enum Digest {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw PKIError(.io, "Could not read \(url.path) while hashing: \(error.localizedDescription)")
+                throw DigestError(description: "could not read \(url.path) while hashing: \(error.localizedDescription)")
             }
             guard let chunk, !chunk.isEmpty else { break }
             hasher.update(chunk)
@@ -36,8 +43,16 @@ public enum Digest {
     /// Digest of the concatenation of `parts` (e.g. the two ByteRange spans of a
     /// signed PDF) without concatenating them.
     public static func hash(_ parts: some Sequence<Data>, algorithm: DigestAlgorithm) -> Data {
-        // Every DigestAlgorithm case exists in libcrypto's default provider.
+        // SHA-1/2 exist in every libcrypto provider configuration segel runs with.
         let hasher = try! StreamingDigest(algorithm)
+        for part in parts { hasher.update(part) }
+        return hasher.finalize()
+    }
+
+    /// Like ``hash(_:algorithm:)``, but an algorithm libcrypto does not provide
+    /// (MD5 under a FIPS configuration) is an error rather than a trap.
+    public static func checkedHash(_ parts: Data..., algorithm: DigestAlgorithm) throws -> Data {
+        let hasher = try StreamingDigest(algorithm)
         for part in parts { hasher.update(part) }
         return hasher.finalize()
     }

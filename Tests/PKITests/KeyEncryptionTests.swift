@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import PKI
+
+/// Keys at rest: libcrypto's PKCS#8 encryption at the OWASP iteration count,
+/// readable by the `openssl` command with the passphrase and by nothing without it.
+@Suite("Encrypted PKCS#8 keys")
+struct KeyEncryptionTests {
+    @Test("PBES2 with PBKDF2-HMAC-SHA256 at 600,000 iterations and AES-256-CBC, which openssl reads",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"))
+    func defaultEncryption() throws {
+        let key = try PrivateKey.generate(.p256)
+        let pem = try key.encryptedPKCS8PEM(passphrase: "kata sandi")
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(pem, directory, "key.pem")
+        let parsed = try TestSupport.openssl(["asn1parse", "-in", path])
+        #expect(parsed.status == 0)
+        // 600,000 = 0x0927C0, which asn1parse prints as the INTEGER :0927C0.
+        for expected in ["PBES2", "PBKDF2", "hmacWithSHA256", "aes-256-cbc", ":0927C0"] {
+            #expect(parsed.output.contains(expected), "\(expected) in:\n\(parsed.output)")
+        }
+        let decrypted = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:kata sandi", "-pubout", "-outform", "DER",
+                                                 "-out", directory.appendingPathComponent("pub.der").path])
+        #expect(decrypted.status == 0, "\(decrypted.output)")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("pub.der")) == key.publicKeyDER)
+        let wrong = try TestSupport.openssl(["pkey", "-in", path, "-passin", "pass:salah", "-noout"])
+        #expect(wrong.status != 0)
+    }
+
+    @Test("A wrong passphrase is .wrongPassphrase; the right one gives the same key back")
+    func roundTrip() throws {
+        let key = try PrivateKey.generate(.rsa2048)
+        for passphrase in ["", "kata sandi", String(repeating: "é", count: 50)] {
+            let pem = try key.encryptedPKCS8PEM(passphrase: passphrase, iterations: 5_000)
+            #expect(try PrivateKey(encryptedPKCS8PEM: pem, passphrase: passphrase).publicKeyDER == key.publicKeyDER)
+            let error = #expect(throws: PKIError.self) {
+                try PrivateKey(encryptedPKCS8PEM: pem, passphrase: passphrase + "x")
+            }
+            #expect(error?.code == .wrongPassphrase)
+        }
+    }
+}
