@@ -37,15 +37,18 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "Stamp", dependencies: ["CQRPNG"]),
-        .target(name: "Registry", dependencies: ["Hashing", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Verifier", dependencies: ["PDF", "PKI"]),
+        // A document's published record and public status, shared by the registry,
+        // the portal that writes them and the verifier that reads them.
+        .target(name: "Record"),
+        .target(name: "Registry", dependencies: ["Hashing", "Record", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record"]),
         .target(name: "Authority", dependencies: ["PDF", "PKI", "Stamp", "Registry", "Verifier"]),
         .target(name: "Portal", dependencies: [
-            "Registry", "PKI", "Stamp", "Verifier",
+            "Registry", "PKI", "Stamp", "Verifier", "Record",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "segel", dependencies: [
-            "Authority", "Portal", "Verifier", "Registry", "PKI", "PDF",
+            "Authority", "Portal", "Verifier", "Registry", "Record", "PKI", "PDF",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Times key generation alone for scripts/bench-batch.
@@ -61,8 +64,8 @@ let package = Package(
         .testTarget(name: "PDFTests", dependencies: ["PDF"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "StampTests", dependencies: ["Stamp"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Hashing", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "SigningTests", dependencies: ["Authority", "PKI", "Registry", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Record", "Hashing", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SigningTests", dependencies: ["Authority", "PKI", "Portal", "Record", "Registry", "TestSupport"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Registry", "Stamp", "TestSupport"]),
     ]

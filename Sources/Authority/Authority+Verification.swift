@@ -61,22 +61,11 @@ struct RegistryRecordSource: RecordSource {
               let certificate = try? Certificate(pem: key.certificate) else {
             return .unreadable("the registry's record of this document is incomplete")
         }
-        let status: PublishedRecord.Status
-        var reason: String?
-        var date: Date?
-        if signature.signatureStatus == .invalid {
-            status = .invalidated
-            reason = signature.invalidatedReason
-            date = signature.invalidatedAt
-        } else if key.status == .revoked {
-            status = .revoked
-            reason = key.revokedReason
-            date = key.revokedAt
-        } else {
-            status = .valid
-        }
+        // The status the portal publishes: stored in the registry when the authority acted.
+        let status = signature.publicStatus
         return .found(PublishedRecord(
-            token: token, status: status, statusReason: reason, statusDate: date, sha256: finalHash,
+            token: token, status: status, statusReason: status == .valid ? nil : signature.publicStatusReason,
+            statusDate: status == .valid ? nil : signature.publicStatusAt, sha256: finalHash,
             signatureID: key.signatureID, signedAt: signedAt,
             certificate: .init(serial: key.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex)))
     }

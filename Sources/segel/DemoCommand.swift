@@ -3,6 +3,7 @@ import Authority
 import Foundation
 import PKI
 import Portal
+import Record
 import Registry
 
 struct DemoCommand: AsyncParsableCommand {
@@ -114,9 +115,11 @@ struct DemoCommand: AsyncParsableCommand {
             ? URL(fileURLWithPath: invoked).deletingLastPathComponent().standardizedFileURL.path + "/" : ""
         let segelCommand = shellQuoted(binDirectory + "segel")
         let verifyCommand = shellQuoted(binDirectory + "segel-verify")
+        // The counts `segel stats` and the portal show, from the same registry query.
+        let counts = try authority.registry.statistics().documentsByStatus
         Console.note("""
-            demo: \(signed.count) document(s) signed (\(signed.filter { $0.status == "invalidated" }.count) invalidated, \
-            \(signed.filter { $0.status == "revoked" }.count) revoked); \(summary.written) file(s) written to \(summary.site)
+            demo: \(signed.count) document(s) signed (\(counts[PublicStatus.invalidated.rawValue] ?? 0) invalidated, \
+            \(counts[PublicStatus.revoked.rawValue] ?? 0) with their key revoked); \(summary.written) file(s) written to \(summary.site)
 
             Open the portal:
               python3 -m http.server -d \(shellQuoted(summary.site)) 8000

@@ -305,7 +305,9 @@ import Testing
         #expect(stats.requestsByStatus == ["pending": 1, "approved": 0, "rejected": 0,
                                            "sign_approved": 1, "invalid_sign": 1])
         #expect(stats.signaturesByStatus == ["pending": 0, "signed": 1, "verified": 0, "invalid": 1])
-        #expect(stats.keysByStatus == ["active": 1, "expired": 0, "revoked": 1])
+        #expect(stats.documentsByStatus == ["valid": 1, "invalidated": 1, "revoked": 0])
+        // The invalidated document's key is revoked with it, and counted as such.
+        #expect(stats.keysByStatus == ["active": 1, "expired": 0, "revoked": 0, "revoked_with_document": 1])
         #expect(stats.recentActivity.count == 10)
         let audit = try fixture.registry.audit()
         #expect(stats.recentActivity.first == audit.last)

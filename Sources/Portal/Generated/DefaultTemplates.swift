@@ -1199,6 +1199,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "stats_keys_active": "Active",
   "stats_keys_expired": "Expired",
   "stats_keys_revoked": "Revoked",
+  "stats_keys_revoked_with_document": "Revoked with their document",
   "stats_col_type": "Type",
   "stats_col_month": "Month",
   "stats_col_count": "Count",
@@ -1346,6 +1347,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "stats_keys_active": "Aktif",
   "stats_keys_expired": "Kedaluwarsa",
   "stats_keys_revoked": "Dicabut",
+  "stats_keys_revoked_with_document": "Dicabut bersama dokumennya",
   "stats_col_type": "Jenis",
   "stats_col_month": "Bulan",
   "stats_col_count": "Jumlah",
@@ -1452,6 +1454,7 @@ Disallow: /
       <div><dt>{{t.stats_keys_active}}</dt><dd>{{stats.keys.active}}</dd></div>
       <div><dt>{{t.stats_keys_expired}}</dt><dd>{{stats.keys.expired}}</dd></div>
       <div><dt>{{t.stats_keys_revoked}}</dt><dd>{{stats.keys.revoked}}</dd></div>
+      <div><dt>{{t.stats_keys_revoked_with_document}}</dt><dd>{{stats.keys.revoked_with_document}}</dd></div>
     </dl>
   </section>
   {{/stats.keys}}

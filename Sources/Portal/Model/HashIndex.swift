@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import PKI
 
 /// The sharded, encrypted hash index under `api/hash/` that the upload page
@@ -28,7 +29,7 @@ public enum HashIndex {
     public struct Record: Codable, Sendable, Hashable {
         public var token: String
         public var name: String
-        public var status: DocumentStatus
+        public var status: PublicStatus
         /// ISO 8601 UTC.
         public var signedAt: String
 
@@ -37,7 +38,7 @@ public enum HashIndex {
             case signedAt = "signed_at"
         }
 
-        public init(token: String, name: String, status: DocumentStatus, signedAt: String) {
+        public init(token: String, name: String, status: PublicStatus, signedAt: String) {
             self.token = token
             self.name = name
             self.status = status

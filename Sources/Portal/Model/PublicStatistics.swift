@@ -1,10 +1,12 @@
 import Foundation
+import Registry
 
-/// `api/statistics.json` (format `segel-statistics/1`) and the data of
+/// `api/statistics.json` (format `segel-statistics/2`: keys revoked with their
+/// invalidated document are counted apart from keys the authority revoked) and the data of
 /// `stats/index.html`: counts only — no names, tokens or reasons — computed
 /// from the published documents alone, so no clock is involved.
 struct PublicStatistics: Encodable, Sendable, Hashable {
-    static let format = "segel-statistics/1"
+    static let format = "segel-statistics/2"
 
     struct StatusCounts: Encodable, Sendable, Hashable {
         var valid = 0
@@ -12,10 +14,17 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
         var revoked = 0
     }
 
+    /// By ``KeyCountCategory``, the rule `segel stats` counts with.
     struct KeyCounts: Encodable, Sendable, Hashable {
         var active = 0
         var expired = 0
         var revoked = 0
+        var revokedWithDocument = 0
+
+        enum CodingKeys: String, CodingKey {
+            case active, expired, revoked
+            case revokedWithDocument = "revoked_with_document"
+        }
     }
 
     struct TypeCount: Encodable, Sendable, Hashable {
@@ -77,10 +86,11 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
             case .invalidated: status.invalidated += 1
             case .revoked: status.revoked += 1
             }
-            switch document.key.status {
+            switch KeyCountCategory(key: document.key.status, document: document.status) {
             case .active: keys.active += 1
             case .expired: keys.expired += 1
             case .revoked: keys.revoked += 1
+            case .revokedWithDocument: keys.revokedWithDocument += 1
             }
             let type = document.request.documentType.flatMap { $0.isEmpty ? nil : $0 }
             types[type, default: 0] += 1

@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Record
 import Registry
 
 /// One signed document as the site shows it: the registry's records plus
@@ -7,7 +8,7 @@ import Registry
 struct SiteDocument: Sendable {
     let published: PublishedDocument
     let token: String
-    let status: DocumentStatus
+    let status: PublicStatus
     let statusReason: String?
     let statusDate: Date?
     /// SHA-256 of the signed PDF, lowercase hex.
@@ -27,27 +28,16 @@ struct SiteDocument: Sendable {
 
     /// Builds the view of one document; nil for a signature that was never
     /// completed (no signed file), which has nothing to publish.
-    init?(_ published: PublishedDocument, revocationFirst: Bool, baseURL: String) {
+    init?(_ published: PublishedDocument, baseURL: String) {
         let signature = published.signature
         guard let finalHash = signature.finalHash, let signedAt = signature.signedAt else { return nil }
         self.published = published
         token = signature.token
         sha256 = finalHash.lowercased()
         self.signedAt = signedAt
-        let status = DocumentStatus.resolve(signature: signature, key: published.key,
-                                            revocationFirst: revocationFirst)
-        self.status = status
-        switch status {
-        case .valid:
-            statusReason = nil
-            statusDate = nil
-        case .invalidated:
-            statusReason = signature.invalidatedReason ?? published.key.revokedReason
-            statusDate = signature.invalidatedAt ?? published.key.revokedAt
-        case .revoked:
-            statusReason = published.key.revokedReason ?? signature.invalidatedReason
-            statusDate = published.key.revokedAt ?? signature.invalidatedAt
-        }
+        status = signature.publicStatus
+        statusReason = signature.publicStatus == .valid ? nil : signature.publicStatusReason
+        statusDate = signature.publicStatus == .valid ? nil : signature.publicStatusAt
         asOf = [signature.updatedAt, published.request.updatedAt, published.key.updatedAt,
                 published.user.updatedAt, published.signer.updatedAt].max()!
         verificationURL = signature.verificationURL ?? "\(baseURL)/v/\(signature.token)/"

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import PKI
 
 /// `api/verify/<token>.json` (format `segel-record/1`): the published record
@@ -60,7 +61,7 @@ public struct VerificationRecord: Encodable, Sendable, Hashable {
     }
 
     public var token: String
-    public var status: DocumentStatus
+    public var status: PublicStatus
     public var statusReason: String?
     public var statusDate: String?
     public var sha256: String

@@ -13,23 +13,10 @@ extension PublishingStep {
         let published = try registry.allPublishedDocuments()
         let lastChange = try registry.lastChangeAt()
 
-        // Which came first for each document: its key's revocation or its invalidation.
-        var firstRevocation: [Int64: Int64] = [:], firstInvalidation: [Int64: Int64] = [:]
-        for row in try registry.audit(action: .signatureKeyRevoked) {
-            if let id = row.documentSignatureID, firstRevocation[id] == nil { firstRevocation[id] = row.id }
-        }
-        for row in try registry.audit(action: .signatureInvalidated) {
-            if let id = row.documentSignatureID, firstInvalidation[id] == nil { firstInvalidation[id] = row.id }
-        }
-
         var documents: [SiteDocument] = []
         documents.reserveCapacity(published.count)
         for item in published {
-            let id = item.signature.id
-            let revocationFirst = firstRevocation[id].map { revoked in
-                firstInvalidation[id].map { revoked < $0 } ?? true
-            } ?? false
-            guard let document = SiteDocument(item, revocationFirst: revocationFirst, baseURL: context.baseURL) else {
+            guard let document = SiteDocument(item, baseURL: context.baseURL) else {
                 continue
             }
             guard SiteDocument.isSafeToken(document.token) else {

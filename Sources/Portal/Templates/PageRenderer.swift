@@ -135,7 +135,8 @@ struct PageRenderer: Sendable {
             "by_type": rows(statistics.byType.map { (HTMLText.guarded($0.type ?? "—"), $0.count) }),
             "by_month": rows(statistics.byMonth.map { (dates.month(key: $0.month), $0.count) }),
             "keys": ["active": statistics.keys.active, "expired": statistics.keys.expired,
-                     "revoked": statistics.keys.revoked] as [String: Any],
+                     "revoked": statistics.keys.revoked,
+                     "revoked_with_document": statistics.keys.revokedWithDocument] as [String: Any],
         ] as [String: Any]
         return try render("stats", context, path: "stats/index.html")
     }

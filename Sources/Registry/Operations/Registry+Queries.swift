@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Record
 
 extension Registry {
     /// Requests in id order, optionally of one status.
@@ -153,13 +154,32 @@ extension Registry {
                 requestsByStatus: try counts("approval_requests", "status", RequestStatus.allCases.map(\.rawValue)),
                 signaturesByStatus: try counts("document_signatures", "signature_status",
                                                SignatureStatus.allCases.map(\.rawValue)),
-                keysByStatus: try counts("digital_signatures", "status", KeyStatus.allCases.map(\.rawValue)),
+                documentsByStatus: try counts("document_signatures WHERE final_hash IS NOT NULL", "public_status",
+                                              PublicStatus.allCases.map(\.rawValue)),
+                keysByStatus: try keyCounts(db),
                 keysExpiringWithin7Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 7).fetchCount(db),
                 keysExpiringWithin30Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 30).fetchCount(db),
                 verifications: try VerificationLogEntry.fetchCount(db),
                 successfulVerifications: try VerificationLogEntry.filter(Column("is_valid") == true).fetchCount(db),
                 recentActivity: try AuditLogEntry.order(Column("id").desc).limit(10).fetchAll(db))
         }
+    }
+
+    /// Keys by ``KeyCountCategory``, every category present.
+    private func keyCounts(_ db: Database) throws -> [String: Int] {
+        var result = Dictionary(uniqueKeysWithValues: KeyCountCategory.allCases.map { ($0.rawValue, 0) })
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT k.status, s.public_status, COUNT(*) FROM digital_signatures k
+            JOIN document_signatures s ON s.id = k.document_signature_id
+            GROUP BY k.status, s.public_status
+            """)
+        for row in rows {
+            guard let key = KeyStatus(rawValue: row[0]), let document = PublicStatus(rawValue: row[1]) else {
+                throw RegistryError(.integrity, "a key or document has an unknown status (\(String(describing: row[0] as String?)), \(String(describing: row[1] as String?)))")
+            }
+            result[KeyCountCategory(key: key, document: document).rawValue, default: 0] += row[2] as Int
+        }
+        return result
     }
 
     /// Active keys with `valid_until` in `[now, now + days]`; the text form of

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Record
 
 /// Invalidation and key revocation keep three records in step, because a
 /// verifier may look at any one of them: the document signature becomes
@@ -13,8 +14,9 @@ extension Registry {
     public func invalidate(token: String, reason: String) throws -> DocumentSignature {
         let reason = try Validate.text(reason, "the invalidation reason")
         return try write("invalidate the signature with token \(token)") { db in
-            let signature = try Lookup.signature(db, token: token)
             let time = now
+            let signature = Self.acted(.invalidateDocument, on: try Lookup.signature(db, token: token),
+                                       reason: reason, at: time)
             let invalidated = try invalidateSignature(db, signature, reason: reason, at: time)
             if let key = try Lookup.key(db, of: signature), Workflow.allows(.revoke, from: key.status) {
                 try revoke(db, key, reason: reason, at: time)
@@ -33,9 +35,13 @@ extension Registry {
             let key = try Lookup.key(db, signatureID: signatureID)
             let time = now
             let revoked = try revoke(db, key, reason: reason, at: time)
-            if let signature = try DocumentSignature.fetchOne(db, key: key.documentSignatureID),
-               Workflow.allows(.invalidate, from: signature.signatureStatus) {
-                try invalidateSignature(db, signature, reason: "key \(key.signatureID) revoked: \(reason)", at: time)
+            if let stored = try DocumentSignature.fetchOne(db, key: key.documentSignatureID) {
+                let signature = Self.acted(.revokeKey, on: stored, reason: reason, at: time)
+                if Workflow.allows(.invalidate, from: signature.signatureStatus) {
+                    try invalidateSignature(db, signature, reason: "key \(key.signatureID) revoked: \(reason)", at: time)
+                } else if signature.publicStatus != stored.publicStatus {
+                    try signature.updateRow(db)
+                }
             }
             return revoked
         }
@@ -95,6 +101,19 @@ extension Registry {
     }
 
     @discardableResult
+    /// The signature with its public status after `act` (``PublicStatus/after(_:)``);
+    /// the act that names the status gives its reason and time.
+    private static func acted(_ act: PublicStatus.Act, on signature: DocumentSignature, reason: String,
+                              at time: Date) -> DocumentSignature {
+        var signature = signature
+        let status = signature.publicStatus.after(act)
+        guard status != signature.publicStatus else { return signature }
+        signature.publicStatus = status
+        signature.publicStatusReason = reason
+        signature.publicStatusAt = time
+        return signature
+    }
+
     private func invalidateSignature(_ db: Database, _ signature: DocumentSignature, reason: String,
                                      at time: Date) throws -> DocumentSignature {
         var signature = signature

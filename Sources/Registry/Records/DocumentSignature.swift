@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Record
 
 /// The signature of one request's approved version (seed ERD §3.4
 /// `document_signatures`): the public verification token, the hash that was
@@ -28,6 +29,12 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
     public internal(set) var signedBy: Int64?
     public internal(set) var invalidatedReason: String?
     public internal(set) var invalidatedAt: Date?
+    /// What the document's page, record and every verifier say about it, set
+    /// when the authority acts on it (``PublicStatus/after(_:)``), with the
+    /// reason and time of the act that named it.
+    public internal(set) var publicStatus: PublicStatus = .valid
+    public internal(set) var publicStatusReason: String? = nil
+    public internal(set) var publicStatusAt: Date? = nil
     public internal(set) var finalPDFPath: String?
     /// The stamp's QR symbol as `Stamp.QRSymbol.archived` bytes (nil before
     /// 0.3). Stored in `qr_modules`; left out of the JSON outputs (not a CodingKey).
@@ -53,6 +60,9 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
         case signedBy = "signed_by"
         case invalidatedReason = "invalidated_reason"
         case invalidatedAt = "invalidated_at"
+        case publicStatus = "public_status"
+        case publicStatusReason = "public_status_reason"
+        case publicStatusAt = "public_status_at"
         case finalPDFPath = "final_pdf_path"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
@@ -81,6 +91,9 @@ extension DocumentSignature: ColumnRecord {
             (CodingKeys.signedBy.rawValue, signedBy),
             (CodingKeys.invalidatedReason.rawValue, invalidatedReason),
             (CodingKeys.invalidatedAt.rawValue, invalidatedAt?.databaseText),
+            (CodingKeys.publicStatus.rawValue, publicStatus.rawValue),
+            (CodingKeys.publicStatusReason.rawValue, publicStatusReason),
+            (CodingKeys.publicStatusAt.rawValue, publicStatusAt?.databaseText),
             (CodingKeys.finalPDFPath.rawValue, finalPDFPath),
             (Self.qrModulesColumn, qrModules),
             (CodingKeys.createdAt.rawValue, createdAt.databaseText),
@@ -109,6 +122,9 @@ extension DocumentSignature {
         signedBy = try row.decode(Int64?.self, forColumn: CodingKeys.signedBy.rawValue)
         invalidatedReason = try row.decode(String?.self, forColumn: CodingKeys.invalidatedReason.rawValue)
         invalidatedAt = try row.optionalTimestamp(CodingKeys.invalidatedAt.rawValue)
+        publicStatus = try row.decode(PublicStatus.self, forColumn: CodingKeys.publicStatus.rawValue)
+        publicStatusReason = try row.decode(String?.self, forColumn: CodingKeys.publicStatusReason.rawValue)
+        publicStatusAt = try row.optionalTimestamp(CodingKeys.publicStatusAt.rawValue)
         finalPDFPath = try row.decode(String?.self, forColumn: CodingKeys.finalPDFPath.rawValue)
         qrModules = try row.decode(Data?.self, forColumn: Self.qrModulesColumn)
         createdAt = try row.timestamp(CodingKeys.createdAt.rawValue)

@@ -12,3 +12,19 @@ public enum RequestStatus: String, Codable, Sendable, Hashable, CaseIterable, Da
     case signApproved = "sign_approved"
     case invalidSign = "invalid_sign"
 }
+
+extension RequestStatus {
+    /// For people (`segel stats`), in the order a request moves through them.
+    public var words: String {
+        switch self {
+        case .pending: "waiting for approval"
+        case .approved: "approved (not yet signed)"
+        case .signApproved: "signed"
+        case .rejected: "rejected"
+        // Invalidated, or its key revoked: the document is withdrawn either way.
+        case .invalidSign: "withdrawn"
+        }
+    }
+
+    public static let peopleOrder: [RequestStatus] = [.pending, .approved, .signApproved, .rejected, .invalidSign]
+}

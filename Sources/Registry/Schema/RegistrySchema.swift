@@ -18,6 +18,9 @@ enum RegistrySchema {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -189,5 +192,46 @@ enum RegistrySchema {
     /// documents signed before, which the portal encodes as it always did.
     static let v2 = """
         ALTER TABLE document_signatures ADD COLUMN qr_modules BLOB;
+        """
+
+    /// 0.4: each document's public status, stored when the authority acts on
+    /// it. Existing registries are filled by the rule it replaces: invalidating
+    /// a document also revokes its key and revoking a key also invalidates its
+    /// document, so the first of the two audit rows names the status (a key
+    /// revoked with no audit row of its own, which 0.1 could not write, counts
+    /// as revoked).
+    static let v3 = """
+        ALTER TABLE document_signatures ADD COLUMN public_status TEXT NOT NULL DEFAULT 'valid'
+            CHECK (public_status IN ('valid', 'invalidated', 'revoked'));
+        ALTER TABLE document_signatures ADD COLUMN public_status_reason TEXT;
+        ALTER TABLE document_signatures ADD COLUMN public_status_at TEXT;
+        CREATE TEMP TABLE first_acts AS
+            SELECT s.id AS signature_id,
+                   (SELECT MIN(a.id) FROM signature_audit_logs a
+                     WHERE a.document_signature_id = s.id AND a.action = 'signature_invalidated') AS invalidated_row,
+                   (SELECT MIN(a.id) FROM signature_audit_logs a
+                     WHERE a.document_signature_id = s.id AND a.action = 'signature_key_revoked') AS revoked_row,
+                   (SELECT k.status FROM digital_signatures k WHERE k.document_signature_id = s.id) AS key_status
+            FROM document_signatures s;
+        UPDATE document_signatures SET public_status = (
+            SELECT CASE
+                WHEN f.revoked_row IS NOT NULL AND (f.invalidated_row IS NULL OR f.revoked_row < f.invalidated_row)
+                    THEN 'revoked'
+                WHEN document_signatures.signature_status = 'invalid' THEN 'invalidated'
+                WHEN f.key_status = 'revoked' THEN 'revoked'
+                ELSE 'valid' END
+            FROM first_acts f WHERE f.signature_id = document_signatures.id);
+        UPDATE document_signatures SET
+            public_status_reason = CASE public_status
+                WHEN 'invalidated' THEN invalidated_reason
+                WHEN 'revoked' THEN (SELECT k.revoked_reason FROM digital_signatures k
+                                     WHERE k.document_signature_id = document_signatures.id)
+                END,
+            public_status_at = CASE public_status
+                WHEN 'invalidated' THEN invalidated_at
+                WHEN 'revoked' THEN (SELECT k.revoked_at FROM digital_signatures k
+                                     WHERE k.document_signature_id = document_signatures.id)
+                END;
+        DROP TABLE first_acts;
         """
 }

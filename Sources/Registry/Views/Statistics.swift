@@ -8,7 +8,10 @@ public struct Statistics: Sendable, Hashable, Codable {
     public var requestsByStatus: [String: Int]
     /// Keyed by `SignatureStatus.rawValue`.
     public var signaturesByStatus: [String: Int]
-    /// Keyed by `KeyStatus.rawValue`.
+    /// Signed documents by public status (`PublicStatus.rawValue`): what the portal shows.
+    public var documentsByStatus: [String: Int]
+    /// Keyed by `KeyCountCategory.rawValue`: a key revoked because its
+    /// document was invalidated counts as `revoked_with_document`.
     public var keysByStatus: [String: Int]
     /// Active keys whose `valid_until` falls within 7 / 30 days of `now` (the seed's "urgent" / "soon").
     public var keysExpiringWithin7Days: Int

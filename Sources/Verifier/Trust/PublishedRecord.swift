@@ -1,4 +1,5 @@
 import Foundation
+@_exported import Record
 
 /// `api/verify/<token>.json`: what the authority publishes about one signed
 /// document, and what the verifier's record check compares the file with.
@@ -18,13 +19,8 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     /// The value of `format` this version writes and accepts.
     public static let formatIdentifier = "segel-record/1"
 
-    public enum Status: String, Codable, Sendable, Hashable, CaseIterable {
-        case valid
-        /// The authority withdrew the document (`segel invalidate`).
-        case invalidated
-        /// The document's key was revoked (`segel keys revoke`).
-        case revoked
-    }
+    /// The document's public status, defined once (module `Record`).
+    public typealias Status = PublicStatus
 
     /// The certificate the document was signed with.
     public struct CertificateIdentity: Codable, Sendable, Hashable {
