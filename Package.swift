@@ -67,6 +67,6 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Record", "Hashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PKI", "Portal", "Record", "Registry", "TestSupport"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Registry", "Stamp", "TestSupport"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Record", "Registry", "Stamp", "TestSupport"]),
     ]
 )

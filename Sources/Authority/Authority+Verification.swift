@@ -15,10 +15,9 @@ extension Authority {
         for entry in try registry.revokedCertificates() {
             revoked[entry.serialHex] = RevocationEntry(date: entry.revokedAt, reason: entry.reason)
         }
-        let keys = Dictionary(try registry.keys().map { ($0.documentSignatureID, $0) }, uniquingKeysWith: { first, _ in first })
         let trust = TrustContext(mode: .registry, ca: try caCertificate(), authorityName: settings.name,
                                  siteURL: settings.baseURL, revocation: .registry(revoked: revoked, asOf: now),
-                                 records: RegistryRecordSource(registry: registry, keys: keys))
+                                 records: RegistryRecordSource(registry: registry))
         return Verifier(trust: trust, now: now)
     }
 
@@ -45,28 +44,24 @@ extension Authority {
 /// The records the portal would publish, read from the registry when asked.
 struct RegistryRecordSource: RecordSource {
     let registry: Registry
-    /// Keys by document signature id (loaded once: the registry has no lookup in that direction).
-    let keys: [Int64: DigitalSignature]
 
     func record(forToken token: String) -> RecordLookup {
-        let signature: DocumentSignature
+        let published: PublishedDocument
         do {
-            signature = try registry.signature(token: token)
+            published = try registry.publishedDocument(token: token)
         } catch let error as RegistryError where error.code == .notFound {
             return .missing("the registry has no document with this token")
         } catch {
             return .unreadable("the registry cannot be read: \(error)")
         }
-        guard let key = keys[signature.id], let finalHash = signature.finalHash, let signedAt = signature.signedAt,
-              let certificate = try? Certificate(pem: key.certificate) else {
+        // The record the portal publishes, built by the same constructor.
+        guard let certificate = try? Certificate(pem: published.key.certificate),
+              let record = PublishedRecord(published, certificate: .init(
+                  serial: published.key.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex,
+                  notBefore: ISOTime.string(from: certificate.notBefore), notAfter: ISOTime.string(from: certificate.notAfter),
+                  issuer: certificate.issuer.string, subject: certificate.subject.string)) else {
             return .unreadable("the registry's record of this document is incomplete")
         }
-        // The status the portal publishes: stored in the registry when the authority acted.
-        let status = signature.publicStatus
-        return .found(PublishedRecord(
-            token: token, status: status, statusReason: status == .valid ? nil : signature.publicStatusReason,
-            statusDate: status == .valid ? nil : signature.publicStatusAt, sha256: finalHash,
-            signatureID: key.signatureID, signedAt: signedAt,
-            certificate: .init(serial: key.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex)))
+        return .found(record)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 @testable import Portal
 import XCTest
 
@@ -10,16 +11,19 @@ final class JSONBytesTests: XCTestCase {
     static let hostile = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }.joined()
         + #"<script>alert("x")</script> \ / & 'é' 😀 "# + "\u{7F}\u{2028}\u{200B}\u{301}"
 
-    func testVerificationRecordMatchesJSONEncoder() throws {
+    func testPublishedRecordMatchesJSONEncoder() throws {
         for text in [Self.hostile, "Transkrip Nilai", ""] {
             for optional in [nil, text] {
-                let record = VerificationRecord(
-                    token: "AAAAAAAAAAAAAAAAAAAAAA", status: .invalidated, statusReason: optional, statusDate: optional,
-                    sha256: String(repeating: "ab", count: 32), signatureID: "SIG-\(text)", signedAt: "2025-11-19T06:42:00Z",
+                var record = PublishedRecord(
+                    token: "AAAAAAAAAAAAAAAAAAAAAA", status: .invalidated, statusReason: optional,
+                    sha256: String(repeating: "ab", count: 32), signatureID: "SIG-\(text)", signedAt: Date(),
                     certificate: .init(serial: "4ea8", fingerprintSHA256: "00ff", notBefore: text, notAfter: "2028-01-01T00:00:00Z",
                                        issuer: "CN=CA \(text)", subject: "CN=\(text),O=X\\, Y"),
                     document: .init(name: text, type: optional, requesterName: "Budi \(text)"),
-                    signer: .init(name: text, title: optional), asOf: "2025-11-19T06:42:00Z")
+                    signer: .init(name: text, title: optional))
+                record.statusDate = optional
+                record.signedAt = "2025-11-19T06:42:00Z"
+                record.asOf = "2025-11-19T06:42:00Z"
                 XCTAssertEqual(String(decoding: record.json(), as: UTF8.self),
                                String(decoding: try PortalJSON.encode(record), as: UTF8.self))
             }

@@ -105,4 +105,11 @@ struct PublicStatusTests {
         // The audit chain still verifies after the migration (it changed no audit row).
         #expect(try registry.verifyAuditChain().isIntact)
     }
+
+    @Test("Published times are UTC to the second, truncated like the registry's millisecond text")
+    func publishedTimes() {
+        let date = Date(timeIntervalSince1970: 1_750_000_000.999)
+        #expect(ISOTime.string(from: date) == "2025-06-15T15:06:40Z")
+        #expect(ISOTime.string(from: date) == String(Timestamp.string(from: date).prefix(19)) + "Z")
+    }
 }

@@ -1,13 +1,14 @@
 import Foundation
+import Record
 import PKI
 
-/// A hash of everything a document's files are made from: its records as the
-/// site shows them and the site-wide inputs (templates, locale, time zone,
-/// names, options). Equal fingerprints mean equal files, so an unchanged
-/// document is not rendered again.
+/// A hash of everything a document's files are made from: its published
+/// record as encoded, what its page shows beyond the record, and the
+/// site-wide inputs (templates, locale, time zone, names, options). Equal
+/// fingerprints mean equal files, so an unchanged document is not rendered again.
 enum DocumentFingerprint {
     /// Bump when the renderer changes what it derives from the same inputs.
-    static let version = "segel-portal-document/1"
+    static let version = "segel-portal-document/2"
 
     /// The site-wide part, computed once per publish.
     static func site(templates: TemplateSet, options: PublishOptions, siteName: String, baseURL: String) -> Data {
@@ -22,27 +23,21 @@ enum DocumentFingerprint {
         return fields.bytes
     }
 
-    static func document(_ document: SiteDocument, site: Data) -> String {
+    /// The document's published record as encoded (so a field added to the
+    /// record is covered without being listed here), then what its page shows
+    /// beyond the record (`PageRenderer.tokenValues`). Nil `certificate` (one
+    /// that does not parse) gives a fingerprint no manifest holds, so the
+    /// document is rendered and its error reported there.
+    static func document(_ document: SiteDocument, certificate: CertificateFacts?, site: Data) -> String {
+        guard let certificate else { return "unreadable-certificate-" + UUID().uuidString }
         var fields = Fields()
         fields.bytes.append(site)
-        let published = document.published
-        fields.add(document.token)
-        fields.add(document.status.rawValue)
-        fields.add(document.statusReason)
-        fields.add(document.statusDate)
-        fields.add(document.sha256)
-        fields.add(document.signedAt)
-        fields.add(document.asOf)
+        fields.bytes.append(PublishedRecord(document, certificate: certificate).json())
         fields.add(document.verificationURL)
-        fields.add(published.request.documentName)
-        fields.add(published.request.documentType)
-        fields.add(published.request.approvedAt)
-        fields.add(published.user.name)
-        fields.add(published.user.nim)
-        fields.add(published.signer.name)
-        fields.add(published.signer.title)
-        fields.add(published.key.signatureID)
-        fields.add(published.key.certificate)
+        fields.add(document.published.signature.qrModules.map { $0.base64EncodedString() })
+        fields.add(document.published.user.nim)
+        fields.add(document.request.approvedAt)
+        fields.add(certificate.keyAlgorithm)
         return Digest.hex(Digest.sha256(fields.bytes))
     }
 

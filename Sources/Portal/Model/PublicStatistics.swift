@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import Registry
 
 /// `api/statistics.json` (format `segel-statistics/2`: keys revoked with their
@@ -76,7 +77,7 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
     }
 
     init(documents: [SiteDocument], asOf: Date, dates: HumanDate) {
-        self.asOf = ISODate.string(asOf)
+        self.asOf = ISOTime.string(from: asOf)
         self.documents = documents.count
         var status = StatusCounts(), keys = KeyCounts()
         var types: [String?: Int] = [:], months: [String: Int] = [:]

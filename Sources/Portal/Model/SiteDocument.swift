@@ -38,8 +38,7 @@ struct SiteDocument: Sendable {
         status = signature.publicStatus
         statusReason = signature.publicStatus == .valid ? nil : signature.publicStatusReason
         statusDate = signature.publicStatus == .valid ? nil : signature.publicStatusAt
-        asOf = [signature.updatedAt, published.request.updatedAt, published.key.updatedAt,
-                published.user.updatedAt, published.signer.updatedAt].max()!
+        asOf = published.asOf
         verificationURL = signature.verificationURL ?? "\(baseURL)/v/\(signature.token)/"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// Publishes the static verification portal (DESIGN.md, "The published site")
 /// into a folder: deterministic (the same registry gives the same bytes; the
@@ -60,8 +61,8 @@ public struct SitePublisher: Sendable {
             renderedDocuments: context.renderedDocuments,
             crlIssued: context.crlIssued,
             crlNumber: context.crl.crlNumber ?? 0,
-            crlNextUpdate: ISODate.string(context.crl.nextUpdate),
-            asOf: ISODate.string(context.asOf),
+            crlNextUpdate: ISOTime.string(from: context.crl.nextUpdate),
+            asOf: ISOTime.string(from: context.asOf),
             seconds: Date().timeIntervalSince(context.started),
             writtenPaths: context.written,
             deletedPaths: context.deleted,

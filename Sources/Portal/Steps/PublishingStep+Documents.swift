@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Record
 
 extension PublishingStep {
     /// Decides which documents to render: a document whose fingerprint
@@ -11,8 +12,11 @@ extension PublishingStep {
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
         let documents = context.documents
+        let certificates = CertificateReader()
         let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index], site: site)
+            DocumentFingerprint.document(documents[index],
+                                         certificate: try? certificates.read(pem: documents[index].key.certificate),
+                                         site: site)
         }
         var toRender: [Int] = []
         for (index, document) in documents.enumerated() {
@@ -100,7 +104,7 @@ extension PublishingStep {
             ?? renderer.tokenPage(document, certificate: certificate)
         let contents: [(String, Data)] = [
             ("v/\(token)/index.html", page),
-            ("api/verify/\(token).json", VerificationRecord(document, certificate: certificate).json()),
+            ("api/verify/\(token).json", PublishedRecord(document, certificate: certificate).json()),
             ("cert/\(token).pem", Data(certificate.pem.utf8)),
             ("cert/\(token).crt", certificate.der),
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import PKI
 
 extension PublishingStep {
@@ -55,7 +56,7 @@ extension PublishingStep {
             let entries = try groups[slot].map { index -> HashIndex.Entry in
                 let document = documents[index]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
-                                              status: document.status, signedAt: ISODate.string(document.signedAt))
+                                              status: document.status, signedAt: ISOTime.string(from: document.signedAt))
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import Mustache
 import PKI
 import Stamp
@@ -29,7 +30,7 @@ struct PageRenderer: Sendable {
         ]
         if let asOf {
             context["as_of"] = dates.dateTime(asOf)
-            context["as_of_iso"] = ISODate.string(asOf)
+            context["as_of_iso"] = ISOTime.string(from: asOf)
         }
         return context
     }
@@ -52,7 +53,7 @@ struct PageRenderer: Sendable {
     func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
         let root = "../../"
         let token = document.token
-        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISODate.string(document.asOf))
+        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISOTime.string(from: document.asOf))
         func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
         values[.token] = .text(token)
         values[.status] = .text(document.status.rawValue)

@@ -110,29 +110,49 @@ extension Registry {
         }
     }
 
+    /// The document signature with `token`, with its request, user, signer,
+    /// approved version and key (`.notFound` when there is none).
+    public func publishedDocument(token: String) throws -> PublishedDocument {
+        try read("read the document with token \(token)") { db in
+            let signature = try Lookup.signature(db, token: token)
+            let request = try Lookup.request(db, signature.approvalRequestID)
+            guard let user = try User.fetchOne(db, key: request.userID),
+                  let signer = try signature.signedBy.flatMap({ try Approver.fetchOne(db, key: $0) }),
+                  let version = try request.approvedVersionID.flatMap({ try DocumentVersion.fetchOne(db, key: $0) }),
+                  let key = try Lookup.key(db, of: signature) else {
+                throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer, version or key")
+            }
+            return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
+                                     approvedVersion: version, key: key)
+        }
+    }
+
     /// Every document signature with its request, user, signer, approved
     /// version and key, in id order, from one consistent snapshot.
     public func allPublishedDocuments() throws -> [PublishedDocument] {
         try read("list published documents") { db in
-            let signatures = try DocumentSignature.order(Column("id")).fetchAll(db)
-            let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
-            let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
-            let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
-            let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
-            let keys = Dictionary(uniqueKeysWithValues:
-                try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
-            return try signatures.map { signature in
-                guard let request = requests[signature.approvalRequestID],
-                      let user = users[request.userID],
-                      let signer = signature.signedBy.flatMap({ approvers[$0] }),
-                      let version = request.approvedVersionID.flatMap({ versions[$0] }),
-                      let key = keys[signature.id] else {
-                    throw RegistryError(.integrity,
-                        "the signature with token \(signature.token) lacks its request, signer, version or key")
-                }
-                return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
-                                         approvedVersion: version, key: key)
+            try Self.published(try DocumentSignature.order(Column("id")).fetchAll(db), db)
+        }
+    }
+
+    private static func published(_ signatures: [DocumentSignature], _ db: Database) throws -> [PublishedDocument] {
+        let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
+        let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
+        let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
+        let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
+        let keys = Dictionary(uniqueKeysWithValues:
+            try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
+        return try signatures.map { signature in
+            guard let request = requests[signature.approvalRequestID],
+                  let user = users[request.userID],
+                  let signer = signature.signedBy.flatMap({ approvers[$0] }),
+                  let version = request.approvedVersionID.flatMap({ versions[$0] }),
+                  let key = keys[signature.id] else {
+                throw RegistryError(.integrity,
+                    "the signature with token \(signature.token) lacks its request, signer, version or key")
             }
+            return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
+                                     approvedVersion: version, key: key)
         }
     }
 

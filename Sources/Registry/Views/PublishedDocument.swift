@@ -1,3 +1,6 @@
+import Foundation
+import Record
+
 /// One signed document with every record the portal renders for it.
 public struct PublishedDocument: Sendable, Hashable {
     public var signature: DocumentSignature
@@ -8,4 +11,34 @@ public struct PublishedDocument: Sendable, Hashable {
     /// The version whose hash was approved and signed.
     public var approvedVersion: DocumentVersion
     public var key: DigitalSignature
+
+    /// The latest change to any record this document's files show (signature,
+    /// request, key, requester, signer): its page and record say "as of" this
+    /// time, so an unrelated change does not rewrite every page of the site.
+    public var asOf: Date {
+        [signature.updatedAt, request.updatedAt, key.updatedAt, user.updatedAt, signer.updatedAt].max()!
+    }
+}
+
+extension PublishedRecord {
+    /// The published record of `published`: what the portal writes for it and
+    /// what `segel verify` compares a file with, built the same way for both.
+    /// Nil for a signature never completed (no signed file).
+    public init?(_ published: PublishedDocument, certificate: CertificateIdentity) {
+        let signature = published.signature
+        guard let finalHash = signature.finalHash, let signedAt = signature.signedAt else { return nil }
+        let status = signature.publicStatus
+        self.init(
+            token: signature.token, status: status,
+            statusReason: status == .valid ? nil : signature.publicStatusReason,
+            statusDate: status == .valid ? nil : signature.publicStatusAt,
+            sha256: finalHash.lowercased(), signatureID: published.key.signatureID, signedAt: signedAt,
+            certificate: certificate,
+            document: DocumentInfo(name: published.request.documentName,
+                                   type: published.request.documentType.flatMap { $0.isEmpty ? nil : $0 },
+                                   requesterName: published.user.name),
+            signer: SignerInfo(name: published.signer.name,
+                               title: published.signer.title.flatMap { $0.isEmpty ? nil : $0 }),
+            asOf: published.asOf)
+    }
 }

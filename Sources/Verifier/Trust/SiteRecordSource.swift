@@ -33,8 +33,8 @@ public struct SiteRecordSource: RecordSource {
                 return .unreadable("api/verify/\(token).json is the record of another token")
             }
             return .found(record)
-        } catch let error as VerifierError {
-            return .unreadable("api/verify/\(token).json: \(error.message)")
+        } catch let error as PublishedRecord.FormatError {
+            return .unreadable("api/verify/\(token).json: \(error.description)")
         } catch {
             return .unreadable("api/verify/\(token).json is not a segel record (\(TrustStore.describe(error)))")
         }

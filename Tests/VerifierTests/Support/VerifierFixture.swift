@@ -62,7 +62,7 @@ final class VerifierFixture: Sendable {
                         signatureID: signed.signatureID, signedAt: Date(),
                         certificate: .init(serial: signed.certificate.serialHex,
                                            fingerprintSHA256: signed.certificate.sha256FingerprintHex),
-                        document: ["name": .string("Transkrip Nilai")], signer: ["name": .string("Dr. José Müller")])
+                        document: .init(name: "Transkrip Nilai"), signer: .init(name: "Dr. José Müller"))
     }
 
     func trustStore(crl: CRL) -> TrustStore {

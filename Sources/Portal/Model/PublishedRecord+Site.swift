@@ -1,6 +1,17 @@
 import Foundation
+import Record
+import Registry
 
-extension VerificationRecord {
+extension PublishedRecord {
+    /// The record of `document`, whose certificate is `certificate` (the
+    /// registry's one constructor, with the facts the portal read from it).
+    init(_ document: SiteDocument, certificate: CertificateFacts) {
+        self.init(document.published, certificate: CertificateIdentity(
+            serial: certificate.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex,
+            notBefore: ISOTime.string(from: certificate.notBefore), notAfter: ISOTime.string(from: certificate.notAfter),
+            issuer: certificate.issuer, subject: certificate.subject))!
+    }
+
     /// The record's JSON, as `PortalJSON.encode(self)` writes it (sorted keys),
     /// built directly on bytes: a site has one record per document.
     func json() -> Data {
@@ -18,7 +29,7 @@ extension VerificationRecord {
         out.key("name"); out.string(document.name)
         out.raw(","); out.key("requester_name"); out.string(document.requesterName)
         out.raw(","); out.key("type"); out.string(document.type)
-        out.raw("},"); out.key("format"); out.string(Self.format)
+        out.raw("},"); out.key("format"); out.string(format)
         out.raw(","); out.key("sha256"); out.string(sha256)
         out.raw(","); out.key("signature_id"); out.string(signatureID)
         out.raw(","); out.key("signed_at"); out.string(signedAt)

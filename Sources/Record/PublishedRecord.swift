@@ -1,0 +1,214 @@
+import Foundation
+
+/// `api/verify/<token>.json`: what the authority publishes about one signed
+/// document. Defined once: the portal writes it, the verifier's record check
+/// reads it (`segel-verify --site`), and `segel verify` builds the same
+/// record from the registry.
+///
+/// ```json
+/// {"format": "segel-record/1", "token": "…", "status": "valid|invalidated|revoked",
+///  "status_reason": "…"|null, "status_date": "<ISO>"|null, "sha256": "<final signed PDF hash>",
+///  "signature_id": "SIG-…", "signed_at": "<ISO>", "as_of": "<ISO>",
+///  "certificate": {"serial": "<lowercase hex>", "fingerprint_sha256": "<lowercase hex of DER>",
+///                  "not_before": "<ISO>", "not_after": "<ISO>", "issuer": "<RFC 4514>", "subject": "<RFC 4514>"},
+///  "document": {"name": "…", "type": "…"|null, "requester_name": "…"},
+///  "signer": {"name": "…", "title": "…"|null}}
+/// ```
+///
+/// Absent optional values are written as `null`, never omitted, so every
+/// record has the same keys. Reading ignores unknown keys and tolerates a
+/// record without the descriptive parts (`as_of`, the certificate's dates and
+/// names, `document`, `signer`), which the verifier does not compare.
+public struct PublishedRecord: Codable, Sendable, Hashable {
+    /// The value of `format` this version writes and accepts.
+    public static let formatIdentifier = "segel-record/1"
+
+    /// The document's public status (``PublicStatus``).
+    public typealias Status = PublicStatus
+
+    /// The certificate the document was signed with.
+    public struct CertificateIdentity: Codable, Sendable, Hashable {
+        /// Serial number, lowercase hex (PKI's `Certificate.serialHex`).
+        public var serial: String
+        /// SHA-256 of the certificate's DER, lowercase hex.
+        public var fingerprintSHA256: String
+        /// ISO 8601 UTC; RFC 4514 names.
+        public var notBefore: String
+        public var notAfter: String
+        public var issuer: String
+        public var subject: String
+
+        public init(serial: String, fingerprintSHA256: String, notBefore: String = "", notAfter: String = "",
+                    issuer: String = "", subject: String = "") {
+            self.serial = serial
+            self.fingerprintSHA256 = fingerprintSHA256
+            self.notBefore = notBefore
+            self.notAfter = notAfter
+            self.issuer = issuer
+            self.subject = subject
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case serial, issuer, subject
+            case fingerprintSHA256 = "fingerprint_sha256"
+            case notBefore = "not_before"
+            case notAfter = "not_after"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            serial = try container.decode(String.self, forKey: .serial)
+            fingerprintSHA256 = try container.decode(String.self, forKey: .fingerprintSHA256)
+            notBefore = try container.decodeIfPresent(String.self, forKey: .notBefore) ?? ""
+            notAfter = try container.decodeIfPresent(String.self, forKey: .notAfter) ?? ""
+            issuer = try container.decodeIfPresent(String.self, forKey: .issuer) ?? ""
+            subject = try container.decodeIfPresent(String.self, forKey: .subject) ?? ""
+        }
+    }
+
+    public struct DocumentInfo: Codable, Sendable, Hashable {
+        public var name: String
+        public var type: String?
+        public var requesterName: String
+
+        public init(name: String, type: String? = nil, requesterName: String = "") {
+            self.name = name
+            self.type = type
+            self.requesterName = requesterName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, type
+            case requesterName = "requester_name"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+            type = try container.decodeIfPresent(String.self, forKey: .type)
+            requesterName = try container.decodeIfPresent(String.self, forKey: .requesterName) ?? ""
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(type, forKey: .type)
+            try container.encode(requesterName, forKey: .requesterName)
+        }
+    }
+
+    public struct SignerInfo: Codable, Sendable, Hashable {
+        public var name: String
+        public var title: String?
+
+        public init(name: String, title: String? = nil) {
+            self.name = name
+            self.title = title
+        }
+
+        enum CodingKeys: String, CodingKey { case name, title }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name) ?? ""
+            title = try container.decodeIfPresent(String.self, forKey: .title)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(title, forKey: .title)
+        }
+    }
+
+    /// A record that is not a segel record of this format.
+    public struct FormatError: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public var format: String
+    public var token: String
+    public var status: Status
+    public var statusReason: String?
+    /// ISO 8601 UTC time of the act that named the status.
+    public var statusDate: String?
+    /// SHA-256 of the signed PDF as the authority produced it, lowercase hex.
+    public var sha256: String
+    /// `SIG-…`, printed in the stamp.
+    public var signatureID: String
+    /// ISO 8601 UTC.
+    public var signedAt: String
+    public var certificate: CertificateIdentity
+    public var document: DocumentInfo
+    public var signer: SignerInfo
+    /// ISO 8601 UTC: the latest registry change this record reflects.
+    public var asOf: String
+
+    public init(token: String, status: Status, statusReason: String? = nil, statusDate: Date? = nil,
+                sha256: String, signatureID: String, signedAt: Date, certificate: CertificateIdentity,
+                document: DocumentInfo = DocumentInfo(name: ""), signer: SignerInfo = SignerInfo(name: ""),
+                asOf: Date? = nil) {
+        self.format = PublishedRecord.formatIdentifier
+        self.token = token
+        self.status = status
+        self.statusReason = statusReason
+        self.statusDate = statusDate.map(ISOTime.string(from:))
+        self.sha256 = sha256
+        self.signatureID = signatureID
+        self.signedAt = ISOTime.string(from: signedAt)
+        self.certificate = certificate
+        self.document = document
+        self.signer = signer
+        self.asOf = ISOTime.string(from: asOf ?? signedAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, token, status, sha256, certificate, document, signer
+        case statusReason = "status_reason"
+        case statusDate = "status_date"
+        case signatureID = "signature_id"
+        case signedAt = "signed_at"
+        case asOf = "as_of"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        token = try container.decode(String.self, forKey: .token)
+        status = try container.decode(Status.self, forKey: .status)
+        statusReason = try container.decodeIfPresent(String.self, forKey: .statusReason)
+        statusDate = try container.decodeIfPresent(String.self, forKey: .statusDate)
+        sha256 = try container.decode(String.self, forKey: .sha256)
+        signatureID = try container.decode(String.self, forKey: .signatureID)
+        signedAt = try container.decode(String.self, forKey: .signedAt)
+        certificate = try container.decode(CertificateIdentity.self, forKey: .certificate)
+        document = try container.decodeIfPresent(DocumentInfo.self, forKey: .document) ?? DocumentInfo(name: "")
+        signer = try container.decodeIfPresent(SignerInfo.self, forKey: .signer) ?? SignerInfo(name: "")
+        asOf = try container.decodeIfPresent(String.self, forKey: .asOf) ?? signedAt
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(token, forKey: .token)
+        try container.encode(status, forKey: .status)
+        try container.encode(statusReason, forKey: .statusReason)
+        try container.encode(statusDate, forKey: .statusDate)
+        try container.encode(sha256, forKey: .sha256)
+        try container.encode(signatureID, forKey: .signatureID)
+        try container.encode(signedAt, forKey: .signedAt)
+        try container.encode(certificate, forKey: .certificate)
+        try container.encode(document, forKey: .document)
+        try container.encode(signer, forKey: .signer)
+        try container.encode(asOf, forKey: .asOf)
+    }
+
+    /// Reads a record and checks its format identifier.
+    public static func decode(_ data: Data) throws -> PublishedRecord {
+        let record = try JSONDecoder().decode(PublishedRecord.self, from: data)
+        guard record.format == formatIdentifier else {
+            throw FormatError(description: "the record has format \"\(record.format)\", expected \"\(formatIdentifier)\"")
+        }
+        return record
+    }
+}
