@@ -194,22 +194,39 @@ extension Authority {
         return (completed, discarded)
     }
 
-    /// `segel sign-file`: submit, approve and sign in one step. Without a user,
-    /// the approver is recorded as the requester.
+    /// `segel sign-file`: submit, approve and sign in one step, by the same path
+    /// as a `segel batch` row: the file is read once, the bytes hashed are the
+    /// bytes signed and stored, the PDF is parsed once (by the signer), and the
+    /// request is recorded as submitted, approved and signed in one registry
+    /// transaction only after signing succeeded — a file that cannot be signed
+    /// (or a stamp that does not fit) leaves the registry as it was. Without a
+    /// user, the approver is recorded as the requester (added as a user the
+    /// first time, which is then the one other write).
     public func signFile(_ file: URL, approver: String, name: String, user: String?, type: String?,
                          notes: String?, signer: DocumentSigner, options: SigningOptions) throws -> SigningResult {
         let approverRecord = try registry.findApprover(approver)
+        let input: Data
+        do {
+            input = try Data(contentsOf: file)
+        } catch {
+            throw AuthorityError(.usage, "cannot read \(file.path)")
+        }
+        guard !input.isEmpty else { throw AuthorityError(.refused, "\(file.path) is empty") }
         let requester: User
         if let user {
             requester = try registry.findUser(user)
         } else if let existing = try? registry.findUser(approverRecord.email) {
             requester = existing
         } else {
+            // The one write before signing: check first that the file can be read.
+            _ = try DocumentSigner.open(input, fileLabel: file.path)
             requester = try registry.addUser(name: approverRecord.name, email: approverRecord.email, nim: nil)
         }
-        let request = try submit(file: file, user: String(requester.id), name: name, type: type, notes: notes)
-        _ = try registry.approve(request: request.id, by: approverRecord.id, notes: "approved and signed with sign-file")
-        return try sign(request: request.id, with: signer, options: options)
+        return try submitAndSign(
+            pdf: input, sha256: Digest.hex(Digest.sha256(input)), fileLabel: file.path, fileName: file.lastPathComponent,
+            user: requester.id, name: name, type: type, notes: notes, identityKey: nil,
+            approver: approverRecord, approvalNotes: "approved and signed with sign-file",
+            signer: signer, options: options)
     }
 
     /// `SIG-` and 16 characters of Crockford base32 (80 random bits).

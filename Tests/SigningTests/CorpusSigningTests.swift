@@ -18,8 +18,9 @@ final class CorpusSigningTests: XCTestCase {
         "dss_certified-no-change-permitted.pdf": "no changes permitted",
         "pdfcpu_sample2.pdf": "no changes permitted",
         "qpdf_minimal-signed-restricted.pdf": "no changes permitted",
-        // Signed, and its %PDF header was overwritten inside the signed range (attack sample).
-        "dss_malformed-pades.pdf": "not a pdf",
+        // Signed, and its %PDF header was overwritten inside the signed range (attack sample):
+        // the signer refuses it before anything is stored.
+        "dss_malformed-pades.pdf": "%pdf- header",
         // Signed, and startxref points outside the file: an incremental update cannot be
         // appended without repairing (and so rewriting) the signed bytes.
         "openpdf_pades_infinite_loop.pdf": "not well-formed",

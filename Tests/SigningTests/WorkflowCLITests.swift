@@ -156,6 +156,13 @@ final class WorkflowCLITests: XCTestCase {
                           code: 1, mentions: ["2101002"])
         try assertRefused(["request", "approve", "42", "--by", approver], code: 3, mentions: ["42"])
         try assertRefused(["sign-file", try pdf("d.pdf", "x"), "--by", "nobody", "--name", "X"], code: 3, mentions: ["nobody"])
+        // sign-file signs before it records anything (the batch row's path): a
+        // page the file does not have, or a file that is not a PDF, leaves no
+        // request behind (it used to leave one stuck in `approved`).
+        let refusedPage = try cli.run(["sign-file", try pdf("e.pdf", "x"), "--by", approver, "--name", "X", "--page", "5"])
+        XCTAssertNotEqual(refusedPage.status, 0, refusedPage.out)
+        XCTAssertEqual(refusedPage.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1, refusedPage.err)
+        try assertRefused(["sign-file", text.path, "--by", approver, "--name", "X"], code: 1, mentions: ["notes.pdf"])
         let listed = try cli.succeed(["request", "list", "--json"])
         let requests = try JSONSerialization.jsonObject(with: listed.stdout) as? [Any]
         XCTAssertEqual(requests?.count, 0, "no request was half-created by the refused submissions")

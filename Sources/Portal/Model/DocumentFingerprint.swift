@@ -1,6 +1,7 @@
 import Foundation
-import Record
 import PKI
+import Record
+import Registry
 
 /// A hash of everything a document's files are made from: its published
 /// record as encoded, what its page shows beyond the record, and the
@@ -25,19 +26,19 @@ enum DocumentFingerprint {
 
     /// The document's published record as encoded (so a field added to the
     /// record is covered without being listed here), then what its page shows
-    /// beyond the record (`PageRenderer.tokenValues`). Nil `certificate` (one
-    /// that does not parse) gives a fingerprint no manifest holds, so the
-    /// document is rendered and its error reported there.
-    static func document(_ document: SiteDocument, certificate: CertificateFacts?, site: Data) -> String {
-        guard let certificate else { return "unreadable-certificate-" + UUID().uuidString }
+    /// beyond the record (`PageRenderer.tokenValues`). The certificate enters
+    /// as its PEM text, from which the record's and the page's certificate
+    /// facts are read when the document is rendered: planning parses nothing.
+    static func document(_ document: SiteDocument, site: Data) -> String {
         var fields = Fields()
         fields.bytes.append(site)
-        fields.bytes.append(PublishedRecord(document, certificate: certificate).json())
+        let identity = PublishedRecord.CertificateIdentity(serial: document.key.serialHex, fingerprintSHA256: "")
+        fields.bytes.append(PublishedRecord(document.published, certificate: identity)!.json())
+        fields.add(document.key.certificate)
         fields.add(document.verificationURL)
-        fields.add(document.published.signature.qrModules.map { $0.base64EncodedString() })
+        fields.add(document.published.signature.qrModules)
         fields.add(document.published.user.nim)
         fields.add(document.request.approvedAt)
-        fields.add(certificate.keyAlgorithm)
         return Digest.hex(Digest.sha256(fields.bytes))
     }
 
@@ -52,6 +53,16 @@ enum DocumentFingerprint {
             }
             bytes.append(contentsOf: Array("\(text.utf8.count):".utf8))
             bytes.append(contentsOf: Array(text.utf8))
+            bytes.append(UInt8(ascii: ";"))
+        }
+
+        mutating func add(_ data: Data?) {
+            guard let data else {
+                bytes.append(contentsOf: Array("-;".utf8))
+                return
+            }
+            bytes.append(contentsOf: Array("\(data.count):".utf8))
+            bytes.append(data)
             bytes.append(UInt8(ascii: ";"))
         }
 

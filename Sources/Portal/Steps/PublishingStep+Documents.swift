@@ -12,11 +12,8 @@ extension PublishingStep {
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
         let documents = context.documents
-        let certificates = CertificateReader()
         let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index],
-                                         certificate: try? certificates.read(pem: documents[index].key.certificate),
-                                         site: site)
+            DocumentFingerprint.document(documents[index], site: site)
         }
         var toRender: [Int] = []
         for (index, document) in documents.enumerated() {
