@@ -144,7 +144,8 @@ extension Authority {
             certificatePEM: certificate.pem,
             serialHex: certificate.serialHex,
             validFrom: certificate.notBefore,
-            validUntil: certificate.notAfter)
+            validUntil: certificate.notAfter,
+            certificateSummary: Self.summary(of: certificate))
         // `record` sets the request id.
         var document = SignedDocument(
             requestID: 0, token: token, signatureID: signatureID,

@@ -54,12 +54,14 @@ struct RegistryRecordSource: RecordSource {
         } catch {
             return .unreadable("the registry cannot be read: \(error)")
         }
-        // The record the portal publishes, built by the same constructor.
-        guard let certificate = try? Certificate(pem: published.key.certificate),
+        // The record the portal publishes, built by the same constructor from
+        // what the registry stored when the certificate was made.
+        let key = published.key
+        guard let summary = key.certificateSummary ?? (try? Certificate(pem: key.certificate)).map(Authority.summary(of:)),
               let record = PublishedRecord(published, certificate: .init(
-                  serial: published.key.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex,
-                  notBefore: ISOTime.string(from: certificate.notBefore), notAfter: ISOTime.string(from: certificate.notAfter),
-                  issuer: certificate.issuer.string, subject: certificate.subject.string)) else {
+                  serial: key.serialHex.lowercased(), fingerprintSHA256: summary.fingerprintSHA256,
+                  notBefore: ISOTime.string(from: key.validFrom), notAfter: ISOTime.string(from: key.validUntil),
+                  issuer: summary.issuer, subject: summary.subject)) else {
             return .unreadable("the registry's record of this document is incomplete")
         }
         return .found(record)

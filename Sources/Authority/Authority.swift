@@ -21,6 +21,29 @@ public final class Authority: Sendable {
             throw AuthorityError(.usage, "the registry at \(home.registry.path) has no authority; run `segel init`")
         }
         self.settings = AuthoritySettings(info)
+        try fillCertificateSummaries()
+    }
+
+    /// Schema `v4`'s fill, done here because it needs PKI: each key made
+    /// before 0.4 gets the summary of its certificate, read by libcrypto once.
+    /// A certificate that does not parse is left without one (the portal then
+    /// refuses it by name, as before).
+    private func fillCertificateSummaries() throws {
+        let missing = try registry.keysWithoutCertificateSummary()
+        guard !missing.isEmpty else { return }
+        var summaries: [Int64: CertificateSummary] = [:]
+        for (id, pem) in missing {
+            guard let certificate = try? Certificate(pem: pem) else { continue }
+            summaries[id] = Self.summary(of: certificate)
+        }
+        try registry.storeCertificateSummaries(summaries)
+    }
+
+    /// What the registry keeps of a per-document certificate.
+    static func summary(of certificate: Certificate) -> CertificateSummary {
+        CertificateSummary(subject: certificate.subject.string, issuer: certificate.issuer.string,
+                           keyAlgorithm: certificate.publicKeyAlgorithm,
+                           fingerprintSHA256: certificate.sha256FingerprintHex)
     }
 
     /// `segel init`: creates the home, the root CA (10 years, key encrypted

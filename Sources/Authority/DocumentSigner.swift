@@ -135,7 +135,7 @@ public struct DocumentSigner: Sendable {
                 content: appearance.content, resources: StampResources.dictionary))
         let prepared: PreparedSignature
         do {
-            prepared = try PDFSigner.prepare(input, request: request)
+            prepared = try PDFSigner.prepare(input, readable: document, request: request)
         } catch let error as PDFError {
             throw AuthorityError(.refused, "\(fileLabel) cannot be signed: \(error.description)")
         }

@@ -38,7 +38,7 @@ import Testing
                 $0.isUnique && $0.columns == ["approval_request_id", "version"]
             })
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3", "v4"])
             let signatureColumns = try db.columns(in: "document_signatures")
             #expect(signatureColumns.first { $0.name == "qr_modules" }?.isNotNull == false)
         }
@@ -60,7 +60,7 @@ import Testing
         try registry.initialize(authority: AuthoritySetup(name: "U", baseURL: "https://verify.example.ac.id", siteDir: "site"))
         let reopened = try DatabaseQueue(path: home.appendingPathComponent("registry.sqlite").path)
         try reopened.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4"])
             let columns = try db.columns(in: "document_signatures").map(\.name)
             #expect(columns.contains("qr_modules"))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Record
 import Registry
 import TestSupport
 import XCTest
@@ -46,6 +47,27 @@ final class PreviousReleaseHomeTests: XCTestCase {
             XCTAssertThrowsError(try PrivateKey(encryptedPKCS8PEM: Data(retained.utf8), passphrase: "wrong")) { error in
                 XCTAssertEqual((error as? PKIError)?.code, .wrongPassphrase)
             }
+
+            // Schema v4's fill (issue 14): every key, old and new, carries the
+            // summary libcrypto reads from its certificate, so publishing parses none.
+            for key in keys {
+                let parsed = try Certificate(pem: key.certificate)
+                XCTAssertEqual(key.certificateSummary, CertificateSummary(
+                    subject: parsed.subject.string, issuer: parsed.issuer.string,
+                    keyAlgorithm: parsed.publicKeyAlgorithm, fingerprintSHA256: parsed.sha256FingerprintHex),
+                    "\(kind): \(key.signatureID)")
+            }
+            let oldKey = try XCTUnwrap(keys.first { $0.privateKey != nil })
+            let token = try XCTUnwrap(try registry.allPublishedDocuments().first { $0.key.id == oldKey.id }?.signature.token)
+            // The fixture keeps the old signed PDF beside the home, not in it.
+            try FileManager.default.createDirectory(at: home.appendingPathComponent("signed"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: home.appendingPathComponent("old-signed.pdf"),
+                                             to: home.appendingPathComponent("signed/\(token).pdf"))
+            let site = work.appendingPathComponent("site")
+            try cli.succeed(["publish", "--site", site.path])
+            let record = try PublishedRecord.decode(Data(contentsOf: site.appendingPathComponent("api/verify/\(token).json")))
+            XCTAssertEqual(record.certificate.subject, try Certificate(pem: oldKey.certificate).subject.string, kind)
+            XCTAssertEqual(record.certificate.fingerprintSHA256, try Certificate(pem: oldKey.certificate).sha256FingerprintHex, kind)
         }
     }
 }

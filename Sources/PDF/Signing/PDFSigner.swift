@@ -13,14 +13,17 @@ public enum PDFSigner {
     /// Placeholder digits for `/ByteRange`; patched after writing, same width.
     private static let byteRangePlaceholder = 9_999_999_999
 
-    public static func prepare(_ input: Data, request: SignatureRequest) throws -> PreparedSignature {
+    /// `readable`: `input` already opened with `.tolerant` options by the
+    /// caller (so the input is parsed once); opened here when nil.
+    public static func prepare(_ input: Data, readable: PDFDocument? = nil,
+                               request: SignatureRequest) throws -> PreparedSignature {
         guard request.contentsCapacity > 0, request.contentsCapacity <= 1 << 20 else {
             throw PDFError(.write, "the space reserved for the signature must be between 1 byte and 1 MB")
         }
         guard !request.fieldName.isEmpty else { throw PDFError(.write, "the signature field needs a name") }
         let base: Data
         let document: PDFDocument
-        let readable = try open(input, options: .tolerant)
+        let readable = try readable ?? open(input, options: .tolerant)
         if try readable.hasSignatures {
             do {
                 document = try PDFDocument(data: input, options: .strict)

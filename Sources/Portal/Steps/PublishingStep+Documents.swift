@@ -46,7 +46,6 @@ extension PublishingStep {
     static let renderDocuments = PublishingStep("Render document pages") { context in
         let renderer = context.renderer!
         let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
-        let certificates = CertificateReader()
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
@@ -55,7 +54,7 @@ extension PublishingStep {
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons, certificates: certificates,
+            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons,
                                         privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
@@ -81,13 +80,15 @@ extension PublishingStep {
     /// Renders one document's files; with a `writer`, also writes them and
     /// plans them as `.written`.
     private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
-                                    certificates: CertificateReader, privatePDFs: Bool,
+                                    privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL,
                                     writer: SiteWriter?) throws -> [(String, PlannedFile)] {
         let token = document.token
         let certificate: CertificateFacts
         do {
-            certificate = try certificates.read(pem: document.key.certificate)
+            certificate = try CertificateFacts(key: document.key)
+        } catch let error as PortalError {
+            throw PortalError(error.code, error.message, path: "cert/\(token).pem")
         } catch {
             throw PortalError(.integrity, "the certificate of \(document.key.signatureID) (token \(token)) does not parse",
                               path: "cert/\(token).pem")

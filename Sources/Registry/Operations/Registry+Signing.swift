@@ -109,7 +109,8 @@ extension Registry {
             signatureID: signatureID, documentSignatureID: signature.id, userID: request.userID,
             publicKey: fields.publicKey, privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
             algorithm: algorithm, keyLength: key.keyLength, certificate: fields.certificate, serialHex: serial,
-            validFrom: fields.validFrom, validUntil: fields.validUntil, status: .active, revokedReason: nil,
+            validFrom: fields.validFrom, validUntil: fields.validUntil, certificateSummary: key.certificateSummary,
+            status: .active, revokedReason: nil,
             revokedAt: nil, metadata: key.metadata, createdAt: time, updatedAt: time)
         try digital.insertRow(db)
 

@@ -23,6 +23,9 @@ public struct DigitalSignature: RegistryRecord, Identifiable {
     public internal(set) var serialHex: String
     public internal(set) var validFrom: Date
     public internal(set) var validUntil: Date
+    /// Subject, issuer, key algorithm and fingerprint, read when the
+    /// certificate was made (nil until filled for keys from before 0.4).
+    public internal(set) var certificateSummary: CertificateSummary? = nil
     public internal(set) var status: KeyStatus
     public internal(set) var revokedReason: String?
     public internal(set) var revokedAt: Date?
@@ -52,6 +55,13 @@ public struct DigitalSignature: RegistryRecord, Identifiable {
     }
 }
 
+extension DigitalSignature {
+    /// The columns of ``certificateSummary`` (schema `v4`); not CodingKeys, so
+    /// the JSON outputs keep their shape.
+    static let summaryColumns = (subject: "cert_subject", issuer: "cert_issuer",
+                                 keyAlgorithm: "cert_key_algorithm", fingerprint: "cert_fingerprint_sha256")
+}
+
 extension DigitalSignature: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
@@ -70,6 +80,10 @@ extension DigitalSignature: ColumnRecord {
             (CodingKeys.serialHex.rawValue, serialHex),
             (CodingKeys.validFrom.rawValue, validFrom.databaseText),
             (CodingKeys.validUntil.rawValue, validUntil.databaseText),
+            (Self.summaryColumns.subject, certificateSummary?.subject),
+            (Self.summaryColumns.issuer, certificateSummary?.issuer),
+            (Self.summaryColumns.keyAlgorithm, certificateSummary?.keyAlgorithm),
+            (Self.summaryColumns.fingerprint, certificateSummary?.fingerprintSHA256),
             (CodingKeys.status.rawValue, status.rawValue),
             (CodingKeys.revokedReason.rawValue, revokedReason),
             (CodingKeys.revokedAt.rawValue, revokedAt?.databaseText),
@@ -96,6 +110,13 @@ extension DigitalSignature {
         serialHex = try row.decode(String.self, forColumn: CodingKeys.serialHex.rawValue)
         validFrom = try row.timestamp(CodingKeys.validFrom.rawValue)
         validUntil = try row.timestamp(CodingKeys.validUntil.rawValue)
+        if let subject = try row.decode(String?.self, forColumn: Self.summaryColumns.subject),
+           let issuer = try row.decode(String?.self, forColumn: Self.summaryColumns.issuer),
+           let keyAlgorithm = try row.decode(String?.self, forColumn: Self.summaryColumns.keyAlgorithm),
+           let fingerprint = try row.decode(String?.self, forColumn: Self.summaryColumns.fingerprint) {
+            certificateSummary = CertificateSummary(subject: subject, issuer: issuer, keyAlgorithm: keyAlgorithm,
+                                                    fingerprintSHA256: fingerprint)
+        }
         status = try row.decode(KeyStatus.self, forColumn: CodingKeys.status.rawValue)
         revokedReason = try row.decode(String?.self, forColumn: CodingKeys.revokedReason.rawValue)
         revokedAt = try row.optionalTimestamp(CodingKeys.revokedAt.rawValue)

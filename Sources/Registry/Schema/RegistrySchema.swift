@@ -21,6 +21,9 @@ enum RegistrySchema {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -233,5 +236,15 @@ enum RegistrySchema {
                                      WHERE k.document_signature_id = document_signatures.id)
                 END;
         DROP TABLE first_acts;
+        """
+
+    /// 0.4: what the portal shows of each certificate, read when it is made.
+    /// NULL for existing keys until the authority fills them (it parses
+    /// certificates with PKI, which this module does not link).
+    static let v4 = """
+        ALTER TABLE digital_signatures ADD COLUMN cert_subject TEXT;
+        ALTER TABLE digital_signatures ADD COLUMN cert_issuer TEXT;
+        ALTER TABLE digital_signatures ADD COLUMN cert_key_algorithm TEXT;
+        ALTER TABLE digital_signatures ADD COLUMN cert_fingerprint_sha256 TEXT;
         """
 }

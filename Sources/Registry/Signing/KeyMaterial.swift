@@ -15,11 +15,12 @@ public struct KeyMaterial: Sendable, Hashable {
     public var serialHex: String
     public var validFrom: Date
     public var validUntil: Date
+    public var certificateSummary: CertificateSummary?
     public var metadata: Metadata?
 
     public init(publicKeyPEM: String, encryptedPrivateKeyPEM: String?, algorithm: String, keyLength: Int,
                 certificatePEM: String, serialHex: String, validFrom: Date, validUntil: Date,
-                metadata: Metadata? = nil) {
+                certificateSummary: CertificateSummary? = nil, metadata: Metadata? = nil) {
         self.publicKeyPEM = publicKeyPEM
         self.encryptedPrivateKeyPEM = encryptedPrivateKeyPEM
         self.algorithm = algorithm
@@ -28,6 +29,7 @@ public struct KeyMaterial: Sendable, Hashable {
         self.serialHex = serialHex
         self.validFrom = validFrom
         self.validUntil = validUntil
+        self.certificateSummary = certificateSummary
         self.metadata = metadata
     }
 }
