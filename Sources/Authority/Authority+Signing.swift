@@ -206,13 +206,7 @@ extension Authority {
     public func signFile(_ file: URL, approver: String, name: String, user: String?, type: String?,
                          notes: String?, signer: DocumentSigner, options: SigningOptions) throws -> SigningResult {
         let approverRecord = try registry.findApprover(approver)
-        let input: Data
-        do {
-            input = try Data(contentsOf: file)
-        } catch {
-            throw AuthorityError(.usage, "cannot read \(file.path)")
-        }
-        guard !input.isEmpty else { throw AuthorityError(.refused, "\(file.path) is empty") }
+        let input = try Self.readSubmitted(file)
         let requester: User
         if let user {
             requester = try registry.findUser(user)
@@ -249,6 +243,11 @@ extension Authority {
 
     /// Refuses a file that is missing, empty, not a PDF, password-protected or unreadable.
     static func checkSignable(_ file: URL) throws {
+        _ = try DocumentSigner.open(try readSubmitted(file), fileLabel: file.path)
+    }
+
+    /// The bytes of a submitted file; a missing or empty one is refused.
+    private static func readSubmitted(_ file: URL) throws -> Data {
         let data: Data
         do {
             data = try Data(contentsOf: file)
@@ -256,6 +255,6 @@ extension Authority {
             throw AuthorityError(.usage, "cannot read \(file.path)")
         }
         guard !data.isEmpty else { throw AuthorityError(.refused, "\(file.path) is empty") }
-        _ = try DocumentSigner.open(data, fileLabel: file.path)
+        return data
     }
 }

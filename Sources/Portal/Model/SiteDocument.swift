@@ -36,8 +36,8 @@ struct SiteDocument: Sendable {
         sha256 = finalHash.lowercased()
         self.signedAt = signedAt
         status = signature.publicStatus
-        statusReason = signature.publicStatus == .valid ? nil : signature.publicStatusReason
-        statusDate = signature.publicStatus == .valid ? nil : signature.publicStatusAt
+        statusReason = signature.publicStatusReason
+        statusDate = signature.publicStatusAt
         asOf = published.asOf
         verificationURL = signature.verificationURL ?? "\(baseURL)/v/\(signature.token)/"
     }

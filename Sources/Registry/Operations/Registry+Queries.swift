@@ -131,28 +131,25 @@ extension Registry {
     /// version and key, in id order, from one consistent snapshot.
     public func allPublishedDocuments() throws -> [PublishedDocument] {
         try read("list published documents") { db in
-            try Self.published(try DocumentSignature.order(Column("id")).fetchAll(db), db)
-        }
-    }
-
-    private static func published(_ signatures: [DocumentSignature], _ db: Database) throws -> [PublishedDocument] {
-        let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
-        let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
-        let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
-        let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
-        let keys = Dictionary(uniqueKeysWithValues:
-            try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
-        return try signatures.map { signature in
-            guard let request = requests[signature.approvalRequestID],
-                  let user = users[request.userID],
-                  let signer = signature.signedBy.flatMap({ approvers[$0] }),
-                  let version = request.approvedVersionID.flatMap({ versions[$0] }),
-                  let key = keys[signature.id] else {
-                throw RegistryError(.integrity,
-                    "the signature with token \(signature.token) lacks its request, signer, version or key")
+            let signatures = try DocumentSignature.order(Column("id")).fetchAll(db)
+            let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
+            let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
+            let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
+            let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
+            let keys = Dictionary(uniqueKeysWithValues:
+                try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
+            return try signatures.map { signature in
+                guard let request = requests[signature.approvalRequestID],
+                      let user = users[request.userID],
+                      let signer = signature.signedBy.flatMap({ approvers[$0] }),
+                      let version = request.approvedVersionID.flatMap({ versions[$0] }),
+                      let key = keys[signature.id] else {
+                    throw RegistryError(.integrity,
+                        "the signature with token \(signature.token) lacks its request, signer, version or key")
+                }
+                return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
+                                         approvedVersion: version, key: key)
             }
-            return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
-                                     approvedVersion: version, key: key)
         }
     }
 

@@ -31,7 +31,8 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
     public internal(set) var invalidatedAt: Date?
     /// What the document's page, record and every verifier say about it, set
     /// when the authority acts on it (``PublicStatus/after(_:)``), with the
-    /// reason and time of the act that named it.
+    /// reason and time of the act that named it: both nil exactly while the
+    /// status is `valid` (the act sets all three at once; migration v3 too).
     public internal(set) var publicStatus: PublicStatus = .valid
     public internal(set) var publicStatusReason: String? = nil
     public internal(set) var publicStatusAt: Date? = nil

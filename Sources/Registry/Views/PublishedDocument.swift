@@ -27,11 +27,9 @@ extension PublishedRecord {
     public init?(_ published: PublishedDocument, certificate: CertificateIdentity) {
         let signature = published.signature
         guard let finalHash = signature.finalHash, let signedAt = signature.signedAt else { return nil }
-        let status = signature.publicStatus
         self.init(
-            token: signature.token, status: status,
-            statusReason: status == .valid ? nil : signature.publicStatusReason,
-            statusDate: status == .valid ? nil : signature.publicStatusAt,
+            token: signature.token, status: signature.publicStatus,
+            statusReason: signature.publicStatusReason, statusDate: signature.publicStatusAt,
             sha256: finalHash.lowercased(), signatureID: published.key.signatureID, signedAt: signedAt,
             certificate: certificate,
             document: DocumentInfo(name: published.request.documentName,
