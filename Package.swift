@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Record"),
         .target(name: "Registry", dependencies: ["Hashing", "Record", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record"]),
-        .target(name: "Authority", dependencies: ["PDF", "PKI", "Stamp", "Registry", "Verifier"]),
+        .target(name: "Authority", dependencies: ["PDF", "PKI", "Record", "Stamp", "Registry", "Verifier"]),
         .target(name: "Portal", dependencies: [
             "Registry", "PKI", "Stamp", "Verifier", "Record",
             .product(name: "Mustache", package: "swift-mustache"),

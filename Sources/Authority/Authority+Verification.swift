@@ -15,9 +15,11 @@ extension Authority {
         for entry in try registry.revokedCertificates() {
             revoked[entry.serialHex] = RevocationEntry(date: entry.revokedAt, reason: entry.reason)
         }
-        let trust = TrustContext(mode: .registry, ca: try caCertificate(), authorityName: settings.name,
+        let cas = try caCertificates().map(\.certificate)
+        var trust = TrustContext(mode: .registry, ca: cas[0], authorityName: settings.name,
                                  siteURL: settings.baseURL, revocation: .registry(revoked: revoked, asOf: now),
                                  records: RegistryRecordSource(registry: registry))
+        trust.successorCAs = Array(cas.dropFirst())
         return Verifier(trust: trust, now: now)
     }
 

@@ -4,8 +4,12 @@ import Foundation
 ///
 /// ```
 /// registry.sqlite        the registry (GRDB, WAL)
-/// ca/ca.pem              the root CA certificate
+/// ca/ca.pem              the first root CA certificate (generation 1)
 /// ca/ca.key.pem          its key, PKCS#8 encrypted under the passphrase, mode 0600
+/// ca/tsa.pem             its time-stamping certificate (issued by that CA)
+/// ca/tsa.key.pem         the TSA's key, encrypted like the CA's, mode 0600
+/// ca/crl.der             the last CRL that CA signed
+/// ca/<g>/…               the same files for generation g ≥ 2 (`segel ca renew`)
 /// files/<aa>/<sha>.pdf   submitted documents, content-addressed
 /// signed/<token>.pdf     signed PDFs
 /// ```
@@ -23,8 +27,24 @@ public struct AuthorityHome: Sendable, Hashable {
 
     public var registry: URL { url.appendingPathComponent("registry.sqlite") }
     public var caDirectory: URL { url.appendingPathComponent("ca", isDirectory: true) }
-    public var caCertificate: URL { caDirectory.appendingPathComponent("ca.pem") }
-    public var caKey: URL { caDirectory.appendingPathComponent("ca.key.pem") }
+
+    /// The files of one CA generation: generation 1 directly under `ca/` (where
+    /// releases before 0.5 kept the only CA), later ones under `ca/<g>/`.
+    public struct CAPaths: Sendable, Hashable {
+        public let generation: Int
+        public let directory: URL
+        public var certificate: URL { directory.appendingPathComponent("ca.pem") }
+        public var key: URL { directory.appendingPathComponent("ca.key.pem") }
+        public var tsaCertificate: URL { directory.appendingPathComponent("tsa.pem") }
+        public var tsaKey: URL { directory.appendingPathComponent("tsa.key.pem") }
+        /// The last CRL this CA signed, so its cRLNumber keeps rising even for a new site folder.
+        public var crlArchive: URL { directory.appendingPathComponent("crl.der") }
+    }
+
+    public func ca(generation: Int) -> CAPaths {
+        CAPaths(generation: generation,
+                directory: generation == 1 ? caDirectory : caDirectory.appendingPathComponent(String(generation), isDirectory: true))
+    }
     public var signedDirectory: URL { url.appendingPathComponent("signed", isDirectory: true) }
 
     public func signedPDF(token: String) -> URL {

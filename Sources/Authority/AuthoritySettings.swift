@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import Registry
 
 /// What `segel init` decides once for an authority; stored in the registry's
@@ -16,12 +17,21 @@ public struct AuthoritySettings: Codable, Sendable, Hashable {
     public var retainKeys: Bool = false
     /// How long a published CRL stays current.
     public var crlValidityDays: Int = 7
+    /// An external RFC 3161 time-stamping server; nil: the authority's own TSA.
+    public var tsaURL: String?
+    /// The CA that signs new documents: 1 at `init`, one more at each `segel ca renew`.
+    public var caGeneration: Int = 1
 
     public init(name: String, baseURL: String, siteDirectory: String) {
         self.name = name
         self.baseURL = AuthoritySettings.normalise(baseURL: baseURL)
         self.siteDirectory = siteDirectory
     }
+
+    /// The current CA's published CRL (`crlDistributionPoints` of every certificate it issues).
+    public var crlURL: String { "\(baseURL)/\(CAFiles(generation: caGeneration).crlDER)" }
+    /// The current CA's published certificate in DER (`authorityInfoAccess` caIssuers).
+    public var caCertificateURL: String { "\(baseURL)/\(CAFiles(generation: caGeneration).certificateDER)" }
 
     /// The QR target for a token: `<base-url>/v/<token>/`.
     public func verificationURL(token: String) -> String {
@@ -32,6 +42,15 @@ public struct AuthoritySettings: Codable, Sendable, Hashable {
         var url = baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    /// Refuses a time-stamping server URL that is not plain http(s).
+    static func validate(tsaURL: String) throws {
+        guard let components = URLComponents(string: tsaURL),
+              let scheme = components.scheme?.lowercased(), ["https", "http"].contains(scheme),
+              let host = components.host, !host.isEmpty else {
+            throw AuthorityError(.usage, "the time-stamping server \"\(tsaURL)\" is not an http(s) URL")
+        }
     }
 
     /// Refuses a base URL that a QR code should not carry.
@@ -53,6 +72,8 @@ extension AuthoritySettings {
         if let days = info.settings["leaf_validity_days"].flatMap(Int.init) { leafValidityDays = days }
         if let retain = info.settings["retain_keys"] { retainKeys = retain == "true" }
         if let days = info.settings["crl_validity_days"].flatMap(Int.init) { crlValidityDays = days }
+        if let url = info.settings["tsa_url"], !url.isEmpty { tsaURL = url }
+        if let generation = info.settings["ca_generation"].flatMap(Int.init), generation >= 1 { caGeneration = generation }
     }
 
     var setup: AuthoritySetup {
@@ -60,6 +81,8 @@ extension AuthoritySettings {
             "leaf_validity_days": String(leafValidityDays),
             "retain_keys": retainKeys ? "true" : "false",
             "crl_validity_days": String(crlValidityDays),
+            "tsa_url": tsaURL ?? "",
+            "ca_generation": String(caGeneration),
         ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import PDF
 import PKI
+import Record
 import Stamp
 
 /// Where the QR stamp goes. `nil` fields take the default: bottom-right of the
@@ -58,8 +59,13 @@ public struct SignedPDF: Sendable {
 }
 
 /// Signs one PDF: a fresh key and leaf certificate from the CA, the QR stamp as
-/// the widget appearance, the PAdES B-B signature (ISO 32000-2 §12.8,
-/// ETSI EN 319 142-1). Pure: reads and writes no files and no registry.
+/// the widget appearance, the PAdES signature (ISO 32000-2 §12.8,
+/// ETSI EN 319 142-1): B-B; B-T with `timestamps` (a signatureTimeStampToken
+/// over the signature value); B-LT with `validationData` (a /DSS holding the
+/// CA and TSA certificates and a CRL signed at that moment, written in the
+/// signature's own update so the signature covers the whole file); B-LTA
+/// with `closingTimestamp` (a document timestamp after it). Reads and writes no files and no registry; an external TSA is the
+/// one thing it reaches over the network.
 public struct DocumentSigner: Sendable {
     public let ca: CertificateAuthority
     public let settings: AuthoritySettings
@@ -68,6 +74,12 @@ public struct DocumentSigner: Sendable {
     public let retainPassphrase: String?
     /// Where per-document keys come from (a `KeyPool` in batches); nil generates one per call.
     public var keySource: (@Sendable (KeyType) throws -> PrivateKey)?
+    /// Who timestamps each signature (B-T); nil: no timestamp (B-B).
+    public var timestamps: TimestampSource?
+    /// What goes into the DSS after the signature (B-LT); nil: no DSS.
+    public var validationData: ValidationData?
+    /// Close the file with a document timestamp after the DSS (B-LTA).
+    public var closingTimestamp = false
 
     /// Bytes reserved for the DER CMS; the largest case, RSA-3072 leaf and CA
     /// certificates and an RSA-3072 signature, needs about 3.5 KiB, so this
@@ -114,11 +126,15 @@ public struct DocumentSigner: Sendable {
             size: (width: appearance.width, height: appearance.height),
             at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })
 
+        guard ca.certificate.validityContains(now) else {
+            throw AuthorityError(.refused, "the CA certificate is not valid at \(ISOTime.readable(now)) (valid \(ISOTime.readable(ca.certificate.notBefore)) – \(ISOTime.readable(ca.certificate.notAfter))); run `segel ca renew` for a successor CA")
+        }
         let key = try keySource?(keyType) ?? PrivateKey.generate(keyType)
         let certificate = try ca.issueLeaf(
             subject: DistinguishedNameFields(commonName: signer.name, organization: settings.name,
                                              title: signer.title, email: signer.email),
-            publicKeyOf: key, uri: url, validityDays: settings.leafValidityDays, now: now)
+            publicKeyOf: key, uri: url, crlURI: settings.crlURL, caIssuersURI: settings.caCertificateURL,
+            validityDays: settings.leafValidityDays, now: now)
 
         let request = SignatureRequest(
             fieldName: "Segel-\(signatureID)",
@@ -132,7 +148,12 @@ public struct DocumentSigner: Sendable {
             appearance: SignatureAppearance(
                 pageIndex: pageIndex, rect: placement.rect,
                 bbox: [0, 0, appearance.width, appearance.height], matrix: placement.matrix,
-                content: appearance.content, resources: StampResources.dictionary))
+                content: appearance.content, resources: StampResources.dictionary),
+            validationData: try validationData.map { data in
+                // A CRL signed now: proof, in the file, that the certificate was not revoked when it was signed.
+                DocumentSecurityStore(certificates: (data.certificates + (timestamps?.localCertificates ?? [])).map(\.der),
+                                      crls: [try data.revocationList(now).der])
+            })
         let prepared: PreparedSignature
         do {
             prepared = try PDFSigner.prepare(input, readable: document, request: request)
@@ -140,13 +161,45 @@ public struct DocumentSigner: Sendable {
             throw AuthorityError(.refused, "\(fileLabel) cannot be signed: \(error.description)")
         }
         // The key signs this one document and nothing else.
+        let tsa = timestamps?.authority(at: now)
         let cms = try CMSSigner.signDetached(content: prepared.signedRanges(), key: key,
                                              certificate: certificate, chain: [ca.certificate],
-                                             signingTime: nil)
-        let output = try prepared.embed(cms: cms)
+                                             signingTime: nil,
+                                             timestamp: tsa.map { tsa in { try Self.token(from: tsa, sha256: $0, at: now) } })
+        var output = try prepared.embed(cms: cms)
+        if closingTimestamp, let tsa {
+            output = try Self.closeWithDocumentTimestamp(output, tsa: tsa, fileLabel: fileLabel, now: now)
+        }
         return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
                          certificate: certificate, pageIndex: pageIndex, rect: placement.rect,
                          qr: appearance.symbol)
+    }
+
+    /// A timestamp token from `tsa`; a TSA that cannot answer stops the signing.
+    static func token(from tsa: any TimestampAuthority, sha256 imprint: Data, at now: Date) throws -> Data {
+        do {
+            return try tsa.token(sha256: imprint, at: now)
+        } catch let error as PKIError {
+            throw AuthorityError(.io, "the time-stamping authority gave no usable timestamp (\(error.message)); nothing was signed")
+        }
+    }
+
+    /// B-LTA: an invisible document timestamp (ISO 32000-2 §12.8.5) over the whole file.
+    private static func closeWithDocumentTimestamp(_ pdf: Data, tsa: any TimestampAuthority, fileLabel: String,
+                                                   now: Date) throws -> Data {
+        let request = SignatureRequest(
+            fieldName: "Segel-DocTimeStamp-\(Int(now.timeIntervalSince1970))", name: nil, reason: nil, location: nil,
+            contactInfo: nil, signingTime: now, subFilter: "ETSI.RFC3161", contentsCapacity: contentsCapacity,
+            appearance: nil, type: "DocTimeStamp")
+        let prepared: PreparedSignature
+        do {
+            prepared = try PDFSigner.prepare(pdf, request: request)
+        } catch let error as PDFError {
+            throw AuthorityError(.refused, "\(fileLabel): the document timestamp cannot be added: \(error.description)")
+        }
+        let hasher = SHA256Hasher()
+        for part in prepared.signedRanges() { hasher.update(part) }
+        return try prepared.embed(cms: token(from: tsa, sha256: hasher.finalize(), at: now))
     }
 
     /// Reads the input once for its pages; the PDF module's messages name the

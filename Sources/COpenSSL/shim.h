@@ -67,4 +67,10 @@ static inline DIST_POINT *segel_sk_DIST_POINT_value(const CRL_DIST_POINTS *point
 // X509_NAME_print_ex flags for RFC 4514 output that keeps UTF-8 as UTF-8 instead of \XX escapes.
 static inline unsigned long segel_XN_FLAG_RFC4514_UTF8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }
 
+// AuthorityInfoAccess (caIssuers) for issued certificates.
+static inline AUTHORITY_INFO_ACCESS *segel_sk_ACCESS_DESCRIPTION_new_null(void) { return sk_ACCESS_DESCRIPTION_new_null(); }
+static inline int segel_sk_ACCESS_DESCRIPTION_push(AUTHORITY_INFO_ACCESS *stack, ACCESS_DESCRIPTION *item) { return sk_ACCESS_DESCRIPTION_push(stack, item); }
+static inline int segel_sk_ACCESS_DESCRIPTION_num(const AUTHORITY_INFO_ACCESS *stack) { return sk_ACCESS_DESCRIPTION_num(stack); }
+static inline ACCESS_DESCRIPTION *segel_sk_ACCESS_DESCRIPTION_value(const AUTHORITY_INFO_ACCESS *stack, int i) { return sk_ACCESS_DESCRIPTION_value(stack, i); }
+
 #endif

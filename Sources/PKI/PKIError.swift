@@ -26,6 +26,7 @@ public struct PKIError: Error, Sendable, Hashable, CustomStringConvertible {
         case decryption = "PKI_DECRYPTION"
         case random = "PKI_RANDOM"
         case io = "PKI_IO"
+        case timestamp = "PKI_TIMESTAMP"
     }
 
     public let code: Code

@@ -30,11 +30,14 @@ struct SegelVerify: ParsableCommand {
     @Option(help: ArgumentHelp("The authority's trust.json (CA and CRL; no per-document records).", valueName: "trust.json"))
     var bundle: String?
 
-    @Option(help: ArgumentHelp("The authority's CA certificate (PEM or DER); cryptographic checks only.", valueName: "ca.pem"))
+    @Option(help: ArgumentHelp("The authority's CA certificate(s) (PEM or DER; a PEM file such as the site's cas.pem may hold several); cryptographic checks only.", valueName: "ca.pem"))
     var ca: String?
 
-    @Option(help: ArgumentHelp("The authority's CRL (PEM or DER), with --ca.", valueName: "crl.pem"))
-    var crl: String?
+    @Option(help: ArgumentHelp("The authority's CRL (PEM or DER), with --ca; once per CA.", valueName: "crl.pem"))
+    var crl: [String] = []
+
+    @Option(help: ArgumentHelp("Evaluate as if it were this time (ISO 8601, e.g. 2036-01-01T00:00:00Z), for audits and tests: certificates, timestamps and revocation lists are judged at that moment.", valueName: "TIME"))
+    var at: String?
 
     @Flag(help: "Print one JSON object per file on stdout.")
     var json = false
@@ -48,10 +51,13 @@ struct SegelVerify: ParsableCommand {
         guard sources == 1 else {
             throw ValidationError("Give exactly one of --site DIR, --bundle trust.json or --ca ca.pem.")
         }
-        if crl != nil && ca == nil {
+        if !crl.isEmpty && ca == nil {
             throw ValidationError("--crl goes with --ca (a site or bundle carries its own CRL).")
         }
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1.") }
+        if let at, ISOTime.date(from: at) == nil {
+            throw ValidationError("--at takes an ISO 8601 time such as 2036-01-01T00:00:00Z, not \"\(at)\".")
+        }
     }
 
     func run() throws {
@@ -61,9 +67,9 @@ struct SegelVerify: ParsableCommand {
         } else if let bundle {
             trust = try TrustContext.bundle(trustFile: URL(fileURLWithPath: bundle))
         } else {
-            trust = try TrustContext.certificate(caFile: URL(fileURLWithPath: ca!), crlFile: crl.map(URL.init(fileURLWithPath:)))
+            trust = try TrustContext.certificate(caFile: URL(fileURLWithPath: ca!), crlFiles: crl.map(URL.init(fileURLWithPath:)))
         }
-        let verifier = Verifier(trust: trust)
+        let verifier = Verifier(trust: trust, now: at.flatMap(ISOTime.date(from:)) ?? Date())
         var worst: Verdict = .valid
         var ioError = false
         let output = FileHandle.standardOutput

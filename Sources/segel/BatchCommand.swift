@@ -17,6 +17,7 @@ struct BatchCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var timestamps: TimestampFlags
     @Argument(help: "The CSV manifest.") var manifest: String
     @Option(help: "Documents signed at once (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("key-type"), help: "Per-document key: rsa2048 (default), rsa3072 or p256.")
@@ -36,7 +37,7 @@ struct BatchCommand: AsyncParsableCommand {
         let keys = KeyPool(type: keyType, producers: jobs, capacity: max(32, 4 * jobs), count: parsed.rows.count)
         defer { keys.close() }
         let authority = try global.openAuthority()
-        var signer = try global.signer(for: authority)
+        var signer = try global.signer(for: authority, timestamps: timestamps)
         signer.keySource = { _ in try keys.take() }
         let recovered = try authority.recoverInterruptedSigning()
         if recovered.completed + recovered.discarded > 0 {

@@ -229,9 +229,7 @@ struct DemoPopulation {
 
         let inputs = authority.home.url.appendingPathComponent("demo-inputs", isDirectory: true)
         try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
-        let ca = try authority.unlock(passphrase: passphrase)
-        let signer = DocumentSigner(ca: ca, settings: authority.settings,
-                                    retainPassphrase: authority.settings.retainKeys ? passphrase : nil)
+        let signer = try authority.signer(passphrase: passphrase)
         let kinds = SampleDocuments.Kind.allCases
         let now = Date()
 

@@ -11,7 +11,10 @@ struct InitCommand: AsyncParsableCommand {
         Creates --home with a root CA (ECDSA P-256 by default, or RSA-3072 with --ca-key-type \
         rsa3072; valid 10 years) whose key is encrypted under the passphrase ($SEGEL_PASSPHRASE \
         or --passphrase-file) and stored with mode 0600. Per-document keys are chosen when \
-        signing (--key-type, RSA-2048 by default).
+        signing (--key-type, RSA-2048 by default). The authority is also its own \
+        time-stamping authority: a P-256 TSA key, encrypted the same way, with a certificate \
+        from the CA (extended key usage timeStamping); --tsa URL names an external RFC 3161 \
+        server to use instead (each signing command can override it).
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,6 +37,9 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .customLong("ca-key-type"), help: "The CA's key: p256 (default) or rsa3072.")
     var caKeyType: KeyType = .p256
 
+    @Option(help: ArgumentHelp("An external RFC 3161 time-stamping server for every signature (default: the authority's own TSA).", valueName: "URL"))
+    var tsa: String?
+
     func validate() throws {
         guard caKeyType == .p256 || caKeyType == .rsa3072 else {
             throw ValidationError("--ca-key-type must be p256 or rsa3072")
@@ -47,15 +53,16 @@ struct InitCommand: AsyncParsableCommand {
                                          siteDirectory: URL(fileURLWithPath: site).standardizedFileURL.path)
         settings.retainKeys = retainKeys
         settings.leafValidityDays = leafValidityDays
+        settings.tsaURL = tsa
         let authority = try Authority.initialize(home: global.authorityHome, settings: settings,
                                                  passphrase: try global.passphrase(), caKeyType: caKeyType)
         let ca = try authority.caCertificate()
         if global.json {
-            try Console.json(["home": authority.home.url.path, "ca_certificate": authority.home.caCertificate.path,
+            try Console.json(["home": authority.home.url.path, "ca_certificate": authority.currentCA.certificate.path,
                               "ca_fingerprint_sha256": ca.sha256Fingerprint, "base_url": settings.baseURL])
         } else {
             Console.note("Created the authority \"\(name)\" in \(authority.home.url.path)")
-            Console.note("CA certificate: \(authority.home.caCertificate.path)")
+            Console.note("CA certificate: \(authority.currentCA.certificate.path)")
             Console.note("CA fingerprint (SHA-256): \(ca.sha256Fingerprint)")
             Console.note("Next: segel approver add --name … --email … --nidn …")
         }

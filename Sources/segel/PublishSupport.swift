@@ -5,17 +5,20 @@ import PKI
 import Portal
 
 extension Authority {
-    /// What the portal publishes from this authority: its registry, its CA
-    /// (unlocked with `passphrase` only if a new CRL must be signed), the
-    /// signed PDFs in the home, and the last CRL kept in `ca/crl.der`.
+    /// What the portal publishes from this authority: its registry, every CA
+    /// it has used (each unlocked with `passphrase` only if its CRL must be
+    /// re-signed), the signed PDFs in the home, and each CA's last CRL kept
+    /// in the home.
     func publishSource(passphrase: @escaping @Sendable () throws -> String) throws -> PublishSource {
         let home = self.home
         return PublishSource(
             registry: registry,
-            caCertificate: try caCertificate(),
-            unlockCA: { [self] in try self.unlock(passphrase: try passphrase()) },
-            signedPDF: { token in home.signedPDF(token: token) },
-            crlArchive: home.caDirectory.appendingPathComponent("crl.der"))
+            authorities: try caCertificates().map { generation, certificate in
+                PublishSource.Authority(generation: generation, certificate: certificate,
+                                        crlArchive: home.ca(generation: generation).crlArchive)
+            },
+            unlockCA: { [self] generation in try self.unlock(generation: generation, passphrase: try passphrase()) },
+            signedPDF: { token in home.signedPDF(token: token) })
     }
 }
 

@@ -13,13 +13,14 @@ struct SignCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var timestamps: TimestampFlags
     @Argument(help: "The request id.") var request: Int64
     @Option(help: ArgumentHelp("Also write the signed PDF here.", valueName: "PATH")) var output: String?
     @OptionGroup var signing: SigningFlags
 
     func run() async throws {
         let authority = try global.openAuthority()
-        let signer = try global.signer(for: authority)
+        let signer = try global.signer(for: authority, timestamps: timestamps)
         var result = try authority.sign(request: request, with: signer, options: signing.options)
         try deliver(&result, to: output)
         try report(result, json: global.json)

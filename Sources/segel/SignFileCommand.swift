@@ -15,6 +15,7 @@ struct SignFileCommand: AsyncParsableCommand {
         """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var timestamps: TimestampFlags
     @Argument(help: "The PDF to sign.") var file: String
     @Option(help: ArgumentHelp("Approver who signs: id, e-mail or NIDN.", valueName: "APPROVER")) var by: String
     @Option(help: "Document name, e.g. \"Transkrip Nilai\".") var name: String
@@ -26,7 +27,7 @@ struct SignFileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let authority = try global.openAuthority()
-        let signer = try global.signer(for: authority)
+        let signer = try global.signer(for: authority, timestamps: timestamps)
         var result = try authority.signFile(URL(fileURLWithPath: file), approver: by, name: name, user: user,
                                             type: type, notes: notes, signer: signer, options: signing.options)
         try deliver(&result, to: output)

@@ -40,15 +40,35 @@ struct SigningFlags: ParsableArguments {
 
 extension KeyType: ExpressibleByArgument {}
 
-extension GlobalOptions {
-    /// Unlocks the CA and returns the signer every signing command uses.
-    func signer(for authority: Authority) throws -> DocumentSigner {
-        let passphrase = try passphrase()
-        let ca = try authority.unlock(passphrase: passphrase)
-        return DocumentSigner(ca: ca, settings: authority.settings,
-                              retainPassphrase: authority.settings.retainKeys ? passphrase : nil)
+/// Who timestamps the signatures and whether a document timestamp closes the
+/// file: shared by sign, sign-file, batch and demo.
+struct TimestampFlags: ParsableArguments {
+    @Option(help: ArgumentHelp("An external RFC 3161 time-stamping server for this run (default: the one `init --tsa` named, else the authority's own TSA). If it cannot be reached, nothing is signed.", valueName: "URL"))
+    var tsa: String?
+
+    @Flag(help: "Close each signed file with a document timestamp after its validation data (PAdES B-LTA; the same as --level b-lta).")
+    var lta = false
+
+    @Option(help: ArgumentHelp("PAdES level: b-b (signature only), b-t (+ signature timestamp), b-lt (+ CA, TSA certificates and a CRL in the file; default), b-lta (+ document timestamp).", valueName: "LEVEL"))
+    var level: PAdESLevel = .lt
+
+    func validate() throws {
+        if lta, level != .lt, level != .lta { throw ValidationError("--lta and --level \(level.rawValue) contradict each other") }
+        if let tsa, URL(string: tsa)?.host == nil || !(tsa.hasPrefix("http://") || tsa.hasPrefix("https://")) {
+            throw ValidationError("--tsa takes an http(s) URL, not \"\(tsa)\"")
+        }
     }
 }
+
+extension GlobalOptions {
+    /// Unlocks the CA and the TSA and returns the signer every signing command uses.
+    func signer(for authority: Authority, timestamps: TimestampFlags) throws -> DocumentSigner {
+        try authority.signer(passphrase: try passphrase(), tsaURL: timestamps.tsa,
+                             level: timestamps.lta ? .lta : timestamps.level)
+    }
+}
+
+extension PAdESLevel: ExpressibleByArgument {}
 
 /// Prints a signing result as CLI.md says: token and path, or the JSON object.
 func report(_ result: SigningResult, json: Bool) throws {

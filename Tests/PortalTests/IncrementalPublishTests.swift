@@ -58,7 +58,7 @@ final class IncrementalPublishTests: XCTestCase {
         XCTAssertEqual(invalidated.rendered_documents, 1)
         XCTAssertTrue(invalidated.crl_issued)
         let newCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
-        XCTAssertEqual(newCRL.crlNumber, (oldCRL.crlNumber ?? 0) + 1)
+        XCTAssertGreaterThan(newCRL.crlNumber ?? 0, oldCRL.crlNumber ?? 0)
         let serial = try Certificate(pem: demo.text("cert/\(target.token).pem")).serialHex
         XCTAssertNil(oldCRL.revokedSerials[serial])
         XCTAssertEqual(newCRL.revokedSerials[serial]?.reason, .cessationOfOperation)

@@ -100,3 +100,55 @@ public struct ValidatorError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// `scripts/support/pyhanko-ltv.py`: pyHanko judging a signature at its own
+/// timestamp's time with only the file's DSS (`embedded`), or now with
+/// fetching from the certificate's CRL distribution point (`fetch`).
+public enum PyHankoLTV {
+    public enum Mode: String { case embedded, fetch }
+
+    public struct Signature: Decodable, Sendable {
+        public var field: String
+        public var intact: Bool?
+        public var valid: Bool?
+        public var trusted: Bool?
+        public var bottom_line: Bool?
+        public var timestamp_valid: Bool?
+        public var timestamp_trusted: Bool?
+        public var timestamp_time: String?
+        public var error: String?
+    }
+
+    struct FileResult: Decodable {
+        var file: String
+        var signatures: [Signature]
+    }
+
+    public static func validate(_ mode: Mode, _ files: [URL], trusting caPEM: URL) throws -> [String: [Signature]] {
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/support/pyhanko-ltv.py")
+        let result = try Tools.run("python3", [script.path, mode.rawValue, caPEM.path] + files.map(\.path))
+        guard result.status == 0 else { throw ValidatorError("pyhanko-ltv.py failed: \(result.err)") }
+        var out: [String: [Signature]] = [:]
+        for line in result.out.split(separator: "\n") {
+            let item = try JSONDecoder().decode(FileResult.self, from: Data(line.utf8))
+            out[item.file] = item.signatures
+        }
+        return out
+    }
+}
+
+/// `openssl ts -verify` on a signature's RFC 3161 signature timestamp
+/// (extracted by `scripts/support/extract-signature-timestamp.py`).
+public enum OpenSSLTimestamp {
+    /// The openssl output and status for the signature `field` of `pdf`, checked against `caFile`.
+    public static func verify(pdf: URL, field: String, caFile: URL, work: URL) throws -> Tools.Result {
+        let directory = work.appendingPathComponent("ts-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/support/extract-signature-timestamp.py")
+        let extracted = try Tools.run("python3", [script.path, pdf.path, field, directory.path])
+        guard extracted.status == 0 else { throw ValidatorError("cannot extract the timestamp: \(extracted.err)") }
+        return try Tools.run("openssl", ["ts", "-verify", "-data", directory.appendingPathComponent("signature.bin").path,
+                                         "-in", directory.appendingPathComponent("token.der").path, "-token_in",
+                                         "-CAfile", caFile.path])
+    }
+}

@@ -135,14 +135,26 @@ final class CorpusVerificationTests: XCTestCase {
         guard !files.isEmpty else { throw XCTSkip(TestPaths.corpusMissingMessage) }
         let attacks = Set(try Self.attackSamples())
         var valid: [String] = []
+        var expired: [String: VerificationReport] = [:]
+        // DSS's samples were signed in July 2024 with certificates that have
+        // since expired: judged as of a day later (as `segel-verify --at` does)
+        // they verify; judged today, with no signature timestamp to prove the
+        // signing time, they cannot be confirmed.
+        let signingSeason = try XCTUnwrap(ISOTime.date(from: "2024-08-01T00:00:00Z"))
         for file in files where !attacks.contains(file.lastPathComponent) {
             let data = try Data(contentsOf: file)
             for root in Self.roots(of: data) {
                 let trust = TrustContext(mode: .certificate, ca: root, revocation: .registry(revoked: [:], asOf: Date()))
-                let report = try Verifier(trust: trust).verify(fileAt: file, name: file.lastPathComponent)
-                if report.verdict == .valid { valid.append(file.lastPathComponent) }
+                let report = try Verifier(trust: trust, now: signingSeason).verify(fileAt: file, name: file.lastPathComponent)
+                if report.verdict == .valid {
+                    valid.append(file.lastPathComponent)
+                    expired[file.lastPathComponent] = try Verifier(trust: trust).verify(fileAt: file, name: file.lastPathComponent)
+                }
             }
         }
+        let today = try XCTUnwrap(expired["dss_pades-bes.pdf"])
+        XCTAssertEqual(today.verdict, .indeterminate, today.summary)
+        XCTAssertTrue(today.summary.contains("no trusted timestamp"), today.summary)
         // Genuine PAdES files with signingCertificateV2 and an intact, complete
         // coverage verify under their own root: DSS's B-B sample, and its LTV
         // sample, whose later revisions add a DSS and two document timestamps.

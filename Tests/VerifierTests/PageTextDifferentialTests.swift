@@ -51,7 +51,12 @@ final class PageTextDifferentialTests: XCTestCase {
             if !attacks.contains(name) {
                 for root in CorpusVerificationTests.roots(of: original) {
                     let trust = TrustContext(mode: .certificate, ca: root, revocation: .registry(revoked: [:], asOf: Date()))
-                    if Verifier(trust: trust).verify(data: original, name: name).verdict == .valid {
+                    // A certificate that has expired since is judged as of a minute after it signed.
+                    let today = Verifier(trust: trust).verify(data: original, name: name)
+                    let then = today.signatures.last?.signedAt.map {
+                        Verifier(trust: trust, now: $0.addingTimeInterval(60)).verify(data: original, name: name)
+                    }
+                    if today.verdict == .valid || then?.verdict == .valid {
                         valid.append((name, original))
                         break
                     }

@@ -3,7 +3,8 @@ import Foundation
 /// Prepares a PDF for a PAdES signature (ISO 32000-2 §12.8, ETSI EN 319 142-1):
 /// the signature dictionary with a `/Contents` placeholder, the signature
 /// field merged with its widget, the appearance form XObject, the page's
-/// `/Annots` and the `/AcroForm`, all in one incremental update, with
+/// `/Annots`, the `/AcroForm` and — when the request carries validation data —
+/// the `/DSS`, all in one incremental update, with
 /// `/ByteRange` patched to cover everything except the `/Contents` string.
 ///
 /// A file without signatures is first rewritten (``PDFRewriter``), which
@@ -83,14 +84,16 @@ public enum PDFSigner {
         // §12.8.1 Table 255: the signature dictionary, placeholders first so
         // that the text strings after them cannot be mistaken for them.
         var signature: PDFDictionary = [
-            "Type": .name("Sig"),
+            "Type": .name(request.type),
             "Filter": .name("Adobe.PPKLite"),
             "SubFilter": .name(request.subFilter),
             "ByteRange": .array([.integer(0), .integer(byteRangePlaceholder), .integer(byteRangePlaceholder),
                                  .integer(byteRangePlaceholder)]),
             "Contents": .string(PDFString(bytes: Data(count: request.contentsCapacity), wasHex: true)),
-            "M": .string(PDFString(text: PDFDate.string(from: request.signingTime))),
         ]
+        if request.type != "DocTimeStamp" {
+            signature["M"] = .string(PDFString(text: PDFDate.string(from: request.signingTime)))
+        }
         if let name = request.name { signature["Name"] = .text(name) }
         if let reason = request.reason { signature["Reason"] = .text(reason) }
         if let location = request.location { signature["Location"] = .text(location) }
@@ -179,6 +182,10 @@ public enum PDFSigner {
                 catalog["Extensions"] = .dictionary(extensions)
                 catalogChanged = true
             }
+        }
+        if let validationData = request.validationData {
+            try validationData.add(to: &update, catalog: &catalog, document: document)
+            catalogChanged = true
         }
         if catalogChanged { update.replace(catalogReference, with: .dictionary(catalog)) }
 

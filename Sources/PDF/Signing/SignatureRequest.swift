@@ -18,10 +18,15 @@ public struct SignatureRequest: Sendable {
     public var contentsCapacity: Int
     /// The widget's appearance; `nil` makes an invisible signature on the first page.
     public var appearance: SignatureAppearance?
+    /// `/Type`: `Sig`, or `DocTimeStamp` for a document timestamp (§12.8.5), which has no `/M`.
+    public var type: String
+    /// Validation data written into the `/DSS` in the same update (PAdES B-LT).
+    public var validationData: DocumentSecurityStore?
 
     public init(fieldName: String, name: String? = nil, reason: String? = nil, location: String? = nil,
                 contactInfo: String? = nil, signingTime: Date = Date(), subFilter: String = "ETSI.CAdES.detached",
-                contentsCapacity: Int = 16384, appearance: SignatureAppearance? = nil) {
+                contentsCapacity: Int = 16384, appearance: SignatureAppearance? = nil, type: String = "Sig",
+                validationData: DocumentSecurityStore? = nil) {
         self.fieldName = fieldName
         self.name = name
         self.reason = reason
@@ -31,5 +36,7 @@ public struct SignatureRequest: Sendable {
         self.subFilter = subFilter
         self.contentsCapacity = contentsCapacity
         self.appearance = appearance
+        self.type = type
+        self.validationData = validationData
     }
 }

@@ -14,7 +14,10 @@ import Foundation
 /// - signingCertificateV2 with the SHA-256 of the signer certificate and its
 ///   issuerSerial (RFC 5035; ESSCertIDv2 omits the DEFAULT hash algorithm),
 ///
-/// plus signingTime (RFC 5652 §11.3) only when `signingTime` is given. PAdES
+/// plus signingTime (RFC 5652 §11.3) only when `signingTime` is given, and —
+/// when `timestamp` is given — one unsigned attribute, signatureTimeStampToken
+/// (RFC 3161 Appendix A; PAdES B-T), the token `timestamp` returns for the
+/// SHA-256 of the signature value. PAdES
 /// B-B forbids signingTime in a PDF signature — the time belongs in the
 /// signature dictionary's /M — so leave it nil for PDFs.
 ///
@@ -31,17 +34,19 @@ public enum CMSSigner {
     /// Signs the concatenation of `content` (e.g. the two ByteRange spans of a
     /// PDF), hashing the parts one after another without joining them.
     public static func signDetached(content: some Sequence<Data>, key: PrivateKey, certificate: Certificate,
-                                    chain: [Certificate], signingTime: Date? = nil) throws -> Data {
+                                    chain: [Certificate], signingTime: Date? = nil,
+                                    timestamp: ((Data) throws -> Data)? = nil) throws -> Data {
         let hasher = SHA256Hasher()
         for part in content { hasher.update(part) }
         return try signDigest(hasher.finalize(), key: key, certificate: certificate, chain: chain,
-                              signingTime: signingTime)
+                              signingTime: signingTime, timestamp: timestamp)
     }
 
     /// Signs content whose SHA-256 digest is already known (e.g. hashed while
     /// streaming a large file to disk).
     public static func signDigest(_ sha256Digest: Data, key: PrivateKey, certificate: Certificate,
-                                  chain: [Certificate], signingTime: Date? = nil) throws -> Data {
+                                  chain: [Certificate], signingTime: Date? = nil,
+                                  timestamp: ((Data) throws -> Data)? = nil) throws -> Data {
         guard sha256Digest.count == DigestAlgorithm.sha256.outputLength else {
             throw PKIError(.cmsSigning, "A SHA-256 digest has 32 bytes, not \(sha256Digest.count)")
         }
@@ -75,6 +80,17 @@ public enum CMSSigner {
         guard let signatureField = CMS_SignerInfo_get0_signature(signerInfo),
               ASN1_STRING_set(signatureField, [UInt8](signature), Int32(signature.count)) == 1 else {
             throw PKIError.openSSL(.cmsSigning, "Could not store the signature value")
+        }
+        if let timestamp {
+            let token = try timestamp(Digest.sha256(signature))
+            let added = token.withUnsafeBytes { raw in
+                // V_ASN1_SEQUENCE with a length: the bytes are the whole DER ContentInfo.
+                CMS_unsigned_add1_attr_by_NID(signerInfo, NID_id_smime_aa_timeStampToken, V_ASN1_SEQUENCE,
+                                              raw.baseAddress, Int32(raw.count))
+            }
+            guard added == 1 else {
+                throw PKIError.openSSL(.cmsSigning, "Could not add the signature timestamp")
+            }
         }
         let der = try contentInfo.encoded(failure: .cmsSigning)
         try selfCheck(der, attributes: toBeSigned, signature: signature, digest: sha256Digest, certificate: certificate)

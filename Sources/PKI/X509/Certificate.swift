@@ -27,6 +27,12 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     public let subjectAltNameURIs: [String]
     /// fullName URIs of crlDistributionPoints (RFC 5280 §4.2.1.13), in order.
     public let crlDistributionPointURIs: [String]
+    /// authorityInfoAccess caIssuers URIs (RFC 5280 §4.2.2.1): where the issuer's certificate is published.
+    public let caIssuersURIs: [String]
+    /// True when extendedKeyUsage lists id-kp-timeStamping (RFC 3161 §2.3 requires it, critical, and alone).
+    public let isTimestamping: Bool
+    /// True when extendedKeyUsage is present and marked critical.
+    public let hasCriticalExtendedKeyUsage: Bool
     /// keyIdentifier of subjectKeyIdentifier (RFC 5280 §4.2.1.2), if present.
     public let subjectKeyIdentifier: Data?
     /// keyIdentifier of authorityKeyIdentifier (RFC 5280 §4.2.1.1), if present.
@@ -72,6 +78,11 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
             keyUsage = hasKeyUsageExtension ? KeyUsage.set(fromFlags: X509_get_key_usage(pointer)) : []
             subjectAltNameURIs = Certificate.generalNameURIs(pointer, nid: NID_subject_alt_name)
             crlDistributionPointURIs = Certificate.distributionPointURIs(pointer)
+            caIssuersURIs = Certificate.caIssuersURIs(pointer)
+            isTimestamping = flags & UInt32(EXFLAG_XKUSAGE) != 0
+                && X509_get_extended_key_usage(pointer) & UInt32(XKU_TIMESTAMP) != 0
+            let ekuIndex = X509_get_ext_by_NID(pointer, NID_ext_key_usage, -1)
+            hasCriticalExtendedKeyUsage = ekuIndex >= 0 && X509_EXTENSION_get_critical(X509_get_ext(pointer, ekuIndex)) == 1
             subjectKeyIdentifier = Certificate.octets(X509_get0_subject_key_id(pointer))
             authorityKeyIdentifier = Certificate.octets(X509_get0_authority_key_id(pointer))
 
@@ -181,17 +192,17 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
     }
 
     private static func uris(in names: OpaquePointer) -> [String] {
-        var found: [String] = []
-        for index in 0..<max(segel_sk_GENERAL_NAME_num(names), 0) {
-            guard let name = segel_sk_GENERAL_NAME_value(names, index) else { continue }
-            var type: Int32 = 0
-            guard let value = GENERAL_NAME_get0_value(name, &type), type == GEN_URI else { continue }
-            let string = value.assumingMemoryBound(to: ASN1_STRING.self)
-            guard let bytes = ASN1_STRING_get0_data(string) else { continue }
-            found.append(String(decoding: UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(string))),
-                                as: UTF8.self))
-        }
-        return found
+        (0..<max(segel_sk_GENERAL_NAME_num(names), 0)).compactMap { uri(of: segel_sk_GENERAL_NAME_value(names, $0)) }
+    }
+
+    /// The text of a uniformResourceIdentifier GeneralName, nil for any other kind.
+    private static func uri(of name: UnsafeMutablePointer<GENERAL_NAME>?) -> String? {
+        guard let name else { return nil }
+        var type: Int32 = 0
+        guard let value = GENERAL_NAME_get0_value(name, &type), type == GEN_URI else { return nil }
+        let string = value.assumingMemoryBound(to: ASN1_STRING.self)
+        guard let bytes = ASN1_STRING_get0_data(string) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(ASN1_STRING_length(string))), as: UTF8.self)
     }
 
     private static func generalNameURIs(_ x509: OpaquePointer, nid: Int32) -> [String] {
@@ -211,6 +222,20 @@ public final class Certificate: @unchecked Sendable, Hashable, CustomStringConve
                   let name = point.pointee.distpoint, name.pointee.type == 0,
                   let fullName = name.pointee.name.fullname else { continue }
             found.append(contentsOf: uris(in: fullName))
+        }
+        return found
+    }
+
+    private static func caIssuersURIs(_ x509: OpaquePointer) -> [String] {
+        guard let raw = X509_get_ext_d2i(x509, NID_info_access, nil, nil) else { return [] }
+        let access = OpaquePointer(raw)
+        defer { AUTHORITY_INFO_ACCESS_free(access) }
+        var found: [String] = []
+        for index in 0..<max(segel_sk_ACCESS_DESCRIPTION_num(access), 0) {
+            guard let description = segel_sk_ACCESS_DESCRIPTION_value(access, index),
+                  OBJ_obj2nid(description.pointee.method) == NID_ad_ca_issuers,
+                  let uri = uri(of: description.pointee.location) else { continue }
+            found.append(uri)
         }
         return found
     }

@@ -58,26 +58,55 @@ public struct CertificateAuthority: Sendable {
     /// critical digitalSignature + nonRepudiation; no extendedKeyUsage (pyHanko's
     /// default signer policy requires nonRepudiation and accepts any or no EKU;
     /// Acrobat rejects document signatures under EKUs it does not know);
-    /// subjectAltName URI = the document's verification URL; SKI/AKI; and
-    /// crlDistributionPoints when `crlURI` is given.
+    /// subjectAltName URI = the document's verification URL; SKI/AKI; and the
+    /// pointers a standard validator follows on its own: crlDistributionPoints
+    /// (`crlURI`) and authorityInfoAccess caIssuers (`caIssuersURI`), each when given.
     ///
     /// Validity starts 5 minutes before `now` (clock skew) and ends
     /// `validityDays` after `now`, but never after the CA certificate's notAfter,
     /// since a leaf cannot be trusted beyond its issuer. Throws `.invalidValidity`
     /// if the CA itself is not valid at `now`.
     public func issueLeaf(subject: DistinguishedNameFields, publicKeyOf subjectKey: PrivateKey, uri: String,
-                          crlURI: String? = nil, validityDays: Int = 1095,
+                          crlURI: String? = nil, caIssuersURI: String? = nil, validityDays: Int = 1095,
                           now: Date = Date()) throws -> Certificate {
+        try GeneralNames.validate(uri)
+        let builder = try endEntity(subject: subject, publicKeyOf: subjectKey, validityDays: validityDays,
+                                    keyUsage: "critical,digitalSignature,nonRepudiation",
+                                    crlURI: crlURI, caIssuersURI: caIssuersURI, now: now)
+        try builder.addSubjectAltNameURI(uri)
+        return try builder.sign(with: key)
+    }
+
+    /// Issues the authority's time-stamping certificate (RFC 3161 §2.3): like a
+    /// leaf, but keyUsage critical digitalSignature and extendedKeyUsage
+    /// critical id-kp-timeStamping alone, valid until the CA itself expires.
+    public func issueTimestampingCertificate(subject: DistinguishedNameFields, publicKeyOf subjectKey: PrivateKey,
+                                             crlURI: String? = nil, caIssuersURI: String? = nil,
+                                             now: Date = Date()) throws -> Certificate {
+        let days = Int(certificate.notAfter.timeIntervalSince(now) / 86_400) + 1
+        let builder = try endEntity(subject: subject, publicKeyOf: subjectKey, validityDays: min(max(days, 1), 36_500),
+                                    keyUsage: "critical,digitalSignature",
+                                    crlURI: crlURI, caIssuersURI: caIssuersURI, now: now)
+        try builder.addExtension(NID_ext_key_usage, "critical,timeStamping", issuer: certificate.pointer)
+        return try builder.sign(with: key)
+    }
+
+    /// The parts every end-entity certificate of this CA shares: serial,
+    /// validity (never past the CA's), names, key, basicConstraints CA:FALSE,
+    /// `keyUsage`, SKI/AKI and the CRL and caIssuers pointers.
+    private func endEntity(subject: DistinguishedNameFields, publicKeyOf subjectKey: PrivateKey, validityDays: Int,
+                           keyUsage: String, crlURI: String?, caIssuersURI: String?,
+                           now: Date) throws -> CertificateBuilder {
         guard validityDays >= 1 && validityDays <= 36_500 else {
-            throw PKIError(.invalidValidity, "A leaf validity of \(validityDays) days is out of range")
+            throw PKIError(.invalidValidity, "A validity of \(validityDays) days is out of range")
         }
         guard certificate.validityContains(now) else {
             throw PKIError(.invalidValidity,
                            "The CA certificate is not valid at \(now) (\(certificate.notBefore) – \(certificate.notAfter))")
         }
         try Self.requireCommonName(subject)
-        try GeneralNames.validate(uri)
         if let crlURI { try GeneralNames.validate(crlURI) }
+        if let caIssuersURI { try GeneralNames.validate(caIssuersURI) }
         OpenSSLErrorQueue.clear()
         let builder = try CertificateBuilder()
         try builder.setSerial(try SerialNumber.random())
@@ -87,12 +116,12 @@ public struct CertificateAuthority: Sendable {
         try builder.setIssuer(subjectOf: certificate.pointer)
         try builder.setPublicKey(of: subjectKey)
         try builder.addExtension(NID_basic_constraints, "CA:FALSE", issuer: certificate.pointer)
-        try builder.addExtension(NID_key_usage, "critical,digitalSignature,nonRepudiation", issuer: certificate.pointer)
+        try builder.addExtension(NID_key_usage, keyUsage, issuer: certificate.pointer)
         try builder.addExtension(NID_subject_key_identifier, "hash", issuer: certificate.pointer)
         try builder.addExtension(NID_authority_key_identifier, "keyid:always", issuer: certificate.pointer)
-        try builder.addSubjectAltNameURI(uri)
         if let crlURI { try builder.addCRLDistributionPoint(crlURI) }
-        return try builder.sign(with: key)
+        if let caIssuersURI { try builder.addCAIssuers(caIssuersURI) }
+        return builder
     }
 
     /// Tolerance for signers whose clocks run slightly behind ours.

@@ -97,6 +97,17 @@ final class CertificateBuilder {
         }
     }
 
+    /// authorityInfoAccess with one caIssuers URI (RFC 5280 §4.2.2.1), non-critical:
+    /// where a validator fetches the issuing CA's certificate.
+    func addCAIssuers(_ uri: String) throws {
+        let access = try GeneralNames.caIssuers(uri)
+        defer { AUTHORITY_INFO_ACCESS_free(access) }
+        guard X509_add1_ext_i2d(pointer, NID_info_access, UnsafeMutableRawPointer(access), 0,
+                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not add authorityInfoAccess \(uri)")
+        }
+    }
+
     /// Signs with SHA-256 (sha256WithRSAEncryption / ecdsa-with-SHA256) and returns the result.
     func sign(with key: PrivateKey) throws -> Certificate {
         guard X509_sign(pointer, key.pointer, EVP_sha256()) > 0 else {

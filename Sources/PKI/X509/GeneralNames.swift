@@ -1,8 +1,8 @@
 import COpenSSL
 import Foundation
 
-/// Builds `GeneralNames` / `CRLDistributionPoints` values (RFC 5280 §4.2.1.6,
-/// §4.2.1.13) directly, rather than through OpenSSL's config syntax, so a URI
+/// Builds `GeneralNames` / `CRLDistributionPoints` / `AuthorityInfoAccessSyntax`
+/// values (RFC 5280 §4.2.1.6, §4.2.1.13, §4.2.2.1) directly, rather than through OpenSSL's config syntax, so a URI
 /// containing commas or colons cannot be misparsed into other names.
 enum GeneralNames {
     /// Checks that `uri` is an absolute http(s) URI with a host, in printable ASCII
@@ -78,5 +78,30 @@ enum GeneralNames {
             throw PKIError.openSSL(.certificateIssuing, "Could not add the DistributionPoint")
         }
         return points
+    }
+
+    /// A new `AUTHORITY_INFO_ACCESS` with one AccessDescription { id-ad-caIssuers, uri } (caller frees).
+    static func caIssuers(_ uri: String) throws -> OpaquePointer {
+        let names = try self.uri(uri)
+        defer { segel_GENERAL_NAMES_free(names) }
+        guard let access = segel_sk_ACCESS_DESCRIPTION_new_null() else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not allocate AuthorityInfoAccess")
+        }
+        guard let description = ACCESS_DESCRIPTION_new() else {
+            AUTHORITY_INFO_ACCESS_free(access)
+            throw PKIError.openSSL(.certificateIssuing, "Could not allocate an AccessDescription")
+        }
+        // The description adopts a copy of the one URI name.
+        GENERAL_NAME_free(description.pointee.location)
+        description.pointee.location = GENERAL_NAME_dup(segel_sk_GENERAL_NAME_value(names, 0))
+        ASN1_OBJECT_free(description.pointee.method)
+        description.pointee.method = OBJ_nid2obj(NID_ad_ca_issuers)
+        guard description.pointee.location != nil, description.pointee.method != nil,
+              segel_sk_ACCESS_DESCRIPTION_push(access, description) > 0 else {
+            ACCESS_DESCRIPTION_free(description)
+            AUTHORITY_INFO_ACCESS_free(access)
+            throw PKIError.openSSL(.certificateIssuing, "Could not add the caIssuers AccessDescription")
+        }
+        return access
     }
 }

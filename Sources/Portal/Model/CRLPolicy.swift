@@ -10,7 +10,7 @@ import PKI
 /// dates and reasons, (3) has the configured validity, and (4) is less than
 /// half-way from thisUpdate to nextUpdate — so a verifier always gets a list
 /// with at least half its validity left. Otherwise a new CRL is signed with
-/// thisUpdate = now and cRLNumber = previous + 1 (RFC 5280 §5.2.3: monotonic).
+/// thisUpdate = now and the next cRLNumber (`CRLNumbering`: monotonic, RFC 5280 §5.2.3).
 struct CRLPolicy {
     typealias Entry = (serialHex: String, date: Date, reason: CRLReason)
 
@@ -33,7 +33,7 @@ struct CRLPolicy {
         let thisUpdate = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         return try ca.makeCRL(revoked: entries, thisUpdate: thisUpdate,
                               nextUpdate: thisUpdate.addingTimeInterval(Double(validityDays) * 86_400),
-                              crlNumber: (previous?.crlNumber ?? 0) + 1)
+                              crlNumber: CRLNumbering.next(after: previous?.crlNumber, at: thisUpdate))
     }
 
     /// A comparable form of entries: CRL times have whole seconds (RFC 5280

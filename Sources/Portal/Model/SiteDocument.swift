@@ -45,7 +45,6 @@ struct SiteDocument: Sendable {
     /// The CRL entry of this document's certificate, if it must be listed:
     /// every invalidated or revoked document, whatever its key's state.
     var crlEntry: (serialHex: String, date: Date, reason: CRLReason)? {
-        guard let reason = status.crlReason else { return nil }
-        return (key.serialHex, key.revokedAt ?? statusDate ?? signature.updatedAt, reason)
+        published.revocationListing?.crlEntry
     }
 }

@@ -57,12 +57,18 @@ final class PublishingContext {
     var shardPrefill: ShardPrefill?
     /// In a fresh site, a flush of the document files started once they were written.
     var earlyFlush: Pending<Void>?
-    /// The CA being unlocked for a new CRL, and the rule to issue it by.
-    var pendingCA: Pending<CertificateAuthority>?
-    var crlPolicy: CRLPolicy?
-    var crlPrevious: CRL?
-    var crl: CRL!
-    var crlIssued = false
+    /// The CAs being unlocked for new CRLs (by generation), and per CA the
+    /// rule to issue its CRL by and its previous CRL.
+    var pendingCAs: Pending<[Int: CertificateAuthority]>?
+    var crlPolicies: [Int: CRLPolicy] = [:]
+    var crlPrevious: [Int: CRL] = [:]
+    /// Each CA's CRL for this publish, by generation.
+    var crls: [Int: CRL] = [:]
+    /// Generations whose CRL was signed in this publish.
+    var crlsIssued: Set<Int> = []
+    /// The current CA's CRL.
+    var crl: CRL { crls[source.authorities.last!.generation]! }
+    var crlIssued: Bool { !crlsIssued.isEmpty }
     /// Every file of the site by relative path, except the hash index shards.
     var planned: [String: PlannedFile] = [:]
     /// The hash index shards by number (`HashIndex.allShardPaths`): 65,536

@@ -33,6 +33,28 @@ extension Registry {
         }
     }
 
+    /// `segel ca renew`: makes `generation` the CA that signs from now on, in
+    /// the authority's settings and the audit log, in one transaction (the
+    /// CA's files are written before, so this is the moment it takes effect).
+    public func recordCARenewal(generation: Int, subject: String, fingerprintSHA256: String) throws {
+        try write("record the renewal of the CA") { db in
+            guard var info = try AuthorityInfo.fetchOne(db, key: 1) else {
+                throw RegistryError(.notFound, "the registry has no authority")
+            }
+            let current = info.settings["ca_generation"].flatMap(Int.init) ?? 1
+            guard generation == current + 1 else {
+                throw RegistryError(.illegalTransition, "the CA is at generation \(current), so generation \(generation) cannot follow it")
+            }
+            info.settings["ca_generation"] = String(generation)
+            try info.update(db)
+            try AuditChain.append(db, AuditEvent(
+                action: .caRenewed,
+                description: "CA renewed: generation \(generation) (\(subject)) signs from now on",
+                metadata: ["generation": String(generation), "subject": subject,
+                           "fingerprint_sha256": fingerprintSHA256]), actor: actor, at: now)
+        }
+    }
+
     /// The authority row, or nil before `initialize`.
     public func authority() throws -> AuthorityInfo? {
         try read("read the authority") { db in try AuthorityInfo.fetchOne(db, key: 1) }

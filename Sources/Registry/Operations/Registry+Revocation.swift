@@ -38,7 +38,7 @@ extension Registry {
             if let stored = try DocumentSignature.fetchOne(db, key: key.documentSignatureID) {
                 let signature = Self.acted(.revokeKey, on: stored, reason: reason, at: time)
                 if Workflow.allows(.invalidate, from: signature.signatureStatus) {
-                    try invalidateSignature(db, signature, reason: "key \(key.signatureID) revoked: \(reason)", at: time)
+                    _ = try invalidateSignature(db, signature, reason: "key \(key.signatureID) revoked: \(reason)", at: time)
                 } else if signature.publicStatus != stored.publicStatus {
                     try signature.updateRow(db)
                 }

@@ -19,4 +19,5 @@ public enum AuditAction: String, Codable, Sendable, Hashable, CaseIterable, Data
     case userCreated = "user_created"
     case approverCreated = "approver_created"
     case authorityInitialized = "authority_initialized"
+    case caRenewed = "ca_renewed"
 }

@@ -5,12 +5,15 @@ import PKI
 /// Check 4, the certificate (RFC 5280 §6, reduced to segel's one-level
 /// hierarchy): the signer's certificate is issued by the trusted CA — its
 /// issuer name and signature — and is a document-signing certificate (chain);
-/// it and the CA were valid when the document was signed (validity).
+/// it and the CA were valid when the document was signed (validity) — at the
+/// time its trusted timestamp proves, else at the time it claims while the
+/// certificate is still valid.
 extension FileVerification {
     /// `laterTimestamps`: the generation times of the document timestamps that
     /// follow the signature in the file; it cannot have been made after them.
     func certificateResults(_ candidate: SignatureCandidate, role: SignatureReport.Role,
-                            laterTimestamps: [Date] = []) -> (chain: CheckResult, validity: CheckResult) {
+                            laterTimestamps: [Date] = [],
+                            stamp: SignatureReport.Timestamp? = nil) -> (chain: CheckResult, validity: CheckResult) {
         guard let certificate = candidate.signerCertificate else {
             let reason = candidate.cms == nil
                 ? "the signer's certificate cannot be read: \(candidate.cmsProblem ?? "/Contents is not a CMS signature")"
@@ -18,16 +21,17 @@ extension FileVerification {
             if role == .seal || role == .authority { return (.fail(reason), .fail(reason)) }
             return (.unknown(reason), .unknown(reason))
         }
-        let ca = trust.ca
+        let ca = candidate.issuingCA ?? trust.ca
         let who = certificate.subject.commonName ?? certificate.subject.string
-        let validity = validityResult(candidate, certificate: certificate, laterTimestamps: laterTimestamps)
+        let validity = validityResult(candidate, certificate: certificate, laterTimestamps: laterTimestamps,
+                                      stamp: stamp)
         switch role {
         case .seal, .authority:
             guard ca.isCA, !ca.hasKeyUsageExtension || ca.keyUsage.contains(.keyCertSign) else {
                 return (.fail("the trusted certificate \(ca.subject.string) is not a CA certificate"), validity)
             }
             guard candidate.issuedByTrustedCA else {
-                return (.fail("signed by \(who), whose certificate was not issued by \(ca.subject.string)"), validity)
+                return (.fail("signed by \(who), whose certificate was not issued by \(trust.cas.map(\.subject.string).joined(separator: " or "))"), validity)
             }
             guard certificate.der != ca.der, !certificate.isCA else {
                 return (.fail("signed with a CA certificate rather than a document certificate"), validity)
@@ -52,11 +56,13 @@ extension FileVerification {
     static let allowedClockSkew: TimeInterval = 5 * 60
 
     private func validityResult(_ candidate: SignatureCandidate, certificate: Certificate,
-                                laterTimestamps: [Date]) -> CheckResult {
-        guard let time = signingTime(of: candidate) else {
+                                laterTimestamps: [Date], stamp: SignatureReport.Timestamp?) -> CheckResult {
+        let trustedTime = stamp.flatMap { $0.trusted ? $0.time : nil }
+        guard let time = trustedTime ?? signingTime(of: candidate) else {
             return .unknown("the signature does not say when it was made")
         }
         let when = ISOTime.readable(time)
+        let proof = stamp.flatMap { $0.trusted ? ", proven by a timestamp from \($0.authority)" : nil } ?? ""
         // A claim from the future cannot be true: it is a clock set to backdate
         // or predate a document, so it is not accepted beyond a few minutes' skew.
         let claims = [candidate.cms?.signingTime, candidate.signature.signingTime.flatMap(PDFDate.date(from:))]
@@ -73,11 +79,16 @@ extension FileVerification {
             }
         }
         guard certificate.validityContains(time) else {
-            return .fail("the certificate was not valid at the signing time \(when) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")
+            return .fail("the certificate was not valid at the signing time \(when)\(proof) (it is valid from \(ISOTime.readable(certificate.notBefore)) to \(ISOTime.readable(certificate.notAfter)))")
         }
-        if candidate.issuedByTrustedCA, !trust.ca.validityContains(time) {
-            return .fail("the CA certificate was not valid at the signing time \(when)")
+        if let issuingCA = candidate.issuingCA, !issuingCA.validityContains(time) {
+            return .fail("the CA certificate was not valid at the signing time \(when)\(proof)")
         }
-        return .pass("the certificate was valid when the document was signed (\(when))")
+        // Once the certificate has expired, a signing time the signer merely
+        // claims could have been written afterwards; only a timestamp proves it.
+        if trustedTime == nil, now > certificate.notAfter {
+            return .unknown("the certificate expired on \(ISOTime.readable(certificate.notAfter)) and no trusted timestamp proves the signature was made before that (it claims \(when))")
+        }
+        return .pass("the certificate was valid when the document was signed (\(when)\(proof))")
     }
 }

@@ -62,7 +62,7 @@ struct FileVerification {
 
         var candidates = fields.enumerated().compactMap { index, field in
             field.signature.map {
-                SignatureCandidate(index: index, field: field, signature: $0, fileLength: fileLength, trustedCA: trust.ca)
+                SignatureCandidate(index: index, field: field, signature: $0, fileLength: fileLength, trust: trust)
             }
         }
         candidates.sort { $0.sortKey < $1.sortKey }
@@ -80,6 +80,7 @@ struct FileVerification {
         let hashes = FileHashes(file: digested.file, upToSeal: sealEnd.flatMap { digested.checkpoints[$0] })
 
         let documentProblem = structureProblem(of: document)
+        let embeddedCRLs = self.embeddedCRLs(of: document)
         let coverage = coverageResults(candidates, sealIndex: sealIndex, document: document)
 
         var reports: [SignatureReport] = []
@@ -92,17 +93,18 @@ struct FileVerification {
             (checks.digest, checks.signature) = cmsResults(candidate, rangeDigest: rangeDigests[position],
                                                            mustBindCertificate: role == .seal || role == .authority)
             let laterTimestamps = candidates[(position + 1)...].compactMap { $0.isTimestamp ? $0.timestampToken?.generationTime : nil }
-            let certificate = certificateResults(candidate, role: role, laterTimestamps: laterTimestamps)
+            let stamp = signatureTimestampEvidence(candidate)
+            let certificate = certificateResults(candidate, role: role, laterTimestamps: laterTimestamps, stamp: stamp)
             checks.chain = certificate.chain
             checks.validity = certificate.validity
-            checks.revocation = revocationResult(candidate, role: role)
+            checks.revocation = revocationResult(candidate, role: role, embedded: embeddedCRLs)
             let record = recordResult(candidate, role: role, hashes: hashes, sealHasLaterRevisions: sealEnd.map { $0 < fileLength } ?? false)
             checks.record = record.result
-            reports.append(SignatureReport(
+            var signatureReport = SignatureReport(
                 field: candidate.field.name,
                 signer: candidate.signerCertificate?.subject.commonName ?? candidate.signature.signerName,
                 signerOrganization: candidate.signerCertificate?.subject.organization,
-                signedAt: signingTime(of: candidate),
+                signedAt: stamp.flatMap { $0.trusted ? $0.time : nil } ?? signingTime(of: candidate),
                 subFilter: candidate.subFilter,
                 role: role,
                 checks: checks,
@@ -110,7 +112,11 @@ struct FileVerification {
                 required: required(for: role),
                 certificateSerial: candidate.signerCertificate?.serialHex,
                 token: record.token,
-                byteRange: candidate.signature.byteRange))
+                byteRange: candidate.signature.byteRange)
+            signatureReport.timestamp = stamp
+            signatureReport.warnings = [timestampWarning(candidate, stamp),
+                                        stamp?.problem.map { "the signature's timestamp is not trusted: \($0)" }].compactMap { $0 }
+            reports.append(signatureReport)
         }
         return report(reports, sha256: Digest.hex(hashes.file))
     }

@@ -36,9 +36,12 @@ struct SignatureCandidate {
     /// The TSTInfo of the signature's own `signatureTimeStampToken`, when its
     /// messageImprint is the hash of this signature's value (PAdES B-T).
     let signatureTimestamp: TimestampInfo?
+    /// That token's SignedData (for checking who issued it).
+    let signatureTimestampToken: CMSSignedData?
 
-    /// True when the trusted CA issued the signer's certificate (issuer name and signature), computed once.
-    let issuedByTrustedCA: Bool
+    /// The trusted CA that issued the signer's certificate (issuer name and signature), found once.
+    let issuingCA: Certificate?
+    var issuedByTrustedCA: Bool { issuingCA != nil }
 
     var subFilter: String? { signature.subFilter }
     var signerCertificate: Certificate? { cms?.signerCertificate }
@@ -46,7 +49,7 @@ struct SignatureCandidate {
     /// The end of the signed bytes, for ordering (files with a broken range sort last).
     var sortKey: (Int, Int) { (ranges?.end ?? Int.max, index) }
 
-    init(index: Int, field: SignatureField, signature: SignatureDictionary, fileLength: Int, trustedCA: Certificate) {
+    init(index: Int, field: SignatureField, signature: SignatureDictionary, fileLength: Int, trust: TrustContext) {
         self.index = index
         self.field = field
         self.signature = signature
@@ -75,23 +78,25 @@ struct SignatureCandidate {
         }
         self.cms = cms
         self.cmsProblem = cmsProblem
-        issuedByTrustedCA = cms?.signerCertificate?.isIssued(by: trustedCA) ?? false
+        issuingCA = cms?.signerCertificate.flatMap(trust.issuingCA(of:))
         if isTimestamp, let content = cms?.encapsulatedContent {
             timestampToken = TimestampInfo(der: content)
         } else {
             timestampToken = nil
         }
-        signatureTimestamp = cms.flatMap(Self.signatureTimestamp(of:))
+        let stamp = cms.flatMap(Self.signatureTimestamp(of:))
+        signatureTimestamp = stamp?.info
+        signatureTimestampToken = stamp?.token
     }
 
     /// RFC 3161 Appendix A: the token is a SignedData over a TSTInfo whose
     /// messageImprint hashes the SignerInfo's signature value.
-    private static func signatureTimestamp(of cms: CMSSignedData) -> TimestampInfo? {
+    private static func signatureTimestamp(of cms: CMSSignedData) -> (info: TimestampInfo, token: CMSSignedData)? {
         guard let der = cms.signatureTimestampToken, let token = try? CMSSignedData(der: der),
               token.encapsulatedContentType == TimestampInfo.contentType, let content = token.encapsulatedContent,
               let info = TimestampInfo(der: content), let algorithm = info.hashAlgorithm,
               CMSSignedData.digest(of: [cms.signatureValue], algorithm: algorithm) == info.hashedMessage else { return nil }
-        return info
+        return (info, token)
     }
 
     /// `[0 a b c]`: exactly four non-negative integers, starting at 0, `a < b`,

@@ -15,6 +15,18 @@ public struct SignatureReport: Sendable, Hashable {
         case timestamp
     }
 
+    /// The signature's own RFC 3161 timestamp (PAdES B-T).
+    public struct Timestamp: Sendable, Hashable {
+        /// The TSTInfo's genTime.
+        public let time: Date
+        /// The time-stamping authority's common name.
+        public let authority: String
+        /// Why the timestamp is not trusted; nil when it verifies against the trust.
+        public let problem: String?
+
+        public var trusted: Bool { problem == nil }
+    }
+
     /// The fully qualified field name.
     public let field: String
     /// The signer's common name (from the certificate; the dictionary's `/Name` when there is none).
@@ -36,6 +48,10 @@ public struct SignatureReport: Sendable, Hashable {
     public let token: String?
     /// `[0 a b c]` as written, when it is four integers.
     public let byteRange: [Int]?
+    /// The signature's own timestamp, when it carries one that answers its value.
+    public var timestamp: Timestamp? = nil
+    /// Observations that do not change the verdict (e.g. a claimed time far from the timestamp).
+    public var warnings: [String] = []
 
     /// `reason` of every check that is not `pass`, prefixed by the check's name.
     public var reasons: [String] {

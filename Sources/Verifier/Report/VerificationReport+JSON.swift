@@ -8,7 +8,8 @@ import Foundation
 ///    "checks": {"structure": "pass|fail|unknown", …}, "reasons": ["…"]}]}
 /// ```
 ///
-/// plus `summary`, and per signature `role` and `details` (every check's reason).
+/// plus `summary`, and per signature `role`, `details` (every check's reason),
+/// `timestamp` (`{"time", "authority", "trusted", "problem"}` or null) and `warnings`.
 extension VerificationReport: Encodable {
     enum CodingKeys: String, CodingKey {
         case file, verdict, summary, sha256, token, signatures
@@ -35,7 +36,7 @@ extension VerificationReport: Encodable {
 
 extension SignatureReport: Encodable {
     enum CodingKeys: String, CodingKey {
-        case field, signer, role, subfilter, checks, reasons, details
+        case field, signer, role, subfilter, checks, reasons, details, timestamp, warnings
         case signedAt = "signed_at"
     }
 
@@ -55,5 +56,21 @@ extension SignatureReport: Encodable {
         try container.encode(statuses, forKey: .checks)
         try container.encode(reasons, forKey: .reasons)
         try container.encode(details, forKey: .details)
+        try container.encode(timestamp, forKey: .timestamp)
+        try container.encode(warnings, forKey: .warnings)
+    }
+}
+
+extension SignatureReport.Timestamp: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case time, authority, trusted, problem
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ISOTime.string(from: time), forKey: .time)
+        try container.encode(authority, forKey: .authority)
+        try container.encode(trusted, forKey: .trusted)
+        try container.encode(problem, forKey: .problem)
     }
 }

@@ -19,6 +19,10 @@ extension VerificationReport {
             if let organization = signature.signerOrganization { signer += ", \(organization)" }
             lines.append("    signer:  \(signer)")
             lines.append("    signed:  \(signature.signedAt.map(ISOTime.readable) ?? "(no time given)")")
+            if let stamp = signature.timestamp {
+                let standing = stamp.problem.map { "not trusted: \($0)" } ?? "trusted"
+                lines.append("    timestamp: \(ISOTime.readable(stamp.time)) by \(stamp.authority) (\(standing))")
+            }
             for (name, result) in signature.checks.all {
                 let mark = switch result.status {
                 case .pass: "✓"
@@ -27,6 +31,9 @@ extension VerificationReport {
                 }
                 let padded = name.title.padding(toLength: 10, withPad: " ", startingAt: 0)
                 lines.append("    \(mark) \(padded) \(result.reason)")
+            }
+            for warning in signature.warnings {
+                lines.append("    ! note       \(warning)")
             }
         }
         return lines.joined(separator: "\n")

@@ -5,10 +5,13 @@ import PKI
 public enum RevocationSource: Sendable {
     /// Nothing: the revocation check is `unknown`.
     case none
-    /// A CRL, which must be signed by the CA; past its nextUpdate it says nothing.
-    case crl(CRL)
+    /// One CRL per trusted CA, each signed by its CA; past its nextUpdate a CRL says nothing.
+    case crls([CRL])
     /// The authority's own registry, current by definition (`segel verify`).
     case registry(revoked: [String: RevocationEntry], asOf: Date)
+
+    /// The CRL of an authority with one CA.
+    public static func crl(_ crl: CRL) -> RevocationSource { .crls([crl]) }
 }
 
 /// One revoked serial as the registry records it.

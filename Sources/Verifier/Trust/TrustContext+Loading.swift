@@ -23,7 +23,7 @@ extension TrustContext {
         let crlFile = directory.appendingPathComponent("crl.pem")
         if FileManager.default.fileExists(atPath: crlFile.path) {
             let crl = try readCRL(crlFile)
-            guard case .crl(let bundled) = context.revocation, bundled.der == crl.der else {
+            guard case .crls(let bundled) = context.revocation, bundled.first?.der == crl.der else {
                 throw VerifierError(.trustMismatch, "\(crlFile.path) is not the CRL that \(trustFile.path) carries",
                                     path: crlFile.path)
             }
@@ -33,42 +33,67 @@ extension TrustContext {
         return context
     }
 
-    /// `--bundle trust.json`: CA, CRL and site URL; no records.
+    /// `--bundle trust.json`: every CA with its CRL, and the site URL; no records.
     public static func bundle(trustFile: URL) throws -> TrustContext {
         let data = try readFile(trustFile, limit: 16 << 20)
         let store = try TrustStore.decode(data, path: trustFile.path)
-        let ca: Certificate
-        do {
-            ca = try Certificate(pem: store.caPEM)
-        } catch {
-            throw VerifierError(.trustInput, "\(trustFile.path): ca_pem is not a PEM certificate", path: trustFile.path)
+        let path = trustFile.path
+        func pair(_ caPEM: String, _ crlPEM: String, _ what: String) throws -> (Certificate, CRL) {
+            guard let ca = try? Certificate(pem: caPEM) else {
+                throw VerifierError(.trustInput, "\(path): \(what)ca_pem is not a PEM certificate", path: path)
+            }
+            guard let crl = try? CRL(pem: crlPEM) else {
+                throw VerifierError(.trustInput, "\(path): \(what)crl_pem is not a PEM CRL", path: path)
+            }
+            try requireSigned(crl, by: ca, path: path)
+            return (ca, crl)
         }
-        let crl: CRL
-        do {
-            crl = try CRL(pem: store.crlPEM)
-        } catch {
-            throw VerifierError(.trustInput, "\(trustFile.path): crl_pem is not a PEM CRL", path: trustFile.path)
+        let (ca, crl) = try pair(store.caPEM, store.crlPEM, "")
+        var successors: [Certificate] = []
+        var crls = [crl]
+        if let authorities = store.authorities, !authorities.isEmpty {
+            let pairs = try authorities.enumerated().map { index, item in
+                try pair(item.caPEM, item.crlPEM, "authorities[\(index)].")
+            }
+            guard pairs[0].0 == ca else {
+                throw VerifierError(.trustMismatch, "\(path): the first of authorities is not the CA that ca_pem names",
+                                    path: path)
+            }
+            successors = pairs.dropFirst().map(\.0)
+            crls = pairs.map(\.1)
         }
-        try requireSigned(crl, by: ca, path: trustFile.path)
         guard let url = URL(string: store.siteURL), let scheme = url.scheme?.lowercased(),
               scheme == "https" || scheme == "http", url.host != nil else {
             throw VerifierError(.trustInput, "\(trustFile.path): site_url \"\(store.siteURL)\" is not an http(s) URL",
                                 path: trustFile.path)
         }
-        return TrustContext(mode: .bundle, ca: ca, authorityName: store.authority, siteURL: store.siteURL,
-                            publishedAt: store.publishedDate, revocation: .crl(crl))
+        var context = TrustContext(mode: .bundle, ca: ca, authorityName: store.authority, siteURL: store.siteURL,
+                                   publishedAt: store.publishedDate, revocation: .crls(crls))
+        context.successorCAs = successors
+        return context
     }
 
-    /// `--ca ca.pem [--crl crl.pem]`.
-    public static func certificate(caFile: URL, crlFile: URL?) throws -> TrustContext {
-        let ca = try readCertificate(caFile)
-        var revocation = RevocationSource.none
-        if let crlFile {
-            let crl = try readCRL(crlFile)
-            try requireSigned(crl, by: ca, path: crlFile.path)
-            revocation = .crl(crl)
+    /// `--ca ca.pem [--crl crl.pem]`: the file may hold several CA certificates
+    /// (the site's `cas.pem`), and one CRL may be given per CA.
+    public static func certificate(caFile: URL, crlFiles: [URL] = []) throws -> TrustContext {
+        let cas = try readCertificates(caFile)
+        var crls: [CRL] = []
+        for file in crlFiles {
+            let crl = try readCRL(file)
+            guard cas.contains(where: crl.isSigned(by:)) else {
+                throw VerifierError(.trustMismatch, "the CRL in \(file.path) is not signed by the CA in \(caFile.path)",
+                                    path: file.path)
+            }
+            crls.append(crl)
         }
-        return TrustContext(mode: .certificate, ca: ca, revocation: revocation)
+        var context = TrustContext(mode: .certificate, ca: cas[0], revocation: crls.isEmpty ? .none : .crls(crls))
+        context.successorCAs = Array(cas.dropFirst())
+        return context
+    }
+
+    /// `--ca ca.pem [--crl crl.pem]` with one CRL at most.
+    public static func certificate(caFile: URL, crlFile: URL?) throws -> TrustContext {
+        try certificate(caFile: caFile, crlFiles: crlFile.map { [$0] } ?? [])
     }
 
     private static func requireSigned(_ crl: CRL, by ca: Certificate, path: String) throws {
@@ -89,6 +114,16 @@ extension TrustContext {
             throw VerifierError(.trustInput, "\(url.path) is too large to be trust data", path: url.path)
         }
         return data
+    }
+
+    /// Every certificate of a PEM file (or the one of a DER file), in order.
+    private static func readCertificates(_ url: URL) throws -> [Certificate] {
+        let data = try readFile(url, limit: 1 << 20)
+        if let pem = String(data: data, encoding: .utf8), pem.contains("-----BEGIN") {
+            let all = Certificate.allFromPEM(pem)
+            if !all.isEmpty { return all }
+        }
+        return [try readCertificate(url)]
     }
 
     /// A PEM or DER certificate.

@@ -18,8 +18,10 @@ public struct TrustContext: Sendable {
     }
 
     public var mode: Mode
-    /// The trust anchor: the authority's root CA certificate.
+    /// The trust anchor: the authority's (first) root CA certificate.
     public var ca: Certificate
+    /// The CAs that succeeded it (`segel ca renew`), oldest first; trusted alike.
+    public var successorCAs: [Certificate] = []
     /// The institution's name, when known (trust.json's `authority`).
     public var authorityName: String?
     /// The portal's base URL without a trailing slash, when known: every
@@ -28,6 +30,9 @@ public struct TrustContext: Sendable {
     /// When the trust data was published (trust.json's `published_at`).
     public var publishedAt: Date?
     public var revocation: RevocationSource
+    /// Time-stamping certificates trusted as they are (an external TSA the
+    /// authority chose); its own TSA is trusted through the CA.
+    public var timestampCertificates: [Certificate] = []
     /// The published records; nil when the mode has none (the record check is then `unknown`).
     public var records: (any RecordSource)?
 
@@ -40,6 +45,14 @@ public struct TrustContext: Sendable {
         self.publishedAt = publishedAt
         self.revocation = revocation
         self.records = records
+    }
+
+    /// Every trusted CA, oldest first.
+    public var cas: [Certificate] { [ca] + successorCAs }
+
+    /// The trusted CA that issued `certificate` (issuer name and signature), if any.
+    public func issuingCA(of certificate: Certificate) -> Certificate? {
+        cas.last { certificate.isIssued(by: $0) }
     }
 
     /// The authority as people know it: trust.json's name, else the CA's organisation or common name.

@@ -11,6 +11,10 @@ import Foundation
 ///  "ca_pem": "-----BEGIN CERTIFICATE-----…", "crl_pem": "-----BEGIN X509 CRL-----…"}
 /// ```
 ///
+/// After `segel ca renew`, `authorities` lists every CA with its own CRL
+/// (`[{"generation": 1, "ca_pem": …, "crl_pem": …}, …]`, oldest first), while
+/// `ca_pem`/`crl_pem` stay the first CA's, which every earlier verifier reads.
+///
 /// The portal writes this type and the verifier reads it, so the format has one
 /// definition. Unknown keys are ignored when reading.
 public struct TrustStore: Codable, Sendable, Hashable {
@@ -26,6 +30,26 @@ public struct TrustStore: Codable, Sendable, Hashable {
     public var publishedAt: String
     public var caPEM: String
     public var crlPEM: String
+    /// Every CA with its CRL, oldest first (absent before 0.5: only `ca_pem`/`crl_pem`).
+    public var authorities: [Authority]?
+
+    public struct Authority: Codable, Sendable, Hashable {
+        public var generation: Int
+        public var caPEM: String
+        public var crlPEM: String
+
+        public init(generation: Int, caPEM: String, crlPEM: String) {
+            self.generation = generation
+            self.caPEM = caPEM
+            self.crlPEM = crlPEM
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case generation
+            case caPEM = "ca_pem"
+            case crlPEM = "crl_pem"
+        }
+    }
 
     public init(authority: String, siteURL: String, publishedAt: Date, caPEM: String, crlPEM: String) {
         self.format = TrustStore.formatIdentifier
@@ -42,6 +66,7 @@ public struct TrustStore: Codable, Sendable, Hashable {
         case publishedAt = "published_at"
         case caPEM = "ca_pem"
         case crlPEM = "crl_pem"
+        case authorities
     }
 
     /// `publishedAt` as a date, if it is valid ISO 8601.
