@@ -10,6 +10,7 @@ import Foundation
 /// ca/tsa.key.pem         the TSA's key, encrypted like the CA's, mode 0600
 /// ca/crl.der             the last CRL that CA signed
 /// ca/<g>/…               the same files for generation g ≥ 2 (`segel ca renew`)
+/// ca/tsa-external.pem    the certificates of external TSAs that timestamped its signatures
 /// files/<aa>/<sha>.pdf   submitted documents, content-addressed
 /// signed/<token>.pdf     signed PDFs
 /// ```
@@ -40,6 +41,10 @@ public struct AuthorityHome: Sendable, Hashable {
         /// The last CRL this CA signed, so its cRLNumber keeps rising even for a new site folder.
         public var crlArchive: URL { directory.appendingPathComponent("crl.der") }
     }
+
+    /// The time-stamping certificates of every external TSA (`--tsa`) whose
+    /// tokens the authority's signatures carry; published in `trust.json`.
+    public var externalTimestampingCertificates: URL { caDirectory.appendingPathComponent("tsa-external.pem") }
 
     public func ca(generation: Int) -> CAPaths {
         CAPaths(generation: generation,

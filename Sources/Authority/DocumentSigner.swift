@@ -56,6 +56,8 @@ public struct SignedPDF: Sendable {
     public let rect: [Double]
     /// The QR code drawn in the stamp (it encodes the verification URL).
     public let qr: QRSymbol
+    /// The certificate of the external TSA that timestamped the signature, if one did.
+    public var externalTimestampingCertificate: Certificate? = nil
 }
 
 /// Signs one PDF: a fresh key and leaf certificate from the CA, the QR stamp as
@@ -170,9 +172,14 @@ public struct DocumentSigner: Sendable {
         if closingTimestamp, let tsa {
             output = try Self.closeWithDocumentTimestamp(output, tsa: tsa, fileLabel: fileLabel, now: now)
         }
-        return SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
-                         certificate: certificate, pageIndex: pageIndex, rect: placement.rect,
-                         qr: appearance.symbol)
+        var signed = SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
+                               certificate: certificate, pageIndex: pageIndex, rect: placement.rect,
+                               qr: appearance.symbol)
+        if timestamps?.isExternal == true {
+            signed.externalTimestampingCertificate = (try? CMSSignedData(der: cms))?.signatureTimestampToken
+                .flatMap { try? CMSSignedData(der: $0) }?.signerCertificate
+        }
+        return signed
     }
 
     /// A timestamp token from `tsa`; a TSA that cannot answer stops the signing.

@@ -130,6 +130,28 @@ public struct HTTPTimestampAuthority: TimestampAuthority {
 }
 
 extension Authority {
+    /// The external TSAs' certificates recorded so far (`ca/tsa-external.pem`).
+    public func externalTimestampingCertificates() -> [Certificate] {
+        (try? String(contentsOf: home.externalTimestampingCertificates, encoding: .utf8)).map(Certificate.allFromPEM) ?? []
+    }
+
+    /// Keeps the certificate of an external TSA the authority's signatures
+    /// rely on, so the next publish lists it in `trust.json` and verifiers
+    /// take its tokens as the signing time. Written before the signature is
+    /// recorded; one process-wide lock keeps concurrent batch rows from
+    /// losing each other's additions.
+    func recordExternalTimestampingCertificate(_ certificate: Certificate) throws {
+        try Self.externalTSALock.withLock {
+            var known = externalTimestampingCertificates()
+            guard !known.contains(certificate) else { return }
+            known.append(certificate)
+            try AtomicFile.write(Data(known.map(\.pem).joined().utf8), to: home.externalTimestampingCertificates,
+                                 permissions: 0o644)
+        }
+    }
+
+    private static let externalTSALock = NSLock()
+
     /// The authority's own TSA, unlocked with the passphrase. An authority made
     /// before timestamps existed gets its TSA key and certificate now, issued by
     /// `ca` (the first use needs the CA key anyway).

@@ -56,7 +56,9 @@ struct BatchCommand: AsyncParsableCommand {
 
         let signerForRows = signer
         let people = BatchPeople()
-        BatchRunner.run(parsed.rows, jobs: 2 * jobs, shouldStop: { stop.isSet },
+        // An external TSA answers over the network: keep several requests in flight while others wait.
+        let workers = signer.timestamps?.isExternal == true ? max(2 * jobs, 8) : 2 * jobs
+        BatchRunner.run(parsed.rows, jobs: workers, shouldStop: { stop.isSet },
                         process: { authority.processBatchRow($0, signer: signerForRows, keyType: keyType, people: people) },
                         onResult: { result in
                             collected.append(result)

@@ -11,7 +11,7 @@ extension Authority {
     /// in the home.
     func publishSource(passphrase: @escaping @Sendable () throws -> String) throws -> PublishSource {
         let home = self.home
-        return PublishSource(
+        var source = PublishSource(
             registry: registry,
             authorities: try caCertificates().map { generation, certificate in
                 PublishSource.Authority(generation: generation, certificate: certificate,
@@ -19,6 +19,8 @@ extension Authority {
             },
             unlockCA: { [self] generation in try self.unlock(generation: generation, passphrase: try passphrase()) },
             signedPDF: { token in home.signedPDF(token: token) })
+        source.timestampCertificates = externalTimestampingCertificates()
+        return source
     }
 }
 

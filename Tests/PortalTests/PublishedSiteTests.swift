@@ -113,7 +113,15 @@ final class PublishedSiteTests: XCTestCase {
     func testTrustBundleCarriesCAAndCRL() throws {
         let demo = try demo
         let trust = try demo.json("trust.json")
-        XCTAssertEqual(Set(trust.keys), ["format", "authority", "site_url", "published_at", "ca_pem", "crl_pem"])
+        XCTAssertEqual(Set(trust.keys), ["format", "authority", "site_url", "published_at", "ca_pem", "crl_pem",
+                                         "authorities"])
+        // Every CA with its CRL (one here); the first is the one ca_pem names.
+        let authorities = try XCTUnwrap(trust["authorities"] as? [[String: Any]])
+        XCTAssertEqual(authorities.count, 1)
+        XCTAssertEqual(authorities.first?["generation"] as? Int, 1)
+        XCTAssertEqual(authorities.first?["ca_pem"] as? String, try demo.text("ca.pem"))
+        XCTAssertEqual(authorities.first?["crl_pem"] as? String, try demo.text("crl.pem"))
+        XCTAssertEqual(try demo.text("cas.pem"), try demo.text("ca.pem"))
         XCTAssertEqual(trust["format"] as? String, "segel-trust/1")
         XCTAssertEqual(trust["authority"] as? String, "Universitas Nusantara")
         XCTAssertEqual(trust["site_url"] as? String, "http://127.0.0.1:8000")

@@ -182,8 +182,19 @@ final class LongTermValidationTests: XCTestCase {
         let checked = try OpenSSLTimestamp.verify(pdf: URL(fileURLWithPath: signed.signed_pdf), field: signatureField(signed),
                                                   caFile: tsaWork.appendingPathComponent("root.pem"), work: work)
         XCTAssertEqual(checked.status, 0, "openssl ts -verify with the external TSA's root: \(checked.err)")
-        let report = try verify([signed.signed_pdf, "--ca", cli.caPEM.path, "--json"])
-        XCTAssertTrue(report.out.contains("Loopback Test TSA"), report.out)
+        // With the CA alone the external TSA is shown but not trusted; the
+        // published trust.json lists the TSA the authority used, so with the
+        // site its timestamp is the trusted signing time.
+        let report = try verify([signed.signed_pdf, "--ca", cli.caPEM.path])
+        XCTAssertTrue(report.out.contains("by Loopback Test TSA (not trusted"), report.out)
+        try cli.succeed(["publish"])
+        let site = work.appendingPathComponent("site")
+        let trust = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: site.appendingPathComponent("trust.json"))) as? [String: Any])
+        XCTAssertEqual((trust["timestamp_pems"] as? [String])?.count, 1)
+        let trusted = try verify([signed.signed_pdf, "--site", site.path])
+        XCTAssertEqual(trusted.status, 0, trusted.out)
+        XCTAssertTrue(trusted.out.contains("by Loopback Test TSA (trusted)"), trusted.out)
+        XCTAssertTrue(trusted.out.contains("proven by a timestamp from Loopback Test TSA"), trusted.out)
 
         let closed = try LoopbackServer.freePort()
         let before = try FileManager.default.contentsOfDirectory(atPath: cli.home.appendingPathComponent("signed").path)

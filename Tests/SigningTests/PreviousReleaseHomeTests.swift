@@ -33,6 +33,15 @@ final class PreviousReleaseHomeTests: XCTestCase {
             try cli.succeed(["sign-file", input.path, "--by", "1", "--name", "New document", "--output", output.path])
             let new = try cli.run(["verify", output.path])
             XCTAssertEqual(new.status, 0, "\(kind): \(new.out)\(new.err)")
+            // Issue 15: a home made before timestamps gets its TSA on first use
+            // (key encrypted, 0600, certificate from the 0.3.1 CA), and the new
+            // signature carries a timestamp from it.
+            let tsaKey = home.appendingPathComponent("ca/tsa.key.pem")
+            XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: tsaKey.path)[.posixPermissions] as? Int, 0o600, kind)
+            let tsa = try Certificate(pem: String(contentsOf: home.appendingPathComponent("ca/tsa.pem"), encoding: .utf8))
+            let ca = try Certificate(pem: String(contentsOf: home.appendingPathComponent("ca/ca.pem"), encoding: .utf8))
+            XCTAssertTrue(tsa.isTimestamping && tsa.isIssued(by: ca), kind)
+            XCTAssertTrue(new.out.contains("timestamp:") && new.out.contains("(trusted)"), "\(kind): \(new.out)")
 
             // The per-document key 0.3.1 generated and retained unlocks with libcrypto
             // and is the key its certificate names.

@@ -37,7 +37,7 @@ extension FileVerification {
         guard issuer.isTimestamping else {
             return evidence("\(name) is not a time-stamping certificate (extended key usage)")
         }
-        let pinned = trust.timestampCertificates.contains(issuer)
+        let pinned = trust.timestampCertificates.contains { issuer == $0 || issuer.isIssued(by: $0) }
         let issuingCA = trust.issuingCA(of: issuer)
         guard pinned || issuingCA != nil else {
             return evidence("\(name) is not one of this authority's time-stamping authorities")

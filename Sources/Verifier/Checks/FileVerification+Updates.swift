@@ -52,7 +52,7 @@ extension FileVerification {
         }
         let count = additions.count
         let what = Set(additions).sorted().joined(separator: " and ")
-        return .pass("signs the file up to byte \(sealEnd); the \(count == 1 ? "revision" : "\(count) revisions") after it only add \(what)")
+        return .pass("signs the file up to byte \(sealEnd); \(count == 1 ? "the revision after it only adds" : "the \(count) revisions after it only add") \(what)")
     }
 
     struct UpdateViolation: Error {

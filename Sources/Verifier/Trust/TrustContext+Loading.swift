@@ -70,6 +70,13 @@ extension TrustContext {
         var context = TrustContext(mode: .bundle, ca: ca, authorityName: store.authority, siteURL: store.siteURL,
                                    publishedAt: store.publishedDate, revocation: .crls(crls))
         context.successorCAs = successors
+        for (index, pem) in (store.timestampPEMs ?? []).enumerated() {
+            guard let certificate = try? Certificate(pem: pem), certificate.isTimestamping else {
+                throw VerifierError(.trustInput, "\(path): timestamp_pems[\(index)] is not a time-stamping certificate",
+                                    path: path)
+            }
+            context.timestampCertificates.append(certificate)
+        }
         return context
     }
 

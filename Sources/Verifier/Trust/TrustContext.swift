@@ -30,8 +30,9 @@ public struct TrustContext: Sendable {
     /// When the trust data was published (trust.json's `published_at`).
     public var publishedAt: Date?
     public var revocation: RevocationSource
-    /// Time-stamping certificates trusted as they are (an external TSA the
-    /// authority chose); its own TSA is trusted through the CA.
+    /// Time-stamping authorities trusted besides the authority's own (which
+    /// its CA vouches for): a token is trusted when its signer is one of
+    /// these certificates or issued by one.
     public var timestampCertificates: [Certificate] = []
     /// The published records; nil when the mode has none (the record check is then `unknown`).
     public var records: (any RecordSource)?

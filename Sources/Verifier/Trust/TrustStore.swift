@@ -32,6 +32,9 @@ public struct TrustStore: Codable, Sendable, Hashable {
     public var crlPEM: String
     /// Every CA with its CRL, oldest first (absent before 0.5: only `ca_pem`/`crl_pem`).
     public var authorities: [Authority]?
+    /// Certificates of external time-stamping authorities whose tokens the
+    /// authority's signatures carry (`--tsa`); absent when it uses only its own.
+    public var timestampPEMs: [String]?
 
     public struct Authority: Codable, Sendable, Hashable {
         public var generation: Int
@@ -67,6 +70,7 @@ public struct TrustStore: Codable, Sendable, Hashable {
         case caPEM = "ca_pem"
         case crlPEM = "crl_pem"
         case authorities
+        case timestampPEMs = "timestamp_pems"
     }
 
     /// `publishedAt` as a date, if it is valid ISO 8601.
