@@ -5,7 +5,9 @@
 
 BASE_URL serves the site (e.g. http://127.0.0.1:8000/). Opens the token page
 and checks its status banner, then uses the upload page with the signed PDF
-(must be found, with a link to its page) and with an unknown PDF (must be
+(must be found, with a link to its page), with the same PDF plus one trailing
+newline (found, with a note that the white-space is not signed) and plus a
+trailing "X" (INVALID: bytes appended), and with an unknown PDF (must be
 "not issued by this authority"). Prints one JSON object; exits 0 only if every
 check passed. PortalTests runs it; it needs chromium, chromedriver and selenium
 (scripts/setup --test installs them).
@@ -14,6 +16,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -74,6 +77,34 @@ def main():
         check("found entry links to its page", link == base + "v/" + token + "/", link)
         if shots:
             driver.save_screenshot(os.path.join(shots, "upload-found.png"))
+
+        # The trailing-bytes rule, the same as segel-verify's: white-space after
+        # the last %%EOF is tolerated (and said to be unsigned); anything else is INVALID.
+        scratch = tempfile.mkdtemp(prefix="segel-trailing-")
+        with open(signed_pdf, "rb") as f:
+            original = f.read()
+        newline_pdf = os.path.join(scratch, "with-newline.pdf")
+        appended_pdf = os.path.join(scratch, "with-x.pdf")
+        with open(newline_pdf, "wb") as f:
+            f.write(original + b"\n")
+        with open(appended_pdf, "wb") as f:
+            f.write(original + b"X")
+        driver.get(base + "verify/")
+        upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))
+        upload.find_element(By.CSS_SELECTOR, "input[data-upload-input]").send_keys(newline_pdf)
+        note = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload-result] [data-trailing]")))
+        banner = driver.find_element(By.CSS_SELECTOR, "[data-upload-result] [data-status]").get_attribute("data-status")
+        check("a trailing newline is tolerated and said to be unsigned",
+              banner == "valid" and note.get_attribute("data-trailing") == "1", "%s: %s" % (banner, note.text))
+        driver.get(base + "verify/")
+        upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))
+        upload.find_element(By.CSS_SELECTOR, "input[data-upload-input]").send_keys(appended_pdf)
+        invalid = wait.until(ec.visibility_of_element_located(
+            (By.CSS_SELECTOR, '[data-upload-result] [data-status="appended"]')))
+        check("a trailing X is INVALID", "TIDAK SAH" in invalid.text or "INVALID" in invalid.text, invalid.text)
+        if shots:
+            driver.save_screenshot(os.path.join(shots, "upload-appended.png"))
+        shutil.rmtree(scratch, ignore_errors=True)
 
         driver.get(base + "verify/")
         upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))

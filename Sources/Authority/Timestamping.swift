@@ -161,8 +161,19 @@ extension Authority {
         if !FileManager.default.fileExists(atPath: paths.tsaKey.path) {
             try Self.createTimestampAuthority(paths: paths, settings: settings, ca: ca, passphrase: passphrase, now: now)
         }
+        return try localTimestampAuthority(ca: ca, key: unlockTimestampingKey(passphrase: passphrase))
+    }
+
+    /// The TSA key, decrypted (as slow as the CA key's, on purpose).
+    private func unlockTimestampingKey(passphrase: String) -> Result<PrivateKey, Error> {
+        Result { try PrivateKey(encryptedPKCS8PEM: Data(contentsOf: currentCA.tsaKey), passphrase: passphrase) }
+    }
+
+    private func localTimestampAuthority(ca: CertificateAuthority,
+                                         key unlocked: Result<PrivateKey, Error>) throws -> LocalTimestampAuthority {
+        let paths = currentCA
         do {
-            let key = try PrivateKey(encryptedPKCS8PEM: Data(contentsOf: paths.tsaKey), passphrase: passphrase)
+            let key = try unlocked.get()
             let certificate = try Certificate(pem: String(contentsOf: paths.tsaCertificate, encoding: .utf8))
             return try LocalTimestampAuthority(key: key, certificate: certificate, chain: [ca.certificate])
         } catch let error as PKIError where error.code == .wrongPassphrase {
@@ -193,12 +204,25 @@ extension Authority {
     /// of the registry's current revocations, signed at each signature.
     public func signer(passphrase: String, tsaURL: String? = nil, level: PAdESLevel = .lt,
                        now: Date = Date()) throws -> DocumentSigner {
+        let external = tsaURL ?? settings.tsaURL
+        // The TSA key's passphrase derivation takes as long as the CA key's:
+        // when both are needed and the TSA exists, they are unlocked at once.
+        let unlocking = DispatchGroup()
+        nonisolated(unsafe) var tsaKey: Result<PrivateKey, Error>?
+        if level != .b, external == nil, FileManager.default.fileExists(atPath: currentCA.tsaKey.path) {
+            DispatchQueue.global(qos: .userInitiated).async(group: unlocking) { [self] in
+                tsaKey = unlockTimestampingKey(passphrase: passphrase)
+            }
+        }
         let ca = try unlock(passphrase: passphrase)
+        unlocking.wait()
         var signer = DocumentSigner(ca: ca, settings: settings, retainPassphrase: settings.retainKeys ? passphrase : nil)
         guard level != .b else { return signer }
         let timestamps: TimestampSource
-        if let url = tsaURL ?? settings.tsaURL {
-            timestamps = .external(try HTTPTimestampAuthority(url: url))
+        if let external {
+            timestamps = .external(try HTTPTimestampAuthority(url: external))
+        } else if let tsaKey {
+            timestamps = .local(try localTimestampAuthority(ca: ca, key: tsaKey))
         } else {
             timestamps = .local(try localTimestampAuthority(ca: ca, passphrase: passphrase, now: now))
         }
@@ -217,3 +241,4 @@ extension Authority {
         return signer
     }
 }
+

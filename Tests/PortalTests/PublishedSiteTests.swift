@@ -386,11 +386,24 @@ extension PublishedSiteTests {
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []
-        XCTAssertEqual(checks.count, 7, run.out)
+        XCTAssertEqual(checks.count, 9, run.out)
         for check in checks where check["ok"] as? Bool != true {
             XCTFail("\(check["check"] ?? "?"): \(check["detail"] ?? "")")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: shots.appendingPathComponent("upload-found.png").path))
+
+        // segel-verify gives the same verdicts on the same bytes (issue 16's trailing-bytes rule).
+        let original = try Data(contentsOf: URL(fileURLWithPath: document.signed_pdf))
+        let newline = demo.work.appendingPathComponent("with-newline.pdf")
+        let appended = demo.work.appendingPathComponent("with-x.pdf")
+        try (original + Data("\n".utf8)).write(to: newline)
+        try (original + Data("X".utf8)).write(to: appended)
+        let verifier = TestPaths.executable("segel-verify").path
+        let tolerated = try Tools.run(verifier, [newline.path, "--site", demo.site.path])
+        XCTAssertEqual(tolerated.status, 0, tolerated.out)
+        XCTAssertTrue(tolerated.out.contains("white-space") && tolerated.out.contains("not covered"), tolerated.out)
+        let refused = try Tools.run(verifier, [appended.path, "--site", demo.site.path])
+        XCTAssertEqual(refused.status, 1, refused.out)
     }
 }
 

@@ -157,6 +157,64 @@
     return result;
   }
 
+  /** The trailing white-space rule, shared with segel-verify: up to this many
+   * white-space bytes may follow the last %%EOF; no signature covers them. */
+  const MAX_TRAILING_WHITESPACE = 32;
+
+  function isPdfWhitespace(byte) {
+    return byte === 0x00 || byte === 0x09 || byte === 0x0a || byte === 0x0c || byte === 0x0d || byte === 0x20;
+  }
+
+  /**
+   * Where the authority's file may have ended inside bytes that did not match
+   * as a whole: right after each of the last four "%%EOF" markers (within the
+   * last MiB) and after one end-of-line (LF, CR or CR LF) following it.
+   * Latest first; each {length, trailing, whitespace}: whitespace is true when
+   * only up to MAX_TRAILING_WHITESPACE white-space bytes follow (tolerated,
+   * not covered by the signature); anything else was appended (INVALID).
+   */
+  function signedEnds(bytes) {
+    const ends = [];
+    const floor = Math.max(0, bytes.length - (1 << 20));
+    let markers = 0;
+    for (let i = bytes.length - 5; i >= floor && markers < 4; i--) {
+      if (bytes[i] !== 0x25 || bytes[i + 1] !== 0x25 || bytes[i + 2] !== 0x45 || bytes[i + 3] !== 0x4f ||
+          bytes[i + 4] !== 0x46) continue;
+      markers++;
+      const eof = i + 5;
+      const candidates = [eof];
+      if (bytes[eof] === 0x0a || bytes[eof] === 0x0d) candidates.push(eof + 1);
+      if (bytes[eof] === 0x0d && bytes[eof + 1] === 0x0a) candidates.push(eof + 2);
+      candidates.forEach(function (length) {
+        if (length >= bytes.length) return;
+        let whitespace = bytes.length - length <= MAX_TRAILING_WHITESPACE;
+        for (let k = eof; whitespace && k < bytes.length; k++) whitespace = isPdfWhitespace(bytes[k]);
+        ends.push({ length: length, trailing: bytes.length - length, whitespace: whitespace });
+      });
+    }
+    return ends;
+  }
+
+  /**
+   * The whole check: the file's hash, then — when it is not in the index —
+   * the hash of each place the authority's file may have ended (signedEnds).
+   * Resolves to {sha256, found, record?, trailing?} where trailing is
+   * {bytes, whitespace} when only a prefix matched.
+   */
+  async function checkWithTrailingRule(subtle, bytes, loadShard) {
+    const result = await checkBytes(subtle, bytes, loadShard);
+    if (result.found) return result;
+    for (const end of signedEnds(bytes)) {
+      const prefix = await lookupHash(subtle, await sha256(subtle, bytes.subarray(0, end.length)), loadShard);
+      if (prefix.found) {
+        prefix.sha256 = result.sha256;
+        prefix.trailing = { bytes: end.trailing, whitespace: end.whitespace };
+        return prefix;
+      }
+    }
+    return result;
+  }
+
   /** True when "%PDF-" occurs in the first 1024 bytes (ISO 32000-2, 7.5.2 and its allowance for leading bytes). */
   function looksLikePdf(bytes) {
     const limit = Math.min(bytes.length, 1024) - 5;
@@ -180,6 +238,9 @@
     hashFile: hashFile,
     lookupHash: lookupHash,
     checkBytes: checkBytes,
+    signedEnds: signedEnds,
+    checkWithTrailingRule: checkWithTrailingRule,
+    MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
     looksLikePdf: looksLikePdf
   };
   global.SegelVerify = api;
@@ -276,6 +337,15 @@
       return fragment;
     }
 
+    function appendedView(record, count) {
+      const fragment = template('appended');
+      fill(fragment, 'appended-bytes', String(count));
+      fill(fragment, 'name', record.name);
+      const link = fragment.querySelector('[data-slot="link"]');
+      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      return fragment;
+    }
+
     async function loadShard(path) {
       let response;
       try {
@@ -314,11 +384,26 @@
           return;
         }
         const subtle = getSubtle();
-        const fileHash = await hashFile(subtle, bytes);
-        hashHex = toHex(fileHash);
-        const result = await lookupHash(subtle, fileHash, loadShard);
+        const result = await checkWithTrailingRule(subtle, bytes, loadShard);
+        hashHex = result.sha256;
         if (run !== runs) return;
-        show([result.found ? foundView(result.record) : template('not-found'), fileSummary(file, hashHex)], true);
+        let view;
+        if (!result.found) {
+          view = template('not-found');
+        } else if (result.trailing && !result.trailing.whitespace) {
+          // The authority's file with bytes appended: segel-verify says INVALID too.
+          view = appendedView(result.record, result.trailing.bytes);
+        } else {
+          view = foundView(result.record);
+          if (result.trailing) {
+            const note = document.createElement('p');
+            note.className = 'upload__note';
+            note.setAttribute('data-trailing', String(result.trailing.bytes));
+            note.textContent = msg('trailing-whitespace').replace('{n}', String(result.trailing.bytes));
+            view.appendChild(note);
+          }
+        }
+        show([view, fileSummary(file, hashHex)], true);
       } catch (error) {
         if (run !== runs) return;
         show([notice('error', msg('no-result') + ': ' + errorText(error)), fileSummary(file, hashHex)], true);

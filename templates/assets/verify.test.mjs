@@ -172,3 +172,36 @@ test('recognises a PDF header within the first 1024 bytes only', () => {
   assert.equal(V.looksLikePdf(late), false);
   assert.equal(V.looksLikePdf(enc.encode('PK\x03\x04 a zip file')), false);
 });
+
+test('trailing rule: white-space after %%EOF matches the published file, other bytes are reported as appended', async () => {
+  const site = await publishedSite();
+  const genuine = docs[0].bytes;
+  const withNewline = new Uint8Array([...genuine, 0x0a]);
+  const found = await V.checkWithTrailingRule(subtle, withNewline, site.load);
+  assert.equal(found.found, true);
+  assert.equal(found.record.token, docs[0].record.token);
+  assert.deepEqual(found.trailing, { bytes: 1, whitespace: true });
+
+  const withX = new Uint8Array([...genuine, 0x58]);
+  const appended = await V.checkWithTrailingRule(subtle, withX, site.load);
+  assert.equal(appended.found, true);
+  assert.deepEqual(appended.trailing, { bytes: 1, whitespace: false });
+
+  const tooMuch = new Uint8Array([...genuine, ...new Uint8Array(V.MAX_TRAILING_WHITESPACE + 1).fill(0x20)]);
+  const long = await V.checkWithTrailingRule(subtle, tooMuch, site.load);
+  assert.equal(long.trailing.whitespace, false, 'more white-space than the rule allows counts as appended');
+
+  const exact = await V.checkWithTrailingRule(subtle, genuine, site.load);
+  assert.equal(exact.found, true);
+  assert.equal(exact.trailing, undefined);
+
+  const unknown = await V.checkWithTrailingRule(subtle, new Uint8Array([...pdf('other'), 0x0a]), site.load);
+  assert.equal(unknown.found, false);
+});
+
+test('signedEnds lists the ends after %%EOF and after one end-of-line, latest first', () => {
+  const bytes = enc.encode('%PDF-1.7\n%%EOF\r\n  ');
+  const ends = V.signedEnds(bytes).map((e) => e.length);
+  const eof = bytes.length - 4;
+  assert.deepEqual(ends, [eof, eof + 1, eof + 2]);
+});

@@ -739,6 +739,64 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     return result;
   }
 
+  /** The trailing white-space rule, shared with segel-verify: up to this many
+   * white-space bytes may follow the last %%EOF; no signature covers them. */
+  const MAX_TRAILING_WHITESPACE = 32;
+
+  function isPdfWhitespace(byte) {
+    return byte === 0x00 || byte === 0x09 || byte === 0x0a || byte === 0x0c || byte === 0x0d || byte === 0x20;
+  }
+
+  /**
+   * Where the authority's file may have ended inside bytes that did not match
+   * as a whole: right after each of the last four "%%EOF" markers (within the
+   * last MiB) and after one end-of-line (LF, CR or CR LF) following it.
+   * Latest first; each {length, trailing, whitespace}: whitespace is true when
+   * only up to MAX_TRAILING_WHITESPACE white-space bytes follow (tolerated,
+   * not covered by the signature); anything else was appended (INVALID).
+   */
+  function signedEnds(bytes) {
+    const ends = [];
+    const floor = Math.max(0, bytes.length - (1 << 20));
+    let markers = 0;
+    for (let i = bytes.length - 5; i >= floor && markers < 4; i--) {
+      if (bytes[i] !== 0x25 || bytes[i + 1] !== 0x25 || bytes[i + 2] !== 0x45 || bytes[i + 3] !== 0x4f ||
+          bytes[i + 4] !== 0x46) continue;
+      markers++;
+      const eof = i + 5;
+      const candidates = [eof];
+      if (bytes[eof] === 0x0a || bytes[eof] === 0x0d) candidates.push(eof + 1);
+      if (bytes[eof] === 0x0d && bytes[eof + 1] === 0x0a) candidates.push(eof + 2);
+      candidates.forEach(function (length) {
+        if (length >= bytes.length) return;
+        let whitespace = bytes.length - length <= MAX_TRAILING_WHITESPACE;
+        for (let k = eof; whitespace && k < bytes.length; k++) whitespace = isPdfWhitespace(bytes[k]);
+        ends.push({ length: length, trailing: bytes.length - length, whitespace: whitespace });
+      });
+    }
+    return ends;
+  }
+
+  /**
+   * The whole check: the file's hash, then — when it is not in the index —
+   * the hash of each place the authority's file may have ended (signedEnds).
+   * Resolves to {sha256, found, record?, trailing?} where trailing is
+   * {bytes, whitespace} when only a prefix matched.
+   */
+  async function checkWithTrailingRule(subtle, bytes, loadShard) {
+    const result = await checkBytes(subtle, bytes, loadShard);
+    if (result.found) return result;
+    for (const end of signedEnds(bytes)) {
+      const prefix = await lookupHash(subtle, await sha256(subtle, bytes.subarray(0, end.length)), loadShard);
+      if (prefix.found) {
+        prefix.sha256 = result.sha256;
+        prefix.trailing = { bytes: end.trailing, whitespace: end.whitespace };
+        return prefix;
+      }
+    }
+    return result;
+  }
+
   /** True when "%PDF-" occurs in the first 1024 bytes (ISO 32000-2, 7.5.2 and its allowance for leading bytes). */
   function looksLikePdf(bytes) {
     const limit = Math.min(bytes.length, 1024) - 5;
@@ -762,6 +820,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     hashFile: hashFile,
     lookupHash: lookupHash,
     checkBytes: checkBytes,
+    signedEnds: signedEnds,
+    checkWithTrailingRule: checkWithTrailingRule,
+    MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
     looksLikePdf: looksLikePdf
   };
   global.SegelVerify = api;
@@ -858,6 +919,15 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       return fragment;
     }
 
+    function appendedView(record, count) {
+      const fragment = template('appended');
+      fill(fragment, 'appended-bytes', String(count));
+      fill(fragment, 'name', record.name);
+      const link = fragment.querySelector('[data-slot="link"]');
+      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      return fragment;
+    }
+
     async function loadShard(path) {
       let response;
       try {
@@ -896,11 +966,26 @@ code, .url { font-family: var(--mono); font-size: .875em; }
           return;
         }
         const subtle = getSubtle();
-        const fileHash = await hashFile(subtle, bytes);
-        hashHex = toHex(fileHash);
-        const result = await lookupHash(subtle, fileHash, loadShard);
+        const result = await checkWithTrailingRule(subtle, bytes, loadShard);
+        hashHex = result.sha256;
         if (run !== runs) return;
-        show([result.found ? foundView(result.record) : template('not-found'), fileSummary(file, hashHex)], true);
+        let view;
+        if (!result.found) {
+          view = template('not-found');
+        } else if (result.trailing && !result.trailing.whitespace) {
+          // The authority's file with bytes appended: segel-verify says INVALID too.
+          view = appendedView(result.record, result.trailing.bytes);
+        } else {
+          view = foundView(result.record);
+          if (result.trailing) {
+            const note = document.createElement('p');
+            note.className = 'upload__note';
+            note.setAttribute('data-trailing', String(result.trailing.bytes));
+            note.textContent = msg('trailing-whitespace').replace('{n}', String(result.trailing.bytes));
+            view.appendChild(note);
+          }
+        }
+        show([view, fileSummary(file, hashHex)], true);
       } catch (error) {
         if (run !== runs) return;
         show([notice('error', msg('no-result') + ': ' + errorText(error)), fileSummary(file, hashHex)], true);
@@ -1124,6 +1209,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "upload_file_protocol": "The document index cannot be loaded by a page opened directly as a file (file://). Serve the portal folder with a web server, or use the segel-verify program.",
   "upload_index_error": "The document index is damaged or inconsistent, so no result can be given. Please report this to the authority.",
   "upload_no_result": "No result",
+  "upload_trailing_whitespace": "The file ends with {n} extra byte(s) of white-space after the signed document; they change nothing and are not covered by the signature.",
+  "upload_appended_label": "INVALID",
+  "upload_appended_alt": "TIDAK SAH",
+  "upload_appended_text": "This is a document the authority issued, but bytes were added after its end, outside the signature. Ask the holder for the original file",
 
   "status_valid": "VALID",
   "status_valid_alt": "SAH",
@@ -1272,6 +1361,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "upload_file_protocol": "Indeks dokumen tidak dapat dimuat dari halaman yang dibuka langsung sebagai berkas (file://). Sajikan folder portal melalui server web, atau gunakan program segel-verify.",
   "upload_index_error": "Indeks dokumen rusak atau tidak konsisten, sehingga tidak ada hasil yang dapat diberikan. Mohon laporkan kepada otoritas.",
   "upload_no_result": "Tidak ada hasil",
+  "upload_trailing_whitespace": "Berkas diakhiri {n} bita spasi tambahan setelah dokumen yang ditandatangani; bita itu tidak mengubah apa pun dan tidak dicakup tanda tangan.",
+  "upload_appended_label": "TIDAK SAH",
+  "upload_appended_alt": "INVALID",
+  "upload_appended_text": "Dokumen ini diterbitkan oleh otoritas, tetapi ada bita yang ditambahkan setelah akhirnya, di luar tanda tangan. Mintalah berkas aslinya kepada pemegang",
 
   "status_valid": "SAH",
   "status_valid_alt": "VALID",
@@ -1622,6 +1715,7 @@ Disallow: /
      data-msg-file-protocol="{{t.upload_file_protocol}}"
      data-msg-index-error="{{t.upload_index_error}}"
      data-msg-no-result="{{t.upload_no_result}}"
+     data-msg-trailing-whitespace="{{t.upload_trailing_whitespace}}"
      hidden>
   <div class="dropzone" data-dropzone>
     <svg class="dropzone__icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false"><path d="M13 5h15l10 10v28H13z" fill="none" stroke="currentColor" stroke-width="3" stroke-linejoin="round"/><path d="M28 5v10h10" fill="none" stroke="currentColor" stroke-width="3" stroke-linejoin="round"/><path d="M25.5 37V23m-6 6l6-6 6 6" fill="none" stroke="currentColor" stroke-width="3" stroke-linecap="round" stroke-linejoin="round"/></svg>
@@ -1677,6 +1771,19 @@ Disallow: /
     </div>
   </section>
   <p class="upload__hint">{{t.upload_not_found_hint}}</p>
+</template>
+<template data-upload-template="appended">
+  <section class="status status--invalid" data-status="appended">
+    <svg class="status__icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false"><circle cx="24" cy="24" r="21" fill="none" stroke="currentColor" stroke-width="4"/><path d="M16 16l16 16M32 16L16 32" fill="none" stroke="currentColor" stroke-width="4.5" stroke-linecap="round"/></svg>
+    <div class="status__body">
+      <p class="status__label">{{t.upload_appended_label}} <span class="status__alt" lang="{{t.alt_lang}}">{{t.upload_appended_alt}}</span></p>
+      <p class="status__text">{{t.upload_appended_text}} (<span data-slot="appended-bytes"></span>)</p>
+    </div>
+  </section>
+  <dl class="facts facts--compact">
+    <div><dt>{{t.label_name}}</dt><dd data-slot="name"></dd></div>
+  </dl>
+  <p class="upload__action"><a class="button button--secondary" data-slot="link" href="#">{{t.upload_open_page}}</a></p>
 </template>
 
 """#,

@@ -90,6 +90,79 @@ public enum StampPlacement {
         return (rect, matrix(rotation: rotation, width: size.width, height: size.height))
     }
 
+    /// Where a stamp fits on blank space: the first position, scanning the
+    /// displayed page from the bottom up and, in each row, from the right
+    /// leftwards, where a stamp of one of `sizes` (tried in order) stays
+    /// `margin` inside the CropBox and `padding` away from every box of
+    /// `occupied` (default user space, e.g. ``PageInk``'s boxes). Positions
+    /// are tried on a 2-point grid. Nil when no size fits anywhere.
+    public static func findSpace(cropBox: [Double], rotate: Int, occupied: [[Double]],
+                                 sizes: [(width: Double, height: Double)], margin: Double = 18,
+                                 padding: Double = 4) throws -> (rect: [Double], matrix: [Double]?, sizeIndex: Int)? {
+        guard cropBox.count == 4, cropBox.allSatisfy(\.isFinite) else {
+            throw StampError(.invalidGeometry, "The CropBox must be four finite numbers (got \(cropBox)).")
+        }
+        let left = min(cropBox[0], cropBox[2]), right = max(cropBox[0], cropBox[2])
+        let bottom = min(cropBox[1], cropBox[3]), top = max(cropBox[1], cropBox[3])
+        let cropWidth = right - left, cropHeight = top - bottom
+        guard cropWidth > 0, cropHeight > 0, cropWidth < 20_000, cropHeight < 20_000 else { return nil }
+        let rotation = normalizedRotation(rotate)
+        let quarterTurn = rotation == 90 || rotation == 270
+        let displayedWidth = quarterTurn ? cropHeight : cropWidth
+        let displayedHeight = quarterTurn ? cropWidth : cropHeight
+
+        // The occupied cells of a 2-point grid over the displayed page, as 2-D prefix sums.
+        let cell = 2.0
+        let columns = Int((displayedWidth / cell).rounded(.up)), rows = Int((displayedHeight / cell).rounded(.up))
+        var grid = [Int32](repeating: 0, count: (columns + 1) * (rows + 1))
+        func displayed(_ x: Double, _ y: Double) -> (Double, Double) {
+            let u = x - left, v = y - bottom
+            switch rotation {
+            case 90: return (v, cropWidth - u)
+            case 180: return (cropWidth - u, cropHeight - v)
+            case 270: return (cropHeight - v, u)
+            default: return (u, v)
+            }
+        }
+        for box in occupied where box.count == 4 {
+            let a = displayed(box[0], box[1]), b = displayed(box[2], box[3])
+            let x0 = min(a.0, b.0) - padding, x1 = max(a.0, b.0) + padding
+            let y0 = min(a.1, b.1) - padding, y1 = max(a.1, b.1) + padding
+            guard x1 > 0, y1 > 0, x0 < displayedWidth, y0 < displayedHeight else { continue }
+            let c0 = max(0, Int(x0 / cell)), c1 = min(columns - 1, Int((x1 / cell).rounded(.up)) - 1)
+            let r0 = max(0, Int(y0 / cell)), r1 = min(rows - 1, Int((y1 / cell).rounded(.up)) - 1)
+            guard c0 <= c1, r0 <= r1 else { continue }
+            for r in r0...r1 {
+                for c in c0...c1 { grid[(r + 1) * (columns + 1) + c + 1] = 1 }
+            }
+        }
+        for r in 1...rows {
+            for c in 1...columns {
+                let index = r * (columns + 1) + c
+                grid[index] += grid[index - 1] + grid[index - columns - 1] - grid[index - columns - 2]
+            }
+        }
+        func occupiedCells(_ c0: Int, _ r0: Int, _ c1: Int, _ r1: Int) -> Int32 {
+            let w = columns + 1
+            return grid[r1 * w + c1] - grid[r0 * w + c1] - grid[r1 * w + c0] + grid[r0 * w + c0]
+        }
+
+        let edge = Int((max(0, margin) / cell).rounded(.up))
+        for (index, size) in sizes.enumerated() {
+            let w = Int((size.width / cell).rounded(.up)), h = Int((size.height / cell).rounded(.up))
+            guard w + 2 * edge <= columns, h + 2 * edge <= rows else { continue }
+            for r in edge...(rows - edge - h) {
+                for c in stride(from: columns - edge - w, through: edge, by: -1)
+                where occupiedCells(c, r, c + w, r + h) == 0 {
+                    let placed = try place(cropBox: cropBox, rotate: rotate, size: size, margin: 0,
+                                           at: (x: Double(c) * cell, y: Double(r) * cell))
+                    return (placed.rect, placed.matrix, index)
+                }
+            }
+        }
+        return nil
+    }
+
     /// The form `/Matrix` that turns a `[0 0 width height]` BBox
     /// counter-clockwise by `rotation` degrees and moves the result back to
     /// the positive quadrant; nil for 0 (identity).

@@ -106,7 +106,7 @@ extension FileVerification {
             return .fail("\(fileLength - max(eof, sealEnd)) bytes were appended after the end of the last revision and are not signed")
         }
         if later.isEmpty {
-            return .pass("signs the whole file except its own signature value and \(unsigned) bytes of white-space at the end")
+            return .pass("signs the whole file except its own signature value and \(unsigned == 1 ? "1 byte" : "\(unsigned) bytes") of white-space at the end, which no signature covers")
         }
         return laterRevisionsResult(document: document, sealRevision: sealRevision, sealEnd: sealEnd)
     }

@@ -58,6 +58,10 @@ extension FileVerification {
         if published == Digest.hex(hashes.file) {
             return .pass("the published record says valid and names this exact file and certificate (\(record.signatureID))")
         }
+        if let trimmed = hashes.withoutTrailingWhitespace.first(where: { Digest.hex($0.sha256) == published }) {
+            let extra = fileLength - trimmed.end
+            return .pass("the published record says valid and names this file and certificate (\(record.signatureID)); \(extra == 1 ? "the 1 byte" : "the \(extra) bytes") of white-space after its end \(extra == 1 ? "is" : "are") not covered by the signature")
+        }
         if sealHasLaterRevisions, let upToSeal = hashes.upToSeal, published == Digest.hex(upToSeal) {
             return .pass("the published record says valid and names this file as signed, before validation data was appended (\(record.signatureID))")
         }

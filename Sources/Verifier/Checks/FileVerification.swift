@@ -73,11 +73,15 @@ struct FileVerification {
         // the seal (a record's hash when DSS/timestamp revisions were added later).
         let requests = candidates.map(digestRequest(for:))
         let sealEnd = sealIndex.flatMap { candidates[$0].ranges?.end }
-        let checkpoints = sealEnd.map { $0 < fileLength ? [$0] : [] } ?? []
+        let untrimmed = Self.endsBeforeTrailingWhitespace(document: document, data: data, fileLength: fileLength)
+        let checkpoints = (sealEnd.map { $0 < fileLength ? [$0] : [] } ?? []) + untrimmed
         let digested = try RangeDigester(source: source).run(requests.compactMap { $0 }, checkpoints: checkpoints)
         var digestIterator = digested.digests.makeIterator()
         let rangeDigests: [Data?] = requests.map { $0 == nil ? nil : digestIterator.next() }
-        let hashes = FileHashes(file: digested.file, upToSeal: sealEnd.flatMap { digested.checkpoints[$0] })
+        let hashes = FileHashes(file: digested.file, upToSeal: sealEnd.flatMap { digested.checkpoints[$0] },
+                                withoutTrailingWhitespace: untrimmed.compactMap { end in
+                                    digested.checkpoints[end].map { (end: end, sha256: $0) }
+                                })
 
         let documentProblem = structureProblem(of: document)
         let embeddedCRLs = self.embeddedCRLs(of: document)
@@ -121,10 +125,31 @@ struct FileVerification {
         return report(reports, sha256: Digest.hex(hashes.file))
     }
 
-    /// The file's SHA-256 and, when revisions follow the seal, the SHA-256 of the bytes it signed up to.
+    /// The file's SHA-256; when revisions follow the seal, the SHA-256 of the
+    /// bytes it signed up to; and when white-space follows the last `%%EOF`,
+    /// the SHA-256 of the file ending at `%%EOF` and at each end-of-line after
+    /// it (the file as published may have ended at any of them).
     struct FileHashes {
         var file: Data
         var upToSeal: Data?
+        var withoutTrailingWhitespace: [(end: Int, sha256: Data)] = []
+    }
+
+    /// The trailing white-space rule (shared with the upload page): a file may
+    /// end with up to `maxTrailingWhitespace` bytes of white-space after its
+    /// last `%%EOF`, which no signature covers; the ends worth hashing are
+    /// right after `%%EOF` and after one end-of-line marker (LF, CR or CR LF).
+    static func endsBeforeTrailingWhitespace(document: PDFDocument, data: Data, fileLength: Int) -> [Int] {
+        guard let eof = document.revisions.last?.eofOffset, eof < fileLength,
+              fileLength - eof <= maxTrailingWhitespace else { return [] }
+        return data.withUnsafeBytes { bytes -> [Int] in
+            guard bytes[eof..<fileLength].allSatisfy({ [0x00, 0x09, 0x0A, 0x0C, 0x0D, 0x20].contains($0) }) else { return [] }
+            var ends = [eof]
+            if bytes[eof] == 0x0A { ends.append(eof + 1) }
+            if bytes[eof] == 0x0D { ends.append(eof + 1) }
+            if bytes[eof] == 0x0D, eof + 1 < fileLength, bytes[eof + 1] == 0x0A { ends.append(eof + 2) }
+            return ends.filter { $0 < fileLength }
+        }
     }
 
     private func role(of candidate: SignatureCandidate, at position: Int, sealIndex: Int?) -> SignatureReport.Role {
