@@ -36,7 +36,7 @@ let package = Package(
             "COpenSSL", "Hashing",
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
-        .target(name: "Stamp", dependencies: ["CQRPNG"]),
+        .target(name: "Stamp", dependencies: ["CQRPNG", "PDF"]),
         // A document's published record and public status, shared by the registry,
         // the portal that writes them and the verifier that reads them.
         .target(name: "Record"),

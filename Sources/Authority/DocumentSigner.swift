@@ -13,7 +13,17 @@ public struct StampPosition: Sendable, Hashable, Codable {
         case number(Int)
     }
 
+    /// How the stamp's place is chosen when `x`/`y` are not given.
+    public enum Placement: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Blank space on the page (never over its text, paths, images or
+        /// annotations), at the requested size or smaller; refused when none.
+        case auto
+        /// A verification page appended to the document, with the stamp on it.
+        case newPage = "new-page"
+    }
+
     public var page: Page = .last
+    public var placement: Placement = .auto
     /// Lower-left corner of the stamp in points, measured on the page as it is
     /// displayed, from the CropBox's lower-left corner.
     public var x: Double?
@@ -24,8 +34,10 @@ public struct StampPosition: Sendable, Hashable, Codable {
 
     public static let defaultSize: Double = StampRenderer.defaultQRSize
 
-    public init(page: Page = .last, x: Double? = nil, y: Double? = nil, size: Double = StampPosition.defaultSize) {
+    public init(page: Page = .last, x: Double? = nil, y: Double? = nil, size: Double = StampPosition.defaultSize,
+                placement: Placement = .auto) {
         self.page = page
+        self.placement = placement
         self.x = x
         self.y = y
         self.size = size
@@ -122,11 +134,10 @@ public struct DocumentSigner: Sendable {
 
         let caption = StampCaption(signerName: signer.name, signerTitle: signer.title,
                                    dateText: Self.captionDate(now), signatureID: signatureID)
-        let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: position.size)
-        let placement = try StampPlacement.place(
-            cropBox: [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury], rotate: page.rotate,
-            size: (width: appearance.width, height: appearance.height),
-            at: position.x.flatMap { x in position.y.map { (x: x, y: $0) } })
+        let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, url: url,
+                                      position: position, fileLabel: fileLabel, settings: settings)
+        let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: spot.qrSize)
+        let placement = spot.placement
 
         guard ca.certificate.validityContains(now) else {
             throw AuthorityError(.refused, "the CA certificate is not valid at \(ISOTime.readable(now)) (valid \(ISOTime.readable(ca.certificate.notBefore)) – \(ISOTime.readable(ca.certificate.notAfter))); run `segel ca renew` for a successor CA")
@@ -148,14 +159,15 @@ public struct DocumentSigner: Sendable {
             subFilter: "ETSI.CAdES.detached",
             contentsCapacity: Self.contentsCapacity,
             appearance: SignatureAppearance(
-                pageIndex: pageIndex, rect: placement.rect,
+                pageIndex: spot.appendedPage == nil ? pageIndex : pages.count, rect: placement.rect,
                 bbox: [0, 0, appearance.width, appearance.height], matrix: placement.matrix,
                 content: appearance.content, resources: StampResources.dictionary),
             validationData: try validationData.map { data in
                 // A CRL signed now: proof, in the file, that the certificate was not revoked when it was signed.
                 DocumentSecurityStore(certificates: (data.certificates + (timestamps?.localCertificates ?? [])).map(\.der),
                                       crls: [try data.revocationList(now).der])
-            })
+            },
+            appendedPage: spot.appendedPage)
         let prepared: PreparedSignature
         do {
             prepared = try PDFSigner.prepare(input, readable: document, request: request)
@@ -173,13 +185,84 @@ public struct DocumentSigner: Sendable {
             output = try Self.closeWithDocumentTimestamp(output, tsa: tsa, fileLabel: fileLabel, now: now)
         }
         var signed = SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
-                               certificate: certificate, pageIndex: pageIndex, rect: placement.rect,
+                               certificate: certificate, pageIndex: spot.appendedPage == nil ? pageIndex : pages.count,
+                               rect: placement.rect,
                                qr: appearance.symbol)
         if timestamps?.isExternal == true {
             signed.externalTimestampingCertificate = (try? CMSSignedData(der: cms))?.signatureTimestampToken
                 .flatMap { try? CMSSignedData(der: $0) }?.signerCertificate
         }
         return signed
+    }
+
+    /// Where the stamp goes and at what QR size (see `StampPosition`).
+    struct StampSpot {
+        var placement: (rect: [Double], matrix: [Double]?)
+        var qrSize: Double
+        var appendedPage: AppendedPage?
+    }
+
+    /// Explicit `x`/`y`: exactly there, refused if the stamp would leave the
+    /// page. `.newPage`: on an appended verification page. `.auto`: the first
+    /// blank spot of the page (`PageInk`, `StampPlacement.findSpace`) at the
+    /// requested size, or smaller down to the smallest QR that decodes at
+    /// 150 dpi; refused when there is none.
+    static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, url: String, position: StampPosition,
+                          fileLabel: String, settings: AuthoritySettings) throws -> StampSpot {
+        let cropBox = [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury]
+        func size(_ qr: Double) -> (width: Double, height: Double) {
+            (qr * (1 + StampRenderer.captionWidthRatio), qr)
+        }
+        if let x = position.x, let y = position.y {
+            let stamp = size(position.size)
+            guard x.isFinite, y.isFinite, x >= 0, y >= 0, x + stamp.width <= page.displayWidth + 0.01,
+                  y + stamp.height <= page.displayHeight + 0.01 else {
+                throw AuthorityError(.usage, "--x \(Self.points(x)) --y \(Self.points(y)) puts the \(Self.points(stamp.width))×\(Self.points(stamp.height))-point stamp outside page \(pageIndex + 1) of \(fileLabel), which is \(Self.points(page.displayWidth))×\(Self.points(page.displayHeight)) points as displayed")
+            }
+            return StampSpot(placement: try StampPlacement.place(cropBox: cropBox, rotate: page.rotate, size: stamp,
+                                                                 at: (x: x, y: y)),
+                             qrSize: position.size)
+        }
+        if position.placement == .newPage {
+            return try newPageSpot(like: page, qrSize: position.size, settings: settings)
+        }
+        let modules = try QRSymbol(url).size
+        let smallest = min(position.size, StampRenderer.minimumQRSize(modules: modules))
+        var sizes = stride(from: position.size, to: smallest, by: -8).map { $0 }
+        sizes.append(smallest)
+        let ink: PageInk
+        do {
+            ink = try document.ink(of: page)
+        } catch {
+            throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) cannot be read to find blank space for the stamp; use --placement new-page or --x/--y")
+        }
+        if !ink.coversPage, let found = try StampPlacement.findSpace(cropBox: cropBox, rotate: page.rotate, occupied: ink.boxes,
+                                                                     sizes: sizes.map(size)) {
+            return StampSpot(placement: (found.rect, found.matrix), qrSize: sizes[found.sizeIndex])
+        }
+        let least = size(smallest)
+        throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area of \(Self.points(least.width))×\(Self.points(least.height)) points for the stamp, so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
+    }
+
+    /// A page the size of `page` (as displayed), with a heading and a note
+    /// in both languages, and the stamp under them.
+    private static func newPageSpot(like page: Page, qrSize: Double, settings: AuthoritySettings) throws -> StampSpot {
+        let width = page.displayWidth, height = page.displayHeight
+        let layout = VerificationPage.render(
+            title: "Verifikasi dokumen / Document verification",
+            lines: ["Halaman ini ditambahkan oleh \(settings.name) saat dokumen ditandatangani secara elektronik. Pindai kode QR atau buka \(settings.baseURL) untuk memeriksa keaslian dan status dokumen.",
+                    "This page was added by \(settings.name) when the document was signed electronically. Scan the QR code or open \(settings.baseURL) to check the document's authenticity and status."],
+            width: width, height: height)
+        let stamp = (width: qrSize * (1 + StampRenderer.captionWidthRatio), height: qrSize)
+        let x = 56.0, y = max(24, layout.textBottom - 16 - stamp.height)
+        let box = [0, 0, width, height]
+        let placement = try StampPlacement.place(cropBox: box, rotate: 0, size: stamp, at: (x: x, y: y))
+        return StampSpot(placement: placement, qrSize: qrSize,
+                         appendedPage: AppendedPage(mediaBox: box, content: layout.content, resources: StampResources.dictionary))
+    }
+
+    private static func points(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     /// A timestamp token from `tsa`; a TSA that cannot answer stops the signing.

@@ -9,7 +9,7 @@ struct BatchCommand: AsyncParsableCommand {
         abstract: "Submit, approve and sign every row of a CSV manifest, in parallel.",
         discussion: """
         The CSV has a header row with the columns file,name,user_email,user_name,user_nim,\
-        type,approver,page,x,y,size (file, name and approver are required; file paths are \
+        type,approver,page,x,y,size,placement (file, name and approver are required; file paths are \
         relative to the manifest). Rows already signed are skipped, so after a crash, a full \
         disk or Ctrl-C you simply run the same command again: nothing is signed twice. A bad \
         row is reported with its line number and does not stop the others; the exit code is 1 \

@@ -20,6 +20,9 @@ struct SigningFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Side of the QR symbol in points; the caption makes the stamp 2.9× as wide.", valueName: "PT"))
     var size: Double = StampPosition.defaultSize
 
+    @Option(help: ArgumentHelp("auto (default): the first blank area of the page, never over its content (smaller if needed, down to the smallest QR that scans); refused if there is none. new-page: a verification page appended for the stamp. --x/--y place it exactly.", valueName: "auto|new-page"))
+    var placement: StampPosition.Placement = .auto
+
     func validate() throws {
         if (x == nil) != (y == nil) { throw ValidationError("--x and --y go together") }
         guard size >= 36, size <= 400 else { throw ValidationError("--size must be between 36 and 400 points") }
@@ -34,11 +37,13 @@ struct SigningFlags: ParsableArguments {
 
     var options: SigningOptions {
         SigningOptions(keyType: keyType,
-                       position: StampPosition(page: (try? pagePosition()) ?? .last, x: x, y: y, size: size))
+                       position: StampPosition(page: (try? pagePosition()) ?? .last, x: x, y: y, size: size,
+                                               placement: placement))
     }
 }
 
 extension KeyType: ExpressibleByArgument {}
+extension StampPosition.Placement: ExpressibleByArgument {}
 
 /// Who timestamps the signatures and whether a document timestamp closes the
 /// file: shared by sign, sign-file, batch and demo.

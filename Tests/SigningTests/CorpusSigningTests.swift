@@ -53,10 +53,19 @@ final class CorpusSigningTests: XCTestCase {
         let pdfsig = try PDFSig(trusting: cli.caPEM, in: work.appendingPathComponent("nss"))
 
         var signed: [(input: URL, output: URL, result: SignFileOutput)] = []
+        var noRoom: [String] = []
         for file in files {
             let output = work.appendingPathComponent("signed-" + file.lastPathComponent)
-            let result = try cli.run(["sign-file", file.path, "--by", approver, "--name", "Corpus \(file.lastPathComponent)",
+            var result = try cli.run(["sign-file", file.path, "--by", approver, "--name", "Corpus \(file.lastPathComponent)",
                                       "--output", output.path, "--json"])
+            // Issue 16: a last page with no blank area for the stamp is refused
+            // by default; a verification page appended for it is the way out.
+            if result.status == 1, result.err.contains("no blank area") {
+                XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "\(file.lastPathComponent): refused but an output was written")
+                noRoom.append(file.lastPathComponent)
+                result = try cli.run(["sign-file", file.path, "--by", approver, "--name", "Corpus \(file.lastPathComponent)",
+                                      "--output", output.path, "--json", "--placement", "new-page"])
+            }
             if let expected = Self.expectedRefusals[file.lastPathComponent] {
                 XCTAssertEqual(result.status, 1, "\(file.lastPathComponent) must be refused: \(result.err)")
                 XCTAssertTrue(result.err.lowercased().contains(expected), "\(file.lastPathComponent): reason should mention \(expected): \(result.err)")
@@ -75,6 +84,7 @@ final class CorpusSigningTests: XCTestCase {
             signed.append((file, output, decoded))
         }
 
+        print("corpus: \(signed.count) signed; \(noRoom.count) needed a verification page (no blank area on the last page): \(noRoom.joined(separator: ", "))")
         let hanko = try PyHanko.validate(signed.map(\.output) + signed.map(\.input), trusting: cli.caPEM)
         for item in signed {
             let name = item.input.lastPathComponent

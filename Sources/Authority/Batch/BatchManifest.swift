@@ -25,7 +25,7 @@ public struct BatchRowError: Error, Sendable, Hashable {
 /// UTF-8 byte-order mark). Paths are relative to the manifest's folder.
 public struct BatchManifest: Sendable {
     public static let columns = ["file", "name", "user_email", "user_name", "user_nim", "type",
-                                 "approver", "page", "x", "y", "size"]
+                                 "approver", "page", "x", "y", "size", "placement"]
     public static let required = ["file", "name", "approver"]
 
     public var rows: [BatchRow] = []
@@ -85,6 +85,12 @@ public struct BatchManifest: Sendable {
         position.x = try number("x")
         position.y = try number("y")
         if (position.x == nil) != (position.y == nil) { throw fail("x and y go together") }
+        if let placement = v["placement"] {
+            guard let chosen = StampPosition.Placement(rawValue: placement) else {
+                throw fail("placement \"\(placement)\" is not auto or new-page")
+            }
+            position.placement = chosen
+        }
         if let size = try number("size") {
             guard size >= 36, size <= 400 else { throw fail("size must be between 36 and 400 points") }
             position.size = size

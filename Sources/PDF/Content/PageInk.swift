@@ -325,13 +325,16 @@ private struct FontWidths {
         for (offset, value) in ((try? document.array(font["Widths"])) ?? []).enumerated() {
             if let width = (try? document.resolve(value))?.doubleValue { simple[firstChar + offset] = width }
         }
+        if simple.isEmpty, let standard = StandardFontWidths.widths(baseFont: font.name("BaseFont") ?? "") {
+            // A standard 14 font without /Widths (§9.6.2.2): its own metrics.
+            for (code, width) in standard.enumerated() where width > 0 { simple[code] = Double(width) }
+        }
         let descriptor = try? document.dictionary(font["FontDescriptor"])
         if let missing = (try? document.resolve(descriptor?["MissingWidth"] ?? .null))?.doubleValue, missing > 0 {
             fallback = max(missing, simple.values.max() ?? missing)
         } else if let widest = simple.values.max(), widest > 0 {
             fallback = widest
         }
-        // The standard 14 fonts carry no /Widths: 1 em per glyph stays conservative.
     }
 
     /// The codes of a shown string and whether each is the single-byte space (word spacing).

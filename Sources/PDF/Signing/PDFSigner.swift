@@ -64,12 +64,17 @@ public enum PDFSigner {
             throw PDFError(.write, "the document catalog is not an indirect dictionary")
         }
         let pages = try document.pages
-        let pageIndex = request.appearance?.pageIndex ?? 0
-        guard pages.indices.contains(pageIndex) else {
-            throw PDFError(.write, "the document has no page \(pageIndex + 1)")
-        }
-        let page = pages[pageIndex]
         var update = try IncrementalUpdate(document: document)
+        let page: Page
+        if let appended = request.appendedPage {
+            page = try appendPage(appended, after: pages.count, to: document, catalog: catalog, update: &update)
+        } else {
+            let pageIndex = request.appearance?.pageIndex ?? 0
+            guard pages.indices.contains(pageIndex) else {
+                throw PDFError(.write, "the document has no page \(pageIndex + 1)")
+            }
+            page = pages[pageIndex]
+        }
 
         // The form, its existing fields, and a name clash check (§12.7.4.2).
         let formObject = catalog["AcroForm"]
@@ -108,7 +113,7 @@ public enum PDFSigner {
             "BBox": .numbers(appearance?.bbox ?? [0, 0, 0, 0]),
         ]
         if let matrix = appearance?.matrix { formDictionary["Matrix"] = .numbers(matrix) }
-        formDictionary["Resources"] = .dictionary(appearance?.resources ?? PDFDictionary())
+        formDictionary["Resources"] = .dictionary(indirectFonts(appearance?.resources ?? PDFDictionary(), update: &update))
         var content = appearance?.content ?? Data()
         if !content.isEmpty {
             content = Flate.compress(content)
@@ -194,6 +199,50 @@ public enum PDFSigner {
             throw PDFError(.write, "the signature dictionary was not written")
         }
         return try patchByteRange(layout.data, signatureObject: range, capacity: request.contentsCapacity)
+    }
+
+    /// `resources` with each font dictionary written as an object of its own,
+    /// as Acrobat writes them (poppler's `pdffonts` reports direct font
+    /// dictionaries as a damaged cross-reference).
+    static func indirectFonts(_ resources: PDFDictionary, update: inout IncrementalUpdate) -> PDFDictionary {
+        guard case .dictionary(var fonts)? = resources["Font"] else { return resources }
+        for entry in fonts {
+            if case .dictionary = entry.value { fonts[entry.key] = .reference(update.add(entry.value)) }
+        }
+        var result = resources
+        result["Font"] = .dictionary(fonts)
+        return result
+    }
+
+    /// Adds `appended` as the last page: a new page object under the root of
+    /// the page tree, whose `/Kids` and `/Count` grow by one (§7.7.3.2).
+    private static func appendPage(_ appended: AppendedPage, after count: Int, to document: PDFDocument,
+                                   catalog: PDFDictionary, update: inout IncrementalUpdate) throws -> Page {
+        guard let pagesReference = catalog["Pages"]?.referenceValue,
+              var root = try document.resolve(pagesReference).dictionaryValue,
+              let kids = try document.array(root["Kids"]) else {
+            throw PDFError(.write, "the page tree's root is not an indirect dictionary with /Kids, so no page can be added")
+        }
+        guard appended.mediaBox.count == 4, appended.mediaBox.allSatisfy(\.isFinite) else {
+            throw PDFError(.write, "the added page needs a MediaBox of four numbers")
+        }
+        let contents = update.add(.stream(PDFStream(dictionary: ["Filter": .name("FlateDecode")],
+                                                    data: Flate.compress(appended.content))))
+        let dictionary: PDFDictionary = [
+            "Type": .name("Page"),
+            "Parent": .reference(pagesReference),
+            "MediaBox": .numbers(appended.mediaBox),
+            "Resources": .dictionary(indirectFonts(appended.resources, update: &update)),
+            "Contents": .reference(contents),
+        ]
+        let reference = update.add(.dictionary(dictionary))
+        root["Kids"] = .array(kids + [.reference(reference)])
+        root["Count"] = .integer(((try document.resolve(root["Count"] ?? .null)).intValue ?? count) + 1)
+        update.replace(pagesReference, with: .dictionary(root))
+        let box = PDFRectangle(llx: appended.mediaBox[0], lly: appended.mediaBox[1],
+                               urx: appended.mediaBox[2], ury: appended.mediaBox[3])
+        return Page(index: count, ref: reference, dictionary: dictionary, mediaBox: box, cropBox: box, rotate: 0,
+                    resources: appended.resources)
     }
 
     /// Finds the placeholders inside the written signature dictionary and

@@ -22,11 +22,14 @@ public struct SignatureRequest: Sendable {
     public var type: String
     /// Validation data written into the `/DSS` in the same update (PAdES B-LT).
     public var validationData: DocumentSecurityStore?
+    /// A page to append in the same update and put the widget on (its
+    /// `pageIndex` is then ignored), e.g. a verification page.
+    public var appendedPage: AppendedPage?
 
     public init(fieldName: String, name: String? = nil, reason: String? = nil, location: String? = nil,
                 contactInfo: String? = nil, signingTime: Date = Date(), subFilter: String = "ETSI.CAdES.detached",
                 contentsCapacity: Int = 16384, appearance: SignatureAppearance? = nil, type: String = "Sig",
-                validationData: DocumentSecurityStore? = nil) {
+                validationData: DocumentSecurityStore? = nil, appendedPage: AppendedPage? = nil) {
         self.fieldName = fieldName
         self.name = name
         self.reason = reason
@@ -38,5 +41,20 @@ public struct SignatureRequest: Sendable {
         self.appearance = appearance
         self.type = type
         self.validationData = validationData
+        self.appendedPage = appendedPage
+    }
+}
+
+/// A page added at the end of the document (ISO 32000-2 §7.7.3.3): its size,
+/// content stream and resources.
+public struct AppendedPage: Sendable {
+    public var mediaBox: [Double]
+    public var content: Data
+    public var resources: PDFDictionary
+
+    public init(mediaBox: [Double], content: Data, resources: PDFDictionary) {
+        self.mediaBox = mediaBox
+        self.content = content
+        self.resources = resources
     }
 }

@@ -29,6 +29,13 @@ public enum StampRenderer {
     /// A size that scans reliably from a 150 dpi rendering and from a phone
     /// held over paper: 96 pt (≈ 34 mm) for the QR square.
     public static let defaultQRSize = 96.0
+
+    /// The smallest QR square that still decodes from a 150 dpi rendering for
+    /// a symbol of `modules` modules a side: 1.2 pt (2.5 pixels at 150 dpi)
+    /// per module, quiet zone included, and never under 48 pt.
+    public static func minimumQRSize(modules: Int) -> Double {
+        max(48, Double(modules + 2 * quietZoneModules) * 1.2)
+    }
     /// Light modules around the symbol (ISO/IEC 18004 §6.3.8).
     public static let quietZoneModules = 4
 
