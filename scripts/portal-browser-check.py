@@ -3,8 +3,11 @@
 
     scripts/portal-browser-check.py BASE_URL TOKEN NAME SIGNED_PDF UNKNOWN_PDF [SCREENSHOT_DIR]
 
-BASE_URL serves the site (e.g. http://127.0.0.1:8000/). Opens the token page
-and checks its status banner, then uses the upload page with the signed PDF
+BASE_URL serves the site (e.g. http://127.0.0.1:8000/) and answers a missing
+path with 404.html, as static hosts do. Opens the token page and checks its
+status banner; types its lookup code in lower case with spaces into the home
+page's box and opens <base>/v/<code> (both must reach the token page); opens
+an unknown token (the NOT VERIFIED verdict); then uses the upload page with the signed PDF
 (must be found, with a link to its page), with the same PDF plus one trailing
 newline (found, with a note that the white-space is not signed) and plus a
 trailing "X" (INVALID: bytes appended), and with an unknown PDF (must be
@@ -61,6 +64,31 @@ def main():
         check("token page shows the document name", title == name, title)
         if shots:
             driver.save_screenshot(os.path.join(shots, "token.png"))
+
+        # The lookup code printed on the stamp, typed as a person would: lower
+        # case, spaces instead of dashes. The home page's box finds the page,
+        # and so does the address <base>/v/<code> (through 404.html).
+        code = driver.find_element(By.CSS_SELECTOR, "code.lookup-code").text
+        typed = code.lower().replace("-", " ")
+        driver.get(base)
+        box = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-token-form] input")))
+        box.send_keys(typed)
+        box.submit()
+        wait.until(ec.url_contains("/v/" + token + "/"))
+        check("the lookup code typed in lower case with spaces opens the page",
+              driver.current_url == base + "v/" + token + "/", driver.current_url)
+        driver.get(base + "v/" + code.lower() + "/")
+        wait.until(ec.url_contains("/v/" + token + "/"))
+        check("<base>/v/<code> opens the page", driver.current_url == base + "v/" + token + "/", driver.current_url)
+
+        # An unknown token: the host's 404 is the portal's NOT VERIFIED verdict, with the box.
+        driver.get(base + "v/AAAAAAAAAAAAAAAAAAAAAAAA/")
+        verdict = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, '[data-status="not-verified"]')))
+        has_box = len(driver.find_elements(By.CSS_SELECTOR, "[data-token-form] input")) == 1
+        check("an unknown token shows the NOT VERIFIED verdict with the lookup box",
+              ("TIDAK TERVERIFIKASI" in verdict.text or "NOT VERIFIED" in verdict.text) and has_box, verdict.text)
+        if shots:
+            driver.save_screenshot(os.path.join(shots, "not-found.png"))
 
         driver.get(base + "verify/")
         upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))

@@ -1,6 +1,7 @@
 import Foundation
 import PDF
 import PKI
+import Record
 import Registry
 
 /// How one document is signed.
@@ -22,12 +23,15 @@ public struct SigningResult: Sendable, Hashable, Codable {
     public var signedPDF: String
     public var sha256: String
     public var verificationURL: String
+    /// What the stamp prints for people to type (`LookupCode`).
+    public var lookupCode: String
 
     enum CodingKeys: String, CodingKey {
         case request, token, sha256
         case signatureID = "signature_id"
         case signedPDF = "signed_pdf"
         case verificationURL = "verification_url"
+        case lookupCode = "lookup_code"
     }
 }
 
@@ -171,7 +175,8 @@ extension Authority {
             throw AuthorityError(.io, "cannot move the signed PDF into \(output.path): \(String(cString: strerror(errno)))")
         }
         return SigningResult(request: requestID, token: token, signatureID: signatureID, signedPDF: output.path,
-                             sha256: signed.sha256, verificationURL: document.verificationURL)
+                             sha256: signed.sha256, verificationURL: document.verificationURL,
+                             lookupCode: LookupCode(signatureID: signatureID)?.grouped ?? "")
     }
 
     /// Finishes what a killed segel process left: a pending signed PDF the

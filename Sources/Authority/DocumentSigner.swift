@@ -132,8 +132,12 @@ public struct DocumentSigner: Sendable {
         }
         let page = pages[pageIndex]
 
+        let host = URLComponents(string: settings.baseURL).map { ($0.host ?? "") + ($0.port.map { ":\($0)" } ?? "") + $0.path }
+            ?? settings.baseURL
         let caption = StampCaption(signerName: signer.name, signerTitle: signer.title,
-                                   dateText: Self.captionDate(now), signatureID: signatureID)
+                                   dateText: Self.captionDate(now),
+                                   code: "Kode / Code: " + (LookupCode(signatureID: signatureID)?.grouped ?? signatureID),
+                                   scanText: "Pindai atau ketik kode di \(host) / Scan or type the code at \(host)")
         let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, url: url,
                                       position: position, fileLabel: fileLabel, settings: settings)
         let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: spot.qrSize)

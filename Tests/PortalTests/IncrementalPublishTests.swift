@@ -46,11 +46,14 @@ final class IncrementalPublishTests: XCTestCase {
         let target = try XCTUnwrap(demo.documents.first { $0.status == "valid" })
         let pdf = try Data(contentsOf: URL(fileURLWithPath: target.signed_pdf))
         let shard = IndexReader.shardPath(Digest.sha256(pdf))
+        // The document's entry under its lookup code (issue 16) changes with its status too.
+        let targetSignatureID = try XCTUnwrap(try demo.json("api/verify/\(target.token).json")["signature_id"] as? String)
+        let codeShard = IndexReader.shardPath(Digest.sha256(Data("segel-code:\(targetSignatureID.dropFirst(4))".utf8)))
         let oldCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
         try demo.segel(["invalidate", "--reason", "Salah cetak", "--", target.token])
         let invalidated = try demo.publish()
         XCTAssertEqual(Set(invalidated.written_paths), [
-            "v/\(target.token)/index.html", "api/verify/\(target.token).json", shard,
+            "v/\(target.token)/index.html", "api/verify/\(target.token).json", shard, codeShard,
             "crl.pem", "crl.crl", "trust.json",
             "index.html", "verify/index.html", "stats/index.html", "404.html", "api/statistics.json",
         ])

@@ -10,7 +10,7 @@ import Testing
 struct StampEndToEndTests {
     static let url = "https://verify.example.ac.id/v/q7Yk3mD9vL2xPq8RtZ0aBw/"
     static let caption = StampCaption(signerName: "José Müller", signerTitle: "Ketua Program Studi",
-                                      dateText: "14 March 2025 10:22 WIB", signatureID: "SIG-7F3A9C21E0")
+                                      dateText: "14 March 2025 10:22 WIB", code: "Kode: 7F3A-9C21-E0AB-CDEF")
     static let dpi = 150.0
     static let pixelsPerPoint = dpi / 72
 
@@ -92,7 +92,7 @@ struct StampEndToEndTests {
 
         let text = try ExternalTool.run("pdftotext", ["-enc", "UTF-8", pdf.path, "-"]).output
         #expect(text.contains("José Müller"), "pdftotext gave: \(text)")
-        #expect(text.contains("SIG-7F3A9C21E0"))
+        #expect(text.contains("7F3A-9C21-E0AB-CDEF"))
         #expect(text.contains("Pindai untuk verifikasi"))
     }
 

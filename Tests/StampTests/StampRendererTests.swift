@@ -5,7 +5,7 @@ import Testing
 @Suite struct StampRendererTests {
     static let url = "https://verify.example.ac.id/v/q7Yk3mD9vL2xPq8RtZ0aBw/"
     static let caption = StampCaption(signerName: "José Müller", signerTitle: "Ketua Program Studi Informatika",
-                                      dateText: "14 March 2025 10:22 WIB", signatureID: "SIG-7F3A9C21E0")
+                                      dateText: "14 March 2025 10:22 WIB", code: "Kode: 7F3A-9C21-E0AB-CDEF")
 
     @Test func geometryFontsAndStructure() throws {
         let stamp = try StampRenderer.render(url: Self.url, caption: Self.caption, qrSize: 96)
@@ -70,10 +70,11 @@ import Testing
         let lines = ContentStreamScanner(stamp.content).textLines
         #expect(lines.map(\.bytes) == [
             WinAnsi.encode("José Müller"), WinAnsi.encode("Ketua Program Studi Informatika"),
-            WinAnsi.encode("14 March 2025 10:22 WIB"), WinAnsi.encode("SIG-7F3A9C21E0"),
+            WinAnsi.encode("14 March 2025 10:22 WIB"), WinAnsi.encode("Kode: 7F3A-9C21-E0AB-CDEF"),
             WinAnsi.encode(StampCaption.defaultScanText),
         ])
-        #expect(lines.first?.font == "/F2" && lines.dropFirst().allSatisfy { $0.font == "/F1" })
+        // Bold: the name and the lookup code (read aloud and typed); the rest regular.
+        #expect(lines.map(\.font) == ["/F2", "/F1", "/F1", "/F2", "/F1"])
         #expect(lines.first.map(\.size) == 9.6)
         try expectInsideCaptionColumn(lines, stamp)
         // Lines go down the column in order.
@@ -85,7 +86,7 @@ import Testing
             signerName: "Prof. Dr. Ir. Raden Mas Bambang Sutrisno Hadiwijoyo Kusumanegara Wiryoatmodjo, M.Sc., Ph.D., IPU, ASEAN Eng.",
             signerTitle: "Dekan Fakultas Teknik, Ketua Senat Akademik, Ketua Program Studi Magister Teknik Informatika dan Sistem Informasi",
             dateText: "Kamis, 14 Maret 2025 pukul 10.22.45 Waktu Indonesia Barat (UTC+07:00)",
-            signatureID: "SIG-0123456789ABCDEF0123456789ABCDEF0123456789",
+            code: "Kode: 0123456789ABCDEF0123456789ABCDEF0123456789",
             scanText: "Scan this code with any phone camera to verify / Pindai kode ini dengan kamera ponsel untuk verifikasi")
         let stamp = try StampRenderer.render(url: Self.url, caption: caption, qrSize: 96)
         let lines = ContentStreamScanner(stamp.content).textLines

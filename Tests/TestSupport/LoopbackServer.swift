@@ -4,12 +4,14 @@ import Glibc
 #endif
 
 /// A real server on 127.0.0.1, started and stopped by a test: Python's
-/// `http.server` serving a published site, or `scripts/support/tsa-server.py`
+/// `http.server` serving a published site (with its 404.html for missing paths), or `scripts/support/tsa-server.py`
 /// (an RFC 3161 server answering with `openssl ts -reply`).
 public final class LoopbackServer: @unchecked Sendable {
     private let process: Process
     /// The server's base URL, without a trailing slash.
     public let url: String
+    /// The same with a trailing slash.
+    public var baseURL: String { url + "/" }
 
     private init(process: Process, url: String) {
         self.process = process
@@ -37,9 +39,13 @@ public final class LoopbackServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// `python3 -m http.server PORT --bind 127.0.0.1 -d DIRECTORY`, once it accepts connections.
-    public static func staticSite(_ directory: URL, port: Int) throws -> LoopbackServer {
-        let process = try start(["-m", "http.server", String(port), "--bind", "127.0.0.1", "-d", directory.path])
+    /// `scripts/support/static-server.py DIRECTORY PORT` (Python's http.server
+    /// answering a missing path with the site's 404.html, as static hosts do),
+    /// once it accepts connections. `port` nil: a free one.
+    public static func staticSite(_ directory: URL, port: Int? = nil) throws -> LoopbackServer {
+        let port = try port ?? freePort()
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/support/static-server.py")
+        let process = try start([script.path, directory.path, String(port)])
         let server = LoopbackServer(process: process, url: "http://127.0.0.1:\(port)")
         try server.waitUntilListening(port: port)
         return server

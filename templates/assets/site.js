@@ -32,20 +32,63 @@
     return TOKEN_RE.test(candidate) ? candidate : null;
   }
 
+  // The lookup code printed on the stamp (LookupCode.swift has the same rule):
+  // 16 Crockford base32 characters; case, spaces, dashes and dots ignored, a
+  // leading "SIG" dropped, I and L read as 1, O as 0.
+  const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+  /** The 16 normalized characters of a typed lookup code, or null. */
+  function extractCode(input) {
+    let text = String(input || '').toUpperCase();
+    const marker = text.lastIndexOf('/V/');
+    if (marker !== -1) text = text.slice(marker + 3).replace(/[?#].*$/, '').replace(/\/.*$/, '');
+    let chars = '';
+    for (const ch of text) {
+      if (ch === ' ' || ch === '-' || ch === '.' || ch === '\t') continue;
+      chars += (ch === 'I' || ch === 'L') ? '1' : (ch === 'O' ? '0' : ch);
+    }
+    if (chars.length === 19 && chars.slice(0, 3) === 'S1G') chars = chars.slice(3);
+    if (chars.length !== 16) return null;
+    for (const ch of chars) if (CODE_ALPHABET.indexOf(ch) === -1) return null;
+    return chars;
+  }
+
+  /**
+   * The token a lookup code names, through the portal's index (verify.js):
+   * a string, null when no document has that code, or undefined when the
+   * index cannot be read here.
+   */
+  async function resolveCode(code, root) {
+    const V = globalThis.SegelVerify;
+    if (!V || !V.getSubtle()) return undefined;
+    try {
+      const result = await V.lookupCode(V.getSubtle(), code, V.shardLoader(root));
+      return result.found ? result.record.token : null;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
   function setupTokenForm(form) {
     const input = form.querySelector('input');
     const error = form.querySelector('.token-form__error');
     const root = form.getAttribute('data-root') || './';
-    form.addEventListener('submit', function (event) {
+    function fail(message) {
+      error.textContent = message;
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+    form.addEventListener('submit', async function (event) {
       event.preventDefault();
-      const token = extractToken(input.value);
-      if (!token) {
-        error.textContent = form.getAttribute('data-msg-invalid');
-        error.hidden = false;
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-        return;
+      const code = extractCode(input.value);
+      let token = extractToken(input.value);
+      if (code) {
+        const found = await resolveCode(code, root);
+        if (found) token = found;
+        else if (found === null && !(token && token.length > 19)) return fail(form.getAttribute('data-msg-unknown-code'));
       }
+      if (!token) return fail(form.getAttribute('data-msg-invalid'));
       error.hidden = true;
       input.removeAttribute('aria-invalid');
       window.location.href = new URL(root + 'v/' + token + '/', document.baseURI).href;
@@ -76,8 +119,25 @@
     button.addEventListener('click', function () { window.print(); });
   }
 
+  /**
+   * The 404 page: an address <root>v/<code> (what a person types from a
+   * printed stamp) opens the document's page; anything else stays NOT VERIFIED.
+   */
+  async function setupNotFound(page) {
+    // verify.js (the index lookup) is deferred after this script: wait for it.
+    if (document.readyState !== 'complete') {
+      await new Promise(function (resolve) { window.addEventListener('load', resolve, { once: true }); });
+    }
+    const root = page.getAttribute('data-root') || '/';
+    const code = extractCode(window.location.pathname);
+    if (!code || window.location.pathname.indexOf('/v/') === -1) return;
+    const token = await resolveCode(code, root);
+    if (token) window.location.replace(new URL(root + 'v/' + token + '/', document.baseURI).href);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll('[data-token-form]'), setupTokenForm);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-notfound]'), setupNotFound);
     Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), setupCopyButton);
     Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), setupPrintButton);
   }
@@ -90,6 +150,6 @@
     }
   }
   if (typeof globalThis !== 'undefined') {
-    globalThis.SegelSite = { extractToken: extractToken };
+    globalThis.SegelSite = { extractToken: extractToken, extractCode: extractCode };
   }
 })();

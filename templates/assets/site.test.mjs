@@ -30,3 +30,17 @@ test('rejects what cannot be a token', () => {
     assert.equal(extractToken(input), null, input);
   }
 });
+
+// The same vectors as LookupCodeTests.swift: one rule in two languages.
+test('extractCode reads a lookup code as people type it', () => {
+  const S = globalThis.SegelSite;
+  assert.equal(S.extractCode('ZKHY-D0NA-GGF6-KBQA'), 'ZKHYD0NAGGF6KBQA');
+  assert.equal(S.extractCode('zkhy d0na ggf6 kbqa'), 'ZKHYD0NAGGF6KBQA');
+  assert.equal(S.extractCode('ZKHY-DONA-GGF6-KBQA'), 'ZKHYD0NAGGF6KBQA', 'O is read as 0');
+  assert.equal(S.extractCode('SIG-ZKHYD0NAGGF6KBQA'), 'ZKHYD0NAGGF6KBQA', 'a signature id is a code');
+  assert.equal(S.extractCode('7F3A-9CIL-E0AB-CDEF'), '7F3A9C11E0ABCDEF', 'I and L are read as 1');
+  assert.equal(S.extractCode('https://verify.example.ac.id/v/zkhy-d0na-ggf6-kbqa'), 'ZKHYD0NAGGF6KBQA');
+  assert.equal(S.extractCode('ZKHY-D0NA-GGF6-KBQ'), null, 'too short');
+  assert.equal(S.extractCode('ZKHY-D0NA-GGF6-KBQU'), null, 'U is not in the alphabet');
+  assert.equal(S.extractCode('MfWjnvsS3-8guQIwYZxuBVc'), null, 'a token is not a code');
+});

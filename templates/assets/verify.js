@@ -215,6 +215,40 @@
     return result;
   }
 
+  /**
+   * The index key of a lookup code (16 normalized characters, see site.js's
+   * extractCode and LookupCode.swift): SHA-256("segel-code:" + code), looked
+   * up like a file's hash.
+   */
+  async function codeHash(subtle, code) {
+    return sha256(subtle, new TextEncoder().encode('segel-code:' + code));
+  }
+
+  /** A shard loader for the site whose root (relative or absolute) is root. */
+  function shardLoader(root) {
+    return async function (path) {
+      let response;
+      try {
+        response = await fetch(new URL(root + path, document.baseURI).href, { cache: 'no-cache', credentials: 'same-origin' });
+      } catch (e) {
+        throw LookupError('fetch', 'cannot load ' + path);
+      }
+      // Every shard exists, so any failure here is an error, never "not found".
+      if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
+      try {
+        return await response.json();
+      } catch (e) {
+        throw LookupError('index', 'shard ' + path + ' is not JSON');
+      }
+    };
+  }
+
+  /** The record a lookup code names: {found, record?}. */
+  async function lookupCode(subtle, code, loadShard) {
+    if (!subtle) throw LookupError('no_webcrypto', 'WebCrypto is not available');
+    return lookupHash(subtle, await codeHash(subtle, code), loadShard);
+  }
+
   /** True when "%PDF-" occurs in the first 1024 bytes (ISO 32000-2, 7.5.2 and its allowance for leading bytes). */
   function looksLikePdf(bytes) {
     const limit = Math.min(bytes.length, 1024) - 5;
@@ -238,6 +272,9 @@
     hashFile: hashFile,
     lookupHash: lookupHash,
     checkBytes: checkBytes,
+    codeHash: codeHash,
+    lookupCode: lookupCode,
+    shardLoader: shardLoader,
     signedEnds: signedEnds,
     checkWithTrailingRule: checkWithTrailingRule,
     MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
@@ -346,21 +383,7 @@
       return fragment;
     }
 
-    async function loadShard(path) {
-      let response;
-      try {
-        response = await fetch(new URL(root + path, document.baseURI).href, { cache: 'no-cache', credentials: 'same-origin' });
-      } catch (e) {
-        throw LookupError('fetch', 'cannot load ' + path);
-      }
-      // Every shard exists, so any failure here is an error, never "not found".
-      if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
-      try {
-        return await response.json();
-      } catch (e) {
-        throw LookupError('index', 'shard ' + path + ' is not JSON');
-      }
-    }
+    const loadShard = shardLoader(root);
 
     function errorText(error) {
       switch (error && error.code) {

@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Record
 import Registry
 
 extension Authority {
@@ -86,7 +87,8 @@ extension Authority {
         }
         let result = SigningResult(request: id, token: signature.token, signatureID: detail.key?.signatureID ?? "",
                                    signedPDF: signature.finalPDFPath ?? "", sha256: signature.finalHash ?? "",
-                                   verificationURL: signature.verificationURL ?? settings.verificationURL(token: signature.token))
+                                   verificationURL: signature.verificationURL ?? settings.verificationURL(token: signature.token),
+                                   lookupCode: (detail.key?.signatureID).flatMap(LookupCode.init(signatureID:))?.grouped ?? "")
         return BatchResult(line: row.line, file: row.file.path, status: .skipped, result: result, error: nil)
     }
 

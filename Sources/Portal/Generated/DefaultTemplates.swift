@@ -516,20 +516,63 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     return TOKEN_RE.test(candidate) ? candidate : null;
   }
 
+  // The lookup code printed on the stamp (LookupCode.swift has the same rule):
+  // 16 Crockford base32 characters; case, spaces, dashes and dots ignored, a
+  // leading "SIG" dropped, I and L read as 1, O as 0.
+  const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+  /** The 16 normalized characters of a typed lookup code, or null. */
+  function extractCode(input) {
+    let text = String(input || '').toUpperCase();
+    const marker = text.lastIndexOf('/V/');
+    if (marker !== -1) text = text.slice(marker + 3).replace(/[?#].*$/, '').replace(/\/.*$/, '');
+    let chars = '';
+    for (const ch of text) {
+      if (ch === ' ' || ch === '-' || ch === '.' || ch === '\t') continue;
+      chars += (ch === 'I' || ch === 'L') ? '1' : (ch === 'O' ? '0' : ch);
+    }
+    if (chars.length === 19 && chars.slice(0, 3) === 'S1G') chars = chars.slice(3);
+    if (chars.length !== 16) return null;
+    for (const ch of chars) if (CODE_ALPHABET.indexOf(ch) === -1) return null;
+    return chars;
+  }
+
+  /**
+   * The token a lookup code names, through the portal's index (verify.js):
+   * a string, null when no document has that code, or undefined when the
+   * index cannot be read here.
+   */
+  async function resolveCode(code, root) {
+    const V = globalThis.SegelVerify;
+    if (!V || !V.getSubtle()) return undefined;
+    try {
+      const result = await V.lookupCode(V.getSubtle(), code, V.shardLoader(root));
+      return result.found ? result.record.token : null;
+    } catch (e) {
+      return undefined;
+    }
+  }
+
   function setupTokenForm(form) {
     const input = form.querySelector('input');
     const error = form.querySelector('.token-form__error');
     const root = form.getAttribute('data-root') || './';
-    form.addEventListener('submit', function (event) {
+    function fail(message) {
+      error.textContent = message;
+      error.hidden = false;
+      input.setAttribute('aria-invalid', 'true');
+      input.focus();
+    }
+    form.addEventListener('submit', async function (event) {
       event.preventDefault();
-      const token = extractToken(input.value);
-      if (!token) {
-        error.textContent = form.getAttribute('data-msg-invalid');
-        error.hidden = false;
-        input.setAttribute('aria-invalid', 'true');
-        input.focus();
-        return;
+      const code = extractCode(input.value);
+      let token = extractToken(input.value);
+      if (code) {
+        const found = await resolveCode(code, root);
+        if (found) token = found;
+        else if (found === null && !(token && token.length > 19)) return fail(form.getAttribute('data-msg-unknown-code'));
       }
+      if (!token) return fail(form.getAttribute('data-msg-invalid'));
       error.hidden = true;
       input.removeAttribute('aria-invalid');
       window.location.href = new URL(root + 'v/' + token + '/', document.baseURI).href;
@@ -560,8 +603,25 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     button.addEventListener('click', function () { window.print(); });
   }
 
+  /**
+   * The 404 page: an address <root>v/<code> (what a person types from a
+   * printed stamp) opens the document's page; anything else stays NOT VERIFIED.
+   */
+  async function setupNotFound(page) {
+    // verify.js (the index lookup) is deferred after this script: wait for it.
+    if (document.readyState !== 'complete') {
+      await new Promise(function (resolve) { window.addEventListener('load', resolve, { once: true }); });
+    }
+    const root = page.getAttribute('data-root') || '/';
+    const code = extractCode(window.location.pathname);
+    if (!code || window.location.pathname.indexOf('/v/') === -1) return;
+    const token = await resolveCode(code, root);
+    if (token) window.location.replace(new URL(root + 'v/' + token + '/', document.baseURI).href);
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll('[data-token-form]'), setupTokenForm);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-notfound]'), setupNotFound);
     Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), setupCopyButton);
     Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), setupPrintButton);
   }
@@ -574,7 +634,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     }
   }
   if (typeof globalThis !== 'undefined') {
-    globalThis.SegelSite = { extractToken: extractToken };
+    globalThis.SegelSite = { extractToken: extractToken, extractCode: extractCode };
   }
 })();
 
@@ -797,6 +857,40 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     return result;
   }
 
+  /**
+   * The index key of a lookup code (16 normalized characters, see site.js's
+   * extractCode and LookupCode.swift): SHA-256("segel-code:" + code), looked
+   * up like a file's hash.
+   */
+  async function codeHash(subtle, code) {
+    return sha256(subtle, new TextEncoder().encode('segel-code:' + code));
+  }
+
+  /** A shard loader for the site whose root (relative or absolute) is root. */
+  function shardLoader(root) {
+    return async function (path) {
+      let response;
+      try {
+        response = await fetch(new URL(root + path, document.baseURI).href, { cache: 'no-cache', credentials: 'same-origin' });
+      } catch (e) {
+        throw LookupError('fetch', 'cannot load ' + path);
+      }
+      // Every shard exists, so any failure here is an error, never "not found".
+      if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
+      try {
+        return await response.json();
+      } catch (e) {
+        throw LookupError('index', 'shard ' + path + ' is not JSON');
+      }
+    };
+  }
+
+  /** The record a lookup code names: {found, record?}. */
+  async function lookupCode(subtle, code, loadShard) {
+    if (!subtle) throw LookupError('no_webcrypto', 'WebCrypto is not available');
+    return lookupHash(subtle, await codeHash(subtle, code), loadShard);
+  }
+
   /** True when "%PDF-" occurs in the first 1024 bytes (ISO 32000-2, 7.5.2 and its allowance for leading bytes). */
   function looksLikePdf(bytes) {
     const limit = Math.min(bytes.length, 1024) - 5;
@@ -820,6 +914,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     hashFile: hashFile,
     lookupHash: lookupHash,
     checkBytes: checkBytes,
+    codeHash: codeHash,
+    lookupCode: lookupCode,
+    shardLoader: shardLoader,
     signedEnds: signedEnds,
     checkWithTrailingRule: checkWithTrailingRule,
     MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
@@ -928,21 +1025,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       return fragment;
     }
 
-    async function loadShard(path) {
-      let response;
-      try {
-        response = await fetch(new URL(root + path, document.baseURI).href, { cache: 'no-cache', credentials: 'same-origin' });
-      } catch (e) {
-        throw LookupError('fetch', 'cannot load ' + path);
-      }
-      // Every shard exists, so any failure here is an error, never "not found".
-      if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
-      try {
-        return await response.json();
-      } catch (e) {
-        throw LookupError('index', 'shard ' + path + ' is not JSON');
-      }
-    }
+    const loadShard = shardLoader(root);
 
     function errorText(error) {
       switch (error && error.code) {
@@ -1184,9 +1267,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "offline_command": "segel-verify document.pdf --bundle trust.json",
   "home_stats_link": "See issuance statistics",
 
-  "token_label": "Token or verification address",
+  "token_label": "Lookup code, token or verification address",
   "token_submit": "Open",
   "token_invalid": "That is not a valid token. A token contains only letters, digits, - and _, and is at least 16 characters long.",
+  "token_unknown_code": "No document has that code. Check the code printed under the QR code (letters and digits, in groups of four).",
   "token_nojs": "This box needs JavaScript. You can also open the address …/v/token/ directly.",
 
   "upload_drop": "Drop a PDF file here, or",
@@ -1237,6 +1321,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "label_signer": "Signed by",
   "label_approved_at": "Approved",
   "label_signed_at": "Signed",
+  "label_lookup_code": "Lookup code",
   "label_signature_id": "Signature ID",
   "label_token": "Token",
 
@@ -1295,8 +1380,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "stats_empty": "No documents have been published yet.",
   "stats_json": "The same data as JSON",
 
+  "notfound_verdict": "NOT VERIFIED",
+  "notfound_verdict_alt": "TIDAK TERVERIFIKASI",
   "notfound_title": "Page not found",
-  "notfound_text": "This address does not exist on the portal.",
+  "notfound_text": "No document of this authority is at this address, so nothing here can be considered verified.",
   "notfound_token_hint": "If you came from a QR code or a link to a document, the token may be mistyped, or the document was not issued by this authority. A document that cannot be found here cannot be considered verified.",
   "notfound_home": "Back to the home page"
 }
@@ -1336,9 +1423,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "offline_command": "segel-verify dokumen.pdf --bundle trust.json",
   "home_stats_link": "Lihat statistik penerbitan",
 
-  "token_label": "Token atau alamat verifikasi",
+  "token_label": "Kode verifikasi, token atau alamat verifikasi",
   "token_submit": "Buka",
   "token_invalid": "Ini bukan token yang valid. Token hanya berisi huruf, angka, tanda - dan _, sekurang-kurangnya 16 karakter.",
+  "token_unknown_code": "Tidak ada dokumen dengan kode itu. Periksa kode yang tercetak di samping kode QR (huruf dan angka, dalam kelompok empat).",
   "token_nojs": "Kotak ini memerlukan JavaScript. Anda juga dapat membuka alamat …/v/token/ secara langsung.",
 
   "upload_drop": "Tarik berkas PDF ke sini, atau",
@@ -1389,6 +1477,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "label_signer": "Ditandatangani oleh",
   "label_approved_at": "Disetujui",
   "label_signed_at": "Ditandatangani",
+  "label_lookup_code": "Kode verifikasi",
   "label_signature_id": "ID tanda tangan",
   "label_token": "Token",
 
@@ -1447,8 +1536,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "stats_empty": "Belum ada dokumen yang diterbitkan.",
   "stats_json": "Data yang sama dalam format JSON",
 
+  "notfound_verdict": "TIDAK TERVERIFIKASI",
+  "notfound_verdict_alt": "NOT VERIFIED",
   "notfound_title": "Halaman tidak ditemukan",
-  "notfound_text": "Alamat ini tidak ada di portal.",
+  "notfound_text": "Tidak ada dokumen otoritas ini di alamat ini, jadi tidak ada yang dapat dianggap terverifikasi.",
   "notfound_token_hint": "Jika Anda datang dari kode QR atau tautan dokumen, tokennya mungkin salah ketik, atau dokumen itu tidak diterbitkan oleh otoritas ini. Dokumen yang tidak ditemukan di sini tidak dapat dianggap terverifikasi.",
   "notfound_home": "Kembali ke beranda"
 }
@@ -1463,13 +1554,19 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 <title>{{t.notfound_title}} · {{site.name}}</title>
 <meta name="robots" content="noindex,nofollow">
 </head>
-<body class="page-notfound">
+<body class="page-notfound" data-notfound data-root="{{root}}">
 {{> header}}
 <main id="main" class="wrap">
+  <section class="status status--invalid" data-status="not-verified">
+    <svg class="status__icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false"><circle cx="24" cy="24" r="21" fill="none" stroke="currentColor" stroke-width="4"/><path d="M16 16l16 16M32 16L16 32" fill="none" stroke="currentColor" stroke-width="4.5" stroke-linecap="round"/></svg>
+    <div class="status__body">
+      <p class="status__label">{{t.notfound_verdict}} <span class="status__alt" lang="{{t.alt_lang}}">{{t.notfound_verdict_alt}}</span></p>
+      <p class="status__text">{{t.notfound_text}}</p>
+    </div>
+  </section>
   <div class="intro">
     <p class="eyebrow">404</p>
     <h1>{{t.notfound_title}}</h1>
-    <p class="lead">{{t.notfound_text}}</p>
   </div>
   <section class="card notfound">
     <p>{{t.notfound_token_hint}}</p>
@@ -1479,6 +1576,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 </main>
 {{> footer}}
 <script src="{{root}}assets/site.js" defer></script>
+<script src="{{root}}assets/verify.js" defer></script>
 </body>
 </html>
 
@@ -1636,6 +1734,7 @@ Disallow: /
         <div><dt>{{t.label_signer}}</dt><dd>{{doc.signer_name}}{{#doc.signer_title}}<span class="subline">{{doc.signer_title}}</span>{{/doc.signer_title}}</dd></div>
         {{#doc.approved_at}}<div><dt>{{t.label_approved_at}}</dt><dd>{{doc.approved_at}}</dd></div>{{/doc.approved_at}}
         <div><dt>{{t.label_signed_at}}</dt><dd>{{doc.signed_at}}</dd></div>
+        {{#doc.lookup_code}}<div><dt>{{t.label_lookup_code}}</dt><dd><code class="lookup-code">{{doc.lookup_code}}</code></dd></div>{{/doc.lookup_code}}
         <div><dt>{{t.label_signature_id}}</dt><dd><code>{{doc.signature_id}}</code></dd></div>
         <div><dt>{{t.label_token}}</dt><dd><code class="hash">{{doc.token}}</code></dd></div>
       </dl>
@@ -1693,7 +1792,7 @@ Disallow: /
 """#,
         "token_form.mustache": #"""
 {{! Partial: the token box. site.js turns a token or a pasted verification address into a relative link to v/<token>/. }}
-<form class="token-form" data-token-form data-root="{{root}}" data-msg-invalid="{{t.token_invalid}}" novalidate>
+<form class="token-form" data-token-form data-root="{{root}}" data-msg-invalid="{{t.token_invalid}}" data-msg-unknown-code="{{t.token_unknown_code}}" novalidate>
   <label class="token-form__label" for="token-input">{{t.token_label}}</label>
   <div class="token-form__row">
     <input class="token-form__input" id="token-input" name="token" type="text" inputmode="url" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-error" required>

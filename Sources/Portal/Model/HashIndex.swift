@@ -17,6 +17,11 @@ import PKI
 /// plaintext= UTF-8 JSON {"token","name","status","signed_at"}
 /// ```
 ///
+/// A document is also entered under its lookup code (`LookupCode`), so the
+/// portal's box and `v/<code>` find it with the same machinery: in place of
+/// the file's hash, `codeHash = SHA-256(utf8("segel-code:") ‖ utf8(code))`
+/// with the 16 normalized characters.
+///
 /// The IV is derived rather than drawn so that publishing is byte-stable; it
 /// is unique per plaintext under each per-file key (NIST SP 800-38D §8.2.1's
 /// requirement), because a changed record (new status) changes the plaintext
@@ -69,6 +74,11 @@ public enum HashIndex {
     struct Shard: Codable, Sendable, Hashable {
         var v: Int
         var entries: [Entry]
+    }
+
+    /// What stands in for a file hash when a document is entered under its lookup code.
+    public static func codeHash(_ code: LookupCode) -> Data {
+        Digest.sha256(Data("segel-code:\(code.normalized)".utf8))
     }
 
     /// The index id of a file whose SHA-256 is `fileHash`.

@@ -17,12 +17,20 @@ extension PublishingStep {
     /// (`ShardPrefill`); this step hands over the ones it built.
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let documents = context.documents
-        let ids = try Parallel.map(documents.count) { index -> (id: String, fileHash: Data) in
+        // Each document is entered twice: under its file's hash and under its lookup code.
+        let keyed = try Parallel.map(documents.count) { index -> [(id: String, fileHash: Data)] in
             guard let fileHash = Digest.data(fromHex: documents[index].sha256), fileHash.count == 32 else {
                 throw PortalError(.registry, "the signed PDF hash of token \(documents[index].token) is not a SHA-256")
             }
-            return (HashIndex.id(fileHash: fileHash), fileHash)
+            var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
+            if let code = LookupCode(signatureID: documents[index].key.signatureID) {
+                let codeHash = HashIndex.codeHash(code)
+                keys.append((HashIndex.id(fileHash: codeHash), codeHash))
+            }
+            return keys
         }
+        let ids = keyed.flatMap { $0 }
+        let owner = keyed.enumerated().flatMap { index, keys in keys.map { _ in index } }
         let numbers = ids.map { HashIndex.shardNumber(id: $0.id) }
         var members: [Int: [Int]] = [:]
         for (index, number) in numbers.enumerated() { members[number, default: []].append(index) }
@@ -34,7 +42,7 @@ extension PublishingStep {
         if let previous, previous.documents.keys.allSatisfy(tokens.contains),
            HashIndex.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
             dirty = [Bool](repeating: false, count: count)
-            for index in documents.indices where context.changedTokens.contains(documents[index].token) {
+            for index in ids.indices where context.changedTokens.contains(documents[owner[index]].token) {
                 dirty[numbers[index]] = true
             }
             if context.options.checkExistingFiles {
@@ -54,7 +62,7 @@ extension PublishingStep {
         let groups = rebuild.map { members[$0]! }
         let built = try Parallel.map(rebuild.count) { slot -> PlannedFile in
             let entries = try groups[slot].map { index -> HashIndex.Entry in
-                let document = documents[index]
+                let document = documents[owner[index]]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt))
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)

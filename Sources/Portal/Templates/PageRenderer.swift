@@ -65,6 +65,7 @@ struct PageRenderer: Sendable {
         values[.signedAt] = .text(dates.dateTime(document.signedAt))
         values[.sha256] = .text(document.sha256)
         values[.signatureID] = .text(document.key.signatureID)
+        values[.lookupCode] = LookupCode(signatureID: document.key.signatureID).map { .text($0.grouped) }
         values[.verificationURL] = .text(document.verificationURL)
         values[.pdfAvailable] = .flag(!privatePDFs)
         values[.jsonHref] = .text("\(root)api/verify/\(token).json")

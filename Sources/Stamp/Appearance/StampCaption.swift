@@ -13,17 +13,18 @@ public struct StampCaption: Sendable, Hashable {
     public var signerTitle: String?
     /// When it was signed, already formatted for people, e.g. "14 March 2025 10:22 WIB".
     public var dateText: String
-    /// The per-document key id, `SIG-…`.
-    public var signatureID: String
+    /// The line that lets a person look the document up without the QR,
+    /// e.g. "Kode / Code: K7QM-3XHD-9PWT-2R4F" (the lookup code).
+    public var code: String
     /// The call to action under the other lines.
     public var scanText: String
 
     public init(signerName: String, signerTitle: String? = nil, dateText: String,
-                signatureID: String, scanText: String = StampCaption.defaultScanText) {
+                code: String, scanText: String = StampCaption.defaultScanText) {
         self.signerName = signerName
         self.signerTitle = signerTitle
         self.dateText = dateText
-        self.signatureID = signatureID
+        self.code = code
         self.scanText = scanText
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 ///     | Title                                |  +--------+  |
 ///     |                                      |  |   QR   |  |
 ///     | Date                                 |  |        |  |
-///     | SIG-…                                |  +--------+  |
+///     | Kode / Code: XXXX-XXXX-XXXX-XXXX     |  +--------+  |
 ///     | Scan to verify / Pindai untuk …      |              |
 ///     +--------------------------------------+--------------+
 ///
@@ -53,7 +53,8 @@ public enum StampRenderer {
     private static let nameStyle = LineStyle(font: .bold, size: 10, minSize: 6.5, maxLines: 2, gray: 0, gapAbove: 0)
     private static let titleStyle = LineStyle(font: .regular, size: 8, minSize: 5.5, maxLines: 2, gray: 0.15, gapAbove: 0)
     private static let dateStyle = LineStyle(font: .regular, size: 8, minSize: 5.5, maxLines: 1, gray: 0.15, gapAbove: 3)
-    private static let idStyle = LineStyle(font: .regular, size: 8, minSize: 5, maxLines: 1, gray: 0.15, gapAbove: 0)
+    /// The lookup code is read aloud and typed: bold and as large as the date.
+    private static let codeStyle = LineStyle(font: .bold, size: 9, minSize: 5, maxLines: 1, gray: 0, gapAbove: 1)
     private static let scanStyle = LineStyle(font: .regular, size: 7, minSize: 5, maxLines: 2, gray: 0.3, gapAbove: 3)
     private static let leading = 1.2
     /// Distance from the top of a line box to its baseline, per point of font size
@@ -129,7 +130,7 @@ public enum StampRenderer {
             blocks.append((title, titleStyle))
         }
         blocks.append((caption.dateText, dateStyle))
-        blocks.append((caption.signatureID, idStyle))
+        blocks.append((caption.code, codeStyle))
         blocks.append((caption.scanText, scanStyle))
         return blocks
     }

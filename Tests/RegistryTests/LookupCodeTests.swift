@@ -1,0 +1,29 @@
+import Record
+import Testing
+
+/// Issue 16: the code on the stamp reads back however a person types it
+/// (the same vectors as site.test.mjs's extractCode test).
+@Suite("Lookup codes")
+struct LookupCodeTests {
+    @Test("typed forms read back as the code", arguments: [
+        ("ZKHY-D0NA-GGF6-KBQA", "ZKHYD0NAGGF6KBQA"),
+        ("zkhy d0na ggf6 kbqa", "ZKHYD0NAGGF6KBQA"),
+        ("ZKHY-DONA-GGF6-KBQA", "ZKHYD0NAGGF6KBQA"),
+        ("SIG-ZKHYD0NAGGF6KBQA", "ZKHYD0NAGGF6KBQA"),
+        ("7F3A-9CIL-E0AB-CDEF", "7F3A9C11E0ABCDEF"),
+    ])
+    func reads(_ typed: String, _ expected: String) {
+        #expect(LookupCode(typed)?.normalized == expected)
+    }
+
+    @Test("what is not a code is refused", arguments: ["ZKHY-D0NA-GGF6-KBQ", "ZKHY-D0NA-GGF6-KBQU", "MfWjnvsS3-8guQIwYZxuBVc", ""])
+    func refuses(_ typed: String) {
+        #expect(LookupCode(typed) == nil)
+    }
+
+    @Test("a signature id gives its code in groups of four")
+    func grouping() {
+        #expect(LookupCode(signatureID: "SIG-ZKHYD0NAGGF6KBQA")?.grouped == "ZKHY-D0NA-GGF6-KBQA")
+        #expect(LookupCode(signatureID: "ZKHYD0NAGGF6KBQA") == nil)
+    }
+}
