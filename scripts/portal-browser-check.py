@@ -65,6 +65,22 @@ def main():
         if shots:
             driver.save_screenshot(os.path.join(shots, "token.png"))
 
+        # Both languages: the token page's language link leads to the same
+        # document in the other language, and back.
+        switch = driver.find_element(By.CSS_SELECTOR, "[data-lang-switch]")
+        other_lang = switch.get_attribute("hreflang")
+        switch.click()
+        wait.until(ec.url_contains("/" + other_lang + "/v/" + token + "/"))
+        html_lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        same_title = driver.find_element(By.CSS_SELECTOR, "h1.doc-title").text == name
+        check("the language link leads to the other language's page of the same document",
+              html_lang == other_lang and same_title, "%s lang=%s" % (driver.current_url, html_lang))
+        driver.find_element(By.CSS_SELECTOR, "[data-lang-switch]").click()
+        wait.until(ec.url_to_be(base + "v/" + token + "/"))
+        check("and its language link leads back", driver.current_url == base + "v/" + token + "/", driver.current_url)
+        driver.get(base + "v/" + token + "/")
+        wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "code.lookup-code")))
+
         # The lookup code printed on the stamp, typed as a person would: lower
         # case, spaces instead of dashes. The home page's box finds the page,
         # and so does the address <base>/v/<code> (through 404.html).

@@ -53,9 +53,12 @@ final class IncrementalPublishTests: XCTestCase {
         try demo.segel(["invalidate", "--reason", "Salah cetak", "--", target.token])
         let invalidated = try demo.publish()
         XCTAssertEqual(Set(invalidated.written_paths), [
-            "v/\(target.token)/index.html", "api/verify/\(target.token).json", shard, codeShard,
+            "v/\(target.token)/index.html", "en/v/\(target.token)/index.html",
+            "api/verify/\(target.token).json", shard, codeShard,
             "crl.pem", "crl.crl", "trust.json",
-            "index.html", "verify/index.html", "stats/index.html", "404.html", "api/statistics.json",
+            "index.html", "verify/index.html", "stats/index.html", "trust/index.html",
+            "en/index.html", "en/verify/index.html", "en/stats/index.html", "en/trust/index.html",
+            "404.html", "api/statistics.json",
         ])
         XCTAssertEqual(invalidated.deleted, 0)
         XCTAssertEqual(invalidated.rendered_documents, 1)
@@ -88,7 +91,10 @@ final class IncrementalPublishTests: XCTestCase {
             .write(to: templates.appendingPathComponent("footer.mustache"), atomically: true, encoding: .utf8)
         let english = try demo.publish(["--templates", templates.path, "--locale", "en"])
         XCTAssertEqual(english.rendered_documents, demo.documents.count)
-        XCTAssertEqual(english.deleted, 0)
+        // English moves to the root and Indonesian under id/: only the en/ copies go.
+        XCTAssertFalse(english.deleted_paths.isEmpty)
+        XCTAssertTrue(english.deleted_paths.allSatisfy { $0.hasPrefix("en/") }, "\(english.deleted_paths)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("id/v/\(target.token)/index.html").path))
         let page = try demo.text("v/\(target.token)/index.html")
         XCTAssertTrue(page.contains("<p>Custom footer of Universitas Nusantara</p>"))
         XCTAssertTrue(page.contains(#"<html lang="en">"#))

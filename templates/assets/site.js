@@ -73,6 +73,8 @@
     const input = form.querySelector('input');
     const error = form.querySelector('.token-form__error');
     const root = form.getAttribute('data-root') || './';
+    // Pages open in the form's own language (the other language's pages sit under en/ or id/).
+    const home = form.getAttribute('data-home') || root;
     function fail(message) {
       error.textContent = message;
       error.hidden = false;
@@ -91,7 +93,7 @@
       if (!token) return fail(form.getAttribute('data-msg-invalid'));
       error.hidden = true;
       input.removeAttribute('aria-invalid');
-      window.location.href = new URL(root + 'v/' + token + '/', document.baseURI).href;
+      window.location.href = new URL(home + 'v/' + token + '/', document.baseURI).href;
     });
     input.addEventListener('input', function () {
       if (!error.hidden) {

@@ -557,6 +557,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     const input = form.querySelector('input');
     const error = form.querySelector('.token-form__error');
     const root = form.getAttribute('data-root') || './';
+    // Pages open in the form's own language (the other language's pages sit under en/ or id/).
+    const home = form.getAttribute('data-home') || root;
     function fail(message) {
       error.textContent = message;
       error.hidden = false;
@@ -575,7 +577,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       if (!token) return fail(form.getAttribute('data-msg-invalid'));
       error.hidden = true;
       input.removeAttribute('aria-invalid');
-      window.location.href = new URL(root + 'v/' + token + '/', document.baseURI).href;
+      window.location.href = new URL(home + 'v/' + token + '/', document.baseURI).href;
     });
     input.addEventListener('input', function () {
       if (!error.hidden) {
@@ -1155,13 +1157,15 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
 """#,
         "head.mustache": #"""
-{{! Partial: the common part of <head>. Pages add their own <title> and robots meta after it. }}
+{{! Partial: the common part of <head>, with the page's address in both languages (hreflang). Pages add their own <title> and robots meta after it. }}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <meta name="referrer" content="same-origin">
 <meta name="format-detection" content="telephone=no">
 <meta name="generator" content="segel">
+{{#lang_self}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}">{{/lang_self}}
+{{#lang_other}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}">{{/lang_other}}
 <link rel="stylesheet" href="{{root}}assets/site.css">
 <link rel="icon" href="{{root}}assets/favicon.svg" type="image/svg+xml">
 
@@ -1171,14 +1175,15 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 <a class="skip-link" href="#main">{{t.skip_to_content}}</a>
 <header class="site-header">
   <div class="wrap site-header__inner">
-    <a class="brand" href="{{root}}">
+    <a class="brand" href="{{home}}">
       <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false"><circle cx="16" cy="16" r="14" fill="none" stroke="currentColor" stroke-width="2.5"/><path d="M10 16.5l4 4 8-9" fill="none" stroke="currentColor" stroke-width="2.8" stroke-linecap="round" stroke-linejoin="round"/></svg>
       <span class="brand__text"><span class="brand__name">{{site.name}}</span><span class="brand__tagline">{{t.site_tagline}}</span></span>
     </a>
     <nav class="site-nav" aria-label="{{t.nav_label}}">
-      <a class="site-nav__link nav-home" href="{{root}}">{{t.nav_home}}</a>
-      <a class="site-nav__link nav-verify" href="{{root}}verify/">{{t.nav_verify}}</a>
-      <a class="site-nav__link nav-stats" href="{{root}}stats/">{{t.nav_stats}}</a>
+      <a class="site-nav__link nav-home" href="{{home}}">{{t.nav_home}}</a>
+      <a class="site-nav__link nav-verify" href="{{home}}verify/">{{t.nav_verify}}</a>
+      <a class="site-nav__link nav-stats" href="{{home}}stats/">{{t.nav_stats}}</a>
+      {{#lang_other}}<a class="site-nav__link lang-switch" data-lang-switch href="{{root}}{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}" hreflang="{{lang}}" lang="{{lang}}">{{name}}</a>{{/lang_other}}
     </nav>
   </div>
 </header>
@@ -1223,7 +1228,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     <h2>{{t.home_offline_title}}</h2>
     <p>{{t.home_offline_text}}</p>
     <p><code class="command">{{t.offline_command}}</code></p>
-    <p><a href="{{root}}stats/">{{t.home_stats_link}}</a></p>
+    <p><a href="{{home}}stats/">{{t.home_stats_link}}</a></p>
   </section>
 </main>
 {{> footer}}
@@ -1385,7 +1390,28 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "notfound_title": "Page not found",
   "notfound_text": "No document of this authority is at this address, so nothing here can be considered verified.",
   "notfound_token_hint": "If you came from a QR code or a link to a document, the token may be mistyped, or the document was not issued by this authority. A document that cannot be found here cannot be considered verified.",
-  "notfound_home": "Back to the home page"
+  "notfound_home": "Back to the home page",
+
+  "trust_link": "Trust this authority in Acrobat or Foxit",
+  "trust_title": "Checking signatures in Acrobat and Foxit",
+  "trust_lead": "Every document this authority signs carries a standard PDF signature. PDF readers check it themselves once they trust the authority's certificate; until then they say the signature's validity is unknown, which does not mean the document is forged.",
+  "trust_download_title": "The authority's certificate",
+  "trust_download_text": "Download the certificate (.crt) below. Before trusting it, compare its SHA-256 fingerprint with the one shown here and, if you can, with one given to you by the institution.",
+  "trust_valid_until": "valid until",
+  "trust_fingerprint_hint": "A reader shows the fingerprint in the certificate's details (Acrobat: Certificate Viewer → Details → SHA-256 digest).",
+  "trust_acrobat_before": "Before: the signature panel says \"Signature validity is UNKNOWN\" or \"At least one signature has problems\" because the authority is not among Acrobat's trusted certificates.",
+  "trust_acrobat_1": "Menu Edit (Windows) or Acrobat (macOS) → Preferences → Signatures → Identities & Trusted Certificates → More…",
+  "trust_acrobat_2": "Choose Trusted Certificates → Import, and select the downloaded .crt file.",
+  "trust_acrobat_3": "Select the imported certificate → Edit Trust, tick \"Use this certificate as a trusted root\" and \"Certified documents\", then OK.",
+  "trust_acrobat_4": "Close the document and open it again.",
+  "trust_acrobat_after": "After: \"Signed and all signatures are valid\", with the signing time from the signature's timestamp. If the authority has withdrawn the document, Acrobat shows the certificate as revoked when it can reach the portal.",
+  "trust_foxit_before": "Before: Foxit reports the signature's validity as unknown because the signer's certificate is not trusted.",
+  "trust_foxit_1": "File → Preferences → Signature → Trusted Certificates (Manage…) → Add.",
+  "trust_foxit_2": "Select the downloaded .crt file and confirm it as a trusted root.",
+  "trust_foxit_3": "Open the document again and click the signature.",
+  "trust_foxit_after": "After: \"Signature is valid\".",
+  "trust_revocation_title": "When a document is withdrawn",
+  "trust_revocation_text": "A document's certificate points at this portal's revocation list. A reader that checks revocation online sees a withdrawn document as revoked; this portal's page for the document always shows its current status."
 }
 
 """#,
@@ -1541,7 +1567,28 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "notfound_title": "Halaman tidak ditemukan",
   "notfound_text": "Tidak ada dokumen otoritas ini di alamat ini, jadi tidak ada yang dapat dianggap terverifikasi.",
   "notfound_token_hint": "Jika Anda datang dari kode QR atau tautan dokumen, tokennya mungkin salah ketik, atau dokumen itu tidak diterbitkan oleh otoritas ini. Dokumen yang tidak ditemukan di sini tidak dapat dianggap terverifikasi.",
-  "notfound_home": "Kembali ke beranda"
+  "notfound_home": "Kembali ke beranda",
+
+  "trust_link": "Percayai otoritas ini di Acrobat atau Foxit",
+  "trust_title": "Memeriksa tanda tangan di Acrobat dan Foxit",
+  "trust_lead": "Setiap dokumen yang ditandatangani otoritas ini membawa tanda tangan PDF standar. Pembaca PDF memeriksanya sendiri setelah memercayai sertifikat otoritas; sebelum itu pembaca menyatakan keabsahan tanda tangan tidak diketahui, yang tidak berarti dokumen itu palsu.",
+  "trust_download_title": "Sertifikat otoritas",
+  "trust_download_text": "Unduh sertifikat (.crt) di bawah. Sebelum memercayainya, bandingkan sidik jari SHA-256-nya dengan yang tertera di sini dan, bila bisa, dengan yang diberikan langsung oleh institusi.",
+  "trust_valid_until": "berlaku sampai",
+  "trust_fingerprint_hint": "Pembaca menampilkan sidik jari di rincian sertifikat (Acrobat: Certificate Viewer → Details → SHA-256 digest).",
+  "trust_acrobat_before": "Sebelum: panel tanda tangan menyatakan \"Signature validity is UNKNOWN\" atau \"At least one signature has problems\" karena otoritas belum termasuk sertifikat tepercaya Acrobat.",
+  "trust_acrobat_1": "Menu Edit (Windows) atau Acrobat (macOS) → Preferences → Signatures → Identities & Trusted Certificates → More…",
+  "trust_acrobat_2": "Pilih Trusted Certificates → Import, lalu pilih berkas .crt yang diunduh.",
+  "trust_acrobat_3": "Pilih sertifikat yang diimpor → Edit Trust, centang \"Use this certificate as a trusted root\" dan \"Certified documents\", lalu OK.",
+  "trust_acrobat_4": "Tutup dokumen dan buka kembali.",
+  "trust_acrobat_after": "Sesudah: \"Signed and all signatures are valid\", dengan waktu penandatanganan dari cap waktu tanda tangan. Bila otoritas telah menarik dokumen, Acrobat menampilkan sertifikatnya dicabut saat dapat menjangkau portal.",
+  "trust_foxit_before": "Sebelum: Foxit menyatakan keabsahan tanda tangan tidak diketahui karena sertifikat penanda tangan belum dipercaya.",
+  "trust_foxit_1": "File → Preferences → Signature → Trusted Certificates (Manage…) → Add.",
+  "trust_foxit_2": "Pilih berkas .crt yang diunduh dan tetapkan sebagai akar tepercaya.",
+  "trust_foxit_3": "Buka kembali dokumen dan klik tanda tangannya.",
+  "trust_foxit_after": "Sesudah: \"Signature is valid\".",
+  "trust_revocation_title": "Bila dokumen ditarik",
+  "trust_revocation_text": "Sertifikat setiap dokumen menunjuk ke daftar pencabutan portal ini. Pembaca yang memeriksa pencabutan secara daring melihat dokumen yang ditarik sebagai dicabut; halaman dokumen di portal ini selalu menampilkan status terkininya."
 }
 
 """#,
@@ -1754,7 +1801,7 @@ Disallow: /
     <dl class="facts">
       <div><dt>{{t.label_sha256}}</dt><dd><code class="hash">{{doc.sha256}}</code> <button type="button" class="button button--small no-print" data-copy="{{doc.sha256}}" data-copied="{{t.copied}}" hidden>{{t.copy}}</button></dd></div>
     </dl>
-    <p class="no-print"><a class="button button--primary" href="{{root}}verify/">{{t.check_button}}</a></p>
+    <p class="no-print"><a class="button button--primary" href="{{home}}verify/">{{t.check_button}}</a> <a class="button" href="{{home}}trust/">{{t.trust_link}}</a></p>
   </section>
 
   {{#cert}}
@@ -1792,7 +1839,7 @@ Disallow: /
 """#,
         "token_form.mustache": #"""
 {{! Partial: the token box. site.js turns a token or a pasted verification address into a relative link to v/<token>/. }}
-<form class="token-form" data-token-form data-root="{{root}}" data-msg-invalid="{{t.token_invalid}}" data-msg-unknown-code="{{t.token_unknown_code}}" novalidate>
+<form class="token-form" data-token-form data-root="{{root}}" data-home="{{home}}" data-msg-invalid="{{t.token_invalid}}" data-msg-unknown-code="{{t.token_unknown_code}}" novalidate>
   <label class="token-form__label" for="token-input">{{t.token_label}}</label>
   <div class="token-form__row">
     <input class="token-form__input" id="token-input" name="token" type="text" inputmode="url" autocomplete="off" autocapitalize="off" spellcheck="false" aria-describedby="token-error" required>
@@ -1801,6 +1848,62 @@ Disallow: /
   <p class="token-form__error" id="token-error" role="alert" hidden></p>
   <noscript><p class="notice">{{t.token_nojs}}</p></noscript>
 </form>
+
+"""#,
+        "trust.mustache": #"""
+{{! Page: trust/index.html — what Acrobat and Foxit show for this authority's signatures and how to trust its CA there. Context: see README.md, "Every page", plus cas (each CA: name, fingerprint, crt_href, not_after). }}
+<!doctype html>
+<html lang="{{lang}}">
+<head>
+{{> head}}
+<title>{{t.trust_title}} · {{site.name}}</title>
+</head>
+<body class="page-trust">
+{{> header}}
+<main id="main" class="wrap">
+  <div class="intro">
+    <h1>{{t.trust_title}}</h1>
+    <p class="lead">{{t.trust_lead}}</p>
+  </div>
+  <section class="card">
+    <h2>{{t.trust_download_title}}</h2>
+    <p>{{t.trust_download_text}}</p>
+    <ul class="downloads">
+      {{#cas}}<li><a href="{{root}}{{crt_href}}" download>{{name}}</a> <span class="muted">({{t.trust_valid_until}} {{not_after}})</span><br><span class="muted">SHA-256</span> <code class="hash">{{fingerprint}}</code></li>
+      {{/cas}}
+    </ul>
+    <p class="muted">{{t.trust_fingerprint_hint}}</p>
+  </section>
+  <section class="card">
+    <h2>Adobe Acrobat / Acrobat Reader</h2>
+    <p>{{t.trust_acrobat_before}}</p>
+    <ol class="steps">
+      <li>{{t.trust_acrobat_1}}</li>
+      <li>{{t.trust_acrobat_2}}</li>
+      <li>{{t.trust_acrobat_3}}</li>
+      <li>{{t.trust_acrobat_4}}</li>
+    </ol>
+    <p>{{t.trust_acrobat_after}}</p>
+  </section>
+  <section class="card">
+    <h2>Foxit PDF Reader</h2>
+    <p>{{t.trust_foxit_before}}</p>
+    <ol class="steps">
+      <li>{{t.trust_foxit_1}}</li>
+      <li>{{t.trust_foxit_2}}</li>
+      <li>{{t.trust_foxit_3}}</li>
+    </ol>
+    <p>{{t.trust_foxit_after}}</p>
+  </section>
+  <section class="card card--quiet">
+    <h2>{{t.trust_revocation_title}}</h2>
+    <p>{{t.trust_revocation_text}}</p>
+  </section>
+</main>
+{{> footer}}
+<script src="{{root}}assets/site.js" defer></script>
+</body>
+</html>
 
 """#,
         "upload.mustache": #"""

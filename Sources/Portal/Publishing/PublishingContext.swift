@@ -41,7 +41,10 @@ final class PublishingContext {
 
     // Templates.
     var templates: TemplateSet!
-    var renderer: PageRenderer!
+    /// One renderer per language, the site's primary language first.
+    var renderers: [PageRenderer] = []
+    /// The primary language's renderer.
+    var renderer: PageRenderer! { renderers.first }
 
     // The site.
     let writer: SiteWriter

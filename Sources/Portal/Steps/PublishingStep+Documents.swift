@@ -23,7 +23,8 @@ extension PublishingStep {
                 toRender.append(index)
                 continue
             }
-            let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs)
+            let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs,
+                                      otherLocale: context.options.locale.other)
             if previous.documents[document.token] == fingerprint,
                paths.allSatisfy({ previous.files[$0] != nil }),
                !checkFiles || paths.allSatisfy({ context.existing.exists($0) }) {
@@ -44,8 +45,8 @@ extension PublishingStep {
     /// document's files are written as soon as they are rendered, by the
     /// thread that rendered them; otherwise `writeChanges` writes what changed.
     static let renderDocuments = PublishingStep("Render document pages") { context in
-        let renderer = context.renderer!
-        let skeletons = context.templates.defaultPages ? TokenPageSkeletons(renderer: renderer) : nil
+        let renderers = context.renderers
+        let skeletons = renderers.map { context.templates.defaultPages ? TokenPageSkeletons(renderer: $0) : nil }
         let documents = context.documents
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
@@ -54,7 +55,7 @@ extension PublishingStep {
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderer: renderer, skeletons: skeletons,
+            let files = try renderFiles(document, renderers: renderers, skeletons: skeletons,
                                         privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
@@ -71,15 +72,16 @@ extension PublishingStep {
         context.report(indices.count, of: indices.count)
     }
 
-    static func documentPaths(_ token: String, privatePDFs: Bool) -> [String] {
-        var paths = ["v/\(token)/index.html", "api/verify/\(token).json", "cert/\(token).pem", "cert/\(token).crt"]
+    static func documentPaths(_ token: String, privatePDFs: Bool, otherLocale: PortalLocale) -> [String] {
+        var paths = ["v/\(token)/index.html", "\(otherLocale.rawValue)/v/\(token)/index.html",
+                     "api/verify/\(token).json", "cert/\(token).pem", "cert/\(token).crt"]
         if !privatePDFs { paths.append("d/\(token).pdf") }
         return paths
     }
 
     /// Renders one document's files; with a `writer`, also writes them and
     /// plans them as `.written`.
-    private static func renderFiles(_ document: SiteDocument, renderer: PageRenderer, skeletons: TokenPageSkeletons?,
+    private static func renderFiles(_ document: SiteDocument, renderers: [PageRenderer], skeletons: [TokenPageSkeletons?],
                                     privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL,
                                     writer: SiteWriter?) throws -> [(String, PlannedFile)] {
@@ -98,10 +100,11 @@ extension PublishingStep {
                 "the certificate of \(document.key.signatureID) has serial \(certificate.serialHex), the registry says \(document.key.serialHex)",
                 path: "cert/\(token).pem")
         }
-        let page = try skeletons?.page(document, certificate: certificate)
-            ?? renderer.tokenPage(document, certificate: certificate)
-        let contents: [(String, Data)] = [
-            ("v/\(token)/index.html", page),
+        var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
+            ("\(renderer.prefix)v/\(token)/index.html",
+             try skeleton?.page(document, certificate: certificate) ?? renderer.tokenPage(document, certificate: certificate))
+        }
+        contents += [
             ("api/verify/\(token).json", PublishedRecord(document, certificate: certificate).json()),
             ("cert/\(token).pem", Data(certificate.pem.utf8)),
             ("cert/\(token).crt", certificate.der),

@@ -6,14 +6,19 @@ extension PublishingStep {
     static let loadTemplates = PublishingStep("Load the templates") { context in
         let templates = try TemplateSet.load(overrides: context.options.templates)
         context.templates = templates
-        context.renderer = PageRenderer(
-            library: try templates.library(),
-            strings: try templates.strings(context.options.locale),
-            locale: context.options.locale,
-            dates: HumanDate(locale: context.options.locale, timeZone: context.options.timeZone),
-            siteName: context.siteName,
-            baseURL: context.baseURL,
-            privatePDFs: context.options.privatePDFs)
+        let library = try templates.library()
+        let primary = context.options.locale
+        context.renderers = try [primary, primary.other].map { locale in
+            PageRenderer(
+                library: library,
+                strings: try templates.strings(locale),
+                locale: locale,
+                dates: HumanDate(locale: locale, timeZone: context.options.timeZone),
+                siteName: context.siteName,
+                baseURL: context.baseURL,
+                privatePDFs: context.options.privatePDFs,
+                primary: primary)
+        }
     }
 
     /// What the last publish wrote (being read since the publish started); none in a fresh site.

@@ -19,12 +19,29 @@ struct PageRenderer: Sendable {
     let siteName: String
     let baseURL: String
     let privatePDFs: Bool
+    /// The site's primary language: its pages sit at the root, the other's under `<other>/`.
+    let primary: PortalLocale
 
-    /// The common context of every page; `root` is the way from the page to the site root.
-    private func common(root: String, asOf: Date?) -> [String: Any] {
+    /// Where this language's pages sit: "" for the primary language, "en/" for the other.
+    var prefix: String { locale == primary ? "" : "\(locale.rawValue)/" }
+    /// What the way to the site root needs in front, one level more for the other language.
+    private var depth: String { locale == primary ? "" : "../" }
+
+    /// The common context of every page; `root` is the way from the page to
+    /// its language's root (made the way to the site root here); `pagePath`
+    /// the page's address under its language's root ("", "verify/", …;
+    /// token pages add `v/<token>/` from `doc.token` in the templates).
+    private func common(root: String, asOf: Date?, pagePath: String = "") -> [String: Any] {
+        let siteRoot = root.hasPrefix("/") ? root : depth + root
+        let otherPrefix = locale.other == primary ? "" : "\(locale.other.rawValue)/"
         var context: [String: Any] = [
-            "root": root,
+            "root": siteRoot,
+            // The way to this language's home page (the site root, or <lang>/ under it).
+            "home": siteRoot + prefix,
             "lang": locale.rawValue,
+            "page_path": pagePath,
+            "lang_self": ["lang": locale.rawValue, "prefix": prefix, "name": locale.name] as [String: Any],
+            "lang_other": ["lang": locale.other.rawValue, "prefix": otherPrefix, "name": locale.other.name] as [String: Any],
             "t": strings,
             "site": ["name": HTMLText.guarded(siteName), "base_url": HTMLText.guarded(baseURL)] as [String: Any],
         ]
@@ -42,16 +59,16 @@ struct PageRenderer: Sendable {
         return Data(text.utf8)
     }
 
-    /// `v/<token>/index.html`, straight through Mustache.
+    /// `v/<token>/index.html` (`<lang>/v/<token>/index.html`), straight through Mustache.
     func tokenPage(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
         try render("token", tokenContext(tokenValues(document, certificate: certificate)),
-                   path: "v/\(document.token)/index.html")
+                   path: "\(prefix)v/\(document.token)/index.html")
     }
 
     /// The document's values on its page (templates/README.md, "Token page
     /// context"). Text that came from people passes through `HTMLText.guarded` first.
     func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
-        let root = "../../"
+        let root = depth + "../../"
         let token = document.token
         var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISOTime.string(from: document.asOf))
         func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
@@ -116,9 +133,12 @@ struct PageRenderer: Sendable {
         return context
     }
 
-    /// `index.html`, `verify/index.html` and `404.html`.
-    func page(_ template: String, root: String, asOf: Date, path: String) throws -> Data {
-        try render(template, common(root: root, asOf: asOf), path: path)
+    /// `index.html`, `verify/index.html` and `404.html` (`pagePath` "", "verify/", "").
+    func page(_ template: String, root: String, asOf: Date, path: String, pagePath: String = "",
+              extra: [String: Any] = [:]) throws -> Data {
+        var context = common(root: root, asOf: asOf, pagePath: pagePath)
+        for (key, value) in extra { context[key] = value }
+        return try render(template, context, path: path)
     }
 
     /// `stats/index.html`.
@@ -127,7 +147,7 @@ struct PageRenderer: Sendable {
             let largest = max(items.map(\.count).max() ?? 0, 1)
             return items.map { ["label": $0.label, "count": $0.count, "percent": $0.count * 100 / largest] }
         }
-        var context = common(root: "../", asOf: asOf)
+        var context = common(root: "../", asOf: asOf, pagePath: "stats/")
         context["stats"] = [
             "has_documents": statistics.documents > 0,
             "documents": statistics.documents,
@@ -140,7 +160,7 @@ struct PageRenderer: Sendable {
                      "revoked": statistics.keys.revoked,
                      "revoked_with_document": statistics.keys.revokedWithDocument] as [String: Any],
         ] as [String: Any]
-        return try render("stats", context, path: "stats/index.html")
+        return try render("stats", context, path: "\(prefix)stats/index.html")
     }
 
     /// The QR code of `url` as one inline `<svg>` element: the same drawing as

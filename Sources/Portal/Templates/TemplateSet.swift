@@ -104,7 +104,7 @@ struct TemplateSet: Sendable {
     }
 
     /// The page templates the site needs.
-    static let pages = ["index", "token", "verify", "stats", "notfound"]
+    static let pages = ["index", "token", "verify", "stats", "notfound", "trust"]
 
     /// `locales/<locale>.json` as a flat string table.
     func strings(_ locale: PortalLocale) throws -> [String: String] {
