@@ -117,6 +117,8 @@ def main():
         check("found entry names the document", shown == name, shown)
         banner = output.find_element(By.CSS_SELECTOR, "[data-status]").get_attribute("data-status")
         check("found entry is valid", banner == "valid", banner)
+        signed_at = output.find_element(By.CSS_SELECTOR, '[data-slot="signed-at"]').text
+        check("the signing time is in the authority's zone, as on the pages", signed_at.endswith("WIB"), signed_at)
         link = output.find_element(By.CSS_SELECTOR, '[data-slot="link"]').get_attribute("href")
         check("found entry links to its page", link == base + "v/" + token + "/", link)
         if shots:

@@ -21,6 +21,10 @@ public struct AuthoritySettings: Codable, Sendable, Hashable {
     public var tsaURL: String?
     /// The CA that signs new documents: 1 at `init`, one more at each `segel ca renew`.
     public var caGeneration: Int = 1
+    /// The authority's time zone (IANA): the stamp, the pages and the upload check show times in it.
+    public var timeZone: String = "Asia/Jakarta"
+
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")! }
 
     public init(name: String, baseURL: String, siteDirectory: String) {
         self.name = name
@@ -74,6 +78,7 @@ extension AuthoritySettings {
         if let days = info.settings["crl_validity_days"].flatMap(Int.init) { crlValidityDays = days }
         if let url = info.settings["tsa_url"], !url.isEmpty { tsaURL = url }
         if let generation = info.settings["ca_generation"].flatMap(Int.init), generation >= 1 { caGeneration = generation }
+        if let zone = info.settings["time_zone"], TimeZone(identifier: zone) != nil { timeZone = zone }
     }
 
     var setup: AuthoritySetup {
@@ -83,6 +88,7 @@ extension AuthoritySettings {
             "crl_validity_days": String(crlValidityDays),
             "tsa_url": tsaURL ?? "",
             "ca_generation": String(caGeneration),
+            "time_zone": timeZone,
         ])
     }
 }

@@ -135,7 +135,7 @@ public struct DocumentSigner: Sendable {
         let host = URLComponents(string: settings.baseURL).map { ($0.host ?? "") + ($0.port.map { ":\($0)" } ?? "") + $0.path }
             ?? settings.baseURL
         let caption = StampCaption(signerName: signer.name, signerTitle: signer.title,
-                                   dateText: Self.captionDate(now),
+                                   dateText: Self.captionDate(now, zone: settings.zone),
                                    code: "Kode / Code: " + (LookupCode(signatureID: signatureID)?.grouped ?? signatureID),
                                    scanText: "Pindai atau ketik kode di \(host) / Scan or type the code at \(host)")
         let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, url: url,
@@ -308,13 +308,15 @@ public struct DocumentSigner: Sendable {
         }
     }
 
-    static func captionDate(_ date: Date) -> String {
-        // gmtime_r rather than a DateFormatter: building one costs ~0.3 ms per document.
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    /// "2026-12-07 05:21 WIB (UTC+7)": the authority's time zone, named as the portal names it.
+    static func captionDate(_ date: Date, zone: TimeZone = TimeZone(identifier: "UTC")!) -> String {
+        // gmtime_r on the shifted time rather than a DateFormatter: building one costs ~0.3 ms per document.
+        let offset = zone.secondsFromGMT(for: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(offset)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)) UTC"
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)) \(ZoneLabel.withOffset(zone, at: date))"
     }
 }

@@ -23,12 +23,40 @@ struct BatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("key-type"), help: "Per-document key: rsa2048 (default), rsa3072 or p256.")
     var keyType: KeyType = .rsa2048
 
+    @Option(name: .customLong("output-dir"), help: ArgumentHelp("Also write each signed PDF here, under its input file's name (the JSON's signed_pdf then names that copy).", valueName: "DIR"))
+    var outputDir: String?
+
     func validate() throws {
         guard jobs >= 1, jobs <= 256 else { throw ValidationError("--jobs must be between 1 and 256") }
     }
 
+    /// `--output-dir`: created if needed and checked before anything is signed;
+    /// two rows whose files share a name would overwrite each other, so that is refused.
+    private func checkOutputDirectory(_ rows: [BatchRow]) throws -> URL? {
+        guard let outputDir else { return nil }
+        let directory = URL(fileURLWithPath: outputDir, isDirectory: true)
+        var seen: [String: Int] = [:]
+        for row in rows {
+            let name = row.file.lastPathComponent
+            if let first = seen[name] {
+                throw AuthorityError(.usage, "lines \(first) and \(row.line) both sign a file named \(name), which would overwrite each other in \(directory.path)")
+            }
+            seen[name] = row.line
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw AuthorityError(.usage, "cannot create the output folder \(directory.path)")
+        }
+        guard access(directory.path, W_OK) == 0 else {
+            throw AuthorityError(.usage, "the output folder \(directory.path) is not writable")
+        }
+        return directory
+    }
+
     func run() async throws {
         let parsed = try BatchManifest(contentsOf: URL(fileURLWithPath: manifest))
+        let outputDirectory = try checkOutputDirectory(parsed.rows)
         // `jobs` threads generate keys (the CPU-bound part) from now on, while twice as
         // many row workers do the rest, which mostly waits on disk writes. The pool starts
         // before the registry is opened and may run 32 keys ahead (a few KB each): a
@@ -59,13 +87,27 @@ struct BatchCommand: AsyncParsableCommand {
         // An external TSA answers over the network: keep several requests in flight while others wait.
         let workers = signer.timestamps?.isExternal == true ? max(2 * jobs, 8) : 2 * jobs
         BatchRunner.run(parsed.rows, jobs: workers, shouldStop: { stop.isSet },
-                        process: { authority.processBatchRow($0, signer: signerForRows, keyType: keyType, people: people) },
+                        process: { row in
+                            var result = authority.processBatchRow(row, signer: signerForRows, keyType: keyType, people: people)
+                            if let outputDirectory, var signing = result.result {
+                                do {
+                                    try deliver(&signing, to: outputDirectory.appendingPathComponent(row.file.lastPathComponent).path)
+                                    result.result = signing
+                                } catch {
+                                    result.status = .failed
+                                    result.error = "line \(row.line): signed, but the copy into \(outputDirectory.path) failed: \((error as? AuthorityError)?.message ?? "\(error)")"
+                                }
+                            }
+                            return result
+                        },
                         onResult: { result in
                             collected.append(result)
                             if json { try? Console.json(result) }
                             switch result.status {
-                            case .signed: progress.advance("line \(result.line): signed \(result.result?.signatureID ?? "") \(result.file)")
-                            case .skipped: progress.advance("line \(result.line): already signed, skipped \(result.file)")
+                            case .signed:
+                                progress.advance("line \(result.line): signed \(result.file) → \(result.result?.signedPDF ?? "") (code \(result.result?.lookupCode ?? ""))")
+                            case .skipped:
+                                progress.advance("line \(result.line): already signed \(result.file) → \(result.result?.signedPDF ?? "")")
                             case .failed:
                                 progress.advance(result.error ?? "line \(result.line): failed")
                                 if progress.interactive { progress.message("✗ \(result.error ?? "")") }

@@ -90,6 +90,7 @@ struct DemoCommand: AsyncParsableCommand {
         var options = PublishOptions(site: siteURL)
         options.locale = locale
         options.crlValidityDays = settings.crlValidityDays
+        options.timeZone = settings.zone
         let progress = ProgressLine()
         options.progress = { progress.update($0) }
         let source = try authority.publishSource(passphrase: { passphrase })

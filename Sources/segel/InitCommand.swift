@@ -40,7 +40,11 @@ struct InitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An external RFC 3161 time-stamping server for every signature (default: the authority's own TSA).", valueName: "URL"))
     var tsa: String?
 
+    @Option(name: .customLong("time-zone"), help: ArgumentHelp("The authority's time zone (IANA name, default Asia/Jakarta, shown as WIB): the stamp, the pages and the upload check show times in it.", valueName: "TZ"))
+    var timeZone: String = "Asia/Jakarta"
+
     func validate() throws {
+        if TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
         guard caKeyType == .p256 || caKeyType == .rsa3072 else {
             throw ValidationError("--ca-key-type must be p256 or rsa3072")
         }
@@ -54,6 +58,7 @@ struct InitCommand: AsyncParsableCommand {
         settings.retainKeys = retainKeys
         settings.leafValidityDays = leafValidityDays
         settings.tsaURL = tsa
+        settings.timeZone = timeZone
         let authority = try Authority.initialize(home: global.authorityHome, settings: settings,
                                                  passphrase: try global.passphrase(), caKeyType: caKeyType)
         let ca = try authority.caCertificate()

@@ -32,12 +32,12 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("crl-days"), help: ArgumentHelp("Validity of a newly signed CRL in days (default: the authority's setting, 7).", valueName: "N"))
     var crlDays: Int?
 
-    @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the dates on the pages (IANA name; default Asia/Jakarta, shown as WIB).", valueName: "TZ"))
-    var timeZone: String = "Asia/Jakarta"
+    @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the dates on the pages (IANA name; default: the authority's, set at init).", valueName: "TZ"))
+    var timeZone: String?
 
     func validate() throws {
         if let crlDays, !(1...366).contains(crlDays) { throw ValidationError("--crl-days must be between 1 and 366") }
-        if TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
+        if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
     }
 
     func run() async throws {
@@ -48,7 +48,7 @@ struct PublishCommand: AsyncParsableCommand {
         options.locale = locale
         options.privatePDFs = privatePDFs
         options.crlValidityDays = crlDays ?? authority.settings.crlValidityDays
-        options.timeZone = TimeZone(identifier: timeZone)!
+        options.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? authority.settings.zone
         let progress = ProgressLine()
         options.progress = { progress.update($0) }
         let source = try authority.publishSource(passphrase: { try global.passphrase() })

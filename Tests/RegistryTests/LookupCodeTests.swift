@@ -27,3 +27,15 @@ struct LookupCodeTests {
         #expect(LookupCode(signatureID: "ZKHYD0NAGGF6KBQA") == nil)
     }
 }
+
+/// Issue 16: certificate names on the pages read as fields, not escaped RFC 4514.
+@Suite("Readable names")
+struct ReadableNameTests {
+    @Test func escapesAndOrder() {
+        #expect(ReadableName.of(#"emailAddress=rina@example.ac.id,CN=Dr. Rina Kusumawardani\, S.T.\, M.Kom.,title=Ketua Program Studi,O=Universitas Nusantara"#)
+                == "Dr. Rina Kusumawardani, S.T., M.Kom. · Ketua Program Studi · Universitas Nusantara · rina@example.ac.id")
+        #expect(ReadableName.of(#"CN=Jos\C3\A9 M\C3\BCller,O=Universitas Contoh"#) == "José Müller · Universitas Contoh")
+        #expect(ReadableName.of("CN=Universitas Contoh Document Signing CA,O=Universitas Contoh")
+                == "Universitas Contoh Document Signing CA · Universitas Contoh")
+    }
+}

@@ -13,4 +13,13 @@ struct CaptionDateTests {
     func format(seconds: Double, expected: String) {
         #expect(DocumentSigner.captionDate(Date(timeIntervalSince1970: seconds)) == expected)
     }
+
+    @Test("the authority's zone, named as the portal names it, with its offset", arguments: [
+        ("Asia/Jakarta", "2023-11-15 05:13 WIB (UTC+7)"),
+        ("Asia/Makassar", "2023-11-15 06:13 WITA (UTC+8)"),
+        ("Europe/Berlin", "2023-11-14 23:13 UTC+1"),
+    ])
+    func zone(identifier: String, expected: String) {
+        #expect(DocumentSigner.captionDate(Date(timeIntervalSince1970: 1_700_000_000), zone: TimeZone(identifier: identifier)!) == expected)
+    }
 }

@@ -294,17 +294,34 @@
     });
   }
 
-  function formatDate(value, lang) {
+  /**
+   * A time in the authority's zone, named as the pages and the stamp name it
+   * (ZoneLabel.swift): WIB, WITA, WIT, UTC, else UTC with the offset.
+   */
+  function formatDate(value, lang, zone) {
     const date = new Date(value);
     if (!value || isNaN(date.getTime()) || typeof Intl === 'undefined') return value;
     try {
-      return new Intl.DateTimeFormat(lang || undefined, {
-        year: 'numeric', month: 'long', day: 'numeric',
-        hour: '2-digit', minute: '2-digit', timeZoneName: 'short'
-      }).format(date);
+      const options = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+      if (zone) options.timeZone = zone;
+      const text = new Intl.DateTimeFormat(lang || undefined, options).format(date);
+      return text + ' ' + zoneLabel(zone, date);
     } catch (e) {
       return value;
     }
+  }
+
+  function zoneLabel(zone, date) {
+    const names = { 'Asia/Jakarta': 'WIB', 'Asia/Pontianak': 'WIB', 'Asia/Makassar': 'WITA', 'Asia/Jayapura': 'WIT',
+                    'UTC': 'UTC', 'GMT': 'UTC', 'Etc/UTC': 'UTC', 'Etc/GMT': 'UTC' };
+    if (!zone) return '';
+    if (names[zone]) return names[zone];
+    const part = new Intl.DateTimeFormat('en', { timeZone: zone, timeZoneName: 'longOffset' })
+      .formatToParts(date).find(function (p) { return p.type === 'timeZoneName'; });
+    const match = part && /GMT([+-])(\d\d):(\d\d)/.exec(part.value);
+    if (!match) return 'UTC';
+    const hours = String(Number(match[2]));
+    return 'UTC' + (match[1] === '-' ? '\u2212' : '+') + hours + (match[3] === '00' ? '' : ':' + match[3]);
   }
 
   function setupUpload(widget) {
@@ -367,7 +384,7 @@
         if (banner.getAttribute('data-status') !== record.status) banner.remove();
       });
       fill(fragment, 'name', record.name);
-      fill(fragment, 'signed-at', formatDate(record.signed_at, lang));
+      fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
       const link = fragment.querySelector('[data-slot="link"]');
       // The token was validated against TOKEN_RE, so it is a single safe path segment.
       link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// Dates as people read them on the pages, e.g. "19 November 2025, 14.05 WIB"
 /// (Indonesian: day month year, hours and minutes separated by a full stop, as
@@ -33,7 +34,7 @@ struct HumanDate: Sendable {
         let separator = locale == .id ? "." : ":"
         let hour = parts.hour ?? 0, minute = parts.minute ?? 0
         return "\(parts.day ?? 1) \(months[(parts.month ?? 1) - 1]) \(parts.year ?? 1970), "
-            + "\(pad(hour))\(separator)\(pad(minute)) \(HumanDate.label(for: timeZone, at: date))"
+            + "\(pad(hour))\(separator)\(pad(minute)) \(ZoneLabel.of(timeZone, at: date))"
     }
 
     /// "19 November 2025".
@@ -56,21 +57,4 @@ struct HumanDate: Sendable {
     }
 
     private func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
-
-    /// Indonesia's zones by their official names; any other zone by its UTC offset
-    /// at that instant (an abbreviation from the machine's tz data could differ).
-    static func label(for zone: TimeZone, at date: Date) -> String {
-        switch zone.identifier {
-        case "Asia/Jakarta", "Asia/Pontianak": return "WIB"
-        case "Asia/Makassar": return "WITA"
-        case "Asia/Jayapura": return "WIT"
-        case "UTC", "GMT", "Etc/UTC", "Etc/GMT": return "UTC"
-        default:
-            let seconds = zone.secondsFromGMT(for: date)
-            if seconds == 0 { return "UTC" }
-            let sign = seconds < 0 ? "−" : "+"
-            let minutes = abs(seconds) / 60
-            return minutes % 60 == 0 ? "UTC\(sign)\(minutes / 60)" : "UTC\(sign)\(minutes / 60):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
-        }
-    }
 }

@@ -39,6 +39,8 @@ struct PageRenderer: Sendable {
             // The way to this language's home page (the site root, or <lang>/ under it).
             "home": siteRoot + prefix,
             "lang": locale.rawValue,
+            // The authority's time zone, for times the browser formats (the upload check).
+            "time_zone": dates.timeZone.identifier,
             "page_path": pagePath,
             "lang_self": ["lang": locale.rawValue, "prefix": prefix, "name": locale.name] as [String: Any],
             "lang_other": ["lang": locale.other.rawValue, "prefix": otherPrefix, "name": locale.other.name] as [String: Any],
@@ -103,8 +105,8 @@ struct PageRenderer: Sendable {
         values[.statusDate] = text(document.statusDate.map(dates.dateTime))
 
         values[.serial] = .text(certificate.serialHex)
-        values[.subject] = .text(HTMLText.guarded(certificate.subject))
-        values[.issuer] = .text(HTMLText.guarded(certificate.issuer))
+        values[.subject] = .text(HTMLText.guarded(ReadableName.of(certificate.subject)))
+        values[.issuer] = .text(HTMLText.guarded(ReadableName.of(certificate.issuer)))
         values[.notBefore] = .text(dates.dateTime(certificate.notBefore))
         values[.notAfter] = .text(dates.dateTime(certificate.notAfter))
         values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
