@@ -248,10 +248,12 @@ public struct DocumentSigner: Sendable {
         throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area of \(Self.points(least.width))×\(Self.points(least.height)) points for the stamp, so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
     }
 
-    /// A page the size of `page` (as displayed), with a heading and a note
+    /// A page the size of `page` (as displayed; A4 if that is small), with a heading and a note
     /// in both languages, and the stamp under them.
     private static func newPageSpot(like page: Page, qrSize: Double, settings: AuthoritySettings) throws -> StampSpot {
-        let width = page.displayWidth, height = page.displayHeight
+        // The document's page size, unless it is too small for the note and the stamp (then A4).
+        let fits = page.displayWidth >= 400 && page.displayHeight >= 400
+        let width = fits ? page.displayWidth : 595, height = fits ? page.displayHeight : 842
         let layout = VerificationPage.render(
             title: "Verifikasi dokumen / Document verification",
             lines: ["Halaman ini ditambahkan oleh \(settings.name) saat dokumen ditandatangani secara elektronik. Pindai kode QR atau buka \(settings.baseURL) untuk memeriksa keaslian dan status dokumen.",

@@ -41,7 +41,8 @@ final class PageTextDifferentialTests: XCTestCase {
             let original = try Data(contentsOf: file)
             var valid: [(label: String, data: Data)] = []
             // Signed by segel.
-            if let signed = try? fixture.sign(original) {
+            // A last page with no blank area gets a verification page (issue 16).
+            if let signed = (try? fixture.sign(original)) ?? (try? fixture.sign(original, placement: .newPage)) {
                 let report = verifier.verify(data: signed.data, name: name)
                 // An earlier signature by someone else can make the whole file
                 // INVALID (the corpus's attack samples); those files are not VALID.

@@ -39,13 +39,14 @@ final class VerifierFixture: Sendable {
     }
 
     /// Signs `pdf` as `segel sign-file` would.
-    func sign(_ pdf: Data = TestPDF.make(), now: Date = Date()) throws -> Signed {
+    func sign(_ pdf: Data = TestPDF.make(), now: Date = Date(),
+              placement: StampPosition.Placement = .auto) throws -> Signed {
         let token = try Random.token()
         let signatureID = "SIG-" + String(token.prefix(16)).uppercased()
         let result = try signer.sign(pdf: pdf, fileLabel: "test.pdf",
                                      signer: SignerIdentity(name: "Dr. José Müller", title: "Ketua Program Studi"),
                                      token: token, signatureID: signatureID, keyType: .p256,
-                                     position: StampPosition(), now: now)
+                                     position: StampPosition(placement: placement), now: now)
         return Signed(data: result.data, token: token, signatureID: signatureID, certificate: result.certificate)
     }
 
