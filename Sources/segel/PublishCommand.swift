@@ -35,7 +35,13 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-zone"), help: ArgumentHelp("Time zone of the dates on the pages (IANA name; default: the authority's, set at init).", valueName: "TZ"))
     var timeZone: String?
 
+    @Option(name: .customLong("index-shards"), help: ArgumentHelp("Shards of the upload check's hash index: 256, 4096 or 65536 (default: sized to the documents, at most 64 entries a shard on average). A change is an ordinary incremental publish.", valueName: "N"))
+    var indexShards: Int?
+
     func validate() throws {
+        if let indexShards, ![256, 4096, 65536].contains(indexShards) {
+            throw ValidationError("--index-shards must be 256, 4096 or 65536")
+        }
         if let crlDays, !(1...366).contains(crlDays) { throw ValidationError("--crl-days must be between 1 and 366") }
         if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
     }
@@ -47,6 +53,7 @@ struct PublishCommand: AsyncParsableCommand {
         options.templates = templates.map { URL(fileURLWithPath: $0) }
         options.locale = locale
         options.privatePDFs = privatePDFs
+        options.indexLayout = indexShards.flatMap { count in HashIndex.Layout.allCases.first { $0.shardCount == count } }
         options.crlValidityDays = crlDays ?? authority.settings.crlValidityDays
         options.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? authority.settings.zone
         let progress = ProgressLine()

@@ -47,7 +47,7 @@ final class FailedPublishTests: XCTestCase {
 
         let summary = try publish(signedFolder: "signed")
         XCTAssertEqual(summary.written, summary.files)
-        XCTAssertGreaterThan(summary.files, HashIndex.shardCount)
+        XCTAssertGreaterThan(summary.files, HashIndex.Layout.shards256.shardCount)
         XCTAssertEqual(files().filter { $0.contains("segel-tmp") }, [])
         XCTAssertTrue(files().contains(Manifest.fileName))
     }

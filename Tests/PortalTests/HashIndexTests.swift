@@ -13,11 +13,22 @@ final class HashIndexTests: XCTestCase {
         let id = HashIndex.id(fileHash: fileHash)
         XCTAssertEqual(id, Digest.hex(Digest.sha256(Data("segel-index:".utf8) + fileHash)))
         XCTAssertEqual(id.count, 64)
-        XCTAssertEqual(HashIndex.shardPath(id: id), "api/hash/\(id.prefix(2))/\(id.dropFirst(2).prefix(2)).json")
-        XCTAssertEqual(HashIndex.allShardPaths.count, 65_536)
-        XCTAssertEqual(Set(HashIndex.allShardPaths).count, 65_536)
-        XCTAssertEqual(HashIndex.allShardPaths.first, "api/hash/00/00.json")
-        XCTAssertEqual(HashIndex.allShardPaths.last, "api/hash/ff/ff.json")
+        let nested = HashIndex.Layout.shards65536
+        XCTAssertEqual(nested.shardPath(id: id), "api/hash/\(id.prefix(2))/\(id.dropFirst(2).prefix(2)).json")
+        XCTAssertEqual(nested.allShardPaths.count, 65_536)
+        XCTAssertEqual(Set(nested.allShardPaths).count, 65_536)
+        XCTAssertEqual(nested.allShardPaths.first, "api/hash/00/00.json")
+        XCTAssertEqual(nested.allShardPaths.last, "api/hash/ff/ff.json")
+        XCTAssertEqual(HashIndex.Layout.shards256.shardPath(id: id), "api/hash/\(id.prefix(2)).json")
+        XCTAssertEqual(HashIndex.Layout.shards4096.shardPath(id: id), "api/hash/\(id.prefix(3)).json")
+        XCTAssertEqual(HashIndex.Layout.shards256.allShardPaths.first, "api/hash/00.json")
+        XCTAssertEqual(HashIndex.Layout.shards4096.allShardPaths.last, "api/hash/fff.json")
+        for layout in HashIndex.Layout.allCases {
+            XCTAssertEqual(layout.allShardPaths.count, layout.shardCount)
+            XCTAssertEqual(layout.shardNumber(path: layout.shardPath(id: id)), layout.shardNumber(id: id))
+            XCTAssertEqual(layout.allShardPaths[layout.shardNumber(id: id)], layout.shardPath(id: id))
+            XCTAssertNil(layout.shardNumber(path: HashIndex.Layout.path))
+        }
         XCTAssertEqual(String(decoding: HashIndex.emptyShard, as: UTF8.self), #"{"entries":[],"v":1}"#)
     }
 
@@ -57,5 +68,20 @@ final class HashIndexTests: XCTestCase {
         entry.ct = ct.base64EncodedString()
         XCTAssertThrowsError(try HashIndex.lookup(fileHash: fileHash, shard: HashIndex.shardData([entry])))
         XCTAssertThrowsError(try HashIndex.lookup(fileHash: fileHash, shard: Data("not json".utf8)))
+    }
+
+    /// Issue 17: the index grows with the authority. Two entries per document
+    /// (its file and its lookup code); at most 64 per shard on average.
+    func testTheShardCountFollowsTheDocumentCountAtEachBoundary() {
+        func shards(documents: Int) -> Int { HashIndex.Layout.forEntries(2 * documents).shardCount }
+        XCTAssertEqual(shards(documents: 0), 256)
+        XCTAssertEqual(shards(documents: 12), 256)
+        XCTAssertEqual(shards(documents: 3_000), 256)
+        XCTAssertEqual(shards(documents: 8_192), 256)
+        XCTAssertEqual(shards(documents: 8_193), 4_096)
+        XCTAssertEqual(shards(documents: 131_072), 4_096)
+        XCTAssertEqual(shards(documents: 131_073), 65_536)
+        XCTAssertEqual(shards(documents: 1_000_000), 65_536)
+        XCTAssertEqual(String(decoding: HashIndex.Layout.shards4096.json, as: UTF8.self), #"{"prefix":3,"shards":4096,"v":1}"#)
     }
 }

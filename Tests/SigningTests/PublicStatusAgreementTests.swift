@@ -72,7 +72,7 @@ final class PublicStatusAgreementTests: XCTestCase {
             // Upload check: the hash-index entry for the signed file.
             let fileHash = try Digest.sha256(fileAt: document.output)
             let id = HashIndex.id(fileHash: fileHash)
-            let shard = try Data(contentsOf: site.appendingPathComponent(HashIndex.shardPath(id: id)))
+            let shard = try Data(contentsOf: site.appendingPathComponent(HashIndex.Layout.shards256.shardPath(id: id)))
             XCTAssertEqual(try HashIndex.lookup(fileHash: fileHash, shard: shard)?.status, want.status, "\(name): hash index")
             // segel verify (the registry) and segel-verify --site (the published copy).
             let local = try cli.run(["verify", document.output.path, "--json"])

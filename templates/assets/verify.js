@@ -87,9 +87,27 @@
   }
 
   /** The shard that holds id, relative to the site root. */
-  function shardPath(id) {
+  /**
+   * The shard of id in a layout of prefix hex digits (HashIndex.Layout):
+   * 2 or 3 give api/hash/<id[0..prefix]>.json (256 or 4,096 shards); 4, the
+   * layout of sites published before 0.5, api/hash/<id[0..2]>/<id[2..4]>.json.
+   */
+  function shardPath(id, prefix) {
     if (!HEX64_RE.test(id)) throw LookupError('index', 'not an index id: ' + id);
-    return 'api/hash/' + id.slice(0, 2) + '/' + id.slice(2, 4) + '.json';
+    const digits = prefix || 4;
+    if (digits === 4) return 'api/hash/' + id.slice(0, 2) + '/' + id.slice(2, 4) + '.json';
+    if (digits !== 2 && digits !== 3) throw LookupError('index', 'unknown index layout');
+    return 'api/hash/' + id.slice(0, digits) + '.json';
+  }
+
+  const LAYOUT_PATH = 'api/hash/layout.json';
+
+  /** The index layout's prefix: api/hash/layout.json, or 4 when a site has none (before 0.5). */
+  async function layoutPrefix(loadShard) {
+    const layout = await loadShard(LAYOUT_PATH);
+    if (!layout || typeof layout.prefix !== 'number') return 4;
+    if (layout.v !== 1 || [2, 3, 4].indexOf(layout.prefix) === -1) throw LookupError('index', 'unknown index layout');
+    return layout.prefix;
   }
 
   function validateRecord(record) {
@@ -114,9 +132,10 @@
   async function lookupHash(subtle, fileHash, loadShard) {
     if (!subtle) throw LookupError('no_webcrypto', 'WebCrypto is not available');
     const id = await indexId(subtle, fileHash);
-    const shard = await loadShard(shardPath(id));
+    const path = shardPath(id, await layoutPrefix(loadShard));
+    const shard = await loadShard(path);
     if (!shard || typeof shard !== 'object' || shard.v !== SHARD_VERSION || !Array.isArray(shard.entries)) {
-      throw LookupError('index', 'malformed shard ' + shardPath(id));
+      throw LookupError('index', 'malformed shard ' + path);
     }
     const matches = shard.entries.filter(function (entry) { return entry && entry.id === id; });
     if (matches.length === 0) return { found: false, id: id };
@@ -233,6 +252,8 @@
       } catch (e) {
         throw LookupError('fetch', 'cannot load ' + path);
       }
+      // A site published before 0.5 has no layout file (its index has 65,536 shards).
+      if (response.status === 404 && path === LAYOUT_PATH) return null;
       // Every shard exists, so any failure here is an error, never "not found".
       if (!response.ok) throw LookupError('fetch', 'HTTP ' + response.status + ' for ' + path);
       try {

@@ -90,7 +90,7 @@ test('finds every published file, with its record, reading only its own shard', 
     assert.equal(result.found, true);
     assert.equal(result.sha256, hex(sha256(doc.bytes)));
     assert.deepEqual(result.record, doc.record);
-    assert.deepEqual(site.requested, [shardOf(result.id)]);
+    assert.deepEqual(site.requested, ['api/hash/layout.json', shardOf(result.id)]);
     assert.equal(site.shards.get(shardOf(result.id)).entries.length >= 3, true);
   }
 });
@@ -204,4 +204,25 @@ test('signedEnds lists the ends after %%EOF and after one end-of-line, latest fi
   const ends = V.signedEnds(bytes).map((e) => e.length);
   const eof = bytes.length - 4;
   assert.deepEqual(ends, [eof, eof + 1, eof + 2]);
+});
+
+test('reads the layout first: 256 and 4,096 shards as api/hash/<2 or 3 hex>.json, none means 65,536', async () => {
+  const doc = docs[0];
+  const entry = await encryptEntry(sha256(doc.bytes), doc.record);
+  for (const prefix of [2, 3]) {
+    const path = `api/hash/${entry.id.slice(0, prefix)}.json`;
+    const requested = [];
+    const load = async (p) => {
+      requested.push(p);
+      if (p === 'api/hash/layout.json') return { v: 1, prefix, shards: 1 << (4 * prefix) };
+      return p === path ? { v: 1, entries: [entry] } : { v: 1, entries: [] };
+    };
+    const result = await V.checkBytes(subtle, doc.bytes, load);
+    assert.equal(result.found, true, `layout ${prefix}`);
+    assert.deepEqual(requested, ['api/hash/layout.json', path]);
+  }
+  assert.equal(V.shardPath(entry.id, 2), `api/hash/${entry.id.slice(0, 2)}.json`);
+  assert.equal(V.shardPath(entry.id), shardOf(entry.id));
+  await assert.rejects(V.checkBytes(subtle, doc.bytes, async (p) => (p === 'api/hash/layout.json' ? { v: 1, prefix: 5 } : { v: 1, entries: [] })),
+    (e) => e.code === 'index');
 });

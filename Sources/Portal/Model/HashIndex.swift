@@ -9,7 +9,9 @@ import PKI
 /// ```
 /// fileHash = SHA-256(file)                                   32 bytes
 /// id       = hex(SHA-256(utf8("segel-index:") ‖ fileHash))   64 lowercase hex
-/// shard    = api/hash/<id[0..2]>/<id[2..4]>.json              all 65,536 exist
+/// shard    = api/hash/<id[0..p]>.json                        p = 2 or 3 (256 or 4,096 shards),
+///            api/hash/<id[0..2]>/<id[2..4]>.json              or 65,536 shards (see `Layout`);
+///            every shard of the current layout exists
 /// key      = SHA-256(utf8("segel-key:") ‖ fileHash)          AES-256-GCM key
 /// iv       = SHA-256(utf8("segel-iv:") ‖ fileHash ‖ plaintext)[0..12]
 /// shard    = {"v":1,"entries":[{"id","iv","ct"}]}            entries sorted by id
@@ -28,7 +30,75 @@ import PKI
 /// and therefore the IV.
 public enum HashIndex {
     public static let shardVersion = 1
-    public static let shardCount = 65_536
+
+    /// How many shards the index has, which grows with the authority: 256
+    /// (`api/hash/<2 hex>.json`) while they hold at most 64 entries on average,
+    /// then 4,096 (`<3 hex>.json`), then 65,536 (`<2 hex>/<2 hex>.json`, the
+    /// only layout before 0.5). `api/hash/layout.json` names it
+    /// (`{"v":1,"prefix":2|3|4,"shards":N}`); a site without that file has
+    /// the 65,536-shard layout. Readers (the upload page) read it first.
+    public enum Layout: Int, Sendable, Hashable, CaseIterable {
+        case shards256 = 2
+        case shards4096 = 3
+        case shards65536 = 4
+
+        /// Hex digits of the id that name the shard.
+        public var prefix: Int { rawValue }
+        public var shardCount: Int { 1 << (4 * rawValue) }
+
+        /// The layout for an index of `entries` entries.
+        public static func forEntries(_ entries: Int) -> Layout {
+            if entries <= 256 * 64 { return .shards256 }
+            if entries <= 4_096 * 64 { return .shards4096 }
+            return .shards65536
+        }
+
+        /// The shard holding `id`, relative to the site root.
+        public func shardPath(id: String) -> String {
+            let characters = Array(id)
+            if self == .shards65536 {
+                return "api/hash/\(String(characters[0..<2]))/\(String(characters[2..<4])).json"
+            }
+            return "api/hash/\(String(characters[0..<prefix])).json"
+        }
+
+        /// The number of the shard holding `id`: its index in `allShardPaths`.
+        func shardNumber(id: String) -> Int {
+            Int(id.prefix(prefix), radix: 16) ?? 0
+        }
+
+        /// The number of the shard at `path`, nil for any path not a shard of this layout.
+        func shardNumber(path: String) -> Int? {
+            guard path.hasPrefix("api/hash/"), path.hasSuffix(".json") else { return nil }
+            let name = path.dropFirst(9).dropLast(5).replacingOccurrences(of: "/", with: "")
+            guard name.count == prefix, let number = Int(name, radix: 16), number < shardCount,
+                  allShardPaths[number] == path else { return nil }
+            return number
+        }
+
+        /// Every shard path of the layout, in order.
+        public var allShardPaths: [String] {
+            switch self {
+            case .shards256: Layout.paths256
+            case .shards4096: Layout.paths4096
+            case .shards65536: Layout.paths65536
+            }
+        }
+
+        private static let digits = Array("0123456789abcdef")
+        private static let paths256: [String] = (0..<256).map { String(format: "api/hash/%02x.json", $0) }
+        private static let paths4096: [String] = (0..<4_096).map { String(format: "api/hash/%03x.json", $0) }
+        private static let paths65536: [String] = (0..<65_536).map {
+            String(format: "api/hash/%02x/%02x.json", $0 >> 8, $0 & 0xff)
+        }
+
+        /// `api/hash/layout.json`.
+        public var json: Data {
+            Data(#"{"prefix":\#(prefix),"shards":\#(shardCount),"v":1}"#.utf8)
+        }
+
+        public static let path = "api/hash/layout.json"
+    }
 
     /// What an entry decrypts to.
     public struct Record: Codable, Sendable, Hashable {
@@ -86,38 +156,6 @@ public enum HashIndex {
         Digest.hex(Digest.sha256(Data("segel-index:".utf8) + fileHash))
     }
 
-    /// The shard holding `id`, relative to the site root.
-    public static func shardPath(id: String) -> String {
-        let characters = Array(id)
-        return "api/hash/\(String(characters[0..<2]))/\(String(characters[2..<4])).json"
-    }
-
-    /// The number of the shard holding `id` (0 for `00/00`, 65,535 for
-    /// `ff/ff`): its index in `allShardPaths`.
-    static func shardNumber(id: String) -> Int {
-        Int(id.prefix(4), radix: 16) ?? 0
-    }
-
-    /// The number of the shard at `path` (relative to the site), nil for any other path.
-    static func shardNumber(path: String) -> Int? {
-        let bytes = Array(path.utf8)
-        guard bytes.count == 19, path.hasPrefix("api/hash/"), path.hasSuffix(".json"), bytes[11] == UInt8(ascii: "/"),
-              let first = Int(String(decoding: bytes[9..<11], as: UTF8.self), radix: 16),
-              let second = Int(String(decoding: bytes[12..<14], as: UTF8.self), radix: 16),
-              allShardPaths[first << 8 | second] == path else { return nil }
-        return first << 8 | second
-    }
-
-    /// Every shard path, in order: `api/hash/00/00.json` … `api/hash/ff/ff.json`.
-    static let allShardPaths: [String] = {
-        let digits = Array("0123456789abcdef")
-        var byte: [String] = []
-        for high in digits { for low in digits { byte.append(String([high, low])) } }
-        var paths: [String] = []
-        paths.reserveCapacity(shardCount)
-        for first in byte { for second in byte { paths.append("api/hash/\(first)/\(second).json") } }
-        return paths
-    }()
 
     static func entryKey(fileHash: Data) -> Data {
         Digest.sha256(Data("segel-key:".utf8) + fileHash)

@@ -18,12 +18,15 @@ final class ShardPrefill: @unchecked Sendable {
     private var cancelled = false
     private let lock = NSLock()
     private var work: Pending<[String?]>!
+    private let layout: HashIndex.Layout
 
-    private init() {}
+    private init(layout: HashIndex.Layout) {
+        self.layout = layout
+    }
 
-    /// Starts writing into the site of `writer`.
-    static func start(writer: SiteWriter) -> ShardPrefill {
-        let prefill = ShardPrefill()
+    /// Starts writing the shards of `layout` into the site of `writer`.
+    static func start(writer: SiteWriter, layout: HashIndex.Layout) -> ShardPrefill {
+        let prefill = ShardPrefill(layout: layout)
         prefill.work = Pending { try prefill.run(writer) }
         return prefill
     }
@@ -47,8 +50,8 @@ final class ShardPrefill: @unchecked Sendable {
 
     private func run(_ writer: SiteWriter) throws -> [String?] {
         let empty = HashIndex.emptyShard, emptySHA256 = HashIndex.emptyShardSHA256
-        var written = [String?](repeating: nil, count: HashIndex.shardCount)
-        for (number, path) in HashIndex.allShardPaths.enumerated() {
+        var written = [String?](repeating: nil, count: layout.shardCount)
+        for (number, path) in layout.allShardPaths.enumerated() {
             let (file, stop) = lock.withLock { (built?[number], cancelled) }
             if stop { throw CancellationError() }
             if let file, case .data(let data) = file.source {
@@ -64,7 +67,7 @@ final class ShardPrefill: @unchecked Sendable {
         let late: [Int: PlannedFile] = lock.withLock { built } ?? [:]
         for (number, file) in late where written[number] != file.sha256 {
             guard case .data(let data) = file.source else { continue }
-            try writer.write(data, sha256: file.sha256, to: HashIndex.allShardPaths[number], twins: false)
+            try writer.write(data, sha256: file.sha256, to: layout.allShardPaths[number], twins: false)
             written[number] = file.sha256
         }
         return written

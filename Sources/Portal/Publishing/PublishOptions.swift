@@ -9,6 +9,8 @@ public struct PublishOptions: Sendable {
     public var locale: PortalLocale = .id
     /// Publish no PDFs (`d/`); the pages say the PDF is not public.
     public var privatePDFs = false
+    /// The hash index's shard count (256, 4,096 or 65,536); nil sizes it to the documents.
+    public var indexLayout: HashIndex.Layout?
     /// nextUpdate of a newly issued CRL = thisUpdate + this many days.
     public var crlValidityDays = 7
     /// The zone in which pages show dates and times (machine-readable dates are

@@ -74,7 +74,9 @@ final class PublishingContext {
     var crlIssued: Bool { !crlsIssued.isEmpty }
     /// Every file of the site by relative path, except the hash index shards.
     var planned: [String: PlannedFile] = [:]
-    /// The hash index shards by number (`HashIndex.allShardPaths`): 65,536
+    /// The hash index's layout (how many shards), chosen from the documents.
+    var hashLayout = HashIndex.Layout.shards65536
+    /// The hash index shards by number (`hashLayout.allShardPaths`): up to 65,536
     /// files that are cheaper to keep in an array than under their paths.
     var shards: [PlannedFile] = []
     /// Token → fingerprint of the inputs of its files.

@@ -37,9 +37,7 @@ public struct SitePublisher: Sendable {
         let fresh = !FileManager.default.fileExists(atPath: site.appendingPathComponent(Manifest.fileName).path)
         let writer = try SiteWriter(root: site, createsInPlace: fresh)
         let context = PublishingContext(source: source, options: options, writer: writer, fresh: fresh)
-        if fresh {
-            context.shardPrefill = ShardPrefill.start(writer: writer)
-        } else {
+        if !fresh {
             context.previousManifest = Pending { try Manifest.read(site: site) }
         }
         do {

@@ -3,7 +3,9 @@ import Record
 import PKI
 
 extension PublishingStep {
-    /// All 65,536 shards of `api/hash/`: the entries of every signed PDF,
+    /// Every shard of `api/hash/` in the layout the document count calls for
+    /// (`HashIndex.Layout`; a change of layout rebuilds them all, and the old
+    /// shards are deleted like any file no longer planned): the entries of every signed PDF,
     /// encrypted under keys derived from the PDF's own hash, and empty shards
     /// everywhere else so that a missing shard means an error, never "unknown".
     ///
@@ -31,26 +33,35 @@ extension PublishingStep {
         }
         let ids = keyed.flatMap { $0 }
         let owner = keyed.enumerated().flatMap { index, keys in keys.map { _ in index } }
-        let numbers = ids.map { HashIndex.shardNumber(id: $0.id) }
+        let layout = context.hashLayout
+        let numbers = ids.map { layout.shardNumber(id: $0.id) }
         var members: [Int: [Int]] = [:]
         for (index, number) in numbers.enumerated() { members[number, default: []].append(index) }
 
-        let count = HashIndex.shardCount
+        let count = layout.shardCount
         var dirty: [Bool]
         let previous = context.previous
         let tokens = Set(documents.map(\.token))
         if let previous, previous.documents.keys.allSatisfy(tokens.contains),
-           HashIndex.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
+           layout.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
             dirty = [Bool](repeating: false, count: count)
             for index in ids.indices where context.changedTokens.contains(documents[owner[index]].token) {
                 dirty[numbers[index]] = true
             }
             if context.options.checkExistingFiles {
-                let names = (0..<256).map { String(format: "%02x.json", $0) }
-                for first in 0..<256 {
-                    let present = context.existing.names(in: String(format: "api/hash/%02x", first))
-                    for (second, name) in names.enumerated() where !present.contains(name) {
-                        dirty[first << 8 | second] = true
+                if layout == .shards65536 {
+                    let names = (0..<256).map { String(format: "%02x.json", $0) }
+                    for first in 0..<256 {
+                        let present = context.existing.names(in: String(format: "api/hash/%02x", first))
+                        for (second, name) in names.enumerated() where !present.contains(name) {
+                            dirty[first << 8 | second] = true
+                        }
+                    }
+                } else {
+                    let present = context.existing.names(in: "api/hash")
+                    for (number, path) in layout.allShardPaths.enumerated()
+                    where !present.contains(String(path.dropFirst("api/hash/".count))) {
+                        dirty[number] = true
                     }
                 }
             }
@@ -74,7 +85,7 @@ extension PublishingStep {
         var shards = [PlannedFile](repeating: empty, count: count)
         if let previous {
             for number in 0..<count where !dirty[number] {
-                shards[number] = PlannedFile(source: .previous, sha256: previous.files[HashIndex.allShardPaths[number]]!)
+                shards[number] = PlannedFile(source: .previous, sha256: previous.files[layout.allShardPaths[number]]!)
             }
         }
         for (number, file) in zip(rebuild, built) { shards[number] = file }

@@ -26,6 +26,14 @@ extension PublishingStep {
         }
         context.documents = documents
         context.asOf = lastChange ?? authority.createdAt
+        // The hash index's size follows the documents: two entries each (file and lookup code).
+        let layout = context.options.indexLayout ?? HashIndex.Layout.forEntries(2 * documents.count)
+        context.hashLayout = layout
+        context.plan(HashIndex.Layout.path, data: layout.json)
+        if context.fresh, layout == .shards65536 {
+            // Tens of thousands of mostly empty shards: put in place while the pages render.
+            context.shardPrefill = ShardPrefill.start(writer: context.writer, layout: layout)
+        }
     }
 }
 

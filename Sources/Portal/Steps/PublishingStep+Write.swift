@@ -47,9 +47,9 @@ extension PublishingStep {
             // In a fresh site the shard is in place already, unless it got the
             // empty one before the hash index knew it holds entries.
             if let prefilled, prefilled[number] == file.sha256 {
-                written.append(HashIndex.allShardPaths[number])
+                written.append(context.hashLayout.allShardPaths[number])
             } else {
-                try consider(HashIndex.allShardPaths[number], file)
+                try consider(context.hashLayout.allShardPaths[number], file)
             }
         }
         written = mergeSorted(Array(written[..<shardsFrom.written]), Array(written[shardsFrom.written...])) { $0 }
@@ -82,7 +82,7 @@ extension PublishingStep {
 
         // Every path of the previous manifest that is planned again was looked up above.
         let removed = listedAgain == previous.count ? [] : previous.keys.filter { path in
-            path != Manifest.fileName && context.planned[path] == nil && HashIndex.shardNumber(path: path) == nil
+            path != Manifest.fileName && context.planned[path] == nil && context.hashLayout.shardNumber(path: path) == nil
         }.sorted()
         for path in removed {
             guard Self.isInsideSite(path) else { continue }
@@ -126,7 +126,8 @@ extension PublishingStep {
             }
         }
         let others = context.planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
-        let shards = context.shards.enumerated().map { (HashIndex.allShardPaths[$0.offset], $0.element.sha256) }
+        let paths = context.hashLayout.allShardPaths
+        let shards = context.shards.enumerated().map { (paths[$0.offset], $0.element.sha256) }
         let data = Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: context.documentFingerprints)
         try context.earlyFlush?.wait()
         try flushed.wait()
