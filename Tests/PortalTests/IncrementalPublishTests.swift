@@ -68,7 +68,7 @@ final class IncrementalPublishTests: XCTestCase {
         XCTAssertTrue(invalidated.crl_issued)
         let newCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
         XCTAssertGreaterThan(newCRL.crlNumber ?? 0, oldCRL.crlNumber ?? 0)
-        let serial = try Certificate(pem: demo.text("cert/\(target.token).pem")).serialHex
+        let serial = try Certificate(der: Data(contentsOf: demo.url("cert/\(target.token).crt"))).serialHex
         XCTAssertNil(oldCRL.revokedSerials[serial])
         XCTAssertEqual(newCRL.revokedSerials[serial]?.reason, .cessationOfOperation)
         XCTAssertTrue(try demo.text("v/\(target.token)/index.html").contains("Salah cetak"))
@@ -121,7 +121,7 @@ final class IncrementalPublishTests: XCTestCase {
         let revoked = try demo.json("api/verify/\(other.token).json")
         XCTAssertEqual(revoked["status"] as? String, "revoked")
         XCTAssertEqual(revoked["status_reason"] as? String, "Laptop hilang")
-        let revokedSerial = try Certificate(pem: demo.text("cert/\(other.token).pem")).serialHex
+        let revokedSerial = try Certificate(der: Data(contentsOf: demo.url("cert/\(other.token).crt"))).serialHex
         XCTAssertEqual(try CRL(der: Data(contentsOf: demo.url("crl.crl"))).revokedSerials[revokedSerial]?.reason,
                        .keyCompromise)
         XCTAssertTrue(try demo.text("v/\(other.token)/index.html").contains("DICABUT"))

@@ -1388,7 +1388,6 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "dl_pdf": "Signed document (PDF)",
   "dl_pdf_private": "The PDF is not published. Ask the document's holder for it.",
   "dl_json": "Verification record (JSON)",
-  "dl_cert_pem": "Signing certificate (PEM)",
   "dl_cert_crt": "Signing certificate (DER)",
   "dl_ca": "Authority CA certificate",
 
@@ -1565,7 +1564,6 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "dl_pdf": "Dokumen bertanda tangan (PDF)",
   "dl_pdf_private": "Berkas PDF tidak dipublikasikan. Mintalah kepada pemilik dokumen.",
   "dl_json": "Catatan verifikasi (JSON)",
-  "dl_cert_pem": "Sertifikat penandatangan (PEM)",
   "dl_cert_crt": "Sertifikat penandatangan (DER)",
   "dl_ca": "Sertifikat CA otoritas",
 
@@ -1863,7 +1861,6 @@ Disallow: /
       {{#doc.pdf_available}}<li><a href="{{doc.pdf_href}}">{{t.dl_pdf}}</a></li>{{/doc.pdf_available}}
       {{^doc.pdf_available}}<li class="muted">{{t.dl_pdf_private}}</li>{{/doc.pdf_available}}
       <li><a href="{{doc.json_href}}">{{t.dl_json}}</a></li>
-      <li><a href="{{doc.cert_pem_href}}">{{t.dl_cert_pem}}</a></li>
       <li><a href="{{doc.cert_crt_href}}" download>{{t.dl_cert_crt}}</a></li>
       <li><a href="{{root}}ca.pem">{{t.dl_ca}}</a></li>
     </ul>

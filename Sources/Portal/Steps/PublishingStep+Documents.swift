@@ -40,7 +40,8 @@ extension PublishingStep {
     }
 
     /// Per document: `v/<token>/index.html`, `api/verify/<token>.json`,
-    /// `cert/<token>.pem|.crt` and (unless PDFs are private) `d/<token>.pdf`,
+    /// `cert/<token>.crt` (the certificate once: a PEM copy would add a file
+    /// per document and nothing else) and (unless PDFs are private) `d/<token>.pdf`,
     /// for the documents `planDocuments` chose. In a fresh site each
     /// document's files are written as soon as they are rendered, by the
     /// thread that rendered them; otherwise `writeChanges` writes what changed.
@@ -74,7 +75,7 @@ extension PublishingStep {
 
     static func documentPaths(_ token: String, privatePDFs: Bool, otherLocale: PortalLocale) -> [String] {
         var paths = ["v/\(token)/index.html", "\(otherLocale.rawValue)/v/\(token)/index.html",
-                     "api/verify/\(token).json", "cert/\(token).pem", "cert/\(token).crt"]
+                     "api/verify/\(token).json", "cert/\(token).crt"]
         if !privatePDFs { paths.append("d/\(token).pdf") }
         return paths
     }
@@ -90,15 +91,15 @@ extension PublishingStep {
         do {
             certificate = try CertificateFacts(key: document.key)
         } catch let error as PortalError {
-            throw PortalError(error.code, error.message, path: "cert/\(token).pem")
+            throw PortalError(error.code, error.message, path: "cert/\(token).crt")
         } catch {
             throw PortalError(.integrity, "the certificate of \(document.key.signatureID) (token \(token)) does not parse",
-                              path: "cert/\(token).pem")
+                              path: "cert/\(token).crt")
         }
         guard certificate.serialHex == document.key.serialHex.lowercased() else {
             throw PortalError(.integrity,
                 "the certificate of \(document.key.signatureID) has serial \(certificate.serialHex), the registry says \(document.key.serialHex)",
-                path: "cert/\(token).pem")
+                path: "cert/\(token).crt")
         }
         var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
             ("\(renderer.prefix)v/\(token)/index.html",
@@ -106,7 +107,6 @@ extension PublishingStep {
         }
         contents += [
             ("api/verify/\(token).json", PublishedRecord(document, certificate: certificate).json()),
-            ("cert/\(token).pem", Data(certificate.pem.utf8)),
             ("cert/\(token).crt", certificate.der),
         ]
         var files: [(String, PlannedFile)] = []

@@ -88,7 +88,6 @@ struct PageRenderer: Sendable {
         values[.verificationURL] = .text(document.verificationURL)
         values[.pdfAvailable] = .flag(!privatePDFs)
         values[.jsonHref] = .text("\(root)api/verify/\(token).json")
-        values[.certPEMHref] = .text("\(root)cert/\(token).pem")
         values[.certCRTHref] = .text("\(root)cert/\(token).crt")
         // The stamp's own symbol when the registry kept it for this very URL.
         let signature = document.published.signature

@@ -13,7 +13,6 @@ struct TokenPageValues {
     enum DocField: Int, CaseIterable {
         case approvedAt
         case certCRTHref
-        case certPEMHref
         case isInvalidated
         case isRevoked
         case isValid
@@ -51,7 +50,7 @@ struct TokenPageValues {
 
     /// The context names of `DocField`'s cases, in the same order.
     static let docNames = [
-        "approved_at", "cert_crt_href", "cert_pem_href", "is_invalidated", "is_revoked", "is_valid",
+        "approved_at", "cert_crt_href", "is_invalidated", "is_revoked", "is_valid",
         "json_href", "lookup_code", "name", "pdf_available", "pdf_href", "qr_svg", "requester_name", "requester_nim",
         "sha256", "signature_id", "signed_at", "signer_name", "signer_title", "status", "status_date",
         "status_reason", "token", "type", "verification_url",
