@@ -37,6 +37,9 @@ let package = Package(
             .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .target(name: "Stamp", dependencies: ["CQRPNG", "PDF"]),
+        // S3-compatible object storage: AWS Signature V4, a small client, and
+        // publishing a site folder into a bucket (segel publish --to s3://…).
+        .target(name: "ObjectStore", dependencies: ["Hashing"]),
         // A document's published record and public status, shared by the registry,
         // the portal that writes them and the verifier that reads them.
         .target(name: "Record"),
@@ -44,11 +47,11 @@ let package = Package(
         .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record"]),
         .target(name: "Authority", dependencies: ["PDF", "PKI", "Record", "Stamp", "Registry", "Verifier"]),
         .target(name: "Portal", dependencies: [
-            "Registry", "PKI", "Stamp", "Verifier", "Record",
+            "Registry", "PKI", "Stamp", "Verifier", "Record", "ObjectStore",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "segel", dependencies: [
-            "Authority", "Portal", "Verifier", "Registry", "Record", "PKI", "PDF",
+            "Authority", "Portal", "ObjectStore", "Verifier", "Registry", "Record", "PKI", "PDF",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Times key generation alone for scripts/bench-batch.
@@ -62,6 +65,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "PDFTests", dependencies: ["PDF"]),
+        .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Hashing", "TestSupport"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "StampTests", dependencies: ["Stamp"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Record", "Hashing", .product(name: "GRDB", package: "GRDB.swift")]),

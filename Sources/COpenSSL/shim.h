@@ -13,6 +13,7 @@
 #include <openssl/err.h>
 #include <openssl/ess.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/pkcs12.h>

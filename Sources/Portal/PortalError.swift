@@ -16,6 +16,8 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case io = "PORTAL_IO"
         /// The options make no sense (e.g. a CRL validity of 0 days).
         case usage = "PORTAL_USAGE"
+        /// Another publish to the same bucket is in progress.
+        case busy = "PORTAL_BUSY"
     }
 
     public var code: Code

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Authority
 import Foundation
+import ObjectStore
 import PDF
 import PKI
 import Portal
@@ -95,9 +96,11 @@ enum ExitStatus {
             return (error.description, error.code == .wrongPassphrase ? refused : usage)
         case let error as PortalError:
             switch error.code {
-            case .integrity, .registry, .trust: return (error.description, refused)
+            case .integrity, .registry, .trust, .busy: return (error.description, refused)
             default: return (error.description, usage)
             }
+        case let error as ObjectStoreError:
+            return (error.message, error.code == .preconditionFailed ? refused : usage)
         case let error as CocoaError:
             return (error.localizedDescription, usage)
         default:

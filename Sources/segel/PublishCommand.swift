@@ -1,6 +1,7 @@
 import ArgumentParser
 import Authority
 import Foundation
+import ObjectStore
 import Portal
 
 struct PublishCommand: AsyncParsableCommand {
@@ -13,6 +14,14 @@ struct PublishCommand: AsyncParsableCommand {
         previous publish that are no longer part of the site are deleted; nothing else in the \
         folder is touched. The CRL is kept while it lists the same certificates and is less than \
         half-way to its nextUpdate; otherwise a new one is signed, which needs the CA passphrase.
+
+        With --to s3://BUCKET/PREFIX the site folder is then copied into S3 or any S3-compatible \
+        service (--endpoint URL): only objects that differ from the bucket's own copy of the \
+        manifest, files others point at last, deletions after that, the manifest last of all. \
+        Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), or the \
+        shared credentials file (AWS_PROFILE); region: --region, AWS_REGION, the shared config \
+        file, else us-east-1. An interrupted copy is finished by the next run; two runs at once: \
+        the second fails.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -38,7 +47,23 @@ struct PublishCommand: AsyncParsableCommand {
     @Option(name: .customLong("index-shards"), help: ArgumentHelp("Shards of the upload check's hash index: 256, 4096 or 65536 (default: sized to the documents, at most 64 entries a shard on average). A change is an ordinary incremental publish.", valueName: "N"))
     var indexShards: Int?
 
+    @Option(help: ArgumentHelp("Also copy the site into object storage, e.g. s3://verify-bucket/portal.", valueName: "s3://BUCKET/PREFIX"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("S3-compatible service to use instead of AWS (e.g. http://127.0.0.1:8333 for SeaweedFS, or an R2 endpoint).", valueName: "URL"))
+    var endpoint: String?
+
+    @Option(help: ArgumentHelp("Region for request signing (default: AWS_REGION, the shared config, else us-east-1).", valueName: "REGION"))
+    var region: String?
+
     func validate() throws {
+        if let to, S3Target(to, region: "us-east-1") == nil {
+            throw ValidationError("--to takes s3://BUCKET/PREFIX (a lower-case bucket name), not \"\(to)\"")
+        }
+        if let endpoint, URL(string: endpoint)?.host == nil {
+            throw ValidationError("--endpoint takes a URL such as http://127.0.0.1:8333, not \"\(endpoint)\"")
+        }
+        if endpoint != nil && to == nil { throw ValidationError("--endpoint goes with --to") }
         if let indexShards, ![256, 4096, 65536].contains(indexShards) {
             throw ValidationError("--index-shards must be 256, 4096 or 65536")
         }
@@ -47,6 +72,12 @@ struct PublishCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Checked before anything is published.
+        let bucket = try to.map { text -> S3Client in
+            let region = region ?? SigV4.Credentials.region()
+            let target = S3Target(text, endpoint: endpoint.flatMap(URL.init(string:)), region: region)!
+            return S3Client(target: target, credentials: try SigV4.Credentials.fromEnvironment())
+        }
         let authority = try global.openAuthority()
         let global = self.global
         var options = PublishOptions(site: URL(fileURLWithPath: site ?? authority.settings.siteDirectory))
@@ -68,5 +99,21 @@ struct PublishCommand: AsyncParsableCommand {
         }
         progress.finish()
         try report(summary, json: global.json)
+        guard let bucket else { return }
+        let copied: BucketPublisher.Summary
+        do {
+            copied = try BucketPublisher.publish(site: options.site, client: bucket) { done, total in
+                progress.update(PublishProgress(step: "Copy to \(bucket.target)", completed: done, total: total))
+            }
+        } catch {
+            progress.finish()
+            throw error
+        }
+        progress.finish()
+        if global.json {
+            try Console.json(copied)
+        } else {
+            Console.note("Copied to \(copied.target): \(copied.uploaded) object(s) uploaded, \(copied.deleted) deleted, \(copied.unchanged) unchanged in \(String(format: "%.2f", copied.seconds)) s")
+        }
     }
 }

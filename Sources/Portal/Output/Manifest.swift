@@ -31,15 +31,21 @@ struct Manifest: Sendable, Equatable {
         } catch {
             throw PortalError(.io, "cannot read the manifest \(url.path)", path: fileName)
         }
-        if let fast = parseOwnLayout(data) { return fast }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["format"] as? String == format,
-              let files = object["files"] as? [String: String],
-              let documents = object["documents"] as? [String: String] else {
+        guard let manifest = parse(data) else {
             throw PortalError(.integrity,
                 "the manifest \(url.path) is not a \(format) file; move it away to publish from scratch "
                 + "(files it listed will then be kept, not deleted)", path: fileName)
         }
+        return manifest
+    }
+
+    /// A manifest from its bytes (a site's, or a bucket's copy); nil for anything else.
+    static func parse(_ data: Data) -> Manifest? {
+        if let fast = parseOwnLayout(data) { return fast }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["format"] as? String == format,
+              let files = object["files"] as? [String: String],
+              let documents = object["documents"] as? [String: String] else { return nil }
         return Manifest(files: files, documents: documents)
     }
 

@@ -1,0 +1,311 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hashing
+
+/// Where a site goes: `s3://BUCKET/PREFIX`, on AWS or any S3-compatible
+/// service (`--endpoint`, path-style addressing).
+public struct S3Target: Sendable, Hashable, CustomStringConvertible {
+    public var bucket: String
+    /// Key prefix without leading or trailing slash ("" for the bucket's root).
+    public var prefix: String
+    public var endpoint: URL?
+    public var region: String
+
+    /// Parses `s3://BUCKET[/PREFIX]`; nil when it is not that form.
+    public init?(_ text: String, endpoint: URL? = nil, region: String) {
+        guard text.hasPrefix("s3://") else { return nil }
+        let rest = text.dropFirst(5)
+        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let bucket = parts.first, !bucket.isEmpty,
+              bucket.allSatisfy({ $0.isLowercase || $0.isNumber || $0 == "-" || $0 == "." }) else { return nil }
+        self.bucket = String(bucket)
+        var prefix = parts.count > 1 ? String(parts[1]) : ""
+        while prefix.hasSuffix("/") { prefix.removeLast() }
+        while prefix.hasPrefix("/") { prefix.removeFirst() }
+        self.prefix = prefix
+        self.endpoint = endpoint
+        self.region = region
+    }
+
+    /// The object key of a site path.
+    public func key(_ path: String) -> String { prefix.isEmpty ? path : "\(prefix)/\(path)" }
+
+    public var description: String { prefix.isEmpty ? "s3://\(bucket)" : "s3://\(bucket)/\(prefix)" }
+}
+
+/// One error type for the object store: what failed, in one sentence.
+public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable { case preconditionFailed, notFound, http, network, configuration }
+    public var code: Code
+    public var message: String
+    public var description: String { message }
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The requests segel needs, signed with SigV4: PUT (optionally conditional:
+/// `If-Match` an ETag, or `If-None-Match: *`), GET, DELETE and a listing.
+/// Each request has a timeout and is retried with backoff on network errors
+/// and 5xx/429 answers; a 412 (precondition failed) is never retried.
+public final class S3Client: @unchecked Sendable {
+    public let target: S3Target
+    let signer: SigV4
+    let session: URLSession
+    public var attempts = 4
+    public var timeout: TimeInterval = 30
+
+    public init(target: S3Target, credentials: SigV4.Credentials) {
+        self.target = target
+        signer = SigV4(credentials: credentials, region: target.region, service: "s3")
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 16
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    public struct Response: Sendable {
+        public var status: Int
+        public var body: Data
+        public var etag: String?
+    }
+
+    /// The URL of `key` (path-style with an endpoint, virtual-hosted on AWS).
+    func url(key: String, query: [(String, String)] = []) -> (URL, path: String) {
+        let encodedKey = SigV4.encode(key, keepSlash: true)
+        var components: URLComponents
+        var path: String
+        if let endpoint = target.endpoint {
+            components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)!
+            let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast())
+                : components.percentEncodedPath
+            path = "\(base)/\(target.bucket)" + (encodedKey.isEmpty ? "/" : "/\(encodedKey)")
+        } else {
+            components = URLComponents()
+            components.scheme = "https"
+            components.host = "\(target.bucket).s3.\(target.region).amazonaws.com"
+            path = "/\(encodedKey)"
+        }
+        components.percentEncodedPath = path
+        if !query.isEmpty {
+            components.percentEncodedQuery = query.map { "\(SigV4.encode($0.0, keepSlash: false))=\(SigV4.encode($0.1, keepSlash: false))" }
+                .joined(separator: "&")
+        }
+        return (components.url!, path)
+    }
+
+    public func request(_ method: String, key: String, query: [(String, String)] = [], body: Data = Data(),
+                        headers extra: [String: String] = [:]) throws -> Response {
+        var lastProblem = ""
+        for attempt in 1...attempts {
+            do {
+                let response = try once(method, key: key, query: query, body: body, headers: extra)
+                if response.status >= 500 || response.status == 429 {
+                    lastProblem = "HTTP \(response.status)"
+                } else {
+                    return response
+                }
+            } catch let error as ObjectStoreError where error.code == .network {
+                lastProblem = error.message
+            }
+            if attempt < attempts { Thread.sleep(forTimeInterval: 0.2 * Double(1 << (attempt - 1))) }
+        }
+        throw ObjectStoreError(.network, "\(method) \(target.key("")) \(key) failed after \(attempts) attempts (\(lastProblem))")
+    }
+
+    private final class Box: @unchecked Sendable {
+        var result: Result<Response, ObjectStoreError> = .failure(ObjectStoreError(.network, "no answer"))
+    }
+
+    private func once(_ method: String, key: String, query: [(String, String)], body: Data,
+                      headers extra: [String: String]) throws -> Response {
+        let (url, path) = url(key: key, query: query)
+        var headers = extra
+        var host = url.host ?? ""
+        if let port = url.port { host += ":\(port)" }
+        headers["host"] = host
+        let payload = Digest.hex(Digest.sha256(body))
+        headers["x-amz-content-sha256"] = payload
+        for (name, value) in signer.sign(method: method, path: path, query: query, headers: headers,
+                                         payloadSHA256: payload, date: Date()) {
+            headers[name] = value
+        }
+        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        request.httpMethod = method
+        for (name, value) in headers where name != "host" { request.setValue(value, forHTTPHeaderField: name) }
+        if method == "PUT" { request.httpBody = body }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        let task = session.dataTask(with: request) { data, response, error in
+            defer { done.signal() }
+            if let error {
+                box.result = .failure(ObjectStoreError(.network, error.localizedDescription))
+                return
+            }
+            guard let http = response as? HTTPURLResponse else {
+                box.result = .failure(ObjectStoreError(.network, "not an HTTP answer"))
+                return
+            }
+            let etag = http.value(forHTTPHeaderField: "ETag")
+            box.result = .success(Response(status: http.statusCode, body: data ?? Data(), etag: etag))
+        }
+        task.resume()
+        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
+            task.cancel()
+            throw ObjectStoreError(.network, "no answer within \(Int(timeout)) s")
+        }
+        return try box.result.get()
+    }
+
+    /// Uploads `data`; `ifMatch` an ETag, or `ifNoneMatch` (create only).
+    @discardableResult
+    public func put(_ key: String, _ data: Data, contentType: String, cacheControl: String? = nil,
+                    ifMatch: String? = nil, ifNoneMatch: Bool = false) throws -> String? {
+        var headers = ["content-type": contentType]
+        if let cacheControl { headers["cache-control"] = cacheControl }
+        if let ifMatch { headers["if-match"] = ifMatch }
+        if ifNoneMatch { headers["if-none-match"] = "*" }
+        let response = try request("PUT", key: target.key(key), body: data, headers: headers)
+        if response.status == 412 {
+            throw ObjectStoreError(.preconditionFailed, "\(target)/\(key) changed meanwhile (precondition failed)")
+        }
+        guard (200..<300).contains(response.status) else {
+            throw ObjectStoreError(.http, "PUT \(target)/\(key) answered HTTP \(response.status): \(Self.message(response.body))")
+        }
+        return response.etag
+    }
+
+    /// The object and its ETag, nil when there is none.
+    public func get(_ key: String) throws -> (data: Data, etag: String?)? {
+        let response = try request("GET", key: target.key(key))
+        if response.status == 404 { return nil }
+        guard response.status == 200 else {
+            throw ObjectStoreError(.http, "GET \(target)/\(key) answered HTTP \(response.status): \(Self.message(response.body))")
+        }
+        return (response.body, response.etag)
+    }
+
+    public func delete(_ key: String) throws {
+        let response = try request("DELETE", key: target.key(key))
+        guard (200..<300).contains(response.status) || response.status == 404 else {
+            throw ObjectStoreError(.http, "DELETE \(target)/\(key) answered HTTP \(response.status): \(Self.message(response.body))")
+        }
+    }
+
+    /// Every key under the target's prefix (ListObjectsV2, page by page), relative to the prefix.
+    public func list() throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        let prefix = target.prefix.isEmpty ? "" : target.prefix + "/"
+        repeat {
+            var query = [("list-type", "2"), ("prefix", prefix)]
+            if let token { query.append(("continuation-token", token)) }
+            let response = try request("GET", key: "", query: query)
+            guard response.status == 200 else {
+                throw ObjectStoreError(.http, "listing \(target) answered HTTP \(response.status): \(Self.message(response.body))")
+            }
+            let page = ListParser(response.body)
+            keys += page.keys.map { String($0.dropFirst(prefix.count)) }
+            token = page.truncated ? page.nextToken : nil
+        } while token != nil
+        return keys
+    }
+
+    /// The `<Message>` of an S3 error answer, or its first bytes.
+    static func message(_ body: Data) -> String {
+        let text = String(decoding: body.prefix(2_000), as: UTF8.self)
+        if let start = text.range(of: "<Message>"), let end = text.range(of: "</Message>", range: start.upperBound..<text.endIndex) {
+            return String(text[start.upperBound..<end.lowerBound])
+        }
+        return String(text.prefix(200))
+    }
+}
+
+/// The keys of a ListObjectsV2 answer and its continuation: the text of its
+/// `Key`, `IsTruncated` and `NextContinuationToken` elements (flat, with the
+/// five predefined XML entities), which is all S3 puts in them.
+private struct ListParser {
+    var keys: [String] = []
+    var truncated = false
+    var nextToken: String?
+
+    init(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        keys = Self.values("Key", in: text)
+        truncated = Self.values("IsTruncated", in: text).first == "true"
+        nextToken = Self.values("NextContinuationToken", in: text).first
+    }
+
+    static func values(_ element: String, in text: String) -> [String] {
+        var found: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<\(element)>"), let close = rest.range(of: "</\(element)>", range: open.upperBound..<rest.endIndex) {
+            found.append(unescape(String(rest[open.upperBound..<close.lowerBound])))
+            rest = rest[close.upperBound...]
+        }
+        return found
+    }
+
+    static func unescape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
+            .replacingOccurrences(of: "&amp;", with: "&")
+    }
+}
+
+extension SigV4.Credentials {
+    /// The usual places, in the usual order: `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY` (and `AWS_SESSION_TOKEN`), else the shared
+    /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`,
+    /// profile `AWS_PROFILE` or `default`).
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SigV4.Credentials {
+        if let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty {
+            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"])
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let file = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
+        let profile = environment["AWS_PROFILE"] ?? "default"
+        if let values = SharedConfig.section(profile, in: file),
+           let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] {
+            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: values["aws_session_token"])
+        }
+        throw ObjectStoreError(.configuration, "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or profile [\(profile)] in \(file)")
+    }
+
+    /// `AWS_REGION`, `AWS_DEFAULT_REGION`, the shared config file's region, else us-east-1.
+    public static func region(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let file = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
+        let profile = environment["AWS_PROFILE"] ?? "default"
+        let section = profile == "default" ? "default" : "profile \(profile)"
+        return SharedConfig.section(section, in: file)?["region"] ?? "us-east-1"
+    }
+}
+
+/// The INI files of the AWS CLI: `[section]` then `key = value` lines.
+enum SharedConfig {
+    static func section(_ name: String, in path: String) -> [String: String]? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var current: String?
+        var values: [String: String] = [:]
+        var found = false
+        for raw in text.split(whereSeparator: \.isNewline) {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
+            if line.hasPrefix("[") && line.hasSuffix("]") {
+                current = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                if current == name { found = true }
+                continue
+            }
+            guard current == name, let equals = line.firstIndex(of: "=") else { continue }
+            values[line[..<equals].trimmingCharacters(in: .whitespaces)] = line[line.index(after: equals)...]
+                .trimmingCharacters(in: .whitespaces)
+        }
+        return found ? values : nil
+    }
+}

