@@ -136,9 +136,6 @@ extension Authority {
             throw error
         }
 
-        if let tsa = signed.externalTimestampingCertificate {
-            try recordExternalTimestampingCertificate(tsa)
-        }
         let output = home.signedPDF(token: token)
         let pending = home.pendingSignedPDF(token: token)
         try AtomicFile.writeNew(signed.data, to: pending)

@@ -10,7 +10,7 @@ import Foundation
 /// ca/tsa.key.pem         the TSA's key, encrypted like the CA's, mode 0600
 /// ca/crl.der             the last CRL that CA signed
 /// ca/<g>/…               the same files for generation g ≥ 2 (`segel ca renew`)
-/// ca/tsa-external.pem    the certificates of external TSAs that timestamped its signatures
+/// ca/tsa-roots.pem       the roots the authority trusts for external TSAs (`--tsa-root`)
 /// files/<aa>/<sha>.pdf   submitted documents, content-addressed
 /// signed/<token>.pdf     signed PDFs
 /// ```
@@ -42,9 +42,9 @@ public struct AuthorityHome: Sendable, Hashable {
         public var crlArchive: URL { directory.appendingPathComponent("crl.der") }
     }
 
-    /// The time-stamping certificates of every external TSA (`--tsa`) whose
-    /// tokens the authority's signatures carry; published in `trust.json`.
-    public var externalTimestampingCertificates: URL { caDirectory.appendingPathComponent("tsa-external.pem") }
+    /// The roots the authority has chosen to trust for external TSAs
+    /// (`init --tsa-root`, `--tsa-root` when signing); published in `trust.json`.
+    public var timestampingRoots: URL { caDirectory.appendingPathComponent("tsa-roots.pem") }
 
     public func ca(generation: Int) -> CAPaths {
         CAPaths(generation: generation,

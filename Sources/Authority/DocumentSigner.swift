@@ -68,8 +68,6 @@ public struct SignedPDF: Sendable {
     public let rect: [Double]
     /// The QR code drawn in the stamp (it encodes the verification URL).
     public let qr: QRSymbol
-    /// The certificate of the external TSA that timestamped the signature, if one did.
-    public var externalTimestampingCertificate: Certificate? = nil
 }
 
 /// Signs one PDF: a fresh key and leaf certificate from the CA, the QR stamp as
@@ -188,14 +186,10 @@ public struct DocumentSigner: Sendable {
         if closingTimestamp, let tsa {
             output = try Self.closeWithDocumentTimestamp(output, tsa: tsa, fileLabel: fileLabel, now: now)
         }
-        var signed = SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
+        let signed = SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
                                certificate: certificate, pageIndex: spot.appendedPage == nil ? pageIndex : pages.count,
                                rect: placement.rect,
                                qr: appearance.symbol)
-        if timestamps?.isExternal == true {
-            signed.externalTimestampingCertificate = (try? CMSSignedData(der: cms))?.signatureTimestampToken
-                .flatMap { try? CMSSignedData(der: $0) }?.signerCertificate
-        }
         return signed
     }
 

@@ -57,18 +57,25 @@ public struct ValidationData: Sendable {
 /// An RFC 3161 server over HTTP(S) (RFC 3161 §3.4): POSTs the DER request as
 /// `application/timestamp-query`, with a timeout per attempt and a few
 /// attempts with backoff. The response is checked (granted, imprint, nonce)
-/// by `TimestampAuthority.token`; its TSA is trusted by whoever chose it.
+/// by `TimestampAuthority.token`, and — when the authority has pinned roots
+/// for external TSAs (`--tsa-root`) — its signature and chain to one of them
+/// (a response that does not chain is refused: nothing is signed). Without
+/// pinned roots the token is kept, but verifiers do not take it as the
+/// signing time.
 public struct HTTPTimestampAuthority: TimestampAuthority {
     public let url: URL
     public var timeout: TimeInterval = 10
     public var attempts = 3
+    /// The pinned roots a response must chain to; nil: not checked (see above).
+    public var roots: [Certificate]?
 
-    public init(url: String) throws {
+    public init(url: String, roots: [Certificate]? = nil) throws {
         try AuthoritySettings.validate(tsaURL: url)
         self.url = URL(string: url)!
+        self.roots = roots.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    public var trustedRoots: [Certificate]? { nil }
+    public var trustedRoots: [Certificate]? { roots }
 
     public func respond(to request: TimestampRequest) throws -> Data {
         var problem = ""
@@ -130,23 +137,24 @@ public struct HTTPTimestampAuthority: TimestampAuthority {
 }
 
 extension Authority {
-    /// The external TSAs' certificates recorded so far (`ca/tsa-external.pem`).
-    public func externalTimestampingCertificates() -> [Certificate] {
-        (try? String(contentsOf: home.externalTimestampingCertificates, encoding: .utf8)).map(Certificate.allFromPEM) ?? []
+    /// The roots chosen for external TSAs (`ca/tsa-roots.pem`).
+    public func timestampingRoots() -> [Certificate] {
+        (try? String(contentsOf: home.timestampingRoots, encoding: .utf8)).map(Certificate.allFromPEM) ?? []
     }
 
-    /// Keeps the certificate of an external TSA the authority's signatures
-    /// rely on, so the next publish lists it in `trust.json` and verifiers
-    /// take its tokens as the signing time. Written before the signature is
-    /// recorded; one process-wide lock keeps concurrent batch rows from
-    /// losing each other's additions.
-    func recordExternalTimestampingCertificate(_ certificate: Certificate) throws {
+    /// Trusts `root` for external TSAs from now on: every token from such a
+    /// TSA must chain to one of these roots (checked when signing), and
+    /// verifiers take it as the signing time (the roots go into `trust.json`).
+    /// It must be a CA certificate; the authority's choice, made explicitly.
+    public func trustTimestampingRoot(_ root: Certificate) throws {
+        guard root.isCA else {
+            throw AuthorityError(.usage, "the TSA root \(root.subject.string) is not a CA certificate")
+        }
         try Self.externalTSALock.withLock {
-            var known = externalTimestampingCertificates()
-            guard !known.contains(certificate) else { return }
-            known.append(certificate)
-            try AtomicFile.write(Data(known.map(\.pem).joined().utf8), to: home.externalTimestampingCertificates,
-                                 permissions: 0o644)
+            var known = timestampingRoots()
+            guard !known.contains(root) else { return }
+            known.append(root)
+            try AtomicFile.write(Data(known.map(\.pem).joined().utf8), to: home.timestampingRoots, permissions: 0o644)
         }
     }
 
@@ -220,7 +228,7 @@ extension Authority {
         guard level != .b else { return signer }
         let timestamps: TimestampSource
         if let external {
-            timestamps = .external(try HTTPTimestampAuthority(url: external))
+            timestamps = .external(try HTTPTimestampAuthority(url: external, roots: timestampingRoots()))
         } else if let tsaKey {
             timestamps = .local(try localTimestampAuthority(ca: ca, key: tsaKey))
         } else {

@@ -43,7 +43,11 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-zone"), help: ArgumentHelp("The authority's time zone (IANA name, default Asia/Jakarta, shown as WIB): the stamp, the pages and the upload check show times in it.", valueName: "TZ"))
     var timeZone: String = "Asia/Jakarta"
 
+    @Option(name: .customLong("tsa-root"), help: ArgumentHelp("With --tsa: the external TSA's root CA certificate (PEM or DER); its tokens must chain to it, and verifiers take them as the signing time.", valueName: "FILE"))
+    var tsaRoot: String?
+
     func validate() throws {
+        if tsaRoot != nil && tsa == nil { throw ValidationError("--tsa-root goes with --tsa") }
         if TimeZone(identifier: timeZone) == nil { throw ValidationError("--time-zone \(timeZone) is not a known time zone") }
         guard caKeyType == .p256 || caKeyType == .rsa3072 else {
             throw ValidationError("--ca-key-type must be p256 or rsa3072")
@@ -59,8 +63,11 @@ struct InitCommand: AsyncParsableCommand {
         settings.leafValidityDays = leafValidityDays
         settings.tsaURL = tsa
         settings.timeZone = timeZone
+        // Read before anything is created.
+        let roots = try tsaRoot.map(readTimestampingRoots) ?? []
         let authority = try Authority.initialize(home: global.authorityHome, settings: settings,
                                                  passphrase: try global.passphrase(), caKeyType: caKeyType)
+        for root in roots { try authority.trustTimestampingRoot(root) }
         let ca = try authority.caCertificate()
         if global.json {
             try Console.json(["home": authority.home.url.path, "ca_certificate": authority.currentCA.certificate.path,

@@ -51,6 +51,9 @@ struct TimestampFlags: ParsableArguments {
     @Option(help: ArgumentHelp("An external RFC 3161 time-stamping server for this run (default: the one `init --tsa` named, else the authority's own TSA). If it cannot be reached, nothing is signed.", valueName: "URL"))
     var tsa: String?
 
+    @Option(name: .customLong("tsa-root"), help: ArgumentHelp("The root CA certificate (PEM or DER) of the external TSA: its tokens must chain to it, and verifiers then take them as the signing time (kept in the home and published in trust.json).", valueName: "FILE"))
+    var tsaRoot: String?
+
     @Flag(help: "Close each signed file with a document timestamp after its validation data (PAdES B-LTA; the same as --level b-lta).")
     var lta = false
 
@@ -68,9 +71,26 @@ struct TimestampFlags: ParsableArguments {
 extension GlobalOptions {
     /// Unlocks the CA and the TSA and returns the signer every signing command uses.
     func signer(for authority: Authority, timestamps: TimestampFlags) throws -> DocumentSigner {
-        try authority.signer(passphrase: try passphrase(), tsaURL: timestamps.tsa,
-                             level: timestamps.lta ? .lta : timestamps.level)
+        if let file = timestamps.tsaRoot {
+            for root in try readTimestampingRoots(file) { try authority.trustTimestampingRoot(root) }
+        }
+        return try authority.signer(passphrase: try passphrase(), tsaURL: timestamps.tsa,
+                                    level: timestamps.lta ? .lta : timestamps.level)
     }
+}
+
+/// The CA certificates of a `--tsa-root` file (PEM, one or more, or DER), each checked to be a CA.
+func readTimestampingRoots(_ path: String) throws -> [Certificate] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw AuthorityError(.usage, "cannot read the TSA root \(path)")
+    }
+    var roots = Certificate.allFromPEM(String(decoding: data, as: UTF8.self))
+    if roots.isEmpty, let der = try? Certificate(der: data) { roots = [der] }
+    guard !roots.isEmpty else { throw AuthorityError(.usage, "\(path) holds no certificate") }
+    for root in roots where !root.isCA {
+        throw AuthorityError(.usage, "\(path): \(root.subject.string) is not a CA certificate, so it cannot be a TSA root")
+    }
+    return roots
 }
 
 extension PAdESLevel: ExpressibleByArgument {}

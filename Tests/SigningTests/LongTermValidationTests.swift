@@ -178,13 +178,23 @@ final class LongTermValidationTests: XCTestCase {
         let tsa = try LoopbackServer.timestampAuthority(work: tsaWork)
         defer { tsa.stop() }
         let (cli, approver) = try SegelCLI.makeAuthority(in: work)
-        let signed = try signFile(cli, approver, "External", extra: ["--tsa", tsa.url])
+        let root = tsaWork.appendingPathComponent("root.pem").path
+        // A TSA whose tokens do not chain to the root the authority pinned: refused, nothing signed.
+        let otherWork = work.appendingPathComponent("other-tsa")
+        let other = try LoopbackServer.timestampAuthority(work: otherWork)
+        defer { other.stop() }
+        let mismatched = try cli.run(["sign-file", try pdf("mismatch.pdf", "Mismatch").path, "--by", approver,
+                                      "--name", "Mismatch", "--tsa", other.url, "--tsa-root", root])
+        XCTAssertEqual(mismatched.status, 3, mismatched.err)
+        XCTAssertTrue(mismatched.err.contains("nothing was signed"), mismatched.err)
+
+        let signed = try signFile(cli, approver, "External", extra: ["--tsa", tsa.url, "--tsa-root", root])
         let checked = try OpenSSLTimestamp.verify(pdf: URL(fileURLWithPath: signed.signed_pdf), field: signatureField(signed),
                                                   caFile: tsaWork.appendingPathComponent("root.pem"), work: work)
         XCTAssertEqual(checked.status, 0, "openssl ts -verify with the external TSA's root: \(checked.err)")
         // With the CA alone the external TSA is shown but not trusted; the
-        // published trust.json lists the TSA the authority used, so with the
-        // site its timestamp is the trusted signing time.
+        // published trust.json lists the root the authority pinned for it, so
+        // with the site its timestamp is the trusted signing time.
         let report = try verify([signed.signed_pdf, "--ca", cli.caPEM.path])
         XCTAssertTrue(report.out.contains("by Loopback Test TSA (not trusted"), report.out)
         try cli.succeed(["publish"])
@@ -208,7 +218,7 @@ final class LongTermValidationTests: XCTestCase {
         XCTAssertEqual(Set(after), Set(before), "an unreachable TSA must leave no signed file")
         let listed = try cli.succeed(["request", "list", "--json"]).stdout
         let requests = try XCTUnwrap(JSONSerialization.jsonObject(with: listed) as? [Any])
-        XCTAssertEqual(requests.count, 1, "an unreachable TSA must leave no request")
+        XCTAssertEqual(requests.count, 1, "an unreachable or unpinned TSA must leave no request")
     }
 
     /// `segel ca renew`: new documents chain to the successor, earlier ones

@@ -50,7 +50,7 @@ public enum BucketPublisher {
             }
             remoteFiles = manifest.files
         }
-        let lockETag = try acquireLock(client)
+        try acquireLock(client)
         do {
             let changed = local.files.filter { remoteFiles[$0.key] != $0.value }.map(\.key).sorted()
             let removed = remoteFiles.keys.filter { local.files[$0] == nil }.sorted()
@@ -85,19 +85,19 @@ public enum BucketPublisher {
                            unchanged: local.files.count - changed.count, seconds: Date().timeIntervalSince(started),
                            uploadedPaths: changed)
         } catch {
-            // The lock stays only when this process dies; an error releases it.
-            if let lockETag { _ = try? client.put(lockName, Data(), contentType: "application/json", ifMatch: lockETag) }
+            // The lock stays only when this process dies; an error releases it
+            // (what was uploaded stays: the next run compares with the same manifest).
             try? client.delete(lockName)
             throw error
         }
     }
 
     /// Creates the lock object, or takes over one a killed run on this machine left.
-    private static func acquireLock(_ client: S3Client) throws -> String? {
+    private static func acquireLock(_ client: S3Client) throws {
         let host = ProcessInfo.processInfo.hostName
         let claim = #"{"host":"\#(host)","pid":\#(getpid()),"started":"\#(ISO8601DateFormatter().string(from: Date()))"}"#
         do {
-            return try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifNoneMatch: true)
+            try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifNoneMatch: true)
         } catch let error as ObjectStoreError where error.code == .preconditionFailed {
             guard let held = try client.get(lockName),
                   let object = try? JSONSerialization.jsonObject(with: held.data) as? [String: Any] else {
@@ -110,7 +110,7 @@ public enum BucketPublisher {
                 throw PortalError(.busy, "another publish to \(client.target) is in progress (host \(holder), process \(pid), since \(since)); if it was stopped on another machine, delete \(lockName) from the bucket")
             }
             do {
-                return try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifMatch: etag)
+                try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifMatch: etag)
             } catch let error as ObjectStoreError where error.code == .preconditionFailed {
                 throw PortalError(.busy, "another publish to \(client.target) took over the interrupted one first")
             }

@@ -37,13 +37,13 @@ extension FileVerification {
         guard issuer.isTimestamping else {
             return evidence("\(name) is not a time-stamping certificate (extended key usage)")
         }
-        let pinned = trust.timestampCertificates.contains { issuer == $0 || issuer.isIssued(by: $0) }
-        let issuingCA = trust.issuingCA(of: issuer)
-        guard pinned || issuingCA != nil else {
+        // The authority's CA, or a root it chose for an external TSA (a CA certificate).
+        let root = trust.issuingCA(of: issuer)
+            ?? trust.timestampCertificates.first { $0.isCA && issuer.isIssued(by: $0) }
+        guard let root else {
             return evidence("\(name) is not one of this authority's time-stamping authorities")
         }
-        guard issuer.validityContains(info.generationTime),
-              pinned || issuingCA?.validityContains(info.generationTime) == true else {
+        guard issuer.validityContains(info.generationTime), root.validityContains(info.generationTime) else {
             return evidence("the time-stamping certificate was not valid at \(ISOTime.readable(info.generationTime))")
         }
         return evidence(nil)

@@ -71,8 +71,8 @@ extension TrustContext {
                                    publishedAt: store.publishedDate, revocation: .crls(crls))
         context.successorCAs = successors
         for (index, pem) in (store.timestampPEMs ?? []).enumerated() {
-            guard let certificate = try? Certificate(pem: pem), certificate.isTimestamping else {
-                throw VerifierError(.trustInput, "\(path): timestamp_pems[\(index)] is not a time-stamping certificate",
+            guard let certificate = try? Certificate(pem: pem), certificate.isCA else {
+                throw VerifierError(.trustInput, "\(path): timestamp_pems[\(index)] is not a CA certificate",
                                     path: path)
             }
             context.timestampCertificates.append(certificate)

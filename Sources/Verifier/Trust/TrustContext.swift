@@ -30,9 +30,9 @@ public struct TrustContext: Sendable {
     /// When the trust data was published (trust.json's `published_at`).
     public var publishedAt: Date?
     public var revocation: RevocationSource
-    /// Time-stamping authorities trusted besides the authority's own (which
-    /// its CA vouches for): a token is trusted when its signer is one of
-    /// these certificates or issued by one.
+    /// Roots trusted for time-stamping authorities besides the authority's
+    /// own TSA (which its CA vouches for): a token is trusted when its signer
+    /// is issued by one of these CA certificates and valid when it stamped.
     public var timestampCertificates: [Certificate] = []
     /// The published records; nil when the mode has none (the record check is then `unknown`).
     public var records: (any RecordSource)?

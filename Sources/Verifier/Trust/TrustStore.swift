@@ -32,8 +32,8 @@ public struct TrustStore: Codable, Sendable, Hashable {
     public var crlPEM: String
     /// Every CA with its CRL, oldest first (absent before 0.5: only `ca_pem`/`crl_pem`).
     public var authorities: [Authority]?
-    /// Certificates of external time-stamping authorities whose tokens the
-    /// authority's signatures carry (`--tsa`); absent when it uses only its own.
+    /// The roots the authority trusts for external time-stamping authorities
+    /// (`--tsa-root`); absent when it uses only its own TSA.
     public var timestampPEMs: [String]?
 
     public struct Authority: Codable, Sendable, Hashable {
