@@ -98,6 +98,8 @@ private struct InkWalker {
     let document: PDFDocument
     var ink = PageInk()
     private var widths: [ObjectRef: FontWidths] = [:]
+    /// Operators read in all, forms included (a form drawn many times is read many times).
+    private var operatorBudget = 2_000_000
 
     init(document: PDFDocument) {
         self.document = document
@@ -126,6 +128,11 @@ private struct InkWalker {
             var lineMatrix = AffineMatrix.identity
             var path: [(Double, Double)] = []
             while let item = scanner.next() {
+                // A page already covered needs no more reading; a budget bounds
+                // content that repeats itself through nested forms.
+                if ink.coversPage { return }
+                operatorBudget -= 1
+                if operatorBudget < 0 { ink.coverPage(); return }
                 let name: String
                 switch item {
                 case .operand(let object):
@@ -153,8 +160,9 @@ private struct InkWalker {
                     if numbers.count == 4 { path += [(numbers[0], numbers[1]), (numbers[2], numbers[3])] }
                 case "re":
                     if numbers.count == 4 {
+                        // All four corners: under a rotating CTM two would not bound it.
                         let (x, y, w, h) = (numbers[0], numbers[1], numbers[2], numbers[3])
-                        path += [(x, y), (x + w, y + h)]
+                        path += [(x, y), (x + w, y), (x, y + h), (x + w, y + h)]
                     }
                 case "S", "s", "f", "F", "f*", "B", "B*", "b", "b*":
                     paint(path, state: state, stroked: !["f", "F", "f*"].contains(name))
@@ -256,6 +264,10 @@ private struct InkWalker {
             }
             guard case .string(let string) = element, !string.bytes.isEmpty else { continue }
             let widths = state.font ?? FontWidths.unknown
+            if widths.unmeasurable {
+                ink.coverPage()
+                return
+            }
             var advance = 0.0
             for (code, isSpace) in widths.codes(string.bytes) {
                 advance += (widths.width(of: code) / 1000 * size + state.characterSpacing
@@ -291,14 +303,29 @@ private struct FontWidths {
     var composite: [Int: Double] = [:]
     var isComposite = false
     var fallback = 1000.0
+    /// Text in this font cannot be bounded here (Type3, vertical writing):
+    /// a page that shows any counts as covered.
+    var unmeasurable = false
 
     static let unknown = FontWidths()
 
     init() {}
 
     init(_ font: PDFDictionary, in document: PDFDocument) {
+        if font.name("Subtype") == "Type3" {
+            // Glyphs in the font's own /FontMatrix units, which may be anything.
+            unmeasurable = true
+            return
+        }
         if font.name("Subtype") == "Type0" {
             isComposite = true
+            // Vertical writing: a predefined -V CMap, or an embedded CMap with /WMode 1 (§9.7.5.3).
+            let embedded = (try? document.resolve(font["Encoding"] ?? .null))?.streamValue
+            if font.name("Encoding")?.hasSuffix("-V") == true
+                || (try? document.resolve(embedded?.dictionary["WMode"] ?? .null))?.intValue == 1 {
+                unmeasurable = true
+                return
+            }
             guard let descendant = (try? document.array(font["DescendantFonts"]))?.first,
                   let cid = try? document.dictionary(descendant) else { return }
             fallback = (try? document.resolve(cid["DW"] ?? .null))?.doubleValue ?? 1000
@@ -306,13 +333,14 @@ private struct FontWidths {
             var index = 0
             while index < w.count, composite.count < 65_536 {
                 guard let first = (try? document.resolve(w[index]))?.intValue else { break }
+                guard (0...65_535).contains(first) else { break }
                 if index + 1 < w.count, let list = (try? document.resolve(w[index + 1]))?.arrayValue {
-                    for (offset, value) in list.enumerated() {
+                    for (offset, value) in list.prefix(65_536 - first).enumerated() {
                         composite[first + offset] = (try? document.resolve(value))?.doubleValue ?? fallback
                     }
                     index += 2
                 } else if index + 2 < w.count, let last = (try? document.resolve(w[index + 1]))?.intValue,
-                          let width = (try? document.resolve(w[index + 2]))?.doubleValue, last >= first, last - first < 65_536 {
+                          let width = (try? document.resolve(w[index + 2]))?.doubleValue, last >= first, last <= 65_535 {
                     for code in first...last { composite[code] = width }
                     index += 3
                 } else {
@@ -322,7 +350,8 @@ private struct FontWidths {
             return
         }
         let firstChar = (try? document.resolve(font["FirstChar"] ?? .null))?.intValue ?? 0
-        for (offset, value) in ((try? document.array(font["Widths"])) ?? []).enumerated() {
+        guard (0...255).contains(firstChar) else { return }
+        for (offset, value) in ((try? document.array(font["Widths"])) ?? []).prefix(256 - firstChar).enumerated() {
             if let width = (try? document.resolve(value))?.doubleValue { simple[firstChar + offset] = width }
         }
         if simple.isEmpty, let standard = StandardFontWidths.widths(baseFont: font.name("BaseFont") ?? "") {

@@ -42,16 +42,24 @@ public enum BucketPublisher {
             throw PortalError(.usage, "\(site.path) has no published site to copy (run segel publish first)", path: Manifest.fileName)
         }
         let target = client.target
-        let remote = try client.get(Manifest.fileName)
-        var remoteFiles: [String: String] = [:]
-        if let remote {
-            guard let manifest = Manifest.parse(remote.data) else {
-                throw PortalError(.integrity, "\(target)/\(Manifest.fileName) is not a segel manifest; empty the prefix or choose another")
-            }
-            remoteFiles = manifest.files
-        }
+        // The lock first, then the manifest: a run that waited for another
+        // one never copies against the manifest that run replaced.
         try acquireLock(client)
+        let remote: (data: Data, etag: String?)?
         do {
+            remote = try client.get(Manifest.fileName)
+        } catch {
+            try? client.delete(lockName)
+            throw error
+        }
+        var remoteFiles: [String: String] = [:]
+        do {
+            if let remote {
+                guard let manifest = Manifest.parse(remote.data) else {
+                    throw PortalError(.integrity, "\(target)/\(Manifest.fileName) is not a segel manifest; empty the prefix or choose another")
+                }
+                remoteFiles = manifest.files
+            }
             let changed = local.files.filter { remoteFiles[$0.key] != $0.value }.map(\.key).sorted()
             let removed = remoteFiles.keys.filter { local.files[$0] == nil }.sorted()
             let total = changed.count + removed.count
@@ -105,7 +113,9 @@ public enum BucketPublisher {
             }
             let holder = object["host"] as? String ?? "?", pid = object["pid"] as? Int ?? 0
             let since = object["started"] as? String ?? "?"
-            let alive = holder != host || (pid > 0 && kill(pid_t(pid), 0) == 0) || errno == EPERM
+            // Alive unless it ran on this machine and its process is gone.
+            let gone = holder == host && pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH
+            let alive = !gone
             guard !alive, let etag = held.etag else {
                 throw PortalError(.busy, "another publish to \(client.target) is in progress (host \(holder), process \(pid), since \(since)); if it was stopped on another machine, delete \(lockName) from the bucket")
             }

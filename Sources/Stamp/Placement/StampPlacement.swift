@@ -105,7 +105,9 @@ public enum StampPlacement {
         let left = min(cropBox[0], cropBox[2]), right = max(cropBox[0], cropBox[2])
         let bottom = min(cropBox[1], cropBox[3]), top = max(cropBox[1], cropBox[3])
         let cropWidth = right - left, cropHeight = top - bottom
-        guard cropWidth > 0, cropHeight > 0, cropWidth < 20_000, cropHeight < 20_000 else { return nil }
+        // A 2-point grid over at most 14,400 × 14,400 points (ISO 32000-2's
+        // largest page): anything larger is not a page to stamp automatically.
+        guard cropWidth > 0, cropHeight > 0, cropWidth <= 14_400, cropHeight <= 14_400 else { return nil }
         let rotation = normalizedRotation(rotate)
         let quarterTurn = rotation == 90 || rotation == 270
         let displayedWidth = quarterTurn ? cropHeight : cropWidth
@@ -114,7 +116,13 @@ public enum StampPlacement {
         // The occupied cells of a 2-point grid over the displayed page, as 2-D prefix sums.
         let cell = 2.0
         let columns = Int((displayedWidth / cell).rounded(.up)), rows = Int((displayedHeight / cell).rounded(.up))
+        // Boxes are marked in a 2-D difference array (four writes each, however
+        // large), then summed twice: occupancy, then its prefix sums.
         var grid = [Int32](repeating: 0, count: (columns + 1) * (rows + 1))
+        func clampCell(_ value: Double, _ upper: Int) -> Int {
+            guard value.isFinite else { return value > 0 ? upper : 0 }
+            return Int(min(max(value, 0), Double(upper)))
+        }
         func displayed(_ x: Double, _ y: Double) -> (Double, Double) {
             let u = x - left, v = y - bottom
             switch rotation {
@@ -129,17 +137,27 @@ public enum StampPlacement {
             let x0 = min(a.0, b.0) - padding, x1 = max(a.0, b.0) + padding
             let y0 = min(a.1, b.1) - padding, y1 = max(a.1, b.1) + padding
             guard x1 > 0, y1 > 0, x0 < displayedWidth, y0 < displayedHeight else { continue }
-            let c0 = max(0, Int(x0 / cell)), c1 = min(columns - 1, Int((x1 / cell).rounded(.up)) - 1)
-            let r0 = max(0, Int(y0 / cell)), r1 = min(rows - 1, Int((y1 / cell).rounded(.up)) - 1)
-            guard c0 <= c1, r0 <= r1 else { continue }
-            for r in r0...r1 {
-                for c in c0...c1 { grid[(r + 1) * (columns + 1) + c + 1] = 1 }
-            }
+            let c0 = clampCell(x0 / cell, columns - 1), c1 = clampCell((x1 / cell).rounded(.up), columns)
+            let r0 = clampCell(y0 / cell, rows - 1), r1 = clampCell((y1 / cell).rounded(.up), rows)
+            guard c0 < c1, r0 < r1 else { continue }
+            // Cells [c0, c1) × [r0, r1), stored one row and column in.
+            let w = columns + 1
+            grid[(r0 + 1) * w + c0 + 1] += 1
+            if c1 < columns { grid[(r0 + 1) * w + c1 + 1] -= 1 }
+            if r1 < rows { grid[(r1 + 1) * w + c0 + 1] -= 1 }
+            if c1 < columns, r1 < rows { grid[(r1 + 1) * w + c1 + 1] += 1 }
         }
-        for r in 1...rows {
-            for c in 1...columns {
-                let index = r * (columns + 1) + c
-                grid[index] += grid[index - 1] + grid[index - columns - 1] - grid[index - columns - 2]
+        // Twice the prefix sum: the first turns the differences into coverage counts,
+        // the second into the sums of occupied cells the search reads.
+        for pass in 0..<2 {
+            for r in 1...rows {
+                for c in 1...columns {
+                    let index = r * (columns + 1) + c
+                    grid[index] += grid[index - 1] + grid[index - columns - 1] - grid[index - columns - 2]
+                }
+            }
+            if pass == 0 {
+                for index in grid.indices where grid[index] != 0 { grid[index] = grid[index] > 0 ? 1 : 0 }
             }
         }
         func occupiedCells(_ c0: Int, _ r0: Int, _ c1: Int, _ r1: Int) -> Int32 {

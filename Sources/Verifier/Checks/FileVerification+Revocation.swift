@@ -43,7 +43,9 @@ extension FileVerification {
         case .none:
             return .unknown("no revocation list was given (use --crl, --bundle or --site)\(atSigning)")
         case .crls(let crls):
-            guard let crl = crls.first(where: { $0.isSigned(by: issuingCA) }) else {
+            // The newest of the lists this CA signed: an older one must not stand in for it.
+            guard let crl = crls.filter({ $0.isSigned(by: issuingCA) })
+                .max(by: { ($0.crlNumber ?? 0, $0.thisUpdate) < ($1.crlNumber ?? 0, $1.thisUpdate) }) else {
                 return .unknown("no revocation list of \(issuingCA.subject.commonName ?? issuingCA.subject.string) was given\(atSigning)")
             }
             if let entry = crl.entry(for: certificate) {
