@@ -74,7 +74,9 @@ public final class S3Client: @unchecked Sendable {
         public var etag: String?
     }
 
-    /// The URL of `key` (path-style with an endpoint, virtual-hosted on AWS).
+    /// The URL of `key`: path-style with an endpoint, and on AWS for bucket
+    /// names with dots (whose virtual host would not match the certificate);
+    /// virtual-hosted on AWS otherwise.
     func url(key: String, query: [(String, String)] = []) -> (URL, path: String) {
         let encodedKey = SigV4.encode(key, keepSlash: true)
         var components: URLComponents
@@ -84,6 +86,11 @@ public final class S3Client: @unchecked Sendable {
             let base = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast())
                 : components.percentEncodedPath
             path = "\(base)/\(target.bucket)" + (encodedKey.isEmpty ? "/" : "/\(encodedKey)")
+        } else if target.bucket.contains(".") {
+            components = URLComponents()
+            components.scheme = "https"
+            components.host = "s3.\(target.region).amazonaws.com"
+            path = "/\(target.bucket)/\(encodedKey)"
         } else {
             components = URLComponents()
             components.scheme = "https"
@@ -125,8 +132,11 @@ public final class S3Client: @unchecked Sendable {
                       headers extra: [String: String]) throws -> Response {
         let (url, path) = url(key: key, query: query)
         var headers = extra
+        // The Host header as the HTTP client sends it: no port when it is the scheme's default.
         var host = url.host ?? ""
-        if let port = url.port { host += ":\(port)" }
+        if let port = url.port, !(url.scheme == "https" && port == 443), !(url.scheme == "http" && port == 80) {
+            host += ":\(port)"
+        }
         headers["host"] = host
         let payload = Digest.hex(Digest.sha256(body))
         headers["x-amz-content-sha256"] = payload

@@ -21,7 +21,8 @@ final class PublishRecoveryTests: XCTestCase {
         for delay in [0.3, 1.0] {
             let process = Process()
             process.executableURL = TestPaths.executable("segel")
-            process.arguments = ["publish", "--site", interrupted.path]
+            // The largest index (65,536 shards), so the kills land in the middle of the writing.
+            process.arguments = ["publish", "--site", interrupted.path, "--index-shards", "65536"]
             process.environment = ProcessInfo.processInfo.environment.merging(cli.environment) { $1 }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
@@ -30,9 +31,9 @@ final class PublishRecoveryTests: XCTestCase {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        try cli.succeed(["publish", "--site", interrupted.path])
+        try cli.succeed(["publish", "--site", interrupted.path, "--index-shards", "65536"])
         let clean = work.appendingPathComponent("site-clean")
-        try cli.succeed(["publish", "--site", clean.path])
+        try cli.succeed(["publish", "--site", clean.path, "--index-shards", "65536"])
 
         let a = try tree(interrupted), b = try tree(clean)
         XCTAssertGreaterThan(b.count, 65_536, "every hash shard and page is there")
