@@ -124,3 +124,29 @@ import Testing
         }
     }
 }
+
+@Suite("Finding free space")
+struct FreeSpaceTests {
+    @Test func aBlankPageTakesTheStampBottomRightAndContentPushesItAway() throws {
+        let free = try #require(try StampPlacement.findSpace(cropBox: [0, 0, 595, 842], rotate: 0, occupied: [],
+                                                             sizes: [(278.4, 96)]))
+        #expect(free.rect[2] > 550 && free.rect[1] < 30, "\(free.rect)")
+        let busy = try #require(try StampPlacement.findSpace(cropBox: [0, 0, 595, 842], rotate: 0,
+                                                             occupied: [[0, 0, 595, 400]], sizes: [(278.4, 96)]))
+        #expect(busy.rect[1] >= 400, "above the content: \(busy.rect)")
+    }
+
+    @Test func hostileBoxesDoNotTrapAndAFullPageHasNoSpace() throws {
+        let huge: [[Double]] = [[0, 0, 1e24, 10], [-Double.infinity, 0, .infinity, 5], [.nan, 0, 10, 10],
+                                [-1e300, -1e300, 1e300, 1e300]]
+        #expect(try StampPlacement.findSpace(cropBox: [0, 0, 595, 842], rotate: 0, occupied: huge,
+                                             sizes: [(278.4, 96), (139, 48)]) == nil)
+        #expect(try StampPlacement.findSpace(cropBox: [0, 0, 1e9, 1e9], rotate: 0, occupied: [], sizes: [(278.4, 96)]) == nil,
+                "pages beyond ISO 32000's largest are not stamped automatically")
+        // Many page-sized boxes stay fast: each is four writes.
+        let many = Array(repeating: [0.0, 0.0, 595.0, 842.0], count: 200_000)
+        let started = Date()
+        #expect(try StampPlacement.findSpace(cropBox: [0, 0, 595, 842], rotate: 0, occupied: many, sizes: [(278.4, 96)]) == nil)
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+}
