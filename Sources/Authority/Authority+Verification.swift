@@ -20,7 +20,7 @@ extension Authority {
                                  siteURL: settings.baseURL, revocation: .registry(revoked: revoked, asOf: now),
                                  records: RegistryRecordSource(registry: registry))
         trust.successorCAs = Array(cas.dropFirst())
-        trust.timestampCertificates = timestampingRoots()
+        trust.timestampRoots = timestampingRoots()
         return Verifier(trust: trust, now: now)
     }
 

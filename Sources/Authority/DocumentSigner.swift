@@ -136,9 +136,11 @@ public struct DocumentSigner: Sendable {
                                    dateText: Self.captionDate(now, zone: settings.zone),
                                    code: "Kode / Code: " + (LookupCode(signatureID: signatureID)?.grouped ?? signatureID),
                                    scanText: "Pindai atau ketik kode di \(host) / Scan or type the code at \(host)")
-        let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, url: url,
+        // Encoded once: its size decides how small the stamp may be, then it is drawn.
+        let symbol = try QRSymbol(url)
+        let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, modules: symbol.size,
                                       position: position, fileLabel: fileLabel, settings: settings)
-        let appearance = try StampRenderer.render(url: url, caption: caption, qrSize: spot.qrSize)
+        let appearance = try StampRenderer.render(symbol: symbol, caption: caption, qrSize: spot.qrSize)
         let placement = spot.placement
 
         guard ca.certificate.validityContains(now) else {
@@ -205,7 +207,7 @@ public struct DocumentSigner: Sendable {
     /// blank spot of the page (`PageInk`, `StampPlacement.findSpace`) at the
     /// requested size, or smaller down to the smallest QR that decodes at
     /// 150 dpi; refused when there is none.
-    static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, url: String, position: StampPosition,
+    static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, modules: Int, position: StampPosition,
                           fileLabel: String, settings: AuthoritySettings) throws -> StampSpot {
         let cropBox = [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury]
         func size(_ qr: Double) -> (width: Double, height: Double) {
@@ -224,7 +226,6 @@ public struct DocumentSigner: Sendable {
         if position.placement == .newPage {
             return try newPageSpot(like: page, qrSize: position.size, settings: settings)
         }
-        let modules = try QRSymbol(url).size
         let smallest = min(position.size, StampRenderer.minimumQRSize(modules: modules))
         var sizes = stride(from: position.size, to: smallest, by: -8).map { $0 }
         sizes.append(smallest)

@@ -37,7 +37,7 @@ public struct S3Target: Sendable, Hashable, CustomStringConvertible {
 
 /// One error type for the object store: what failed, in one sentence.
 public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable { case preconditionFailed, notFound, http, network, configuration }
+    public enum Code: Sendable { case preconditionFailed, http, network, configuration }
     public var code: Code
     public var message: String
     public var description: String { message }
@@ -49,7 +49,7 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The requests segel needs, signed with SigV4: PUT (optionally conditional:
-/// `If-Match` an ETag, or `If-None-Match: *`), GET, DELETE and a listing.
+/// `If-Match` an ETag, or `If-None-Match: *`), GET and DELETE.
 /// Each request has a timeout and is retried with backoff on network errors
 /// and 5xx/429 answers; a 412 (precondition failed) is never retried.
 public final class S3Client: @unchecked Sendable {
@@ -206,25 +206,6 @@ public final class S3Client: @unchecked Sendable {
         }
     }
 
-    /// Every key under the target's prefix (ListObjectsV2, page by page), relative to the prefix.
-    public func list() throws -> [String] {
-        var keys: [String] = []
-        var token: String?
-        let prefix = target.prefix.isEmpty ? "" : target.prefix + "/"
-        repeat {
-            var query = [("list-type", "2"), ("prefix", prefix)]
-            if let token { query.append(("continuation-token", token)) }
-            let response = try request("GET", key: "", query: query)
-            guard response.status == 200 else {
-                throw ObjectStoreError(.http, "listing \(target) answered HTTP \(response.status): \(Self.message(response.body))")
-            }
-            let page = ListParser(response.body)
-            keys += page.keys.map { String($0.dropFirst(prefix.count)) }
-            token = page.truncated ? page.nextToken : nil
-        } while token != nil
-        return keys
-    }
-
     /// The `<Message>` of an S3 error answer, or its first bytes.
     static func message(_ body: Data) -> String {
         let text = String(decoding: body.prefix(2_000), as: UTF8.self)
@@ -232,38 +213,6 @@ public final class S3Client: @unchecked Sendable {
             return String(text[start.upperBound..<end.lowerBound])
         }
         return String(text.prefix(200))
-    }
-}
-
-/// The keys of a ListObjectsV2 answer and its continuation: the text of its
-/// `Key`, `IsTruncated` and `NextContinuationToken` elements (flat, with the
-/// five predefined XML entities), which is all S3 puts in them.
-private struct ListParser {
-    var keys: [String] = []
-    var truncated = false
-    var nextToken: String?
-
-    init(_ data: Data) {
-        let text = String(decoding: data, as: UTF8.self)
-        keys = Self.values("Key", in: text)
-        truncated = Self.values("IsTruncated", in: text).first == "true"
-        nextToken = Self.values("NextContinuationToken", in: text).first
-    }
-
-    static func values(_ element: String, in text: String) -> [String] {
-        var found: [String] = []
-        var rest = text[...]
-        while let open = rest.range(of: "<\(element)>"), let close = rest.range(of: "</\(element)>", range: open.upperBound..<rest.endIndex) {
-            found.append(unescape(String(rest[open.upperBound..<close.lowerBound])))
-            rest = rest[close.upperBound...]
-        }
-        return found
-    }
-
-    static func unescape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'")
-            .replacingOccurrences(of: "&amp;", with: "&")
     }
 }
 

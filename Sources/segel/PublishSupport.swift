@@ -19,7 +19,7 @@ extension Authority {
             },
             unlockCA: { [self] generation in try self.unlock(generation: generation, passphrase: try passphrase()) },
             signedPDF: { token in home.signedPDF(token: token) })
-        source.timestampCertificates = timestampingRoots()
+        source.timestampRoots = timestampingRoots()
         return source
     }
 }

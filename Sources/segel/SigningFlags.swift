@@ -62,9 +62,6 @@ struct TimestampFlags: ParsableArguments {
 
     func validate() throws {
         if lta, level != .lt, level != .lta { throw ValidationError("--lta and --level \(level.rawValue) contradict each other") }
-        if let tsa, URL(string: tsa)?.host == nil || !(tsa.hasPrefix("http://") || tsa.hasPrefix("https://")) {
-            throw ValidationError("--tsa takes an http(s) URL, not \"\(tsa)\"")
-        }
     }
 }
 

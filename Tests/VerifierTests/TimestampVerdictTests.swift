@@ -82,7 +82,7 @@ final class TimestampVerdictTests: XCTestCase {
         let signed = try sign(with: signer, now: claimed)
         let root = try Certificate(pem: String(contentsOf: work.appendingPathComponent("root.pem"), encoding: .utf8))
         var trust = TrustContext(mode: .certificate, ca: older.ca.certificate, revocation: .crl(try older.crl()))
-        trust.timestampCertificates = [root]
+        trust.timestampRoots = [root]
         let report = Verifier(trust: trust).verify(data: signed.data, name: "a.pdf")
         let seal = try XCTUnwrap(report.signatures.last)
         XCTAssertEqual(seal.timestamp?.trusted, true, seal.timestamp?.problem ?? "")

@@ -34,15 +34,7 @@ extension PDFDocument {
     /// The marks of `page` (see ``PageInk``).
     public func ink(of page: Page) throws -> PageInk {
         var walker = InkWalker(document: self)
-        let contents = try resolve(page.dictionary["Contents"] ?? .null)
-        let streams: [PDFObject] = contents.arrayValue ?? [contents]
-        var data = Data()
-        for stream in streams {
-            guard let stream = try resolve(stream).streamValue else { continue }
-            data.append(try stream.decodedData())
-            data.append(0x0A)
-        }
-        walker.run(data, resources: page.resources, ctm: .identity, depth: 0)
+        walker.run(try contentData(of: page), resources: page.resources, ctm: .identity, depth: 0)
         for annotation in (try array(page.dictionary["Annots"])) ?? [] {
             guard let annotation = try dictionary(annotation) else { continue }
             let flags = (try resolve(annotation["F"] ?? .null)).intValue ?? 0

@@ -11,6 +11,17 @@ extension PDFDocument {
     /// ``TextFont``): segel cannot say what that page reads.
     public func text(of page: Page) throws -> String? {
         var extractor = TextExtractor(document: self)
+        extractor.run(try contentData(of: page), resources: page.resources, depth: 0)
+        for annotation in (try array(page.dictionary["Annots"])) ?? [] {
+            guard let annotation = try dictionary(annotation), let appearance = try visibleAppearance(of: annotation) else { continue }
+            extractor.run(try appearance.decodedData(), resources: try dictionary(appearance.dictionary["Resources"]), depth: 1)
+        }
+        return extractor.undecodable ? nil : extractor.text
+    }
+
+    /// The page's content: its `/Contents` stream, or array of streams read as
+    /// one (§7.8.2), decoded, each followed by a line break.
+    func contentData(of page: Page) throws -> Data {
         let contents = try resolve(page.dictionary["Contents"] ?? .null)
         let streams: [PDFObject] = contents.arrayValue ?? [contents]
         var data = Data()
@@ -19,12 +30,7 @@ extension PDFDocument {
             data.append(try stream.decodedData())
             data.append(0x0A)
         }
-        extractor.run(data, resources: page.resources, depth: 0)
-        for annotation in (try array(page.dictionary["Annots"])) ?? [] {
-            guard let annotation = try dictionary(annotation), let appearance = try visibleAppearance(of: annotation) else { continue }
-            extractor.run(try appearance.decodedData(), resources: try dictionary(appearance.dictionary["Resources"]), depth: 1)
-        }
-        return extractor.undecodable ? nil : extractor.text
+        return data
     }
 
     /// §12.5.3, §12.5.5: the normal appearance (`/AP /N`, by `/AS` when it is a

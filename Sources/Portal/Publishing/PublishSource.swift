@@ -29,8 +29,8 @@ public struct PublishSource: Sendable {
     public var unlockCA: @Sendable (Int) throws -> CertificateAuthority
     /// The signed PDF of a token (e.g. `<home>/signed/<token>.pdf`).
     public var signedPDF: @Sendable (String) -> URL
-    /// External TSAs whose tokens the authority's signatures carry (listed in trust.json).
-    public var timestampCertificates: [Certificate] = []
+    /// The roots the authority pinned for external TSAs (`--tsa-root`; listed in trust.json).
+    public var timestampRoots: [Certificate] = []
 
     public init(registry: Registry, authorities: [Authority],
                 unlockCA: @escaping @Sendable (Int) throws -> CertificateAuthority,

@@ -92,7 +92,7 @@ extension PublishingStep {
         var trust = TrustStore(authority: context.siteName, siteURL: context.baseURL, publishedAt: context.asOf,
                                caPEM: authorities[0].caPEM, crlPEM: authorities[0].crlPEM)
         trust.authorities = authorities
-        let timestamping = context.source.timestampCertificates
+        let timestamping = context.source.timestampRoots
         if !timestamping.isEmpty { trust.timestampPEMs = timestamping.map(\.pem) }
         context.plan("trust.json", data: try PortalJSON.encode(trust))
     }

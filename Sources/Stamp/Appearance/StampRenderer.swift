@@ -71,10 +71,15 @@ public enum StampRenderer {
     ///   positive finite number, `StampError.qrEncoding` if the URL cannot be encoded.
     public static func render(url: String, caption: StampCaption, qrSize: Double,
                               level: QRSymbol.ErrorCorrection = .medium) throws -> StampAppearance {
+        try render(symbol: QRSymbol(url, level: level), caption: caption, qrSize: qrSize)
+    }
+
+    /// Renders the stamp around an already encoded `symbol` (a signer that
+    /// also needed its size to place the stamp encodes the URL once).
+    public static func render(symbol: QRSymbol, caption: StampCaption, qrSize: Double) throws -> StampAppearance {
         guard qrSize.isFinite, qrSize > 0 else {
             throw StampError(.invalidGeometry, "The QR size must be a positive number of points (got \(qrSize)).")
         }
-        let symbol = try QRSymbol(url, level: level)
         let unit = qrSize / 100
         let height = qrSize
         let captionWidth = qrSize * captionWidthRatio

@@ -9,15 +9,15 @@ import PKI
 /// was signed: one that lists the certificate fails the check; one that does
 /// not cannot stand in for the authority's current list.
 extension FileVerification {
-    /// The CRLs in the file's document security store (ISO 32000-2 §12.8.4.3)
-    /// that the trusted CA signed; others are ignored.
+    /// The CRLs in the file's document security store (ISO 32000-2 §12.8.4.3);
+    /// `revocationResult` keeps those the certificate's own CA signed.
     func embeddedCRLs(of document: PDFDocument) -> [CRL] {
         guard let store = try? document.dictionary(document.catalog?["DSS"]),
               let items = try? document.array(store["CRLs"]) else { return [] }
         return items.prefix(64).compactMap { item in
             guard case .stream(let stream)? = try? document.resolve(item),
                   let data = try? stream.decodedData(),
-                  let crl = try? CRL(der: data), trust.cas.contains(where: crl.isSigned(by:)) else { return nil }
+                  let crl = try? CRL(der: data) else { return nil }
             return crl
         }
     }

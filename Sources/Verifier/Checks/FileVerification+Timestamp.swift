@@ -39,7 +39,7 @@ extension FileVerification {
         }
         // The authority's CA, or a root it chose for an external TSA (a CA certificate).
         let root = trust.issuingCA(of: issuer)
-            ?? trust.timestampCertificates.first { $0.isCA && issuer.isIssued(by: $0) }
+            ?? trust.timestampRoots.first { $0.isCA && issuer.isIssued(by: $0) }
         guard let root else {
             return evidence("\(name) is not one of this authority's time-stamping authorities")
         }

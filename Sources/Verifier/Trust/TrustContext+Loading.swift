@@ -75,7 +75,7 @@ extension TrustContext {
                 throw VerifierError(.trustInput, "\(path): timestamp_pems[\(index)] is not a CA certificate",
                                     path: path)
             }
-            context.timestampCertificates.append(certificate)
+            context.timestampRoots.append(certificate)
         }
         return context
     }

@@ -33,7 +33,7 @@ public struct TrustContext: Sendable {
     /// Roots trusted for time-stamping authorities besides the authority's
     /// own TSA (which its CA vouches for): a token is trusted when its signer
     /// is issued by one of these CA certificates and valid when it stamped.
-    public var timestampCertificates: [Certificate] = []
+    public var timestampRoots: [Certificate] = []
     /// The published records; nil when the mode has none (the record check is then `unknown`).
     public var records: (any RecordSource)?
 
