@@ -64,7 +64,7 @@ let package = Package(
         // Runners for the external validators (qpdf, pdfsig, pyHanko, zbarimg); tests only.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-        .testTarget(name: "PDFTests", dependencies: ["PDF"]),
+        .testTarget(name: "PDFTests", dependencies: ["PDF", "TestSupport"]),
         .testTarget(name: "ObjectStoreTests", dependencies: ["ObjectStore", "Hashing", "TestSupport"]),
         .testTarget(name: "PKITests", dependencies: ["PKI"]),
         .testTarget(name: "StampTests", dependencies: ["Stamp"]),

@@ -1,5 +1,6 @@
 import Foundation
 import PDF
+import TestSupport
 import Testing
 
 /// Issue 16's page ink on hostile input: numbers no page has, font tables
@@ -18,18 +19,7 @@ struct PageInkTests {
             "<< /Length \(content.utf8.count) >>\nstream\n\(content)\nendstream",
             "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << /X1 6 0 R >> >> /Length \(form.utf8.count) >>\nstream\n\(form)\nendstream",
         ]
-        var out = Data("%PDF-1.7\n".utf8)
-        var offsets: [Int] = []
-        for (index, body) in objects.enumerated() {
-            offsets.append(out.count)
-            out.append(Data("\(index + 1) 0 obj\n\(body)\nendobj\n".utf8))
-        }
-        let xref = out.count
-        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
-        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        out.append(Data(table.utf8))
-        let document = try PDFDocument(data: out)
+        let document = try PDFDocument(data: SamplePDF.make(objects: objects))
         return (document, try document.pages[0])
     }
 

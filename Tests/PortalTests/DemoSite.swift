@@ -118,3 +118,33 @@ struct DemoSite {
         return stamps
     }
 }
+
+extension DemoSite {
+    /// Why the real-browser check cannot run here, or nil when it can
+    /// (headless Chromium, chromedriver and Selenium; scripts/setup --test installs them).
+    static var browserMissing: String? {
+        if !(Tools.available("chromium") || Tools.available("chromium-browser")) {
+            return "chromium is not installed (scripts/setup --test installs it)"
+        }
+        if !Tools.available("chromedriver") {
+            return "chromedriver is not installed (scripts/setup --test installs chromium-driver)"
+        }
+        if (try? Tools.run("python3", ["-c", "import selenium"]))?.status != 0 {
+            return "the Python package selenium is not installed (scripts/setup --test installs it)"
+        }
+        return nil
+    }
+
+    /// `scripts/portal-browser-check.py` against this site served as static
+    /// hosts serve it, with a valid document and a PDF it never signed.
+    func browserCheck(screenshots: URL? = nil) throws -> Tools.Result {
+        let server = try LoopbackServer.staticSite(site)
+        defer { server.stop() }
+        let document = try XCTUnwrap(documents.first { $0.status == "valid" && $0.name != DemoSite.hostileName })
+        let unknown = work.appendingPathComponent("never-signed.pdf")
+        try SamplePDF.write(to: unknown, lines: ["Dokumen yang tidak pernah ditandatangani di sini"])
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/portal-browser-check.py")
+        return try Tools.run("python3", [script.path, server.baseURL, document.token, document.name,
+                                         document.signed_pdf, unknown.path] + (screenshots.map { [$0.path] } ?? []))
+    }
+}

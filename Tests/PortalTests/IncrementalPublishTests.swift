@@ -172,19 +172,11 @@ extension IncrementalPublishTests {
     }
 
     private func browserCheck(_ label: String) throws {
-        guard Tools.available("chromium") || Tools.available("chromium-browser"), Tools.available("chromedriver"),
-              (try? Tools.run("python3", ["-c", "import selenium"]))?.status == 0 else {
-            print("note: no headless Chromium; the browser half of this test did not run")
+        if let missing = DemoSite.browserMissing {
+            print("note: \(missing); the browser half of this test did not run")
             return
         }
-        let server = try LoopbackServer.staticSite(demo.site)
-        defer { server.stop() }
-        let document = try XCTUnwrap(demo.documents.first { $0.status == "valid" && $0.name != DemoSite.hostileName })
-        let unknown = demo.work.appendingPathComponent("never-signed.pdf")
-        try SamplePDF.write(to: unknown, lines: ["Tidak pernah ditandatangani di sini"])
-        let script = TestPaths.packageRoot.appendingPathComponent("scripts/portal-browser-check.py")
-        let run = try Tools.run("python3", [script.path, server.baseURL, document.token, document.name,
-                                            document.signed_pdf, unknown.path])
+        let run = try demo.browserCheck()
         XCTAssertEqual(run.status, 0, "\(label): browser checks failed: \(run.out) \(run.err)")
     }
 }

@@ -372,26 +372,11 @@ extension PublishedSiteTests {
     /// against the site served on 127.0.0.1 as static hosts serve it (404.html for missing paths).
     func testBrowserShowsTheTokenPageAndChecksUploads() throws {
         let demo = try demo
-        guard Tools.available("chromium") || Tools.available("chromium-browser") else {
-            throw XCTSkip("chromium is not installed (scripts/setup --test installs it)")
-        }
-        guard Tools.available("chromedriver") else {
-            throw XCTSkip("chromedriver is not installed (scripts/setup --test installs chromium-driver)")
-        }
-        guard (try? Tools.run("python3", ["-c", "import selenium"]))?.status == 0 else {
-            throw XCTSkip("the Python package selenium is not installed (scripts/setup --test installs it)")
-        }
-        let server = try LoopbackServer.staticSite(demo.site)
-        defer { server.stop() }
-
+        if let missing = DemoSite.browserMissing { throw XCTSkip(missing) }
         let document = try XCTUnwrap(demo.documents.first { $0.status == "valid" && $0.name != DemoSite.hostileName })
-        let unknown = demo.work.appendingPathComponent("never-signed.pdf")
-        try SamplePDF.write(to: unknown, lines: ["Dokumen yang tidak pernah ditandatangani di sini"])
         let shots = demo.work.appendingPathComponent("screenshots")
         try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
-        let script = TestPaths.packageRoot.appendingPathComponent("scripts/portal-browser-check.py")
-        let run = try Tools.run("python3", [script.path, server.baseURL, document.token, document.name,
-                                            document.signed_pdf, unknown.path, shots.path])
+        let run = try demo.browserCheck(screenshots: shots)
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []

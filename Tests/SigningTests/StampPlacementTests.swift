@@ -51,20 +51,7 @@ final class StampPlacementTests: XCTestCase {
             "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
             "<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 64 >>\nstream\n\(image)\nendstream",
         ]
-        var out = Data("%PDF-1.7\n".utf8)
-        var offsets: [Int] = []
-        for (index, body) in objects.enumerated() {
-            offsets.append(out.count)
-            out.append(Data("\(index + 1) 0 obj\n".utf8))
-            out.append(body.data(using: .isoLatin1)!)
-            out.append(Data("\nendobj\n".utf8))
-        }
-        let xref = out.count
-        var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
-        for offset in offsets { table += String(format: "%010d 00000 n \n", offset) }
-        table += "trailer\n<< /Size \(objects.count + 1) /Root 1 0 R >>\nstartxref\n\(xref)\n%%EOF\n"
-        out.append(Data(table.utf8))
-        return out
+        return SamplePDF.make(objects: objects, encoding: .isoLatin1)
     }
 
     /// A grayscale rendering (pdftoppm, PGM) of one page.

@@ -12,18 +12,27 @@ public enum SamplePDF {
         }
         content += "ET\n"
         let box = mediaBox.map(String.init).joined(separator: " ")
-        let objects = [
+        return make(objects: [
             "<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             "<< /Type /Page /Parent 2 0 R /MediaBox [\(box)] /Rotate \(rotate) /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
             "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
             "<< /Length \(content.utf8.count) >>\nstream\n\(content)endstream",
-        ]
-        var out = Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8)
+        ], header: Data("%PDF-1.7\n%\u{E2}\u{E3}\u{CF}\u{D3}\n".utf8))
+    }
+
+    /// A PDF of `objects` (object 1 the catalog), numbered from 1 in order,
+    /// with a classic cross-reference table. Object text is written in
+    /// `encoding` (ISO-8859-1 lets a stream carry any byte).
+    public static func make(objects: [String], header: Data = Data("%PDF-1.7\n".utf8),
+                            encoding: String.Encoding = .utf8) -> Data {
+        var out = header
         var offsets: [Int] = []
         for (i, body) in objects.enumerated() {
             offsets.append(out.count)
-            out.append(Data("\(i + 1) 0 obj\n\(body)\nendobj\n".utf8))
+            out.append(Data("\(i + 1) 0 obj\n".utf8))
+            out.append(body.data(using: encoding) ?? Data(body.utf8))
+            out.append(Data("\nendobj\n".utf8))
         }
         let xref = out.count
         var table = "xref\n0 \(objects.count + 1)\n0000000000 65535 f \n"
