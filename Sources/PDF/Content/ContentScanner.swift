@@ -4,7 +4,7 @@ import Foundation
 /// and operators. Inline image data (`BI … ID … EI`, §8.9.7) is skipped, and a
 /// byte the object syntax cannot read is passed over, as viewers do.
 struct ContentScanner {
-    enum Item {
+    private enum Item {
         case operand(PDFObject)
         case `operator`(String)
     }
@@ -15,7 +15,21 @@ struct ContentScanner {
         parser = ObjectParser(bytes, tolerant: true, maxDepth: 32)
     }
 
-    mutating func next() -> Item? {
+    /// The next operator, with the operands written before it in `operands`
+    /// (§7.8.2: an operator takes the operands that precede it); nil at the
+    /// end, with any operands that no operator takes left in `operands`.
+    mutating func nextOperator(operands: inout [PDFObject]) -> String? {
+        operands.removeAll(keepingCapacity: true)
+        while let item = next() {
+            switch item {
+            case .operand(let object): operands.append(object)
+            case .operator(let word): return word
+            }
+        }
+        return nil
+    }
+
+    private mutating func next() -> Item? {
         while true {
             parser.lexer.skipWhitespace()
             let start = parser.position

@@ -90,8 +90,10 @@ private struct InkWalker {
     let document: PDFDocument
     var ink = PageInk()
     private var widths: [ObjectRef: FontWidths] = [:]
-    /// Operators read in all, forms included (a form drawn many times is read many times).
-    private var operatorBudget = 2_000_000
+    /// Operators and operands read in all, forms included (a form drawn many
+    /// times is read many times): it bounds content that repeats itself
+    /// through nested forms.
+    private var itemBudget = 2_000_000
 
     init(document: PDFDocument) {
         self.document = document
@@ -119,21 +121,9 @@ private struct InkWalker {
             var textMatrix = AffineMatrix.identity
             var lineMatrix = AffineMatrix.identity
             var path: [(Double, Double)] = []
-            while let item = scanner.next() {
-                // A page already covered needs no more reading; a budget bounds
-                // content that repeats itself through nested forms.
-                if ink.coversPage { return }
-                operatorBudget -= 1
-                if operatorBudget < 0 { ink.coverPage(); return }
-                let name: String
-                switch item {
-                case .operand(let object):
-                    operands.append(object)
-                    continue
-                case .operator(let word):
-                    name = word
-                }
-                defer { operands.removeAll(keepingCapacity: true) }
+            while let name = scanner.nextOperator(operands: &operands) {
+                // A page already covered needs no more reading.
+                if ink.coversPage || !spend(operands.count + 1) { return }
                 let numbers = operands.compactMap(\.doubleValue)
                 switch name {
                 case "q":
@@ -232,7 +222,17 @@ private struct InkWalker {
                     continue
                 }
             }
+            // Operands that no operator takes were read too.
+            _ = spend(operands.count)
         }
+    }
+
+    /// Takes `items` from the budget; once it is spent, the page counts as
+    /// covered (nothing is placed on content too large to read).
+    private mutating func spend(_ items: Int) -> Bool {
+        itemBudget -= items
+        if itemBudget < 0 { ink.coverPage(); return false }
+        return true
     }
 
     private mutating func paint(_ path: [(Double, Double)], state: State, stroked: Bool) {

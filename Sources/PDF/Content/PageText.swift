@@ -63,16 +63,7 @@ private struct TextExtractor {
             var scanner = ContentScanner(bytes)
             var operands: [PDFObject] = []
             var font: TextFont?
-            while let item = scanner.next() {
-                let name: String
-                switch item {
-                case .operand(let object):
-                    operands.append(object)
-                    continue
-                case .operator(let word):
-                    name = word
-                }
-                defer { operands.removeAll(keepingCapacity: true) }
+            while let name = scanner.nextOperator(operands: &operands) {
                 switch name {
                 case "Tf":
                     guard operands.count == 2, case .name(let key) = operands[0] else { continue }

@@ -192,23 +192,20 @@ struct UnicodeMap {
         data.withUnsafeBytes { bytes in
             var scanner = ContentScanner(bytes)
             var operands: [PDFObject] = []
-            while let item = scanner.next() {
-                switch item {
-                case .operand(let object):
-                    operands.append(object)
-                    continue
-                case .operator("endcodespacerange"):
+            while let name = scanner.nextOperator(operands: &operands) {
+                switch name {
+                case "endcodespacerange":
                     for pair in stride(from: 0, to: operands.count - 1, by: 2) {
                         guard let low = Self.bytes(operands[pair]), let high = Self.bytes(operands[pair + 1]),
                               low.count == high.count, (1...4).contains(low.count) else { continue }
                         codeSpace.append(TextFont.CodeRange(low: low, high: high))
                     }
-                case .operator("endbfchar"):
+                case "endbfchar":
                     for pair in stride(from: 0, to: operands.count - 1, by: 2) {
                         guard let code = Self.bytes(operands[pair]), let text = Self.text(operands[pair + 1]) else { continue }
                         characters[code] = text
                     }
-                case .operator("endbfrange"):
+                case "endbfrange":
                     for triple in stride(from: 0, to: operands.count - 2, by: 3) {
                         guard let low = Self.bytes(operands[triple]), let high = Self.bytes(operands[triple + 1]),
                               low.count == high.count else { continue }
@@ -224,7 +221,6 @@ struct UnicodeMap {
                 default:
                     break
                 }
-                operands.removeAll(keepingCapacity: true)
             }
         }
     }
