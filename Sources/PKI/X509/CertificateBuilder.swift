@@ -80,10 +80,7 @@ final class CertificateBuilder {
     func addSubjectAltNameURI(_ uri: String) throws {
         let names = try GeneralNames.uri(uri)
         defer { segel_GENERAL_NAMES_free(names) }
-        guard X509_add1_ext_i2d(pointer, NID_subject_alt_name, UnsafeMutableRawPointer(names), 0,
-                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
-            throw PKIError.openSSL(.certificateIssuing, "Could not add subjectAltName URI \(uri)")
-        }
+        try addEncoded(NID_subject_alt_name, UnsafeMutableRawPointer(names), "subjectAltName URI \(uri)")
     }
 
     /// crlDistributionPoints with one DistributionPoint whose fullName is `uri`
@@ -91,10 +88,7 @@ final class CertificateBuilder {
     func addCRLDistributionPoint(_ uri: String) throws {
         let points = try GeneralNames.distributionPoints(uri)
         defer { CRL_DIST_POINTS_free(points) }
-        guard X509_add1_ext_i2d(pointer, NID_crl_distribution_points, UnsafeMutableRawPointer(points), 0,
-                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
-            throw PKIError.openSSL(.certificateIssuing, "Could not add crlDistributionPoints \(uri)")
-        }
+        try addEncoded(NID_crl_distribution_points, UnsafeMutableRawPointer(points), "crlDistributionPoints \(uri)")
     }
 
     /// authorityInfoAccess with one caIssuers URI (RFC 5280 §4.2.2.1), non-critical:
@@ -102,9 +96,14 @@ final class CertificateBuilder {
     func addCAIssuers(_ uri: String) throws {
         let access = try GeneralNames.caIssuers(uri)
         defer { AUTHORITY_INFO_ACCESS_free(access) }
-        guard X509_add1_ext_i2d(pointer, NID_info_access, UnsafeMutableRawPointer(access), 0,
-                                UInt(X509V3_ADD_DEFAULT)) == 1 else {
-            throw PKIError.openSSL(.certificateIssuing, "Could not add authorityInfoAccess \(uri)")
+        try addEncoded(NID_info_access, UnsafeMutableRawPointer(access), "authorityInfoAccess \(uri)")
+    }
+
+    /// Adds a non-critical extension from its OpenSSL structure (encoded by
+    /// X509_add1_ext_i2d); `what` names it in the error.
+    private func addEncoded(_ nid: Int32, _ value: UnsafeMutableRawPointer, _ what: String) throws {
+        guard X509_add1_ext_i2d(pointer, nid, value, 0, UInt(X509V3_ADD_DEFAULT)) == 1 else {
+            throw PKIError.openSSL(.certificateIssuing, "Could not add \(what)")
         }
     }
 
