@@ -6,7 +6,8 @@
 BASE_URL serves the site (e.g. http://127.0.0.1:8000/) and answers a missing
 path with 404.html, as static hosts do. Opens the token page and checks its
 status banner; types its lookup code in lower case with spaces into the home
-page's box and opens <base>/v/<code> (both must reach the token page); opens
+page's box and opens <base>/v/<code>, types the bare token and opens the flat
+<base>/v/<token>/ (all four must reach the token page, v/<f>/<token>/); opens
 an unknown token (the NOT VERIFIED verdict); then uses the upload page with the signed PDF
 (must be found, with a link to its page), with the same PDF plus one trailing
 newline (found, with a note that the white-space is not signed) and plus a
@@ -54,10 +55,12 @@ def main():
         if not condition:
             result["ok"] = False
 
+    # A document signed now sits under v/<its token's first two characters, lower-cased>/.
+    page = "v/" + token[:2].lower() + "/" + token + "/"
     driver = browser()
     wait = WebDriverWait(driver, 20)
     try:
-        driver.get(base + "v/" + token + "/")
+        driver.get(base + page)
         label = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".status .status__label"))).text
         check("token page shows the status", "SAH" in label or "VALID" in label, label)
         title = driver.find_element(By.CSS_SELECTOR, "h1.doc-title").text
@@ -70,15 +73,15 @@ def main():
         switch = driver.find_element(By.CSS_SELECTOR, "[data-lang-switch]")
         other_lang = switch.get_attribute("hreflang")
         switch.click()
-        wait.until(ec.url_contains("/" + other_lang + "/v/" + token + "/"))
+        wait.until(ec.url_contains("/" + other_lang + "/" + page))
         html_lang = driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
         same_title = driver.find_element(By.CSS_SELECTOR, "h1.doc-title").text == name
         check("the language link leads to the other language's page of the same document",
               html_lang == other_lang and same_title, "%s lang=%s" % (driver.current_url, html_lang))
         driver.find_element(By.CSS_SELECTOR, "[data-lang-switch]").click()
-        wait.until(ec.url_to_be(base + "v/" + token + "/"))
-        check("and its language link leads back", driver.current_url == base + "v/" + token + "/", driver.current_url)
-        driver.get(base + "v/" + token + "/")
+        wait.until(ec.url_to_be(base + page))
+        check("and its language link leads back", driver.current_url == base + page, driver.current_url)
+        driver.get(base + page)
         wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "code.lookup-code")))
 
         # The lookup code printed on the stamp, typed as a person would: lower
@@ -90,12 +93,24 @@ def main():
         box = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-token-form] input")))
         box.send_keys(typed)
         box.submit()
-        wait.until(ec.url_contains("/v/" + token + "/"))
+        wait.until(ec.url_contains("/" + page))
         check("the lookup code typed in lower case with spaces opens the page",
-              driver.current_url == base + "v/" + token + "/", driver.current_url)
+              driver.current_url == base + page, driver.current_url)
         driver.get(base + "v/" + code.lower() + "/")
-        wait.until(ec.url_contains("/v/" + token + "/"))
-        check("<base>/v/<code> opens the page", driver.current_url == base + "v/" + token + "/", driver.current_url)
+        wait.until(ec.url_contains("/" + page))
+        check("<base>/v/<code> opens the page", driver.current_url == base + page, driver.current_url)
+
+        # The bare token typed into the box, and the flat address <base>/v/<token>/
+        # typed by hand (through 404.html), both reach the page.
+        driver.get(base)
+        box = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-token-form] input")))
+        box.send_keys(token)
+        box.submit()
+        wait.until(ec.url_contains("/" + page))
+        check("the token typed into the box opens its page", driver.current_url == base + page, driver.current_url)
+        driver.get(base + "v/" + token + "/")
+        wait.until(ec.url_contains("/" + page))
+        check("<base>/v/<token>/ leads to the page", driver.current_url == base + page, driver.current_url)
 
         # An unknown token: the host's 404 is the portal's NOT VERIFIED verdict, with the box.
         driver.get(base + "v/AAAAAAAAAAAAAAAAAAAAAAAA/")
@@ -120,7 +135,7 @@ def main():
         signed_at = output.find_element(By.CSS_SELECTOR, '[data-slot="signed-at"]').text
         check("the signing time is in the authority's zone, as on the pages", signed_at.endswith("WIB"), signed_at)
         link = output.find_element(By.CSS_SELECTOR, '[data-slot="link"]').get_attribute("href")
-        check("found entry links to its page", link == base + "v/" + token + "/", link)
+        check("found entry links to its page", link == base + page, link)
         if shots:
             driver.save_screenshot(os.path.join(shots, "upload-found.png"))
 

@@ -48,10 +48,10 @@ extension Authority {
 struct RegistryRecordSource: RecordSource {
     let registry: Registry
 
-    func record(forToken token: String) -> RecordLookup {
+    func record(at address: DocumentAddress) -> RecordLookup {
         let published: PublishedDocument
         do {
-            published = try registry.publishedDocument(token: token)
+            published = try registry.publishedDocument(token: address.token)
         } catch let error as RegistryError where error.code == .notFound {
             return .missing("the registry has no document with this token")
         } catch {

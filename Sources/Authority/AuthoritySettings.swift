@@ -37,9 +37,9 @@ public struct AuthoritySettings: Codable, Sendable, Hashable {
     /// The current CA's published certificate in DER (`authorityInfoAccess` caIssuers).
     public var caCertificateURL: String { "\(baseURL)/\(CAFiles(generation: caGeneration).certificateDER)" }
 
-    /// The QR target for a token: `<base-url>/v/<token>/`.
+    /// The QR target for a new document's token: `<base-url>/v/<f>/<token>/` (`DocumentAddress`).
     public func verificationURL(token: String) -> String {
-        "\(baseURL)/v/\(token)/"
+        "\(baseURL)/\(DocumentAddress(token: token, layout: .sharded).page)"
     }
 
     static func normalise(baseURL: String) -> String {

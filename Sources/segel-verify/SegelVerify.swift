@@ -19,7 +19,7 @@ struct SegelVerify: ParsableCommand {
         Exit codes: 0 every file is VALID, 1 some file is INVALID, 2 none is INVALID but some is \
         INDETERMINATE, 3 usage or I/O error.
         """,
-        version: "0.5.0")
+        version: "0.6.0")
 
     @Argument(help: "The PDF files to check.")
     var files: [String]

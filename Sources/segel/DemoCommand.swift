@@ -124,7 +124,7 @@ struct DemoCommand: AsyncParsableCommand {
 
             Open the portal:
               python3 -m http.server -d \(shellQuoted(summary.site)) 8000
-              then http://127.0.0.1:8000/  (a document page: http://127.0.0.1:8000/v/\(example.token)/)
+              then http://127.0.0.1:8000/  (a document page: http://127.0.0.1:8000/\(DocumentAddress(token: example.token, layout: .sharded).page))
 
             Verify a signed PDF offline:
               \(verifyCommand) \(shellQuoted(example.signedPDF)) --site \(shellQuoted(summary.site))

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import TestSupport
 import XCTest
 
@@ -25,6 +26,9 @@ struct DemoSite {
         var requester: String
         var status: String
         var signed_pdf: String
+
+        /// Where its files sit: every document the tests sign is new, so sharded.
+        var address: DocumentAddress { DocumentAddress(token: token, layout: .sharded) }
     }
 
     struct Summary: Decodable {

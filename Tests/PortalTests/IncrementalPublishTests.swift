@@ -47,7 +47,7 @@ final class IncrementalPublishTests: XCTestCase {
         let pdf = try Data(contentsOf: URL(fileURLWithPath: target.signed_pdf))
         let shard = IndexReader.shardPath(Digest.sha256(pdf), site: demo.site)
         // The document's entry under its lookup code (issue 16) changes with its status too.
-        let targetSignatureID = try XCTUnwrap(try demo.json("api/verify/\(target.token).json")["signature_id"] as? String)
+        let targetSignatureID = try XCTUnwrap(try demo.json(target.address.record)["signature_id"] as? String)
         let codeShard = IndexReader.shardPath(Digest.sha256(Data("segel-code:\(targetSignatureID.dropFirst(4))".utf8)), site: demo.site)
         let oldCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
         try demo.segel(["invalidate", "--reason", "Salah cetak", "--", target.token])
@@ -55,8 +55,8 @@ final class IncrementalPublishTests: XCTestCase {
         // The site-wide pages say "as of" to the minute: rewritten unless the
         // invalidation fell in the same minute as the last change.
         let required: Set<String> = [
-            "v/\(target.token)/index.html", "en/v/\(target.token)/index.html",
-            "api/verify/\(target.token).json", shard, codeShard,
+            target.address.pageFile, "en/" + target.address.pageFile,
+            target.address.record, shard, codeShard,
             "crl.pem", "crl.crl", "trust.json", "stats/index.html", "en/stats/index.html", "api/statistics.json",
         ]
         let asOfPages: Set<String> = ["index.html", "verify/index.html", "trust/index.html", "404.html",
@@ -68,22 +68,22 @@ final class IncrementalPublishTests: XCTestCase {
         XCTAssertTrue(invalidated.crl_issued)
         let newCRL = try CRL(der: Data(contentsOf: demo.url("crl.crl")))
         XCTAssertGreaterThan(newCRL.crlNumber ?? 0, oldCRL.crlNumber ?? 0)
-        let serial = try Certificate(der: Data(contentsOf: demo.url("cert/\(target.token).crt"))).serialHex
+        let serial = try Certificate(der: Data(contentsOf: demo.url(target.address.certificate))).serialHex
         XCTAssertNil(oldCRL.revokedSerials[serial])
         XCTAssertEqual(newCRL.revokedSerials[serial]?.reason, .cessationOfOperation)
-        XCTAssertTrue(try demo.text("v/\(target.token)/index.html").contains("Salah cetak"))
+        XCTAssertTrue(try demo.text(target.address.pageFile).contains("Salah cetak"))
         XCTAssertEqual(try IndexReader.lookup(site: demo.site, fileHash: Digest.sha256(pdf))?["status"] as? String,
                        "invalidated")
-        let record = try demo.json("api/verify/\(target.token).json")
+        let record = try demo.json(target.address.record)
         XCTAssertEqual(record["status"] as? String, "invalidated")
         XCTAssertEqual(record["status_reason"] as? String, "Salah cetak")
 
         // 3. Private PDFs: the PDFs go, the pages say so; nothing else is touched.
         let privateRun = try demo.publish(["--private-pdfs"])
-        XCTAssertEqual(Set(privateRun.deleted_paths), Set(demo.documents.map { "d/\($0.token).pdf" }))
+        XCTAssertEqual(Set(privateRun.deleted_paths), Set(demo.documents.map { $0.address.pdf }))
         XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("d").path), "the emptied d/ folder is removed")
         for document in demo.documents {
-            XCTAssertFalse(try demo.text("v/\(document.token)/index.html").contains("../../d/\(document.token).pdf"))
+            XCTAssertFalse(try demo.text(document.address.pageFile).contains(document.address.pdf))
         }
         XCTAssertEqual(try String(contentsOf: foreign, encoding: .utf8), "kept")
 
@@ -97,34 +97,34 @@ final class IncrementalPublishTests: XCTestCase {
         // English moves to the root and Indonesian under id/: only the en/ copies go.
         XCTAssertFalse(english.deleted_paths.isEmpty)
         XCTAssertTrue(english.deleted_paths.allSatisfy { $0.hasPrefix("en/") }, "\(english.deleted_paths)")
-        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("id/v/\(target.token)/index.html").path))
-        let page = try demo.text("v/\(target.token)/index.html")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("id/" + target.address.pageFile).path))
+        let page = try demo.text(target.address.pageFile)
         XCTAssertTrue(page.contains("<p>Custom footer of Universitas Nusantara</p>"))
         XCTAssertTrue(page.contains(#"<html lang="en">"#))
         XCTAssertTrue(page.contains("INVALIDATED"))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("d/\(target.token).pdf").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url(target.address.pdf).path))
         XCTAssertEqual(try String(contentsOf: foreign, encoding: .utf8), "kept")
 
         // 5. A missing file is noticed and written again.
-        try FileManager.default.removeItem(at: demo.url("v/\(target.token)/index.html"))
+        try FileManager.default.removeItem(at: demo.url(target.address.pageFile))
         try FileManager.default.removeItem(at: demo.url("api/hash/00.json"))
         let repaired = try demo.publish(["--templates", templates.path, "--locale", "en"])
-        XCTAssertEqual(Set(repaired.written_paths), ["v/\(target.token)/index.html", "api/hash/00.json"])
-        XCTAssertEqual(try demo.text("v/\(target.token)/index.html"), page)
+        XCTAssertEqual(Set(repaired.written_paths), [target.address.pageFile, "api/hash/00.json"])
+        XCTAssertEqual(try demo.text(target.address.pageFile), page)
 
         // 6. A revoked key: the document is "revoked", its certificate is on the CRL as keyCompromise.
         let other = try XCTUnwrap(demo.documents.first { $0.status == "valid" && $0.token != target.token })
-        let signatureID = try XCTUnwrap(try demo.json("api/verify/\(other.token).json")["signature_id"] as? String)
+        let signatureID = try XCTUnwrap(try demo.json(other.address.record)["signature_id"] as? String)
         try demo.segel(["keys", "revoke", signatureID, "--reason", "Laptop hilang"])
         let revokedRun = try demo.publish()
-        XCTAssertTrue(revokedRun.written_paths.contains("api/verify/\(other.token).json"))
-        let revoked = try demo.json("api/verify/\(other.token).json")
+        XCTAssertTrue(revokedRun.written_paths.contains(other.address.record))
+        let revoked = try demo.json(other.address.record)
         XCTAssertEqual(revoked["status"] as? String, "revoked")
         XCTAssertEqual(revoked["status_reason"] as? String, "Laptop hilang")
-        let revokedSerial = try Certificate(der: Data(contentsOf: demo.url("cert/\(other.token).crt"))).serialHex
+        let revokedSerial = try Certificate(der: Data(contentsOf: demo.url(other.address.certificate))).serialHex
         XCTAssertEqual(try CRL(der: Data(contentsOf: demo.url("crl.crl"))).revokedSerials[revokedSerial]?.reason,
                        .keyCompromise)
-        XCTAssertTrue(try demo.text("v/\(other.token)/index.html").contains("DICABUT"))
+        XCTAssertTrue(try demo.text(other.address.pageFile).contains("DICABUT"))
 
         // 7. A wrong passphrase matters only when a new CRL must be signed.
         var environment = demo.environment

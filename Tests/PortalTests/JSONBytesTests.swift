@@ -31,7 +31,7 @@ final class JSONBytesTests: XCTestCase {
     }
 
     func testHashIndexRecordAndShardMatchJSONEncoder() throws {
-        let record = HashIndex.Record(token: "tok", name: Self.hostile, status: .revoked, signedAt: "2025-11-19T06:42:00Z")
+        let record = HashIndex.Record(token: "tok", name: Self.hostile, status: .revoked, signedAt: "2025-11-19T06:42:00Z", page: "v/\(Self.hostile)/")
         XCTAssertEqual(record.json(), try PortalJSON.encode(record))
         let entries = (0..<3).map { HashIndex.Entry(id: "id\(2 - $0)", iv: "iv/\($0)+", ct: "ct\(Self.hostile)") }
         for count in 0...3 {

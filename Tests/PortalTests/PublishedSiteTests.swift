@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+import Record
 @testable import Portal
 import TestSupport
 import XCTest
@@ -39,23 +40,26 @@ final class PublishedSiteTests: XCTestCase {
         XCTAssertEqual(demo.documents.count, 9)
         for document in demo.documents {
             let token = document.token
-            let page = try demo.text("v/\(token)/index.html")
+            // Issue 17: a document signed now sits in the folder of its token's first two characters, lower-cased.
+            let folder = String(token.prefix(2)).lowercased()
+            XCTAssertEqual(document.address, DocumentAddress(token: token, layout: .sharded))
+            let page = try demo.text("v/\(folder)/\(token)/index.html")
             XCTAssertTrue(page.contains(#"<meta name="robots" content="noindex,nofollow">"#), token)
             XCTAssertTrue(page.contains(token))
 
-            let record = try demo.json("api/verify/\(token).json")
+            let record = try demo.json("api/verify/\(folder)/\(token).json")
             XCTAssertEqual(record["format"] as? String, "segel-record/1")
             XCTAssertEqual(record["token"] as? String, token)
             XCTAssertEqual(record["status"] as? String, document.status, token)
-            let pdf = try Data(contentsOf: demo.url("d/\(token).pdf"))
+            let pdf = try Data(contentsOf: demo.url("d/\(folder)/\(token).pdf"))
             XCTAssertEqual(pdf, try Data(contentsOf: URL(fileURLWithPath: document.signed_pdf)))
             XCTAssertEqual(record["sha256"] as? String, Digest.hex(Digest.sha256(pdf)))
             XCTAssertTrue(page.contains(Digest.hex(Digest.sha256(pdf))))
 
-            let pem = try Certificate(der: Data(contentsOf: demo.url("cert/\(token).crt")))
-            XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("cert/\(token).pem").path), "one copy of the certificate per document")
+            let pem = try Certificate(der: Data(contentsOf: demo.url("cert/\(folder)/\(token).crt")))
+            XCTAssertFalse(FileManager.default.fileExists(atPath: demo.url("cert/\(folder)/\(token).pem").path), "one copy of the certificate per document")
             XCTAssertTrue(pem.isIssued(by: ca))
-            XCTAssertEqual(pem.subjectAltNameURIs, ["http://127.0.0.1:8000/v/\(token)/"])
+            XCTAssertEqual(pem.subjectAltNameURIs, ["http://127.0.0.1:8000/v/\(folder)/\(token)/"])
             let certificate = try XCTUnwrap(record["certificate"] as? [String: Any])
             XCTAssertEqual(certificate["serial"] as? String, pem.serialHex)
             XCTAssertEqual(certificate["fingerprint_sha256"] as? String, pem.sha256FingerprintHex)
@@ -95,7 +99,7 @@ final class PublishedSiteTests: XCTestCase {
         XCTAssertEqual(crl.nextUpdate.timeIntervalSince(crl.thisUpdate), 7 * 86_400, accuracy: 1)
         let listed = crl.revokedSerials
         for document in demo.documents {
-            let serial = try Certificate(der: Data(contentsOf: demo.url("cert/\(document.token).crt"))).serialHex
+            let serial = try Certificate(der: Data(contentsOf: demo.url(document.address.certificate))).serialHex
             switch document.status {
             case "valid": XCTAssertNil(listed[serial], document.token)
             case "invalidated": XCTAssertEqual(listed[serial]?.reason, .cessationOfOperation)
@@ -146,19 +150,19 @@ final class PublishedSiteTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(pages, demo.documents.count + 4)
-        let page = try demo.text("v/\(token)/index.html")
+        let page = try demo.text(demo.hostile.address.pageFile)
         XCTAssertTrue(page.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot; · "))
         XCTAssertTrue(page.contains(#"<h1 class="doc-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;</h1>"#))
         XCTAssertTrue(page.contains("&lt;b&gt;Budi&lt;/b&gt; &quot;O&#39;Neil&quot; &amp; Sons"))
         XCTAssertTrue(page.contains("&lt;i&gt;type&lt;/i&gt;&#39;s"))
 
-        let record = try demo.json("api/verify/\(token).json")
+        let record = try demo.json(demo.hostile.address.record)
         let document = try XCTUnwrap(record["document"] as? [String: Any])
         XCTAssertEqual(document["name"] as? String, DemoSite.hostileName)
         XCTAssertEqual(document["type"] as? String, DemoSite.hostileType)
         XCTAssertEqual(document["requester_name"] as? String, DemoSite.hostileRequester)
 
-        let fileHash = Digest.sha256(try Data(contentsOf: demo.url("d/\(token).pdf")))
+        let fileHash = Digest.sha256(try Data(contentsOf: demo.url(demo.hostile.address.pdf)))
         let entry = try XCTUnwrap(try IndexReader.lookup(site: demo.site, fileHash: fileHash))
         XCTAssertEqual(entry["name"] as? String, DemoSite.hostileName)
     }
@@ -174,7 +178,7 @@ final class PublishedSiteTests: XCTestCase {
         XCTAssertLessThan(files.count, 400, "the demo site fits any static host")
         // Issue 17: a 3,000-document site under Cloudflare Pages' free-plan limit of 20,000
         // files, from this site's fixed files plus the files of each document and the index.
-        let perDocument = PublishingStep.documentPaths("t", privatePDFs: false, otherLocale: .en).count
+        let perDocument = PublishingStep.documentPaths(DocumentAddress(token: "t", layout: .sharded), privatePDFs: false, otherLocale: .en).count
         let fixed = files.count - demo.documents.count * perDocument - 256 - 1
         let threeThousand = fixed + 3_000 * perDocument + HashIndex.Layout.forEntries(2 * 3_000).shardCount + 1
         XCTAssertLessThan(threeThousand, 20_000, "\(fixed) fixed files + 3,000 × \(perDocument) + the index")
@@ -194,7 +198,8 @@ final class PublishedSiteTests: XCTestCase {
             XCTAssertEqual(record["token"] as? String, document.token)
             XCTAssertEqual(record["status"] as? String, document.status)
             XCTAssertEqual(record["name"] as? String, document.name)
-            XCTAssertEqual(Set(record.keys), ["token", "name", "status", "signed_at"])
+            XCTAssertEqual(Set(record.keys), ["token", "name", "status", "signed_at", "page"])
+            XCTAssertEqual(record["page"] as? String, document.address.page)
             XCTAssertEqual(try HashIndex.lookup(fileHash: Digest.sha256(pdf),
                                                 shard: Data(contentsOf: demo.url(IndexReader.shardPath(Digest.sha256(pdf), site: demo.site))))?.token,
                            document.token)
@@ -300,7 +305,7 @@ final class PublishedSiteTests: XCTestCase {
         let summary = try demo.publish(["--templates", templates.path], into: other)
         XCTAssertEqual(summary.rendered_documents, demo.documents.count)
         for document in demo.documents {
-            let path = "v/\(document.token)/index.html"
+            let path = document.address.pageFile
             XCTAssertEqual(try Data(contentsOf: demo.url(path)), try Data(contentsOf: other.appendingPathComponent(path)), path)
         }
     }
@@ -380,7 +385,7 @@ extension PublishedSiteTests {
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []
-        XCTAssertEqual(checks.count, 15, run.out)
+        XCTAssertEqual(checks.count, 17, run.out)
         for check in checks where check["ok"] as? Bool != true {
             XCTFail("\(check["check"] ?? "?"): \(check["detail"] ?? "")")
         }

@@ -74,6 +74,10 @@ final class PreviousReleaseHomeTests: XCTestCase {
                                              to: home.appendingPathComponent("signed/\(token).pdf"))
             let site = work.appendingPathComponent("site")
             try cli.succeed(["publish", "--site", site.path])
+            // A document signed before 0.6 keeps the flat addresses its QR code names.
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent("v/\(token)/index.html").path), kind)
+            XCTAssertFalse(FileManager.default.fileExists(
+                atPath: site.appendingPathComponent(DocumentAddress(token: token, layout: .sharded).pageFile).path), kind)
             let record = try PublishedRecord.decode(Data(contentsOf: site.appendingPathComponent("api/verify/\(token).json")))
             XCTAssertEqual(record.certificate.subject, try Certificate(pem: oldKey.certificate).subject.string, kind)
             XCTAssertEqual(record.certificate.fingerprintSHA256, try Certificate(pem: oldKey.certificate).sha256FingerprintHex, kind)

@@ -60,14 +60,16 @@ final class PublicStatusAgreementTests: XCTestCase {
         try cli.succeed(["publish", "--site", site.path])
         for (name, document) in documents {
             let want = try XCTUnwrap(expected[name])
-            let token = document.result.token
+            // The files of the document sit where its verification URL says.
+            let address = try XCTUnwrap(DocumentAddress.split(verificationURL: document.result.verification_url)).address
+            XCTAssertEqual(address.token, document.result.token)
             // Token JSON.
             let json = try XCTUnwrap(JSONSerialization.jsonObject(
-                with: Data(contentsOf: site.appendingPathComponent("api/verify/\(token).json"))) as? [String: Any])
+                with: Data(contentsOf: site.appendingPathComponent(address.record))) as? [String: Any])
             XCTAssertEqual(json["status"] as? String, want.status.rawValue, "\(name): token JSON")
             XCTAssertEqual(json["status_reason"] as? String, want.reason, "\(name): token JSON reason")
             // Token page: the status's own marker, and no other's.
-            let page = try String(contentsOf: site.appendingPathComponent("v/\(token)/index.html"), encoding: .utf8)
+            let page = try String(contentsOf: site.appendingPathComponent(address.pageFile), encoding: .utf8)
             if let reason = want.reason { XCTAssertTrue(page.contains(reason), "\(name): page shows the reason") }
             // Upload check: the hash-index entry for the signed file.
             let fileHash = try Digest.sha256(fileAt: document.output)

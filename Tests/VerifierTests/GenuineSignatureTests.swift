@@ -156,6 +156,20 @@ final class GenuineSignatureTests: XCTestCase {
         XCTAssertTrue(report.seal?.checks.record.reason.contains("validation data") ?? false)
     }
 
+    /// The record is read where the certificate's verification URL puts it
+    /// (`v/<f>/<token>/` → `api/verify/<f>/<token>.json`), not at another address.
+    func testRecordIsReadAtTheAddressTheCertificateNames() throws {
+        let signed = try fixture.sign()
+        let uri = try XCTUnwrap(signed.certificate.subjectAltNameURIs.first)
+        XCTAssertEqual(uri, "\(VerifierFixture.siteURL)/v/\(signed.token.prefix(2).lowercased())/\(signed.token)/")
+        let found = try verifyWithSite(signed, records: [fixture.record(for: signed)])
+        XCTAssertEqual(found.verdict, .valid, found.humanText())
+        let elsewhere = try verifyWithSite(signed, records: [fixture.record(for: signed)], layout: .flat)
+        XCTAssertEqual(elsewhere.verdict, .indeterminate, elsewhere.humanText())
+        XCTAssertTrue(elsewhere.seal?.checks.record.reason.contains("api/verify/\(signed.token.prefix(2).lowercased())/") ?? false,
+                      elsewhere.seal?.checks.record.reason ?? "")
+    }
+
     /// A DSS revision that also changes a page is not validation data.
     func testDSSRevisionThatAlsoChangesAPageIsInvalid() throws {
         let signed = try fixture.sign()
@@ -201,10 +215,10 @@ final class GenuineSignatureTests: XCTestCase {
     // MARK: - Helpers
 
     private func verifyWithSite(_ signed: VerifierFixture.Signed, records: [PublishedRecord], crl: CRL? = nil,
-                                file: Data? = nil) throws -> VerificationReport {
+                                file: Data? = nil, layout: DocumentAddress.Layout = .sharded) throws -> VerificationReport {
         let directory = try TestPaths.temporaryDirectory("verify-site")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try fixture.writeSite(in: directory, crl: try crl ?? fixture.crl(), records: records)
+        try fixture.writeSite(in: directory, crl: try crl ?? fixture.crl(), records: records, layout: layout)
         let pdf = directory.appendingPathComponent("document.pdf")
         try (file ?? signed.data).write(to: pdf)
         let trust = try TrustContext.site(directory: directory)

@@ -1,6 +1,7 @@
 /*
  * segel portal: small behaviours shared by every page.
- *  - the token box ([data-token-form]) opens v/<token>/ relative to the site root;
+ *  - the token box ([data-token-form]) opens the document's page (v/<f>/<token>/,
+ *    or v/<token>/ before 0.6) relative to the site root;
  *  - [data-copy] buttons copy a value (shown only where the Clipboard API exists);
  *  - [data-print] buttons print the page.
  * Plain ES2017, no dependencies; every page works without it.
@@ -14,8 +15,9 @@
 
   /**
    * Extracts a token from what a user typed or pasted: a bare token, or a
-   * verification address such as https://host/sub/v/<token>/ (with or without
-   * the trailing slash, query or fragment). Returns null when nothing fits.
+   * verification address such as https://host/sub/v/<f>/<token>/ or
+   * https://host/sub/v/<token>/ (with or without the trailing slash, query or
+   * fragment). Returns null when nothing fits.
    */
   function extractToken(input) {
     const text = String(input || '').trim();
@@ -23,7 +25,12 @@
     let candidate = text;
     const marker = text.lastIndexOf('/v/');
     if (marker !== -1) {
-      candidate = text.slice(marker + 3);
+      candidate = text.slice(marker + 3).replace(/[?#].*$/, '');
+      // v/<f>/<token>/: <f> is the token's first two characters in lower case.
+      const parts = candidate.split('/');
+      if (parts.length > 1 && parts[0].length === 2 && parts[0] === parts[1].slice(0, 2).toLowerCase()) {
+        candidate = parts[1];
+      }
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
       candidate = text.replace(/[?#].*$/, '').replace(/\/+$/, '');
       candidate = candidate.slice(candidate.lastIndexOf('/') + 1);
@@ -54,19 +61,25 @@
   }
 
   /**
-   * The token a lookup code names, through the portal's index (verify.js):
-   * a string, null when no document has that code, or undefined when the
-   * index cannot be read here.
+   * The page of the document a lookup code names, through the portal's
+   * index (verify.js): a path relative to the site root, null when no
+   * document has that code, or undefined when the index cannot be read here.
    */
   async function resolveCode(code, root) {
     const V = globalThis.SegelVerify;
     if (!V || !V.getSubtle()) return undefined;
     try {
       const result = await V.lookupCode(V.getSubtle(), code, V.shardLoader(root));
-      return result.found ? result.record.token : null;
+      return result.found ? result.record.page : null;
     } catch (e) {
       return undefined;
     }
+  }
+
+  /** The page of a typed token, relative to the site root (verify.js asks the site which address it has). */
+  async function tokenPage(token, root) {
+    const V = globalThis.SegelVerify;
+    return V ? V.documentPage(token, root) : 'v/' + token + '/';
   }
 
   function setupTokenForm(form) {
@@ -84,16 +97,18 @@
     form.addEventListener('submit', async function (event) {
       event.preventDefault();
       const code = extractCode(input.value);
-      let token = extractToken(input.value);
+      const token = extractToken(input.value);
+      let page = null;
       if (code) {
         const found = await resolveCode(code, root);
-        if (found) token = found;
+        if (found) page = found;
         else if (found === null && !(token && token.length > 19)) return fail(form.getAttribute('data-msg-unknown-code'));
       }
-      if (!token) return fail(form.getAttribute('data-msg-invalid'));
+      if (!page && !token) return fail(form.getAttribute('data-msg-invalid'));
+      if (!page) page = await tokenPage(token, root);
       error.hidden = true;
       input.removeAttribute('aria-invalid');
-      window.location.href = new URL(home + 'v/' + token + '/', document.baseURI).href;
+      window.location.href = new URL(home + page, document.baseURI).href;
     });
     input.addEventListener('input', function () {
       if (!error.hidden) {
@@ -123,7 +138,8 @@
 
   /**
    * The 404 page: an address <root>v/<code> (what a person types from a
-   * printed stamp) opens the document's page; anything else stays NOT VERIFIED.
+   * printed stamp) opens the document's page, and so does <root>v/<token>/
+   * for a document whose page is v/<f>/<token>/; anything else stays NOT VERIFIED.
    */
   async function setupNotFound(page) {
     // verify.js (the index lookup) is deferred after this script: wait for it.
@@ -131,10 +147,17 @@
       await new Promise(function (resolve) { window.addEventListener('load', resolve, { once: true }); });
     }
     const root = page.getAttribute('data-root') || '/';
-    const code = extractCode(window.location.pathname);
-    if (!code || window.location.pathname.indexOf('/v/') === -1) return;
-    const token = await resolveCode(code, root);
-    if (token) window.location.replace(new URL(root + 'v/' + token + '/', document.baseURI).href);
+    const path = window.location.pathname;
+    if (path.indexOf('/v/') === -1) return;
+    const code = extractCode(path);
+    const token = extractToken(path);
+    let target = code ? await resolveCode(code, root) : null;
+    if (!target && token && globalThis.SegelVerify) {
+      const address = globalThis.SegelVerify.documentAddress(token);
+      // Only a page the site answers for, and never the address that brought us here.
+      if (await tokenPage(token, root) === address.sharded && path.indexOf('/' + address.sharded) === -1) target = address.sharded;
+    }
+    if (target) window.location.replace(new URL(root + target, document.baseURI).href);
   }
 
   function init() {

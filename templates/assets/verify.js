@@ -110,17 +110,57 @@
     return layout.prefix;
   }
 
+  /**
+   * Where a document's files sit (DocumentAddress.swift has the same rule):
+   * under v/<f>/, api/verify/<f>/, … with <f> the token's first two
+   * characters in lower case, or, for documents signed before 0.6, flat
+   * under v/<token>/. The token must already match TOKEN_RE.
+   */
+  function documentAddress(token) {
+    const folder = token.slice(0, 2).toLowerCase() + '/';
+    return {
+      sharded: 'v/' + folder + token + '/',
+      flat: 'v/' + token + '/',
+      record: 'api/verify/' + folder + token + '.json'
+    };
+  }
+
+  /**
+   * The page of a document known only by its token (typed into the box),
+   * relative to the site root: the sharded page when the site has the
+   * sharded record, the flat one when it answers that it has not. When the
+   * question cannot be asked (file://, offline) the sharded page, which
+   * every document signed from 0.6 on has.
+   */
+  async function documentPage(token, root, fetcher) {
+    const address = documentAddress(token);
+    const get = fetcher || (typeof fetch === 'function' ? fetch : null);
+    if (!get) return address.sharded;
+    try {
+      const base = typeof document !== 'undefined' ? document.baseURI : 'http://localhost/';
+      const response = await get(new URL(root + address.record, base).href,
+        { method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' });
+      return response.ok ? address.sharded : address.flat;
+    } catch (e) {
+      return address.sharded;
+    }
+  }
+
   function validateRecord(record) {
     if (!record || typeof record !== 'object') return null;
     if (typeof record.token !== 'string' || !TOKEN_RE.test(record.token)) return null;
     if (typeof record.name !== 'string') return null;
     if (STATUSES.indexOf(record.status) === -1) return null;
     if (record.signed_at !== undefined && typeof record.signed_at !== 'string') return null;
+    // The page is one of the token's two addresses; indexes before 0.6 name none (flat).
+    const address = documentAddress(record.token);
+    if (record.page !== undefined && record.page !== address.sharded && record.page !== address.flat) return null;
     return {
       token: record.token,
       name: record.name,
       status: record.status,
-      signed_at: record.signed_at || ''
+      signed_at: record.signed_at || '',
+      page: record.page || address.flat
     };
   }
 
@@ -296,6 +336,8 @@
     codeHash: codeHash,
     lookupCode: lookupCode,
     shardLoader: shardLoader,
+    documentAddress: documentAddress,
+    documentPage: documentPage,
     signedEnds: signedEnds,
     checkWithTrailingRule: checkWithTrailingRule,
     MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
@@ -407,8 +449,8 @@
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
       const link = fragment.querySelector('[data-slot="link"]');
-      // The token was validated against TOKEN_RE, so it is a single safe path segment.
-      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      // validateRecord admits only the token's own two addresses (TOKEN_RE-checked segments).
+      link.href = new URL(root + record.page, document.baseURI).href;
       return fragment;
     }
 
@@ -417,7 +459,7 @@
       fill(fragment, 'appended-bytes', String(count));
       fill(fragment, 'name', record.name);
       const link = fragment.querySelector('[data-slot="link"]');
-      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      link.href = new URL(root + record.page, document.baseURI).href;
       return fragment;
     }
 

@@ -56,8 +56,9 @@ const decoyFor = (id) => ({ id: id.slice(0, 4) + hex(randomBytes(30)), iv: b64(r
 const pdf = (text) => enc.encode(`%PDF-1.7\n${text}\n%%EOF\n`);
 
 const docs = [
-  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z' } },
-  { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z' } },
+  // Entries name the document's page since 0.6 (sharded, or flat for a document signed before); older ones name none.
+  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q2/Q2xhc3NpYy10b2tlbi0wMDAx/' } },
+  { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z', page: 'v/aB3_-xYz0123456789AbCdEf/' } },
   { bytes: pdf('certificate'), record: { token: 'revoked_token_0123456789', name: 'Sertifikat', status: 'revoked', signed_at: '2025-09-09T09:09:09Z' } },
 ];
 
@@ -89,7 +90,7 @@ test('finds every published file, with its record, reading only its own shard', 
     const result = await V.checkBytes(subtle, doc.bytes, site.load);
     assert.equal(result.found, true);
     assert.equal(result.sha256, hex(sha256(doc.bytes)));
-    assert.deepEqual(result.record, doc.record);
+    assert.deepEqual(result.record, { page: `v/${doc.record.token}/`, ...doc.record });
     assert.deepEqual(site.requested, ['api/hash/layout.json', shardOf(result.id)]);
     assert.equal(site.shards.get(shardOf(result.id)).entries.length >= 3, true);
   }
@@ -128,6 +129,10 @@ test('a record that is not a valid record is an index error', async () => {
     { token: '../../../evil', name: 'x', status: 'valid', signed_at: '' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'approved', signed_at: '' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', status: 'valid' },
+    // A page must be one of the token's own two addresses.
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/xx/Q2xhc3NpYy10b2tlbi0wMDAx/' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: '../../evil/' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/aB3_-xYz0123456789AbCdEf/' },
   ];
   for (const record of cases) {
     const fileHash = sha256(pdf(JSON.stringify(record)));
@@ -225,4 +230,19 @@ test('reads the layout first: 256 and 4,096 shards as api/hash/<2 or 3 hex>.json
   assert.equal(V.shardPath(entry.id), shardOf(entry.id));
   await assert.rejects(V.checkBytes(subtle, doc.bytes, async (p) => (p === 'api/hash/layout.json' ? { v: 1, prefix: 5 } : { v: 1, entries: [] })),
     (e) => e.code === 'index');
+});
+
+// DocumentAddress.swift has the same rule (FolderLimitTests).
+test('a document lives under v/<first two characters, lower-cased>/<token>/, or flat before 0.6', async () => {
+  const token = 'AbCdEfGhIjKlMnOpQrStUvW';
+  assert.deepEqual(V.documentAddress(token), {
+    sharded: `v/ab/${token}/`, flat: `v/${token}/`, record: `api/verify/ab/${token}.json`
+  });
+  const asked = [];
+  const answer = (status) => async (url, options) => { asked.push([url, options.method]); return { ok: status === 200, status }; };
+  assert.equal(await V.documentPage(token, './', answer(200)), `v/ab/${token}/`);
+  assert.deepEqual(asked, [[`http://localhost/api/verify/ab/${token}.json`, 'HEAD']]);
+  assert.equal(await V.documentPage(token, './', answer(404)), `v/${token}/`, 'the site has no sharded record: flat');
+  const offline = async () => { throw new TypeError('Failed to fetch'); };
+  assert.equal(await V.documentPage(token, './', offline), `v/ab/${token}/`, 'cannot ask: the layout of new documents');
 });

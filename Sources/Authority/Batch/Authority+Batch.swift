@@ -87,7 +87,7 @@ extension Authority {
         }
         let result = SigningResult(request: id, token: signature.token, signatureID: detail.key?.signatureID ?? "",
                                    signedPDF: signature.finalPDFPath ?? "", sha256: signature.finalHash ?? "",
-                                   verificationURL: signature.verificationURL ?? settings.verificationURL(token: signature.token),
+                                   verificationURL: signature.verificationURL(baseURL: settings.baseURL),
                                    lookupCode: (detail.key?.signatureID).flatMap(LookupCode.init(signatureID:))?.grouped ?? "")
         return BatchResult(line: row.line, file: row.file.path, status: .skipped, result: result, error: nil)
     }

@@ -484,7 +484,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
         "assets/site.js": #"""
 /*
  * segel portal: small behaviours shared by every page.
- *  - the token box ([data-token-form]) opens v/<token>/ relative to the site root;
+ *  - the token box ([data-token-form]) opens the document's page (v/<f>/<token>/,
+ *    or v/<token>/ before 0.6) relative to the site root;
  *  - [data-copy] buttons copy a value (shown only where the Clipboard API exists);
  *  - [data-print] buttons print the page.
  * Plain ES2017, no dependencies; every page works without it.
@@ -498,8 +499,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
   /**
    * Extracts a token from what a user typed or pasted: a bare token, or a
-   * verification address such as https://host/sub/v/<token>/ (with or without
-   * the trailing slash, query or fragment). Returns null when nothing fits.
+   * verification address such as https://host/sub/v/<f>/<token>/ or
+   * https://host/sub/v/<token>/ (with or without the trailing slash, query or
+   * fragment). Returns null when nothing fits.
    */
   function extractToken(input) {
     const text = String(input || '').trim();
@@ -507,7 +509,12 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     let candidate = text;
     const marker = text.lastIndexOf('/v/');
     if (marker !== -1) {
-      candidate = text.slice(marker + 3);
+      candidate = text.slice(marker + 3).replace(/[?#].*$/, '');
+      // v/<f>/<token>/: <f> is the token's first two characters in lower case.
+      const parts = candidate.split('/');
+      if (parts.length > 1 && parts[0].length === 2 && parts[0] === parts[1].slice(0, 2).toLowerCase()) {
+        candidate = parts[1];
+      }
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
       candidate = text.replace(/[?#].*$/, '').replace(/\/+$/, '');
       candidate = candidate.slice(candidate.lastIndexOf('/') + 1);
@@ -538,19 +545,25 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   }
 
   /**
-   * The token a lookup code names, through the portal's index (verify.js):
-   * a string, null when no document has that code, or undefined when the
-   * index cannot be read here.
+   * The page of the document a lookup code names, through the portal's
+   * index (verify.js): a path relative to the site root, null when no
+   * document has that code, or undefined when the index cannot be read here.
    */
   async function resolveCode(code, root) {
     const V = globalThis.SegelVerify;
     if (!V || !V.getSubtle()) return undefined;
     try {
       const result = await V.lookupCode(V.getSubtle(), code, V.shardLoader(root));
-      return result.found ? result.record.token : null;
+      return result.found ? result.record.page : null;
     } catch (e) {
       return undefined;
     }
+  }
+
+  /** The page of a typed token, relative to the site root (verify.js asks the site which address it has). */
+  async function tokenPage(token, root) {
+    const V = globalThis.SegelVerify;
+    return V ? V.documentPage(token, root) : 'v/' + token + '/';
   }
 
   function setupTokenForm(form) {
@@ -568,16 +581,18 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     form.addEventListener('submit', async function (event) {
       event.preventDefault();
       const code = extractCode(input.value);
-      let token = extractToken(input.value);
+      const token = extractToken(input.value);
+      let page = null;
       if (code) {
         const found = await resolveCode(code, root);
-        if (found) token = found;
+        if (found) page = found;
         else if (found === null && !(token && token.length > 19)) return fail(form.getAttribute('data-msg-unknown-code'));
       }
-      if (!token) return fail(form.getAttribute('data-msg-invalid'));
+      if (!page && !token) return fail(form.getAttribute('data-msg-invalid'));
+      if (!page) page = await tokenPage(token, root);
       error.hidden = true;
       input.removeAttribute('aria-invalid');
-      window.location.href = new URL(home + 'v/' + token + '/', document.baseURI).href;
+      window.location.href = new URL(home + page, document.baseURI).href;
     });
     input.addEventListener('input', function () {
       if (!error.hidden) {
@@ -607,7 +622,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
   /**
    * The 404 page: an address <root>v/<code> (what a person types from a
-   * printed stamp) opens the document's page; anything else stays NOT VERIFIED.
+   * printed stamp) opens the document's page, and so does <root>v/<token>/
+   * for a document whose page is v/<f>/<token>/; anything else stays NOT VERIFIED.
    */
   async function setupNotFound(page) {
     // verify.js (the index lookup) is deferred after this script: wait for it.
@@ -615,10 +631,17 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       await new Promise(function (resolve) { window.addEventListener('load', resolve, { once: true }); });
     }
     const root = page.getAttribute('data-root') || '/';
-    const code = extractCode(window.location.pathname);
-    if (!code || window.location.pathname.indexOf('/v/') === -1) return;
-    const token = await resolveCode(code, root);
-    if (token) window.location.replace(new URL(root + 'v/' + token + '/', document.baseURI).href);
+    const path = window.location.pathname;
+    if (path.indexOf('/v/') === -1) return;
+    const code = extractCode(path);
+    const token = extractToken(path);
+    let target = code ? await resolveCode(code, root) : null;
+    if (!target && token && globalThis.SegelVerify) {
+      const address = globalThis.SegelVerify.documentAddress(token);
+      // Only a page the site answers for, and never the address that brought us here.
+      if (await tokenPage(token, root) === address.sharded && path.indexOf('/' + address.sharded) === -1) target = address.sharded;
+    }
+    if (target) window.location.replace(new URL(root + target, document.baseURI).href);
   }
 
   function init() {
@@ -754,17 +777,57 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     return layout.prefix;
   }
 
+  /**
+   * Where a document's files sit (DocumentAddress.swift has the same rule):
+   * under v/<f>/, api/verify/<f>/, … with <f> the token's first two
+   * characters in lower case, or, for documents signed before 0.6, flat
+   * under v/<token>/. The token must already match TOKEN_RE.
+   */
+  function documentAddress(token) {
+    const folder = token.slice(0, 2).toLowerCase() + '/';
+    return {
+      sharded: 'v/' + folder + token + '/',
+      flat: 'v/' + token + '/',
+      record: 'api/verify/' + folder + token + '.json'
+    };
+  }
+
+  /**
+   * The page of a document known only by its token (typed into the box),
+   * relative to the site root: the sharded page when the site has the
+   * sharded record, the flat one when it answers that it has not. When the
+   * question cannot be asked (file://, offline) the sharded page, which
+   * every document signed from 0.6 on has.
+   */
+  async function documentPage(token, root, fetcher) {
+    const address = documentAddress(token);
+    const get = fetcher || (typeof fetch === 'function' ? fetch : null);
+    if (!get) return address.sharded;
+    try {
+      const base = typeof document !== 'undefined' ? document.baseURI : 'http://localhost/';
+      const response = await get(new URL(root + address.record, base).href,
+        { method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' });
+      return response.ok ? address.sharded : address.flat;
+    } catch (e) {
+      return address.sharded;
+    }
+  }
+
   function validateRecord(record) {
     if (!record || typeof record !== 'object') return null;
     if (typeof record.token !== 'string' || !TOKEN_RE.test(record.token)) return null;
     if (typeof record.name !== 'string') return null;
     if (STATUSES.indexOf(record.status) === -1) return null;
     if (record.signed_at !== undefined && typeof record.signed_at !== 'string') return null;
+    // The page is one of the token's two addresses; indexes before 0.6 name none (flat).
+    const address = documentAddress(record.token);
+    if (record.page !== undefined && record.page !== address.sharded && record.page !== address.flat) return null;
     return {
       token: record.token,
       name: record.name,
       status: record.status,
-      signed_at: record.signed_at || ''
+      signed_at: record.signed_at || '',
+      page: record.page || address.flat
     };
   }
 
@@ -940,6 +1003,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     codeHash: codeHash,
     lookupCode: lookupCode,
     shardLoader: shardLoader,
+    documentAddress: documentAddress,
+    documentPage: documentPage,
     signedEnds: signedEnds,
     checkWithTrailingRule: checkWithTrailingRule,
     MAX_TRAILING_WHITESPACE: MAX_TRAILING_WHITESPACE,
@@ -1051,8 +1116,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
       const link = fragment.querySelector('[data-slot="link"]');
-      // The token was validated against TOKEN_RE, so it is a single safe path segment.
-      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      // validateRecord admits only the token's own two addresses (TOKEN_RE-checked segments).
+      link.href = new URL(root + record.page, document.baseURI).href;
       return fragment;
     }
 
@@ -1061,7 +1126,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       fill(fragment, 'appended-bytes', String(count));
       fill(fragment, 'name', record.name);
       const link = fragment.querySelector('[data-slot="link"]');
-      link.href = new URL(root + 'v/' + record.token + '/', document.baseURI).href;
+      link.href = new URL(root + record.page, document.baseURI).href;
       return fragment;
     }
 
@@ -1202,8 +1267,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 <meta name="referrer" content="same-origin">
 <meta name="format-detection" content="telephone=no">
 <meta name="generator" content="segel">
-{{#lang_self}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}">{{/lang_self}}
-{{#lang_other}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}">{{/lang_other}}
+{{#lang_self}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{doc.page}}">{{/lang_self}}
+{{#lang_other}}<link rel="alternate" hreflang="{{lang}}" href="{{site.base_url}}/{{prefix}}{{page_path}}{{doc.page}}">{{/lang_other}}
 <link rel="stylesheet" href="{{root}}assets/site.css">
 <link rel="icon" href="{{root}}assets/favicon.svg" type="image/svg+xml">
 
@@ -1221,7 +1286,7 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       <a class="site-nav__link nav-home" href="{{home}}">{{t.nav_home}}</a>
       <a class="site-nav__link nav-verify" href="{{home}}verify/">{{t.nav_verify}}</a>
       <a class="site-nav__link nav-stats" href="{{home}}stats/">{{t.nav_stats}}</a>
-      {{#lang_other}}<a class="site-nav__link lang-switch" data-lang-switch href="{{root}}{{prefix}}{{page_path}}{{#doc.token}}v/{{doc.token}}/{{/doc.token}}" hreflang="{{lang}}" lang="{{lang}}">{{name}}</a>{{/lang_other}}
+      {{#lang_other}}<a class="site-nav__link lang-switch" data-lang-switch href="{{root}}{{prefix}}{{page_path}}{{doc.page}}" hreflang="{{lang}}" lang="{{lang}}">{{name}}</a>{{/lang_other}}
     </nav>
   </div>
 </header>

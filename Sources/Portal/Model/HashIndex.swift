@@ -16,7 +16,8 @@ import PKI
 /// iv       = SHA-256(utf8("segel-iv:") ‖ fileHash ‖ plaintext)[0..12]
 /// shard    = {"v":1,"entries":[{"id","iv","ct"}]}            entries sorted by id
 /// ct       = base64(AES-GCM(key, iv, plaintext) ‖ 128-bit tag), no AAD
-/// plaintext= UTF-8 JSON {"token","name","status","signed_at"}
+/// plaintext= UTF-8 JSON {"token","name","status","signed_at","page"}
+///            (page: the document's page, `DocumentAddress.page`; since 0.6)
 /// ```
 ///
 /// A document is also entered under its lookup code (`LookupCode`), so the
@@ -107,23 +108,27 @@ public enum HashIndex {
         public var status: PublicStatus
         /// ISO 8601 UTC.
         public var signedAt: String
+        /// The document's page relative to the site root (`DocumentAddress.page`).
+        public var page: String
 
         enum CodingKeys: String, CodingKey {
-            case token, name, status
+            case token, name, status, page
             case signedAt = "signed_at"
         }
 
-        public init(token: String, name: String, status: PublicStatus, signedAt: String) {
+        public init(token: String, name: String, status: PublicStatus, signedAt: String, page: String) {
             self.token = token
             self.name = name
             self.status = status
             self.signedAt = signedAt
+            self.page = page
         }
 
         /// What `PortalJSON.encode(self)` writes, built on bytes.
         func json() -> Data {
             var out = JSONBytes(capacity: 200)
             out.raw("{"); out.key("name"); out.string(name)
+            out.raw(","); out.key("page"); out.string(page)
             out.raw(","); out.key("signed_at"); out.string(signedAt)
             out.raw(","); out.key("status"); out.string(status.rawValue)
             out.raw(","); out.key("token"); out.string(token)

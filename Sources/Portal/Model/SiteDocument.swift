@@ -21,6 +21,8 @@ struct SiteDocument: Sendable {
     /// every page of the site.
     let asOf: Date
     let verificationURL: String
+    /// Where the document's files sit (`DocumentAddress`).
+    let address: DocumentAddress
 
     var signature: DocumentSignature { published.signature }
     var request: ApprovalRequest { published.request }
@@ -39,7 +41,8 @@ struct SiteDocument: Sendable {
         statusReason = signature.publicStatusReason
         statusDate = signature.publicStatusAt
         asOf = published.asOf
-        verificationURL = signature.verificationURL ?? "\(baseURL)/v/\(signature.token)/"
+        verificationURL = signature.verificationURL(baseURL: baseURL)
+        address = signature.address
     }
 
     /// The CRL entry of this document's certificate, if it must be listed:

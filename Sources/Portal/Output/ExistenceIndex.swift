@@ -5,8 +5,9 @@ import Glibc
 
 /// Answers "is this file of the site still there?" for the unchanged files of
 /// an incremental publish. Folders that hold many files of the site (the
-/// shard folders, `cert/`, `d/`, `api/verify/`) are read once with
-/// readdir(3); a lone file (`v/<token>/index.html`) costs one lstat(2).
+/// shard folders, `cert/<f>/`, `d/<f>/`, `api/verify/<f>/` and their flat
+/// forms) are read once with readdir(3); a lone file
+/// (`v/<f>/<token>/index.html`) costs one lstat(2).
 final class ExistenceIndex: @unchecked Sendable {
     private let root: String
     private var listings: [String: Set<String>] = [:]
@@ -35,7 +36,9 @@ final class ExistenceIndex: @unchecked Sendable {
 
     /// Folders that hold a file per document or per shard.
     private static func isCrowded(_ folder: String) -> Bool {
-        folder == "cert" || folder == "d" || folder == "api/verify" || folder.hasPrefix("api/hash/")
+        folder == "cert" || folder == "d" || folder == "api/verify"
+            || folder.hasPrefix("cert/") || folder.hasPrefix("d/") || folder.hasPrefix("api/verify/")
+            || folder.hasPrefix("api/hash/")
     }
 
     private func lstatExists(_ path: String) -> Bool {

@@ -8,10 +8,11 @@ import Glibc
 /// (`openat(v, "<token>/index.html")`) instead of the whole absolute path,
 /// and each folder is created once (mkdirat) rather than checked per file.
 ///
-/// Only the folders that other folders are made in (`""`, `v`, `api`,
-/// `api/hash`, …) stay open; a file's own folder is reached through its
-/// parent's descriptor, so the five thousand `v/<token>/` folders cost no
-/// descriptor at all.
+/// Only the folders that other folders are made in (`""`, `v`, `v/<f>`,
+/// `api`, …) stay open, at most `openLimit` of them (beyond that a path is
+/// reached from the site folder); a file's own folder is reached through
+/// its parent's descriptor, so the thousands of `v/<f>/<token>/` folders
+/// cost no descriptor at all.
 final class FolderDescriptors: @unchecked Sendable {
     /// The site folder itself.
     let root: Int32
@@ -45,7 +46,9 @@ final class FolderDescriptors: @unchecked Sendable {
         try ensure(folder, for: path)
         guard let parentSlash = folder.lastIndex(of: "/") else { return (root, path) }
         let parent = String(folder[..<parentSlash])
-        return (try descriptor(parent, for: path), String(path[path.index(after: parentSlash)...]))
+        let base = try descriptor(parent, for: path)
+        if base < 0 { return (root, path) }
+        return (base, String(path[path.index(after: parentSlash)...]))
     }
 
     /// Makes sure `folder` (relative to the site) exists, creating it and its parents.
@@ -77,9 +80,16 @@ final class FolderDescriptors: @unchecked Sendable {
         }
     }
 
+    /// Descriptors kept open at most: the 1,444 `v/<f>` folders of each
+    /// language would otherwise take more than a default limit of 1,024.
+    static let openLimit = 256
+
+    /// The open descriptor of `folder`, opening it if fewer than `openLimit`
+    /// are open; -1 when the limit is reached.
     private func descriptor(_ folder: String, for path: String) throws -> Int32 {
         try lock.withLock {
             if let descriptor = open[folder] { return descriptor }
+            if open.count >= Self.openLimit { return -1 }
             let descriptor = openat(root, folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             guard descriptor >= 0 else {
                 throw PortalError(.io, "cannot open the folder \(rootPath)/\(folder): \(String(cString: strerror(errno)))",

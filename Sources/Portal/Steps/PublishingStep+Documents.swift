@@ -23,7 +23,7 @@ extension PublishingStep {
                 toRender.append(index)
                 continue
             }
-            let paths = documentPaths(document.token, privatePDFs: context.options.privatePDFs,
+            let paths = documentPaths(document.address, privatePDFs: context.options.privatePDFs,
                                       otherLocale: context.options.locale.other)
             if previous.documents[document.token] == fingerprint,
                paths.allSatisfy({ previous.files[$0] != nil }),
@@ -39,9 +39,10 @@ extension PublishingStep {
         context.documentsToRender = toRender
     }
 
-    /// Per document: `v/<token>/index.html`, `api/verify/<token>.json`,
-    /// `cert/<token>.crt` (the certificate once: a PEM copy would add a file
-    /// per document and nothing else) and (unless PDFs are private) `d/<token>.pdf`,
+    /// Per document, at its `DocumentAddress`: `v/<f>/<token>/index.html` in
+    /// both languages, `api/verify/<f>/<token>.json`, `cert/<f>/<token>.crt`
+    /// (the certificate once: a PEM copy would add a file per document and
+    /// nothing else) and (unless PDFs are private) `d/<f>/<token>.pdf`,
     /// for the documents `planDocuments` chose. In a fresh site each
     /// document's files are written as soon as they are rendered, by the
     /// thread that rendered them; otherwise `writeChanges` writes what changed.
@@ -73,10 +74,9 @@ extension PublishingStep {
         context.report(indices.count, of: indices.count)
     }
 
-    static func documentPaths(_ token: String, privatePDFs: Bool, otherLocale: PortalLocale) -> [String] {
-        var paths = ["v/\(token)/index.html", "\(otherLocale.rawValue)/v/\(token)/index.html",
-                     "api/verify/\(token).json", "cert/\(token).crt"]
-        if !privatePDFs { paths.append("d/\(token).pdf") }
+    static func documentPaths(_ address: DocumentAddress, privatePDFs: Bool, otherLocale: PortalLocale) -> [String] {
+        var paths = [address.pageFile, "\(otherLocale.rawValue)/\(address.pageFile)", address.record, address.certificate]
+        if !privatePDFs { paths.append(address.pdf) }
         return paths
     }
 
@@ -87,27 +87,28 @@ extension PublishingStep {
                                     signedPDF: @Sendable (String) -> URL,
                                     writer: SiteWriter?) throws -> [(String, PlannedFile)] {
         let token = document.token
+        let address = document.address
         let certificate: CertificateFacts
         do {
             certificate = try CertificateFacts(key: document.key)
         } catch let error as PortalError {
-            throw PortalError(error.code, error.message, path: "cert/\(token).crt")
+            throw PortalError(error.code, error.message, path: address.certificate)
         } catch {
             throw PortalError(.integrity, "the certificate of \(document.key.signatureID) (token \(token)) does not parse",
-                              path: "cert/\(token).crt")
+                              path: address.certificate)
         }
         guard certificate.serialHex == document.key.serialHex.lowercased() else {
             throw PortalError(.integrity,
                 "the certificate of \(document.key.signatureID) has serial \(certificate.serialHex), the registry says \(document.key.serialHex)",
-                path: "cert/\(token).crt")
+                path: address.certificate)
         }
         var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
-            ("\(renderer.prefix)v/\(token)/index.html",
+            (renderer.prefix + address.pageFile,
              try skeleton?.page(document, certificate: certificate) ?? renderer.tokenPage(document, certificate: certificate))
         }
         contents += [
-            ("api/verify/\(token).json", PublishedRecord(document, certificate: certificate).json()),
-            ("cert/\(token).crt", certificate.der),
+            (address.record, PublishedRecord(document, certificate: certificate).json()),
+            (address.certificate, certificate.der),
         ]
         var files: [(String, PlannedFile)] = []
         files.reserveCapacity(5)
@@ -121,7 +122,7 @@ extension PublishingStep {
             }
         }
         if !privatePDFs {
-            let path = "d/\(token).pdf"
+            let path = address.pdf
             let source = signedPDF(token)
             if let writer {
                 try copySignedPDF(source, sha256: document.sha256, to: path, with: writer, durable: false)

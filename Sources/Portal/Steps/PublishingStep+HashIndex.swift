@@ -75,7 +75,8 @@ extension PublishingStep {
             let entries = try groups[slot].map { index -> HashIndex.Entry in
                 let document = documents[owner[index]]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
-                                              status: document.status, signedAt: ISOTime.string(from: document.signedAt))
+                                              status: document.status, signedAt: ISOTime.string(from: document.signedAt),
+                                              page: document.address.page)
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

@@ -61,20 +61,23 @@ struct PageRenderer: Sendable {
         return Data(text.utf8)
     }
 
-    /// `v/<token>/index.html` (`<lang>/v/<token>/index.html`), straight through Mustache.
+    /// `v/<f>/<token>/index.html` (`<lang>/v/<f>/<token>/index.html`), straight through Mustache.
     func tokenPage(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
         try render("token", tokenContext(tokenValues(document, certificate: certificate)),
-                   path: "\(prefix)v/\(document.token)/index.html")
+                   path: prefix + document.address.pageFile)
     }
 
     /// The document's values on its page (templates/README.md, "Token page
     /// context"). Text that came from people passes through `HTMLText.guarded` first.
     func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
-        let root = depth + "../../"
+        let address = document.address
+        let root = depth + address.pageRoot
         let token = document.token
-        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISOTime.string(from: document.asOf))
+        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISOTime.string(from: document.asOf),
+                                     pageRoot: address.pageRoot)
         func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
         values[.token] = .text(token)
+        values[.page] = .text(address.page)
         values[.status] = .text(document.status.rawValue)
         values[.isValid] = .flag(document.status == .valid)
         values[.isInvalidated] = .flag(document.status == .invalidated)
@@ -87,14 +90,14 @@ struct PageRenderer: Sendable {
         values[.lookupCode] = LookupCode(signatureID: document.key.signatureID).map { .text($0.grouped) }
         values[.verificationURL] = .text(document.verificationURL)
         values[.pdfAvailable] = .flag(!privatePDFs)
-        values[.jsonHref] = .text("\(root)api/verify/\(token).json")
-        values[.certCRTHref] = .text("\(root)cert/\(token).crt")
+        values[.jsonHref] = .text(root + address.record)
+        values[.certCRTHref] = .text(root + address.certificate)
         // The stamp's own symbol when the registry kept it for this very URL.
         let signature = document.published.signature
         values[.qrSVG] = .text(try Self.inlineQR(
             document.verificationURL,
             archived: signature.verificationURL == document.verificationURL ? signature.qrModules : nil))
-        if !privatePDFs { values[.pdfHref] = .text("\(root)d/\(token).pdf") }
+        if !privatePDFs { values[.pdfHref] = .text(root + address.pdf) }
         values[.requesterName] = text(document.published.user.name.nonEmpty.map(HTMLText.guarded))
         values[.requesterNIM] = text(document.published.user.nim?.nonEmpty.map(HTMLText.guarded))
         values[.type] = text(document.request.documentType?.nonEmpty.map(HTMLText.guarded))
@@ -126,7 +129,7 @@ struct PageRenderer: Sendable {
             }
             return object
         }
-        var context = common(root: "../../", asOf: nil)
+        var context = common(root: values.pageRoot, asOf: nil)
         context["as_of"] = values.asOf
         context["as_of_iso"] = values.asOfISO
         context["doc"] = object(TokenPageValues.docNames, values.doc)

@@ -53,7 +53,13 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     private let renderer: PageRenderer
     /// Shape → skeleton; nil when the shape must be rendered directly.
-    private var skeletons: [UInt64: Skeleton?] = [:]
+    private var skeletons: [Shape: Skeleton?] = [:]
+
+    /// Pages of one shape differ only in their texts.
+    private struct Shape: Hashable {
+        let fields: UInt64
+        let pageRoot: String
+    }
     private let lock = NSLock()
 
     init(renderer: PageRenderer) {
@@ -64,8 +70,8 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     func page(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
         let values = try renderer.tokenValues(document, certificate: certificate)
-        let shape = values.shape
-        let path = "v/\(document.token)/index.html"
+        let shape = Shape(fields: values.shape, pageRoot: values.pageRoot)
+        let path = renderer.prefix + document.address.pageFile
         let known: Skeleton?? = lock.withLock { skeletons[shape] }
         if let known {
             guard let skeleton = known else { return try renderer.render("token", renderer.tokenContext(values), path: path) }

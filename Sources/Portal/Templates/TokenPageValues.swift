@@ -19,6 +19,7 @@ struct TokenPageValues {
         case jsonHref
         case lookupCode
         case name
+        case page
         case pdfAvailable
         case pdfHref
         case qrSVG
@@ -51,7 +52,7 @@ struct TokenPageValues {
     /// The context names of `DocField`'s cases, in the same order.
     static let docNames = [
         "approved_at", "cert_crt_href", "is_invalidated", "is_revoked", "is_valid",
-        "json_href", "lookup_code", "name", "pdf_available", "pdf_href", "qr_svg", "requester_name", "requester_nim",
+        "json_href", "lookup_code", "name", "page", "pdf_available", "pdf_href", "qr_svg", "requester_name", "requester_nim",
         "sha256", "signature_id", "signed_at", "signer_name", "signer_title", "status", "status_date",
         "status_reason", "token", "type", "verification_url",
     ]
@@ -62,14 +63,18 @@ struct TokenPageValues {
 
     var asOf: String
     var asOfISO: String
+    /// The way from the page to its language's root (`DocumentAddress.pageRoot`):
+    /// part of the page's shape, not a text, since it is the same for most pages.
+    var pageRoot: String
     /// By `DocField` order; nil for an absent value.
     var doc = [Value?](repeating: nil, count: TokenPageValues.docNames.count)
     /// By `CertField` order; nil for an absent value.
     var cert = [Value?](repeating: nil, count: TokenPageValues.certNames.count)
 
-    init(asOf: String, asOfISO: String) {
+    init(asOf: String, asOfISO: String, pageRoot: String) {
         self.asOf = asOf
         self.asOfISO = asOfISO
+        self.pageRoot = pageRoot
     }
 
     subscript(field: DocField) -> Value? {
@@ -117,7 +122,7 @@ struct TokenPageValues {
             defer { number += 1 }
             return replace(number)
         }
-        var copy = TokenPageValues(asOf: next(), asOfISO: next())
+        var copy = TokenPageValues(asOf: next(), asOfISO: next(), pageRoot: pageRoot)
         copy.doc = doc.map { value in
             if case .text? = value { return .text(next()) }
             return value

@@ -132,3 +132,17 @@ extension DocumentSignature {
         updatedAt = try row.timestamp(CodingKeys.updatedAt.rawValue)
     }
 }
+
+extension DocumentSignature {
+    /// The address the document's QR code and certificate name: the URL kept
+    /// at signing, or `<baseURL>/v/<token>/` for a document signed before
+    /// segel kept it (the flat layout of `DocumentAddress`).
+    public func verificationURL(baseURL: String) -> String {
+        verificationURL ?? "\(baseURL)/\(DocumentAddress(token: token, layout: .flat).page)"
+    }
+
+    /// Where the document's files sit in the published site.
+    public var address: DocumentAddress {
+        DocumentAddress(token: token, verificationURL: verificationURL)
+    }
+}

@@ -13,10 +13,10 @@ extension FileVerification {
         guard let certificate = candidate.signerCertificate, candidate.issuedByTrustedCA else {
             return (.unknown("not checked: the certificate is not one this authority issued"), nil)
         }
-        let token: String
+        let address: DocumentAddress
         switch VerificationURL.find(in: certificate.subjectAltNameURIs, siteURL: trust.siteURL) {
         case .token(let found, _):
-            token = found
+            address = found
         case .absent:
             return (trust.records == nil
                 ? .unknown("the certificate carries no verification URL, and no published record was given")
@@ -24,10 +24,11 @@ extension FileVerification {
         case .otherSite(let url):
             return (.fail("the certificate's verification URL \(url) is not on this authority's site \(trust.siteURL ?? "")"), nil)
         }
+        let token = address.token
         guard let records = trust.records else {
             return (.unknown("no published record was given (use --site to check it)"), token)
         }
-        switch records.record(forToken: token) {
+        switch records.record(at: address) {
         case .missing(let reason):
             return (.unknown("\(reason); the site copy may be older than the document"), token)
         case .unreadable(let reason):

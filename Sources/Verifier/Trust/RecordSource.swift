@@ -11,5 +11,7 @@ public enum RecordLookup: Sendable {
 
 /// Where the record check finds a token's published record.
 public protocol RecordSource: Sendable {
-    func record(forToken token: String) -> RecordLookup
+    /// The record of the document at `address`, which the certificate's
+    /// verification URL names.
+    func record(at address: DocumentAddress) -> RecordLookup
 }

@@ -71,17 +71,20 @@ final class VerifierFixture: Sendable {
                    caPEM: ca.certificate.pem, crlPEM: crl.pem)
     }
 
-    /// Writes a site copy: trust.json, ca.pem, crl.pem and one record per entry.
-    func writeSite(in directory: URL, crl: CRL, records: [PublishedRecord]) throws {
-        let api = directory.appendingPathComponent("api/verify")
-        try FileManager.default.createDirectory(at: api, withIntermediateDirectories: true)
+    /// Writes a site copy: trust.json, ca.pem, crl.pem and one record per
+    /// entry, where the publisher puts a document signed now (`layout`) or before 0.6.
+    func writeSite(in directory: URL, crl: CRL, records: [PublishedRecord],
+                   layout: DocumentAddress.Layout = .sharded) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try encoder.encode(trustStore(crl: crl)).write(to: directory.appendingPathComponent("trust.json"))
         try Data(ca.certificate.pem.utf8).write(to: directory.appendingPathComponent("ca.pem"))
         try Data(crl.pem.utf8).write(to: directory.appendingPathComponent("crl.pem"))
         for record in records {
-            try encoder.encode(record).write(to: api.appendingPathComponent("\(record.token).json"))
+            let file = directory.appendingPathComponent(DocumentAddress(token: record.token, layout: layout).record)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encoder.encode(record).write(to: file)
         }
     }
 
@@ -103,7 +106,7 @@ struct MemoryRecords: RecordSource {
         self.records = Dictionary(records.map { ($0.token, $0) }, uniquingKeysWith: { $1 })
     }
 
-    func record(forToken token: String) -> RecordLookup {
-        records[token].map { .found($0) } ?? .missing("no record for \(token)")
+    func record(at address: DocumentAddress) -> RecordLookup {
+        records[address.token].map { .found($0) } ?? .missing("no record for \(address.token)")
     }
 }

@@ -1,0 +1,86 @@
+/// Where one document's files sit in the published site, and the one rule
+/// that reads it from the verification URL its QR code and certificate name.
+///
+/// ```
+/// sharded (documents signed from 0.6 on)      flat (before 0.6; never moved)
+/// v/<f>/<token>/index.html                    v/<token>/index.html
+/// <lang>/v/<f>/<token>/index.html             <lang>/v/<token>/index.html
+/// api/verify/<f>/<token>.json                 api/verify/<token>.json
+/// cert/<f>/<token>.crt                        cert/<token>.crt
+/// d/<f>/<token>.pdf                           d/<token>.pdf
+/// ```
+///
+/// `<f>` is the token's first two characters in lower case: at most 38² =
+/// 1,444 folders, so a million documents put about 700 entries in each
+/// folder, far below the 50,000 some hosts allow, and folders differing only
+/// in case never meet on a case-insensitive file system. A document's layout
+/// is the shape of its verification URL (`<base>/v/<f>/<token>/` or
+/// `<base>/v/<token>/`): an address once printed never changes.
+public struct DocumentAddress: Sendable, Hashable {
+    public enum Layout: Sendable, Hashable {
+        case flat
+        case sharded
+    }
+
+    public let token: String
+    public let layout: Layout
+
+    public init(token: String, layout: Layout) {
+        self.token = token
+        self.layout = layout
+    }
+
+    /// The folder a sharded token's files sit in.
+    public static func folder(of token: String) -> String {
+        String(token.prefix(2)).lowercased()
+    }
+
+    /// The folders a token's files sit in, relative to `v/`, `api/verify/`,
+    /// `cert/` and `d/`: "<f>/" or "".
+    private var folderPath: String {
+        layout == .sharded ? "\(Self.folder(of: token))/" : ""
+    }
+
+    /// The document's page under its language's root, with the trailing slash: `v/<f>/<token>/`.
+    public var page: String { "v/\(folderPath)\(token)/" }
+    /// The page file: `v/<f>/<token>/index.html`.
+    public var pageFile: String { page + "index.html" }
+    /// The way from the page back to its language's root: `../../../` (`../../` when flat).
+    public var pageRoot: String { layout == .sharded ? "../../../" : "../../" }
+    /// The published record: `api/verify/<f>/<token>.json`.
+    public var record: String { "api/verify/\(folderPath)\(token).json" }
+    /// The leaf certificate (DER): `cert/<f>/<token>.crt`.
+    public var certificate: String { "cert/\(folderPath)\(token).crt" }
+    /// The signed PDF: `d/<f>/<token>.pdf`.
+    public var pdf: String { "d/\(folderPath)\(token).pdf" }
+
+    /// A verification URL `<prefix>/v/<f>/<token>/` or `<prefix>/v/<token>/`
+    /// split into its prefix (the site's base URL) and the document's
+    /// address; nil for any other shape. The token is not checked here
+    /// beyond not being empty: callers that take it from untrusted bytes
+    /// check its characters.
+    public static func split(verificationURL url: String) -> (prefix: String, address: DocumentAddress)? {
+        guard url.hasSuffix("/") else { return nil }
+        let parts = url.dropLast().split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 3, let token = parts.last, !token.isEmpty else { return nil }
+        let before = parts[parts.count - 2]
+        if before == "v" {
+            return (parts.dropLast(2).joined(separator: "/"), DocumentAddress(token: String(token), layout: .flat))
+        }
+        if parts.count >= 4, parts[parts.count - 3] == "v", before == folder(of: String(token)) {
+            return (parts.dropLast(3).joined(separator: "/"), DocumentAddress(token: String(token), layout: .sharded))
+        }
+        return nil
+    }
+
+    /// The address of a document whose verification URL is `url`; the flat
+    /// layout when the registry has no URL (documents signed before URLs were
+    /// kept) or the URL has neither shape.
+    public init(token: String, verificationURL url: String?) {
+        if let url, let split = Self.split(verificationURL: url), split.address.token == token {
+            self = split.address
+        } else {
+            self.init(token: token, layout: .flat)
+        }
+    }
+}

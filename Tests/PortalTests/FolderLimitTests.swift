@@ -1,0 +1,67 @@
+import Foundation
+import PKI
+@testable import Portal
+import Record
+import XCTest
+
+/// Issue 17: no folder of the site holds more than 50,000 entries (Netlify
+/// refuses 54,000 files in one folder) before a million documents, and every
+/// address already printed keeps its shape.
+final class FolderLimitTests: XCTestCase {
+    func testAMillionDocumentsPutNoMoreThan50000EntriesInAnyFolder() throws {
+        let documents = 1_000_000
+        // Random tokens as the signer makes them (17 bytes, base64url).
+        let bytes = try Random.bytes(17 * documents)
+        var perFolder: [String: Int] = [:]
+        for index in 0..<documents {
+            let token = Random.base64URL(bytes[(index * 17)..<(index * 17 + 17)])
+            let address = DocumentAddress(token: token, layout: .sharded)
+            if index < 1_000 {
+                // Each of a document's files is one entry of <kind>/<f>/ (its page a folder there).
+                let folder = DocumentAddress.folder(of: token)
+                for path in PublishingStep.documentPaths(address, privatePDFs: false, otherLocale: .en) {
+                    let parts = path.split(separator: "/")
+                    let at = try XCTUnwrap(parts.lastIndex { $0 == folder }, path)
+                    XCTAssertTrue(["v", "en/v", "api/verify", "cert", "d"].contains(parts[..<at].joined(separator: "/")), path)
+                    XCTAssertTrue(parts[at + 1].hasPrefix(token), path)
+                }
+            }
+            perFolder[DocumentAddress.folder(of: token), default: 0] += 1
+        }
+        // v/, en/v/, api/verify/, cert/ and d/ each hold the folders <f>; each <f> one entry per document.
+        let largest = try XCTUnwrap(perFolder.values.max())
+        XCTAssertLessThanOrEqual(perFolder.count, 38 * 38)
+        XCTAssertLessThanOrEqual(largest, 50_000)
+        XCTAssertLessThan(largest, 2_000, "about a thousand entries a folder")
+        // The hash index holds each document twice (file and lookup code): 256 folders of 256 shards.
+        let shards = HashIndex.Layout.forEntries(2 * documents).allShardPaths
+        let shardFolders = Dictionary(grouping: shards) { $0.split(separator: "/").dropLast().joined(separator: "/") }
+        XCTAssertLessThanOrEqual(shardFolders.count, 50_000)
+        XCTAssertLessThanOrEqual(try XCTUnwrap(shardFolders.values.map(\.count).max()), 50_000)
+    }
+
+    func testVerificationURLsOfBothLayoutsSplitIntoTheirAddress() throws {
+        let token = "AbCdEfGhIjKlMnOpQrStUvW"
+        let sharded = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/portal/v/ab/\(token)/"))
+        XCTAssertEqual(sharded.prefix, "https://h.example/portal")
+        XCTAssertEqual(sharded.address, DocumentAddress(token: token, layout: .sharded))
+        XCTAssertEqual(sharded.address.pageFile, "v/ab/\(token)/index.html")
+        XCTAssertEqual(sharded.address.record, "api/verify/ab/\(token).json")
+        XCTAssertEqual(sharded.address.certificate, "cert/ab/\(token).crt")
+        XCTAssertEqual(sharded.address.pdf, "d/ab/\(token).pdf")
+        XCTAssertEqual(sharded.address.pageRoot, "../../../")
+
+        let flat = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/v/\(token)/"))
+        XCTAssertEqual(flat.prefix, "https://h.example")
+        XCTAssertEqual(flat.address.record, "api/verify/\(token).json")
+        XCTAssertEqual(flat.address.pageRoot, "../../")
+        // A registry without a URL (before URLs were kept) means the flat address.
+        XCTAssertEqual(DocumentAddress(token: token, verificationURL: nil).layout, .flat)
+
+        // A folder that is not the token's own, or no trailing slash, is no address.
+        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/xy/\(token)/"))
+        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/AB/\(token)/"))
+        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/ab/\(token)"))
+        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/w/\(token)/"))
+    }
+}
