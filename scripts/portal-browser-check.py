@@ -55,8 +55,8 @@ def main():
         if not condition:
             result["ok"] = False
 
-    # A document signed now sits under v/<its token's first two characters, lower-cased>/.
-    page = "v/" + token[:2].lower() + "/" + token + "/"
+    # A document signed now sits under v/<its token's first character, lower-cased>/.
+    page = "v/" + token[:1].lower() + "/" + token + "/"
     driver = browser()
     wait = WebDriverWait(driver, 20)
     try:

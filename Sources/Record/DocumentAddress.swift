@@ -10,10 +10,12 @@
 /// d/<f>/<token>.pdf                           d/<token>.pdf
 /// ```
 ///
-/// `<f>` is the token's first two characters in lower case: at most 38² =
-/// 1,444 folders, so a million documents put about 700 entries in each
-/// folder, far below the 50,000 some hosts allow, and folders differing only
-/// in case never meet on a case-insensitive file system. A document's layout
+/// `<f>` is the token's first character in lower case: at most 38 folders
+/// (a–z, 0–9, `-`, `_`), so a million random tokens put at most about 31,000
+/// entries in one (a letter and its capital: 2 in 64), below the 50,000 some
+/// hosts allow, while a small site gains a few dozen folders rather than
+/// thousands; and folders differing only in case never meet on a
+/// case-insensitive file system. A document's layout
 /// is the shape of its verification URL (`<base>/v/<f>/<token>/` or
 /// `<base>/v/<token>/`): an address once printed never changes.
 public struct DocumentAddress: Sendable, Hashable {
@@ -32,7 +34,7 @@ public struct DocumentAddress: Sendable, Hashable {
 
     /// The folder a sharded token's files sit in.
     public static func folder(of token: String) -> String {
-        String(token.prefix(2)).lowercased()
+        String(token.prefix(1)).lowercased()
     }
 
     /// The folders a token's files sit in, relative to `v/`, `api/verify/`,

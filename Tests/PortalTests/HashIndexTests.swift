@@ -7,7 +7,7 @@ import XCTest
 final class HashIndexTests: XCTestCase {
     let fileHash = Digest.sha256(Data("%PDF-1.7 a signed file".utf8))
     let record = HashIndex.Record(token: "AAAAAAAAAAAAAAAAAAAAAA", name: "Transkrip Nilai",
-                                  status: .valid, signedAt: "2025-11-19T06:42:00Z", page: "v/aa/AAAAAAAAAAAAAAAAAAAAAA/")
+                                  status: .valid, signedAt: "2025-11-19T06:42:00Z", page: "v/a/AAAAAAAAAAAAAAAAAAAAAA/")
 
     func testIdAndShardPathFollowTheFormat() {
         let id = HashIndex.id(fileHash: fileHash)
@@ -42,7 +42,7 @@ final class HashIndexTests: XCTestCase {
         let key = Digest.sha256(Data("segel-key:".utf8) + fileHash)
         let plaintext = try AESGCM.open(Data(base64Encoded: entry.ct)!, key: key, iv: Data(base64Encoded: entry.iv)!)
         XCTAssertEqual(String(decoding: plaintext, as: UTF8.self),
-                       #"{"name":"Transkrip Nilai","page":"v/aa/AAAAAAAAAAAAAAAAAAAAAA/","signed_at":"2025-11-19T06:42:00Z","status":"valid","token":"AAAAAAAAAAAAAAAAAAAAAA"}"#)
+                       #"{"name":"Transkrip Nilai","page":"v/a/AAAAAAAAAAAAAAAAAAAAAA/","signed_at":"2025-11-19T06:42:00Z","status":"valid","token":"AAAAAAAAAAAAAAAAAAAAAA"}"#)
         XCTAssertEqual(Data(base64Encoded: entry.iv)!, Digest.sha256(Data("segel-iv:".utf8) + fileHash + plaintext).prefix(12))
 
         var other = fileHash

@@ -40,8 +40,8 @@ final class PublishedSiteTests: XCTestCase {
         XCTAssertEqual(demo.documents.count, 9)
         for document in demo.documents {
             let token = document.token
-            // Issue 17: a document signed now sits in the folder of its token's first two characters, lower-cased.
-            let folder = String(token.prefix(2)).lowercased()
+            // Issue 17: a document signed now sits in the folder of its token's first character, lower-cased.
+            let folder = String(token.prefix(1)).lowercased()
             XCTAssertEqual(document.address, DocumentAddress(token: token, layout: .sharded))
             let page = try demo.text("v/\(folder)/\(token)/index.html")
             XCTAssertTrue(page.contains(#"<meta name="robots" content="noindex,nofollow">"#), token)

@@ -80,7 +80,7 @@ final class CorpusSigningTests: XCTestCase {
             let decoded = try JSONDecoder().decode(SignFileOutput.self, from: result.stdout)
             XCTAssertTrue(decoded.signature_id.hasPrefix("SIG-"))
             XCTAssertEqual(decoded.verification_url,
-                           "https://verify.example.ac.id/v/\(decoded.token.prefix(2).lowercased())/\(decoded.token)/")
+                           "https://verify.example.ac.id/v/\(decoded.token.prefix(1).lowercased())/\(decoded.token)/")
             XCTAssertGreaterThanOrEqual(decoded.token.count, 22, "token must carry ≥128 bits")
             signed.append((file, output, decoded))
         }

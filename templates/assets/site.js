@@ -26,9 +26,9 @@
     const marker = text.lastIndexOf('/v/');
     if (marker !== -1) {
       candidate = text.slice(marker + 3).replace(/[?#].*$/, '');
-      // v/<f>/<token>/: <f> is the token's first two characters in lower case.
+      // v/<f>/<token>/: <f> is the token's first character in lower case.
       const parts = candidate.split('/');
-      if (parts.length > 1 && parts[0].length === 2 && parts[0] === parts[1].slice(0, 2).toLowerCase()) {
+      if (parts.length > 1 && parts[0].length === 1 && parts[0] === parts[1].slice(0, 1).toLowerCase()) {
         candidate = parts[1];
       }
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {

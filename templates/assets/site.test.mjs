@@ -19,8 +19,8 @@ test('takes the token out of a pasted verification address', () => {
     `https://host.example/v/${token}/?utm=qr#top`,
     `verify.example.ac.id/v/${token}/`,
     `https://host.example/other/${token}`,
-    `https://verify.example.ac.id/v/${token.slice(0, 2).toLowerCase()}/${token}/`,
-    `https://host.example/portal/v/${token.slice(0, 2).toLowerCase()}/${token}/index.html?utm=qr`,
+    `https://verify.example.ac.id/v/${token.slice(0, 1).toLowerCase()}/${token}/`,
+    `https://host.example/portal/v/${token.slice(0, 1).toLowerCase()}/${token}/index.html?utm=qr`,
   ]) {
     assert.equal(extractToken(address), token, address);
   }
@@ -29,7 +29,7 @@ test('takes the token out of a pasted verification address', () => {
 test('rejects what cannot be a token', () => {
   for (const input of ['', '   ', 'short', 'has space in it 1234567', '../../../../etc/passwd',
     'https://host.example/v/', 'https://host.example/', '<script>alert(1)</script>xxxxxxxx',
-    `https://host.example/v/zz/${token}/`]) {
+    `https://host.example/v/z/${token}/`]) {
     assert.equal(extractToken(input), null, input);
   }
 });

@@ -112,12 +112,12 @@
 
   /**
    * Where a document's files sit (DocumentAddress.swift has the same rule):
-   * under v/<f>/, api/verify/<f>/, … with <f> the token's first two
-   * characters in lower case, or, for documents signed before 0.6, flat
-   * under v/<token>/. The token must already match TOKEN_RE.
+   * under v/<f>/, api/verify/<f>/, … with <f> the token's first character
+   * in lower case, or, for documents signed before 0.6, flat under
+   * v/<token>/. The token must already match TOKEN_RE.
    */
   function documentAddress(token) {
-    const folder = token.slice(0, 2).toLowerCase() + '/';
+    const folder = token.slice(0, 1).toLowerCase() + '/';
     return {
       sharded: 'v/' + folder + token + '/',
       flat: 'v/' + token + '/',

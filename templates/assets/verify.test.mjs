@@ -57,7 +57,7 @@ const pdf = (text) => enc.encode(`%PDF-1.7\n${text}\n%%EOF\n`);
 
 const docs = [
   // Entries name the document's page since 0.6 (sharded, or flat for a document signed before); older ones name none.
-  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q2/Q2xhc3NpYy10b2tlbi0wMDAx/' } },
+  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q/Q2xhc3NpYy10b2tlbi0wMDAx/' } },
   { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z', page: 'v/aB3_-xYz0123456789AbCdEf/' } },
   { bytes: pdf('certificate'), record: { token: 'revoked_token_0123456789', name: 'Sertifikat', status: 'revoked', signed_at: '2025-09-09T09:09:09Z' } },
 ];
@@ -130,7 +130,7 @@ test('a record that is not a valid record is an index error', async () => {
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'approved', signed_at: '' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', status: 'valid' },
     // A page must be one of the token's own two addresses.
-    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/xx/Q2xhc3NpYy10b2tlbi0wMDAx/' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/x/Q2xhc3NpYy10b2tlbi0wMDAx/' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: '../../evil/' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/aB3_-xYz0123456789AbCdEf/' },
   ];
@@ -233,16 +233,16 @@ test('reads the layout first: 256 and 4,096 shards as api/hash/<2 or 3 hex>.json
 });
 
 // DocumentAddress.swift has the same rule (FolderLimitTests).
-test('a document lives under v/<first two characters, lower-cased>/<token>/, or flat before 0.6', async () => {
+test('a document lives under v/<first character, lower-cased>/<token>/, or flat before 0.6', async () => {
   const token = 'AbCdEfGhIjKlMnOpQrStUvW';
   assert.deepEqual(V.documentAddress(token), {
-    sharded: `v/ab/${token}/`, flat: `v/${token}/`, record: `api/verify/ab/${token}.json`
+    sharded: `v/a/${token}/`, flat: `v/${token}/`, record: `api/verify/a/${token}.json`
   });
   const asked = [];
   const answer = (status) => async (url, options) => { asked.push([url, options.method]); return { ok: status === 200, status }; };
-  assert.equal(await V.documentPage(token, './', answer(200)), `v/ab/${token}/`);
-  assert.deepEqual(asked, [[`http://localhost/api/verify/ab/${token}.json`, 'HEAD']]);
+  assert.equal(await V.documentPage(token, './', answer(200)), `v/a/${token}/`);
+  assert.deepEqual(asked, [[`http://localhost/api/verify/a/${token}.json`, 'HEAD']]);
   assert.equal(await V.documentPage(token, './', answer(404)), `v/${token}/`, 'the site has no sharded record: flat');
   const offline = async () => { throw new TypeError('Failed to fetch'); };
-  assert.equal(await V.documentPage(token, './', offline), `v/ab/${token}/`, 'cannot ask: the layout of new documents');
+  assert.equal(await V.documentPage(token, './', offline), `v/a/${token}/`, 'cannot ask: the layout of new documents');
 });

@@ -510,9 +510,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     const marker = text.lastIndexOf('/v/');
     if (marker !== -1) {
       candidate = text.slice(marker + 3).replace(/[?#].*$/, '');
-      // v/<f>/<token>/: <f> is the token's first two characters in lower case.
+      // v/<f>/<token>/: <f> is the token's first character in lower case.
       const parts = candidate.split('/');
-      if (parts.length > 1 && parts[0].length === 2 && parts[0] === parts[1].slice(0, 2).toLowerCase()) {
+      if (parts.length > 1 && parts[0].length === 1 && parts[0] === parts[1].slice(0, 1).toLowerCase()) {
         candidate = parts[1];
       }
     } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
@@ -779,12 +779,12 @@ code, .url { font-family: var(--mono); font-size: .875em; }
 
   /**
    * Where a document's files sit (DocumentAddress.swift has the same rule):
-   * under v/<f>/, api/verify/<f>/, … with <f> the token's first two
-   * characters in lower case, or, for documents signed before 0.6, flat
-   * under v/<token>/. The token must already match TOKEN_RE.
+   * under v/<f>/, api/verify/<f>/, … with <f> the token's first character
+   * in lower case, or, for documents signed before 0.6, flat under
+   * v/<token>/. The token must already match TOKEN_RE.
    */
   function documentAddress(token) {
-    const folder = token.slice(0, 2).toLowerCase() + '/';
+    const folder = token.slice(0, 1).toLowerCase() + '/';
     return {
       sharded: 'v/' + folder + token + '/',
       flat: 'v/' + token + '/',

@@ -80,8 +80,8 @@ final class FolderDescriptors: @unchecked Sendable {
         }
     }
 
-    /// Descriptors kept open at most: the 1,444 `v/<f>` folders of each
-    /// language would otherwise take more than a default limit of 1,024.
+    /// Descriptors kept open at most, well below a default limit of 1,024
+    /// (a site has about a hundred folders that other folders are made in).
     static let openLimit = 256
 
     /// The open descriptor of `folder`, opening it if fewer than `openLimit`
