@@ -43,19 +43,27 @@ let package = Package(
         // A document's published record and public status, shared by the registry,
         // the portal that writes them and the verifier that reads them.
         .target(name: "Record"),
+        // The public issuance log: RFC 6962 Merkle tree, C2SP tlog-tiles and signed-note checkpoints.
+        .target(name: "IssuanceLog", dependencies: ["Hashing", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registry", dependencies: ["Hashing", "Record", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record"]),
-        .target(name: "Authority", dependencies: ["PDF", "PKI", "Record", "Stamp", "Registry", "Verifier"]),
+        .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record", "IssuanceLog"]),
+        .target(name: "Authority", dependencies: [
+            "PDF", "PKI", "Record", "Stamp", "Registry", "Verifier", "IssuanceLog",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Portal", dependencies: [
-            "Registry", "PKI", "Stamp", "Verifier", "Record", "ObjectStore",
+            "Registry", "PKI", "Stamp", "Verifier", "Record", "ObjectStore", "IssuanceLog",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .executableTarget(name: "segel", dependencies: [
-            "Authority", "Portal", "ObjectStore", "Verifier", "Registry", "Record", "PKI", "PDF",
+            "Authority", "Portal", "ObjectStore", "Verifier", "Registry", "Record", "PKI", "PDF", "IssuanceLog",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Times key generation alone for scripts/bench-batch.
         .executableTarget(name: "segel-keygen-bench", dependencies: ["PKI"]),
+        .executableTarget(name: "segel-log-bench", dependencies: [
+            "Portal", "IssuanceLog", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "segel-verify", dependencies: [
             "Verifier",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,6 +79,12 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Record", "Hashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "SigningTests", dependencies: ["Authority", "PKI", "Portal", "Record", "Registry", "TestSupport"]),
         .testTarget(name: "VerifierTests", dependencies: ["Verifier", "PDF", "PKI", "Authority", "Registry", "TestSupport"]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "PKI", "Record", "Registry", "Stamp", "TestSupport"]),
+        .testTarget(name: "PortalTests", dependencies: [
+            "Portal", "PKI", "Record", "Registry", "Stamp", "TestSupport", "IssuanceLog",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .testTarget(name: "IssuanceLogTests", dependencies: [
+            "IssuanceLog", "Hashing", "PKI", "TestSupport", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ]
 )

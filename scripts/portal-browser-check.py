@@ -134,6 +134,10 @@ def main():
         check("found entry is valid", banner == "valid", banner)
         signed_at = output.find_element(By.CSS_SELECTOR, '[data-slot="signed-at"]').text
         check("the signing time is in the authority's zone, as on the pages", signed_at.endswith("WIB"), signed_at)
+        log_row = output.find_element(By.CSS_SELECTOR, '[data-slot-row="log"]')
+        log_index = output.find_element(By.CSS_SELECTOR, '[data-slot="log-index"]').text
+        check("found entry shows its entry in the public issuance log",
+              log_row.is_displayed() and log_index.isdigit(), log_row.text)
         link = output.find_element(By.CSS_SELECTOR, '[data-slot="link"]').get_attribute("href")
         check("found entry links to its page", link == base + page, link)
         if shots:

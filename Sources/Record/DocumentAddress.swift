@@ -56,31 +56,35 @@ public struct DocumentAddress: Sendable, Hashable {
     /// The signed PDF: `d/<f>/<token>.pdf`.
     public var pdf: String { "d/\(folderPath)\(token).pdf" }
 
-    /// A verification URL `<prefix>/v/<f>/<token>/` or `<prefix>/v/<token>/`
-    /// split into its prefix (the site's base URL) and the document's
-    /// address; nil for any other shape. The token is not checked here
-    /// beyond not being empty: callers that take it from untrusted bytes
-    /// check its characters.
-    public static func split(verificationURL url: String) -> (prefix: String, address: DocumentAddress)? {
-        guard url.hasSuffix("/") else { return nil }
+    /// The ways a verification URL `<prefix>/v/<f>/<token>/` or
+    /// `<prefix>/v/<token>/` splits into a prefix (the site's base URL) and
+    /// the document's address, the sharded reading first; empty for any other
+    /// shape. Both readings exist only when the token starts with `v` or `V`
+    /// (`…/v/v/vXy…/`): the caller who knows the site's base URL picks by
+    /// prefix. The token is not checked here beyond not being empty: callers
+    /// that take it from untrusted bytes check its characters.
+    public static func split(verificationURL url: String) -> [(prefix: String, address: DocumentAddress)] {
+        guard url.hasSuffix("/") else { return [] }
         let parts = url.dropLast().split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 3, let token = parts.last, !token.isEmpty else { return nil }
+        guard parts.count >= 3, let token = parts.last, !token.isEmpty else { return [] }
+        var readings: [(prefix: String, address: DocumentAddress)] = []
         let before = parts[parts.count - 2]
-        if before == "v" {
-            return (parts.dropLast(2).joined(separator: "/"), DocumentAddress(token: String(token), layout: .flat))
-        }
         if parts.count >= 4, parts[parts.count - 3] == "v", before == folder(of: String(token)) {
-            return (parts.dropLast(3).joined(separator: "/"), DocumentAddress(token: String(token), layout: .sharded))
+            readings.append((parts.dropLast(3).joined(separator: "/"), DocumentAddress(token: String(token), layout: .sharded)))
         }
-        return nil
+        if before == "v" {
+            readings.append((parts.dropLast(2).joined(separator: "/"), DocumentAddress(token: String(token), layout: .flat)))
+        }
+        return readings
     }
 
-    /// The address of a document whose verification URL is `url`; the flat
-    /// layout when the registry has no URL (documents signed before URLs were
-    /// kept) or the URL has neither shape.
-    public init(token: String, verificationURL url: String?) {
-        if let url, let split = Self.split(verificationURL: url), split.address.token == token {
-            self = split.address
+    /// The address of a document whose verification URL is `url` on the
+    /// site `baseURL`; the flat layout when the registry has no URL
+    /// (documents signed before URLs were kept) or the URL has neither shape.
+    public init(token: String, verificationURL url: String?, baseURL: String) {
+        let readings = url.map(Self.split(verificationURL:))?.filter { $0.address.token == token } ?? []
+        if let reading = readings.first(where: { $0.prefix == baseURL }) ?? readings.first {
+            self = reading.address
         } else {
             self.init(token: token, layout: .flat)
         }

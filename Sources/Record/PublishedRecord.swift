@@ -12,8 +12,15 @@ import Foundation
 ///  "certificate": {"serial": "<lowercase hex>", "fingerprint_sha256": "<lowercase hex of DER>",
 ///                  "not_before": "<ISO>", "not_after": "<ISO>", "issuer": "<RFC 4514>", "subject": "<RFC 4514>"},
 ///  "document": {"name": "…", "type": "…"|null, "requester_name": "…"},
-///  "signer": {"name": "…", "title": "…"|null}}
+///  "signer": {"name": "…", "title": "…"|null},
+///  "log": {"index": N, "tree_size": M, "entry": "<the log entry's text>",
+///          "inclusion": ["<base64 hash>", …], "checkpoint": "<signed checkpoint>"}|null}
 /// ```
+///
+/// `log` proves the document's issuance entry is in the authority's public
+/// issuance log (README "The issuance log"): the entry, its index, the
+/// RFC 9162 inclusion proof to the tree of `tree_size` entries, and the
+/// checkpoint the log signed for that tree.
 ///
 /// Absent optional values are written as `null`, never omitted, so every
 /// record has the same keys. Reading ignores unknown keys and tolerates a
@@ -121,6 +128,31 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         }
     }
 
+    /// Where the document's issuance entry sits in the issuance log.
+    public struct LogInclusion: Codable, Sendable, Hashable {
+        public var index: Int
+        public var treeSize: Int
+        /// The entry's canonical text (`LogEntry`).
+        public var entry: String
+        /// The audit path, leaf side first, each hash in base64.
+        public var inclusion: [String]
+        /// The signed note of the checkpoint of `treeSize` entries.
+        public var checkpoint: String
+
+        public init(index: Int, treeSize: Int, entry: String, inclusion: [String], checkpoint: String) {
+            self.index = index
+            self.treeSize = treeSize
+            self.entry = entry
+            self.inclusion = inclusion
+            self.checkpoint = checkpoint
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case index, entry, inclusion, checkpoint
+            case treeSize = "tree_size"
+        }
+    }
+
     /// A record that is not a segel record of this format.
     public struct FormatError: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -143,6 +175,8 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     public var signer: SignerInfo
     /// ISO 8601 UTC: the latest registry change this record reflects.
     public var asOf: String
+    /// The issuance entry's place in the public log; nil before the log existed.
+    public var log: LogInclusion?
 
     public init(token: String, status: Status, statusReason: String? = nil, statusDate: Date? = nil,
                 sha256: String, signatureID: String, signedAt: Date, certificate: CertificateIdentity,
@@ -163,7 +197,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, token, status, sha256, certificate, document, signer
+        case format, token, status, sha256, certificate, document, signer, log
         case statusReason = "status_reason"
         case statusDate = "status_date"
         case signatureID = "signature_id"
@@ -185,6 +219,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         document = try container.decodeIfPresent(DocumentInfo.self, forKey: .document) ?? DocumentInfo(name: "")
         signer = try container.decodeIfPresent(SignerInfo.self, forKey: .signer) ?? SignerInfo(name: "")
         asOf = try container.decodeIfPresent(String.self, forKey: .asOf) ?? signedAt
+        log = try container.decodeIfPresent(LogInclusion.self, forKey: .log)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -201,6 +236,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         try container.encode(document, forKey: .document)
         try container.encode(signer, forKey: .signer)
         try container.encode(asOf, forKey: .asOf)
+        try container.encode(log, forKey: .log)
     }
 
     /// Reads a record and checks its format identifier.

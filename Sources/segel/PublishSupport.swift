@@ -20,6 +20,10 @@ extension Authority {
             unlockCA: { [self] generation in try self.unlock(generation: generation, passphrase: try passphrase()) },
             signedPDF: { token in home.signedPDF(token: token) })
         source.timestampRoots = timestampingRoots()
+        source.log = PublishSource.IssuanceLogSource(
+            verifier: try issuanceLogVerifier(passphrase: passphrase),
+            unlock: { [self] in try self.unlockIssuanceLog(passphrase: try passphrase()) },
+            checkpoints: home.logCheckpoints)
         return source
     }
 }

@@ -17,7 +17,7 @@ struct Segel: AsyncParsableCommand {
             InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
             SignCommand.self, SignFileCommand.self, BatchCommand.self, InvalidateCommand.self, KeysCommand.self,
             AuditCommand.self, StatsCommand.self, VerifyCommand.self, PublishCommand.self, DemoCommand.self,
-            CACommand.self,
+            CACommand.self, LogCommand.self,
         ])
 
     /// Runs the command and maps every error to one sentence on stderr and the

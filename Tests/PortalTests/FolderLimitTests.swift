@@ -43,7 +43,7 @@ final class FolderLimitTests: XCTestCase {
 
     func testVerificationURLsOfBothLayoutsSplitIntoTheirAddress() throws {
         let token = "AbCdEfGhIjKlMnOpQrStUvW"
-        let sharded = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/portal/v/a/\(token)/"))
+        let sharded = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/portal/v/a/\(token)/").first)
         XCTAssertEqual(sharded.prefix, "https://h.example/portal")
         XCTAssertEqual(sharded.address, DocumentAddress(token: token, layout: .sharded))
         XCTAssertEqual(sharded.address.pageFile, "v/a/\(token)/index.html")
@@ -52,17 +52,26 @@ final class FolderLimitTests: XCTestCase {
         XCTAssertEqual(sharded.address.pdf, "d/a/\(token).pdf")
         XCTAssertEqual(sharded.address.pageRoot, "../../../")
 
-        let flat = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/v/\(token)/"))
+        let flat = try XCTUnwrap(DocumentAddress.split(verificationURL: "https://h.example/v/\(token)/").first)
         XCTAssertEqual(flat.prefix, "https://h.example")
         XCTAssertEqual(flat.address.record, "api/verify/\(token).json")
         XCTAssertEqual(flat.address.pageRoot, "../../")
         // A registry without a URL (before URLs were kept) means the flat address.
-        XCTAssertEqual(DocumentAddress(token: token, verificationURL: nil).layout, .flat)
+        XCTAssertEqual(DocumentAddress(token: token, verificationURL: nil, baseURL: "https://h.example").layout, .flat)
+
+        // A token starting with v reads both ways; the site's base URL decides.
+        let vToken = "vIetDFtiNNEq3bvx-m75cjI"
+        let both = DocumentAddress.split(verificationURL: "https://h.example/v/v/\(vToken)/")
+        XCTAssertEqual(both.map(\.prefix), ["https://h.example", "https://h.example/v"])
+        XCTAssertEqual(DocumentAddress(token: vToken, verificationURL: "https://h.example/v/v/\(vToken)/",
+                                       baseURL: "https://h.example").layout, .sharded)
+        XCTAssertEqual(DocumentAddress(token: vToken, verificationURL: "https://h.example/v/v/\(vToken)/",
+                                       baseURL: "https://h.example/v").layout, .flat)
 
         // A folder that is not the token's own, or no trailing slash, is no address.
-        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/x/\(token)/"))
-        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/A/\(token)/"))
-        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/v/a/\(token)"))
-        XCTAssertNil(DocumentAddress.split(verificationURL: "https://h.example/w/\(token)/"))
+        XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/v/x/\(token)/").isEmpty)
+        XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/v/A/\(token)/").isEmpty)
+        XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/v/a/\(token)").isEmpty)
+        XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/w/\(token)/").isEmpty)
     }
 }

@@ -54,10 +54,13 @@ final class IncrementalPublishTests: XCTestCase {
         let invalidated = try demo.publish()
         // The site-wide pages say "as of" to the minute: rewritten unless the
         // invalidation fell in the same minute as the last change.
+        // The invalidation is one more entry of the issuance log: its checkpoint, and the partial tile and bundle.
+        let logSize = try XCTUnwrap(Int(try demo.text("log/checkpoint").split(separator: "\n")[1]))
         let required: Set<String> = [
             target.address.pageFile, "en/" + target.address.pageFile,
             target.address.record, shard, codeShard,
             "crl.pem", "crl.crl", "trust.json", "stats/index.html", "en/stats/index.html", "api/statistics.json",
+            "log/checkpoint", "log/tile/0/000.p/\(logSize)", "log/tile/entries/000.p/\(logSize)",
         ]
         let asOfPages: Set<String> = ["index.html", "verify/index.html", "trust/index.html", "404.html",
                                       "en/index.html", "en/verify/index.html", "en/trust/index.html"]

@@ -118,7 +118,7 @@ final class PublishedSiteTests: XCTestCase {
         let demo = try demo
         let trust = try demo.json("trust.json")
         XCTAssertEqual(Set(trust.keys), ["format", "authority", "site_url", "published_at", "ca_pem", "crl_pem",
-                                         "authorities"])
+                                         "authorities", "log_vkey"])
         // Every CA with its CRL (one here); the first is the one ca_pem names.
         let authorities = try XCTUnwrap(trust["authorities"] as? [[String: Any]])
         XCTAssertEqual(authorities.count, 1)
@@ -198,7 +198,7 @@ final class PublishedSiteTests: XCTestCase {
             XCTAssertEqual(record["token"] as? String, document.token)
             XCTAssertEqual(record["status"] as? String, document.status)
             XCTAssertEqual(record["name"] as? String, document.name)
-            XCTAssertEqual(Set(record.keys), ["token", "name", "status", "signed_at", "page"])
+            XCTAssertEqual(Set(record.keys), ["token", "name", "status", "signed_at", "page", "log_index", "log_size"])
             XCTAssertEqual(record["page"] as? String, document.address.page)
             XCTAssertEqual(try HashIndex.lookup(fileHash: Digest.sha256(pdf),
                                                 shard: Data(contentsOf: demo.url(IndexReader.shardPath(Digest.sha256(pdf), site: demo.site))))?.token,
@@ -385,7 +385,7 @@ extension PublishedSiteTests {
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []
-        XCTAssertEqual(checks.count, 17, run.out)
+        XCTAssertEqual(checks.count, 18, run.out)
         for check in checks where check["ok"] as? Bool != true {
             XCTFail("\(check["check"] ?? "?"): \(check["detail"] ?? "")")
         }

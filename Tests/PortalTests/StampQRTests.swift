@@ -31,7 +31,7 @@ final class StampQRTests: XCTestCase {
         let older = fixture.work.appendingPathComponent("site-older")
         _ = try SitePublisher(source: try fixture.source(), options: PublishOptions(site: older)).publish()
         for document in documents {
-            let page = document.signature.address.pageFile
+            let page = document.signature.address(baseURL: "https://verify.example.ac.id").pageFile
             let kept = try Data(contentsOf: fixture.site.appendingPathComponent(page))
             let encoded = try Data(contentsOf: older.appendingPathComponent(page))
             XCTAssertEqual(kept, encoded, "\(page) differs between a kept and a freshly encoded symbol")

@@ -61,7 +61,7 @@ final class PublicStatusAgreementTests: XCTestCase {
         for (name, document) in documents {
             let want = try XCTUnwrap(expected[name])
             // The files of the document sit where its verification URL says.
-            let address = try XCTUnwrap(DocumentAddress.split(verificationURL: document.result.verification_url)).address
+            let address = try XCTUnwrap(DocumentAddress.split(verificationURL: document.result.verification_url).first).address
             XCTAssertEqual(address.token, document.result.token)
             // Token JSON.
             let json = try XCTUnwrap(JSONSerialization.jsonObject(

@@ -155,13 +155,22 @@
     // The page is one of the token's two addresses; indexes before 0.6 name none (flat).
     const address = documentAddress(record.token);
     if (record.page !== undefined && record.page !== address.sharded && record.page !== address.flat) return null;
-    return {
+    // Its issuance entry in the public log (since 0.6): both numbers or neither.
+    const hasLog = record.log_index !== undefined || record.log_size !== undefined;
+    if (hasLog && !(Number.isInteger(record.log_index) && Number.isInteger(record.log_size) &&
+                    record.log_index >= 0 && record.log_index < record.log_size)) return null;
+    const valid = {
       token: record.token,
       name: record.name,
       status: record.status,
       signed_at: record.signed_at || '',
       page: record.page || address.flat
     };
+    if (hasLog) {
+      valid.log_index = record.log_index;
+      valid.log_size = record.log_size;
+    }
+    return valid;
   }
 
   /**
@@ -448,6 +457,12 @@
       });
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
+      if (record.log_index !== undefined) {
+        fill(fragment, 'log-index', String(record.log_index));
+        fill(fragment, 'log-size', String(record.log_size));
+        const row = fragment.querySelector('[data-slot-row="log"]');
+        if (row) row.hidden = false;
+      }
       const link = fragment.querySelector('[data-slot="link"]');
       // validateRecord admits only the token's own two addresses (TOKEN_RE-checked segments).
       link.href = new URL(root + record.page, document.baseURI).href;

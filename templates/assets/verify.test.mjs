@@ -57,7 +57,7 @@ const pdf = (text) => enc.encode(`%PDF-1.7\n${text}\n%%EOF\n`);
 
 const docs = [
   // Entries name the document's page since 0.6 (sharded, or flat for a document signed before); older ones name none.
-  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q/Q2xhc3NpYy10b2tlbi0wMDAx/' } },
+  { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q/Q2xhc3NpYy10b2tlbi0wMDAx/', log_index: 7, log_size: 12 } },
   { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z', page: 'v/aB3_-xYz0123456789AbCdEf/' } },
   { bytes: pdf('certificate'), record: { token: 'revoked_token_0123456789', name: 'Sertifikat', status: 'revoked', signed_at: '2025-09-09T09:09:09Z' } },
 ];
@@ -133,6 +133,10 @@ test('a record that is not a valid record is an index error', async () => {
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/x/Q2xhc3NpYy10b2tlbi0wMDAx/' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: '../../evil/' },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', page: 'v/aB3_-xYz0123456789AbCdEf/' },
+    // The issuance log's place: both numbers, the index inside the tree.
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: 3 },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: 3, log_size: 3 },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: '1', log_size: 3 },
   ];
   for (const record of cases) {
     const fileHash = sha256(pdf(JSON.stringify(record)));

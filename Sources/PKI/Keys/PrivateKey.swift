@@ -124,6 +124,11 @@ public final class PrivateKey: @unchecked Sendable {
     /// encrypted PKCS#8 key or uses an unsupported scheme, `.unsupportedKey`
     /// for key types segel does not use.
     public convenience init(encryptedPKCS8PEM pem: Data, passphrase: String) throws {
+        try self.init(owning: try Self.decryptPKCS8(pem, passphrase: passphrase))
+    }
+
+    /// The `EVP_PKEY` an `ENCRYPTED PRIVATE KEY` PEM holds, owned by the caller.
+    static func decryptPKCS8(_ pem: Data, passphrase: String) throws -> OpaquePointer {
         OpenSSLErrorQueue.clear()
         let encrypted: OpaquePointer? = try MemoryBIO.reading(pem) { bio in
             PEM_read_bio_PKCS8(bio, nil, nil, nil)
@@ -159,7 +164,7 @@ public final class PrivateKey: @unchecked Sendable {
         guard let key = EVP_PKCS82PKEY(info) else {
             throw PKIError.openSSL(.keyDecoding, "The decrypted PKCS#8 structure does not hold a usable private key")
         }
-        try self.init(owning: key)
+        return key
     }
 
     /// The key as an `ENCRYPTED PRIVATE KEY` PEM: PKCS#8 with PBES2 (RFC 8018
@@ -167,9 +172,14 @@ public final class PrivateKey: @unchecked Sendable {
     /// random IV.
     public func encryptedPKCS8PEM(passphrase: String,
                                   iterations: Int = PrivateKey.defaultPBKDF2Iterations) throws -> Data {
+        try Self.encryptPKCS8(pointer, passphrase: passphrase, iterations: iterations)
+    }
+
+    /// `key` as an `ENCRYPTED PRIVATE KEY` PEM (see `encryptedPKCS8PEM`).
+    static func encryptPKCS8(_ key: OpaquePointer, passphrase: String, iterations: Int) throws -> Data {
         precondition(iterations >= 1 && iterations <= Int(Int32.max), "PBKDF2 iteration count out of range")
         OpenSSLErrorQueue.clear()
-        guard let info = EVP_PKEY2PKCS8(pointer) else {
+        guard let info = EVP_PKEY2PKCS8(key) else {
             throw PKIError.openSSL(.keyEncoding, "Could not convert the private key to PKCS#8")
         }
         defer { PKCS8_PRIV_KEY_INFO_free(info) }

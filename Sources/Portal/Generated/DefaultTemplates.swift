@@ -822,13 +822,22 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     // The page is one of the token's two addresses; indexes before 0.6 name none (flat).
     const address = documentAddress(record.token);
     if (record.page !== undefined && record.page !== address.sharded && record.page !== address.flat) return null;
-    return {
+    // Its issuance entry in the public log (since 0.6): both numbers or neither.
+    const hasLog = record.log_index !== undefined || record.log_size !== undefined;
+    if (hasLog && !(Number.isInteger(record.log_index) && Number.isInteger(record.log_size) &&
+                    record.log_index >= 0 && record.log_index < record.log_size)) return null;
+    const valid = {
       token: record.token,
       name: record.name,
       status: record.status,
       signed_at: record.signed_at || '',
       page: record.page || address.flat
     };
+    if (hasLog) {
+      valid.log_index = record.log_index;
+      valid.log_size = record.log_size;
+    }
+    return valid;
   }
 
   /**
@@ -1115,6 +1124,12 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       });
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
+      if (record.log_index !== undefined) {
+        fill(fragment, 'log-index', String(record.log_index));
+        fill(fragment, 'log-size', String(record.log_size));
+        const row = fragment.querySelector('[data-slot-row="log"]');
+        if (row) row.hidden = false;
+      }
       const link = fragment.querySelector('[data-slot="link"]');
       // validateRecord admits only the token's own two addresses (TOKEN_RE-checked segments).
       link.href = new URL(root + record.page, document.baseURI).href;
@@ -1437,6 +1452,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "check_text": "This page shows the official record of the document. To be sure the file you hold is that same document, check it on the upload page, or compare its SHA-256 fingerprint with the value below.",
   "check_button": "Check my file",
   "label_sha256": "SHA-256 of the signed file",
+  "label_log": "Public issuance log",
+  "log_entry": "entry",
+  "log_of": "of a log of",
+  "log_checkpoint": "signed checkpoint",
   "copy": "Copy",
   "copied": "Copied",
 
@@ -1613,6 +1632,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "check_text": "Halaman ini menampilkan catatan resmi dokumen. Untuk memastikan berkas yang Anda pegang adalah berkas yang sama, periksa berkas itu di halaman pemeriksaan, atau bandingkan sidik jari SHA-256-nya dengan nilai di bawah ini.",
   "check_button": "Periksa berkas saya",
   "label_sha256": "SHA-256 berkas bertanda tangan",
+  "label_log": "Log penerbitan publik",
+  "log_entry": "entri",
+  "log_of": "dari log berisi",
+  "log_checkpoint": "checkpoint bertanda tangan",
   "copy": "Salin",
   "copied": "Tersalin",
 
@@ -1901,6 +1924,7 @@ Disallow: /
     <p>{{t.check_text}}</p>
     <dl class="facts">
       <div><dt>{{t.label_sha256}}</dt><dd><code class="hash">{{doc.sha256}}</code> <button type="button" class="button button--small no-print" data-copy="{{doc.sha256}}" data-copied="{{t.copied}}" hidden>{{t.copy}}</button></dd></div>
+      {{#doc.log_index}}<div><dt>{{t.label_log}}</dt><dd>{{t.log_entry}} {{doc.log_index}} {{t.log_of}} {{doc.log_size}} · <a href="{{root}}log/checkpoint">{{t.log_checkpoint}}</a></dd></div>{{/doc.log_index}}
     </dl>
     <p class="no-print"><a class="button button--primary" href="{{home}}verify/">{{t.check_button}}</a> <a class="button" href="{{home}}trust/">{{t.trust_link}}</a></p>
   </section>
@@ -2061,6 +2085,7 @@ Disallow: /
   <dl class="facts facts--compact">
     <div><dt>{{t.label_name}}</dt><dd data-slot="name"></dd></div>
     <div><dt>{{t.label_signed_at}}</dt><dd data-slot="signed-at"></dd></div>
+    <div data-slot-row="log" hidden><dt>{{t.label_log}}</dt><dd>{{t.log_entry}} <span data-slot="log-index"></span> {{t.log_of}} <span data-slot="log-size"></span></dd></div>
   </dl>
   <p class="upload__action"><a class="button button--primary" data-slot="link" href="#">{{t.upload_open_page}}</a></p>
 </template>

@@ -16,8 +16,9 @@ import PKI
 /// iv       = SHA-256(utf8("segel-iv:") ‖ fileHash ‖ plaintext)[0..12]
 /// shard    = {"v":1,"entries":[{"id","iv","ct"}]}            entries sorted by id
 /// ct       = base64(AES-GCM(key, iv, plaintext) ‖ 128-bit tag), no AAD
-/// plaintext= UTF-8 JSON {"token","name","status","signed_at","page"}
-///            (page: the document's page, `DocumentAddress.page`; since 0.6)
+/// plaintext= UTF-8 JSON {"token","name","status","signed_at","page","log_index","log_size"}
+///            (since 0.6: page, the document's page, `DocumentAddress.page`;
+///            log_index and log_size, its issuance entry in the public log, when it has one)
 /// ```
 ///
 /// A document is also entered under its lookup code (`LookupCode`), so the
@@ -110,24 +111,38 @@ public enum HashIndex {
         public var signedAt: String
         /// The document's page relative to the site root (`DocumentAddress.page`).
         public var page: String
+        /// The issuance entry's index in the public log, and the tree size its proof reaches.
+        public var logIndex: Int?
+        public var logSize: Int?
 
         enum CodingKeys: String, CodingKey {
             case token, name, status, page
             case signedAt = "signed_at"
+            case logIndex = "log_index"
+            case logSize = "log_size"
         }
 
-        public init(token: String, name: String, status: PublicStatus, signedAt: String, page: String) {
+        public init(token: String, name: String, status: PublicStatus, signedAt: String, page: String,
+                    logIndex: Int? = nil, logSize: Int? = nil) {
             self.token = token
             self.name = name
             self.status = status
             self.signedAt = signedAt
             self.page = page
+            self.logIndex = logIndex
+            self.logSize = logSize
         }
 
         /// What `PortalJSON.encode(self)` writes, built on bytes.
         func json() -> Data {
             var out = JSONBytes(capacity: 200)
-            out.raw("{"); out.key("name"); out.string(name)
+            out.raw("{")
+            if let logIndex, let logSize {
+                out.key("log_index"); out.int(logIndex)
+                out.raw(","); out.key("log_size"); out.int(logSize)
+                out.raw(",")
+            }
+            out.key("name"); out.string(name)
             out.raw(","); out.key("page"); out.string(page)
             out.raw(","); out.key("signed_at"); out.string(signedAt)
             out.raw(","); out.key("status"); out.string(status.rawValue)

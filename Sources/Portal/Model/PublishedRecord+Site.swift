@@ -5,11 +5,12 @@ import Registry
 extension PublishedRecord {
     /// The record of `document`, whose certificate is `certificate` (the
     /// registry's one constructor, with the facts the portal read from it).
-    init(_ document: SiteDocument, certificate: CertificateFacts) {
+    init(_ document: SiteDocument, certificate: CertificateFacts, log: LogInclusion?) {
         self.init(document.published, certificate: CertificateIdentity(
             serial: certificate.serialHex, fingerprintSHA256: certificate.sha256FingerprintHex,
             notBefore: ISOTime.string(from: certificate.notBefore), notAfter: ISOTime.string(from: certificate.notAfter),
             issuer: certificate.issuer, subject: certificate.subject))!
+        self.log = log
     }
 
     /// The record's JSON, as `PortalJSON.encode(self)` writes it (sorted keys),
@@ -30,6 +31,17 @@ extension PublishedRecord {
         out.raw(","); out.key("requester_name"); out.string(document.requesterName)
         out.raw(","); out.key("type"); out.string(document.type)
         out.raw("},"); out.key("format"); out.string(format)
+        out.raw(","); out.key("log")
+        if let log {
+            out.raw("{"); out.key("checkpoint"); out.string(log.checkpoint)
+            out.raw(","); out.key("entry"); out.string(log.entry)
+            out.raw(","); out.key("inclusion"); out.strings(log.inclusion)
+            out.raw(","); out.key("index"); out.int(log.index)
+            out.raw(","); out.key("tree_size"); out.int(log.treeSize)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
         out.raw(","); out.key("sha256"); out.string(sha256)
         out.raw(","); out.key("signature_id"); out.string(signatureID)
         out.raw(","); out.key("signed_at"); out.string(signedAt)

@@ -42,7 +42,7 @@ struct SiteDocument: Sendable {
         statusDate = signature.publicStatusAt
         asOf = published.asOf
         verificationURL = signature.verificationURL(baseURL: baseURL)
-        address = signature.address
+        address = signature.address(baseURL: baseURL)
     }
 
     /// The CRL entry of this document's certificate, if it must be listed:

@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceLog
 import PKI
 import Registry
 
@@ -31,6 +32,26 @@ public struct PublishSource: Sendable {
     public var signedPDF: @Sendable (String) -> URL
     /// The roots the authority pinned for external TSAs (`--tsa-root`; listed in trust.json).
     public var timestampRoots: [Certificate] = []
+    /// The public issuance log; nil publishes none.
+    public var log: IssuanceLogSource?
+
+    /// The issuance log's key and memory, kept outside the site.
+    public struct IssuanceLogSource: Sendable {
+        /// The log's public key (its name is the origin line of every checkpoint).
+        public var verifier: VerifierKey
+        /// Returns the signing key; called only when the log has grown.
+        public var unlock: @Sendable () throws -> LogKey
+        /// A folder keeping every checkpoint the log signed, one file per tree
+        /// size (`<size>`), so that publishing never signs a tree that does
+        /// not extend them and old proofs keep their checkpoint.
+        public var checkpoints: URL
+
+        public init(verifier: VerifierKey, unlock: @escaping @Sendable () throws -> LogKey, checkpoints: URL) {
+            self.verifier = verifier
+            self.unlock = unlock
+            self.checkpoints = checkpoints
+        }
+    }
 
     public init(registry: Registry, authorities: [Authority],
                 unlockCA: @escaping @Sendable (Int) throws -> CertificateAuthority,

@@ -1,4 +1,6 @@
 import Foundation
+import IssuanceLog
+import Record
 import PKI
 import Registry
 
@@ -63,6 +65,8 @@ final class PublishingContext {
     /// The CAs being unlocked for new CRLs (by generation), and per CA the
     /// rule to issue its CRL by and its previous CRL.
     var pendingCAs: Pending<[Int: CertificateAuthority]>?
+    /// The issuance log's key, being unlocked on another core when the log has grown.
+    var pendingLogKey: Pending<LogKey>?
     var crlPolicies: [Int: CRLPolicy] = [:]
     var crlPrevious: [Int: CRL] = [:]
     /// Each CA's CRL for this publish, by generation.
@@ -86,6 +90,10 @@ final class PublishingContext {
     var renderedDocuments = 0
     /// Tokens whose files were rendered this time (new or changed inputs).
     var changedTokens: Set<String> = []
+    /// Each document's issuance entry in the log, by token (`buildIssuanceLog`).
+    var logInclusions: [String: PublishedRecord.LogInclusion] = [:]
+    /// The issuance log's tree size after this publish.
+    var logSize = 0
 
     // Results.
     var written: [String] = []

@@ -14,6 +14,7 @@ struct PublishingPipeline: Sendable {
         .loadTemplates,
         .readManifest,
         .publishTrustMaterial,
+        .buildIssuanceLog,
         .planDocuments,
         .buildHashIndex,
         .renderDocuments,

@@ -12,8 +12,9 @@ extension PublishingStep {
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
         let documents = context.documents
+        let inclusions = context.logInclusions
         let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index], site: site)
+            DocumentFingerprint.document(documents[index], site: site, log: inclusions[documents[index].token])
         }
         var toRender: [Int] = []
         for (index, document) in documents.enumerated() {
@@ -54,11 +55,12 @@ extension PublishingStep {
         let signedPDF = context.source.signedPDF
         let writer: SiteWriter? = context.fresh ? context.writer : nil
         let indices = context.documentsToRender
+        let inclusions = context.logInclusions
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, renderers: renderers, skeletons: skeletons,
-                                        privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
+            let files = try renderFiles(document, log: inclusions[document.token], renderers: renderers,
+                                        skeletons: skeletons, privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
         }
@@ -82,7 +84,8 @@ extension PublishingStep {
 
     /// Renders one document's files; with a `writer`, also writes them and
     /// plans them as `.written`.
-    private static func renderFiles(_ document: SiteDocument, renderers: [PageRenderer], skeletons: [TokenPageSkeletons?],
+    private static func renderFiles(_ document: SiteDocument, log: PublishedRecord.LogInclusion?,
+                                    renderers: [PageRenderer], skeletons: [TokenPageSkeletons?],
                                     privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL,
                                     writer: SiteWriter?) throws -> [(String, PlannedFile)] {
@@ -104,10 +107,11 @@ extension PublishingStep {
         }
         var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
             (renderer.prefix + address.pageFile,
-             try skeleton?.page(document, certificate: certificate) ?? renderer.tokenPage(document, certificate: certificate))
+             try skeleton?.page(document, certificate: certificate, log: log)
+                ?? renderer.tokenPage(document, certificate: certificate, log: log))
         }
         contents += [
-            (address.record, PublishedRecord(document, certificate: certificate).json()),
+            (address.record, PublishedRecord(document, certificate: certificate, log: log).json()),
             (address.certificate, certificate.der),
         ]
         var files: [(String, PlannedFile)] = []

@@ -69,6 +69,7 @@ extension PublishingStep {
             dirty = [Bool](repeating: true, count: count)
         }
 
+        let inclusions = context.logInclusions
         let rebuild = members.keys.filter { dirty[$0] }.sorted()
         let groups = rebuild.map { members[$0]! }
         let built = try Parallel.map(rebuild.count) { slot -> PlannedFile in
@@ -76,7 +77,9 @@ extension PublishingStep {
                 let document = documents[owner[index]]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt),
-                                              page: document.address.page)
+                                              page: document.address.page,
+                                              logIndex: inclusions[document.token]?.index,
+                                              logSize: inclusions[document.token]?.treeSize)
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

@@ -6,6 +6,12 @@ extension PublishingStep {
     /// change, from one registry snapshot per query.
     static let readRegistry = PublishingStep("Read the registry") { context in
         let registry = context.source.registry
+        // A log that has grown needs its key: its passphrase derivation (slow
+        // on purpose) runs on the other core while the registry is read.
+        if let log = context.source.log,
+           try registry.issuanceEventCount() != IssuanceLogFiles.latestKeptSize(in: log.checkpoints) {
+            context.pendingLogKey = Pending { try log.unlock() }
+        }
         guard let authority = try registry.authority() else {
             throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")
         }

@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceLog
 import PKI
 import Verifier
 
@@ -94,6 +95,7 @@ extension PublishingStep {
         trust.authorities = authorities
         let timestamping = context.source.timestampRoots
         if !timestamping.isEmpty { trust.timestampPEMs = timestamping.map(\.pem) }
+        trust.logVKey = context.source.log?.verifier.vkey
         context.plan("trust.json", data: try PortalJSON.encode(trust))
     }
 

@@ -62,14 +62,15 @@ struct PageRenderer: Sendable {
     }
 
     /// `v/<f>/<token>/index.html` (`<lang>/v/<f>/<token>/index.html`), straight through Mustache.
-    func tokenPage(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
-        try render("token", tokenContext(tokenValues(document, certificate: certificate)),
+    func tokenPage(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion? = nil) throws -> Data {
+        try render("token", tokenContext(tokenValues(document, certificate: certificate, log: log)),
                    path: prefix + document.address.pageFile)
     }
 
     /// The document's values on its page (templates/README.md, "Token page
     /// context"). Text that came from people passes through `HTMLText.guarded` first.
-    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts) throws -> TokenPageValues {
+    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts,
+                     log: PublishedRecord.LogInclusion? = nil) throws -> TokenPageValues {
         let address = document.address
         let root = depth + address.pageRoot
         let token = document.token
@@ -78,6 +79,8 @@ struct PageRenderer: Sendable {
         func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
         values[.token] = .text(token)
         values[.page] = .text(address.page)
+        values[.logIndex] = log.map { .text(String($0.index)) }
+        values[.logSize] = log.map { .text(String($0.treeSize)) }
         values[.status] = .text(document.status.rawValue)
         values[.isValid] = .flag(document.status == .valid)
         values[.isInvalidated] = .flag(document.status == .invalidated)

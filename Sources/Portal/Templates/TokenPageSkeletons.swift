@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import PKI
 
 /// Renders token pages fast from skeletons: a site has thousands of them and
@@ -57,19 +58,17 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     /// Pages of one shape differ only in their texts.
     private struct Shape: Hashable {
-        let fields: UInt64
+        let fields: [UInt64]
         let pageRoot: String
     }
     private let lock = NSLock()
 
     init(renderer: PageRenderer) {
-        precondition(TokenPageValues.docNames.count + TokenPageValues.certNames.count <= 32,
-                     "a token page shape holds two bits per field in a UInt64")
         self.renderer = renderer
     }
 
-    func page(_ document: SiteDocument, certificate: CertificateFacts) throws -> Data {
-        let values = try renderer.tokenValues(document, certificate: certificate)
+    func page(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion?) throws -> Data {
+        let values = try renderer.tokenValues(document, certificate: certificate, log: log)
         let shape = Shape(fields: values.shape, pageRoot: values.pageRoot)
         let path = renderer.prefix + document.address.pageFile
         let known: Skeleton?? = lock.withLock { skeletons[shape] }

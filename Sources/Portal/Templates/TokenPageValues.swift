@@ -17,6 +17,8 @@ struct TokenPageValues {
         case isRevoked
         case isValid
         case jsonHref
+        case logIndex
+        case logSize
         case lookupCode
         case name
         case page
@@ -52,7 +54,7 @@ struct TokenPageValues {
     /// The context names of `DocField`'s cases, in the same order.
     static let docNames = [
         "approved_at", "cert_crt_href", "is_invalidated", "is_revoked", "is_valid",
-        "json_href", "lookup_code", "name", "page", "pdf_available", "pdf_href", "qr_svg", "requester_name", "requester_nim",
+        "json_href", "log_index", "log_size", "lookup_code", "name", "page", "pdf_available", "pdf_href", "qr_svg", "requester_name", "requester_nim",
         "sha256", "signature_id", "signed_at", "signer_name", "signer_title", "status", "status_date",
         "status_reason", "token", "type", "verification_url",
     ]
@@ -89,10 +91,15 @@ struct TokenPageValues {
 
     /// Which values are present and how the flags are set: pages of one shape
     /// differ only in their texts. Two bits per field (present, flag value),
-    /// which is why there can be at most 32 fields.
-    var shape: UInt64 {
+    /// 32 fields to a word.
+    var shape: [UInt64] {
+        var words: [UInt64] = []
         var bits: UInt64 = 0
-        for value in [doc, cert].joined() {
+        for (number, value) in [doc, cert].joined().enumerated() {
+            if number > 0 && number % 32 == 0 {
+                words.append(bits)
+                bits = 0
+            }
             bits <<= 2
             switch value {
             case nil: break
@@ -100,7 +107,8 @@ struct TokenPageValues {
             case .flag(let on)?: bits |= on ? 0b11 : 0b01
             }
         }
-        return bits
+        words.append(bits)
+        return words
     }
 
     /// The texts, in the order `TokenPageSkeletons` numbers its placeholders:

@@ -141,8 +141,8 @@ extension DocumentSignature {
         verificationURL ?? "\(baseURL)/\(DocumentAddress(token: token, layout: .flat).page)"
     }
 
-    /// Where the document's files sit in the published site.
-    public var address: DocumentAddress {
-        DocumentAddress(token: token, verificationURL: verificationURL)
+    /// Where the document's files sit in the site published at `baseURL`.
+    public func address(baseURL: String) -> DocumentAddress {
+        DocumentAddress(token: token, verificationURL: verificationURL, baseURL: baseURL)
     }
 }

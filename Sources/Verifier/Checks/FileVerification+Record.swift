@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceLog
 import PKI
 
 /// Check 6, the published record (DESIGN.md "The published site"): the
@@ -6,12 +7,12 @@ import PKI
 /// and its final hash and certificate are the file's.
 extension FileVerification {
     func recordResult(_ candidate: SignatureCandidate, role: SignatureReport.Role, hashes: FileHashes,
-                      sealHasLaterRevisions: Bool) -> (result: CheckResult, token: String?) {
+                      sealHasLaterRevisions: Bool) -> (result: CheckResult, token: String?, record: PublishedRecord?) {
         guard role == .seal || role == .authority else {
-            return (.unknown("not applicable: not signed by this authority"), nil)
+            return (.unknown("not applicable: not signed by this authority"), nil, nil)
         }
         guard let certificate = candidate.signerCertificate, candidate.issuedByTrustedCA else {
-            return (.unknown("not checked: the certificate is not one this authority issued"), nil)
+            return (.unknown("not checked: the certificate is not one this authority issued"), nil, nil)
         }
         let address: DocumentAddress
         switch VerificationURL.find(in: certificate.subjectAltNameURIs, siteURL: trust.siteURL) {
@@ -20,22 +21,22 @@ extension FileVerification {
         case .absent:
             return (trust.records == nil
                 ? .unknown("the certificate carries no verification URL, and no published record was given")
-                : .fail("the certificate carries no verification URL, so the document has no published record"), nil)
+                : .fail("the certificate carries no verification URL, so the document has no published record"), nil, nil)
         case .otherSite(let url):
-            return (.fail("the certificate's verification URL \(url) is not on this authority's site \(trust.siteURL ?? "")"), nil)
+            return (.fail("the certificate's verification URL \(url) is not on this authority's site \(trust.siteURL ?? "")"), nil, nil)
         }
         let token = address.token
         guard let records = trust.records else {
-            return (.unknown("no published record was given (use --site to check it)"), token)
+            return (.unknown("no published record was given (use --site to check it)"), token, nil)
         }
         switch records.record(at: address) {
         case .missing(let reason):
-            return (.unknown("\(reason); the site copy may be older than the document"), token)
+            return (.unknown("\(reason); the site copy may be older than the document"), token, nil)
         case .unreadable(let reason):
-            return (.unknown(reason), token)
+            return (.unknown(reason), token, nil)
         case .found(let record):
             return (compare(record, certificate: certificate, hashes: hashes, sealHasLaterRevisions: sealHasLaterRevisions),
-                    token)
+                    token, record)
         }
     }
 
@@ -67,5 +68,38 @@ extension FileVerification {
             return .pass("the published record says valid and names this file as signed, before validation data was appended (\(record.signatureID))")
         }
         return .fail("this file is not the one the authority published: its SHA-256 differs from the published record")
+    }
+
+    /// Check 7, the issuance log (README "The issuance log"): the record's
+    /// entry names this document and its certificate, the inclusion proof
+    /// takes it to the checkpoint, and the checkpoint carries the log's
+    /// signature by the key trust.json names.
+    func logResult(_ record: PublishedRecord?, certificate: Certificate?) -> CheckResult {
+        guard let verifier = trust.logVerifier else { return .unknown("the site publishes no issuance log") }
+        guard let record, let certificate else { return .unknown("not checked: no published record to take the log entry from") }
+        guard let log = record.log else {
+            return .fail("the published record carries no entry of the authority's public issuance log")
+        }
+        let checkpoint: Checkpoint
+        do {
+            checkpoint = try Checkpoint.verify(log.checkpoint, with: verifier)
+        } catch {
+            return .fail("the record's \(error)")
+        }
+        guard checkpoint.origin == verifier.name, checkpoint.size == log.treeSize else {
+            return .fail("the record's checkpoint is not the log's checkpoint of \(log.treeSize) entries")
+        }
+        guard let entry = LogEntry(text: log.entry), entry.kind == .documentSigned, entry.token == record.token,
+              entry.sha256 == record.sha256.lowercased(), entry.serial == certificate.serialHex.lowercased(),
+              entry.fingerprint == certificate.sha256FingerprintHex else {
+            return .fail("the record's log entry does not name this document and certificate")
+        }
+        let proof = log.inclusion.compactMap { Data(base64Encoded: $0) }
+        guard proof.count == log.inclusion.count,
+              MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(entry.data), index: log.index,
+                                         treeSize: log.treeSize, proof: proof, root: checkpoint.root) else {
+            return .fail("the inclusion proof of entry \(log.index) does not lead to the signed checkpoint of \(log.treeSize) entries")
+        }
+        return .pass("entry \(log.index) of tree size \(log.treeSize), in a checkpoint signed by \(verifier.name)")
     }
 }

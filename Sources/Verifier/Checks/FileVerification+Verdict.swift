@@ -36,7 +36,7 @@ extension FileVerification {
     /// The order in which failures explain a verdict to people: a changed
     /// document first, then a signature that is not the authority's.
     static let summaryOrder: [CheckName] = [.digest, .coverage, .structure, .chain, .signature, .revocation, .record,
-                                            .validity]
+                                            .log, .validity]
 
     static func sentence(for name: CheckName, _ result: CheckResult, report: SignatureReport,
                          authority: String) -> String {
@@ -49,6 +49,7 @@ extension FileVerification {
         case .validity: "the signing certificate was not valid when the document was signed: \(result.reason)"
         case .revocation: "the signature can no longer be trusted: \(result.reason)"
         case .record: "the authority's published record rejects this file: \(result.reason)"
+        case .log: "the authority's public issuance log does not show this document: \(result.reason)"
         }
     }
 }

@@ -104,6 +104,7 @@ struct FileVerification {
             checks.revocation = revocationResult(candidate, role: role, embedded: embeddedCRLs)
             let record = recordResult(candidate, role: role, hashes: hashes, sealHasLaterRevisions: sealEnd.map { $0 < fileLength } ?? false)
             checks.record = record.result
+            checks.log = logResult(record.record, certificate: candidate.signerCertificate)
             var signatureReport = SignatureReport(
                 field: candidate.field.name,
                 signer: candidate.signerCertificate?.subject.commonName ?? candidate.signature.signerName,
@@ -175,6 +176,7 @@ struct FileVerification {
     func required(for role: SignatureReport.Role) -> Set<CheckName> {
         var names = counted(for: role)
         if trust.records == nil { names.remove(.record) }
+        if trust.records == nil || trust.logVerifier == nil { names.remove(.log) }
         if role == .timestamp { names.remove(.signature) }
         return names
     }

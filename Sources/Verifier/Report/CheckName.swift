@@ -1,6 +1,7 @@
-/// The eight checks reported for every signature, in the order CLI.md lists
+/// The nine checks reported for every signature, in the order CLI.md lists
 /// them: the six checks of DESIGN.md with "CMS" split into digest and
-/// signature, and "chain" split into chain and validity.
+/// signature, and "chain" split into chain and validity; then the issuance
+/// log (since 0.6).
 public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
     /// 1. The file parses strictly in every revision; the signature dictionary is well-formed.
     case structure
@@ -18,6 +19,8 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
     case revocation
     /// 6. The published record says valid and matches the file and certificate.
     case record
+    /// 7. The document's issuance entry is in the authority's public log, under a signed checkpoint.
+    case log
 
     /// How the check is named for people.
     public var title: String {
@@ -30,6 +33,7 @@ public enum CheckName: String, Sendable, Hashable, CaseIterable, Codable {
         case .validity: "validity"
         case .revocation: "revocation"
         case .record: "record"
+        case .log: "log"
         }
     }
 }

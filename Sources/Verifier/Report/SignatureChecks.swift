@@ -1,4 +1,4 @@
-/// The eight results of one signature.
+/// The nine results of one signature.
 public struct SignatureChecks: Sendable, Hashable {
     public var structure: CheckResult
     public var coverage: CheckResult
@@ -8,6 +8,7 @@ public struct SignatureChecks: Sendable, Hashable {
     public var validity: CheckResult
     public var revocation: CheckResult
     public var record: CheckResult
+    public var log: CheckResult
 
     /// Every check `unknown` with the same reason (used before anything is known).
     init(all result: CheckResult) {
@@ -19,6 +20,7 @@ public struct SignatureChecks: Sendable, Hashable {
         validity = result
         revocation = result
         record = result
+        log = result
     }
 
     public subscript(name: CheckName) -> CheckResult {
@@ -32,6 +34,7 @@ public struct SignatureChecks: Sendable, Hashable {
             case .validity: validity
             case .revocation: revocation
             case .record: record
+            case .log: log
             }
         }
         set {
@@ -44,6 +47,7 @@ public struct SignatureChecks: Sendable, Hashable {
             case .validity: validity = newValue
             case .revocation: revocation = newValue
             case .record: record = newValue
+            case .log: log = newValue
             }
         }
     }

@@ -18,23 +18,28 @@ enum VerificationURL {
     static func find(in uris: [String], siteURL: String?) -> Outcome {
         var foreign: String?
         for uri in uris {
-            guard let (prefix, address) = split(uri) else { continue }
-            if let siteURL, prefix != siteURL {
+            let readings = split(uri)
+            guard let first = readings.first else { continue }
+            guard let siteURL else { return .token(first.address, url: uri) }
+            guard let reading = readings.first(where: { $0.prefix == siteURL }) else {
                 foreign = foreign ?? uri
                 continue
             }
-            return .token(address, url: uri)
+            return .token(reading.address, url: uri)
         }
         if let foreign { return .otherSite(foreign) }
         return .absent
     }
 
-    /// Splits `https://host/path/v/<f>/<token>/` into the prefix and the document's address.
-    static func split(_ uri: String) -> (prefix: String, address: DocumentAddress)? {
-        guard let (prefix, address) = DocumentAddress.split(verificationURL: uri) else { return nil }
-        guard isWellFormedToken(address.token), let url = URL(string: prefix), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", url.host != nil else { return nil }
-        return (prefix, address)
+    /// The readings of `https://host/path/v/<f>/<token>/` as a prefix and a
+    /// document's address (`DocumentAddress.split`) with a well-formed token
+    /// and an http(s) prefix.
+    static func split(_ uri: String) -> [(prefix: String, address: DocumentAddress)] {
+        DocumentAddress.split(verificationURL: uri).filter { prefix, address in
+            guard isWellFormedToken(address.token), let url = URL(string: prefix), let scheme = url.scheme?.lowercased(),
+                  scheme == "https" || scheme == "http", url.host != nil else { return false }
+            return true
+        }
     }
 
     /// URL-safe base64 characters only (so a token can never name another

@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceLog
 import PKI
 
 /// Building a ``TrustContext`` from the files `segel-verify` is given. Every
@@ -70,6 +71,12 @@ extension TrustContext {
         var context = TrustContext(mode: .bundle, ca: ca, authorityName: store.authority, siteURL: store.siteURL,
                                    publishedAt: store.publishedDate, revocation: .crls(crls))
         context.successorCAs = successors
+        if let vkey = store.logVKey {
+            guard let verifier = VerifierKey(vkey) else {
+                throw VerifierError(.trustInput, "\(path): log_vkey is not an Ed25519 note verifier key", path: path)
+            }
+            context.logVerifier = verifier
+        }
         for (index, pem) in (store.timestampPEMs ?? []).enumerated() {
             guard let certificate = try? Certificate(pem: pem), certificate.isCA else {
                 throw VerifierError(.trustInput, "\(path): timestamp_pems[\(index)] is not a CA certificate",

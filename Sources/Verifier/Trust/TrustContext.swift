@@ -1,4 +1,5 @@
 import Foundation
+import IssuanceLog
 import PKI
 
 /// What the verifier trusts, and nothing else: the authority's CA
@@ -36,6 +37,8 @@ public struct TrustContext: Sendable {
     public var timestampRoots: [Certificate] = []
     /// The published records; nil when the mode has none (the record check is then `unknown`).
     public var records: (any RecordSource)?
+    /// The issuance log's verifier key (trust.json `log_vkey`); nil when the site publishes no log.
+    public var logVerifier: VerifierKey?
 
     public init(mode: Mode, ca: Certificate, authorityName: String? = nil, siteURL: String? = nil,
                 publishedAt: Date? = nil, revocation: RevocationSource, records: (any RecordSource)? = nil) {

@@ -35,6 +35,9 @@ public struct TrustStore: Codable, Sendable, Hashable {
     /// The roots the authority trusts for external time-stamping authorities
     /// (`--tsa-root`); absent when it uses only its own TSA.
     public var timestampPEMs: [String]?
+    /// The issuance log's verifier key (c2sp.org/signed-note vkey; its name is
+    /// the log's origin); absent before 0.6.
+    public var logVKey: String?
 
     public struct Authority: Codable, Sendable, Hashable {
         public var generation: Int
@@ -71,6 +74,7 @@ public struct TrustStore: Codable, Sendable, Hashable {
         case crlPEM = "crl_pem"
         case authorities
         case timestampPEMs = "timestamp_pems"
+        case logVKey = "log_vkey"
     }
 
     /// `publishedAt` as a date, if it is valid ISO 8601.

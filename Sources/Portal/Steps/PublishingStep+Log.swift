@@ -1,0 +1,174 @@
+import Foundation
+import IssuanceLog
+import PKI
+import Record
+import Registry
+
+extension PublishingStep {
+    /// The public issuance log under `log/` (c2sp.org/tlog-tiles): one entry
+    /// per issuance event of the registry, in audit order; its tiles and
+    /// entry bundles; the checkpoint, signed only when the log has grown and
+    /// only if the new tree extends every checkpoint signed before (kept in
+    /// the authority's home); and, for each document, the proof of its
+    /// issuance entry to the first checkpoint that held it.
+    static let buildIssuanceLog = PublishingStep("Build the issuance log") { context in
+        guard let source = context.source.log else { return }
+        let events = try context.source.registry.issuanceEvents()
+        let pending = context.pendingLogKey
+        let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
+                                               unlock: { try pending?.wait() ?? source.unlock() })
+        for (path, data) in built.files { context.plan(path, data: data) }
+        var inclusions: [String: PublishedRecord.LogInclusion] = [:]
+        for (index, event) in events.enumerated() where event.kind == .documentSigned {
+            if let token = event.token, let inclusion = built.inclusion(index) { inclusions[token] = inclusion }
+        }
+        context.logInclusions = inclusions
+        context.logSize = events.count
+    }
+}
+
+extension LogEntry {
+    /// The entry of one registry event.
+    init(_ event: IssuanceEvent) {
+        let kind: Kind, status: String?
+        switch event.kind {
+        case .documentSigned: (kind, status) = (.documentSigned, PublicStatus.valid.rawValue)
+        case .documentInvalidated: (kind, status) = (.documentInvalidated, PublicStatus.invalidated.rawValue)
+        case .keyRevoked: (kind, status) = (.keyRevoked, PublicStatus.revoked.rawValue)
+        case .caRenewed: (kind, status) = (.caRenewed, nil)
+        }
+        self.init(kind: kind, time: ISOTime.string(from: event.time), token: event.token, sha256: event.sha256,
+                  serial: event.serialHex, fingerprint: event.fingerprintSHA256, status: status, reason: event.reason)
+    }
+}
+
+/// The files of the issuance log, and the checkpoints it has signed, kept
+/// in the authority's home: one file per tree size, holding the signed note.
+public enum IssuanceLogFiles {
+    /// What one publish makes of the log.
+    public struct Built: Sendable {
+        /// `log/…` path → bytes: the checkpoint, every tile and entry bundle.
+        public let files: [String: Data]
+        public let tree: MerkleTree
+        let entries: [Data]
+        /// Every checkpoint signed so far, by tree size.
+        let signed: [Int: (checkpoint: Checkpoint, note: String)]
+        /// Their tree sizes, ascending.
+        let sizes: [Int]
+        public let signedNew: Bool
+
+        /// The proof of entry `index` to the first checkpoint that held it.
+        public func inclusion(_ index: Int) -> PublishedRecord.LogInclusion? {
+            var low = 0, high = sizes.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sizes[middle] > index { high = middle } else { low = middle + 1 }
+            }
+            guard low < sizes.count else { return nil }
+            let size = sizes[low]
+            return PublishedRecord.LogInclusion(
+                index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
+                inclusion: tree.inclusionProof(index: index, treeSize: size).map { $0.base64EncodedString() },
+                checkpoint: signed[size]!.note)
+        }
+    }
+
+    /// The log of `entries` (oldest first): refused unless its tree extends
+    /// every checkpoint kept in `source.checkpoints`; a new checkpoint is
+    /// signed (and kept) only when the tree has grown. Besides the current
+    /// tree's tiles and bundles, the partial ones of earlier checkpoints stay
+    /// while their full tile does not exist (c2sp.org/tlog-tiles).
+    public static func build(entries: [Data], source: PublishSource.IssuanceLogSource,
+                             unlock: (() throws -> LogKey)? = nil) throws -> Built {
+        var tree = MerkleTree()
+        for entry in entries { tree.append(leafHash: MerkleTree.leafHash(entry)) }
+        var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
+            guard size <= tree.size, tree.root(size: size) == kept.checkpoint.root else {
+                throw PortalError(.integrity, """
+                    the issuance log of the registry (\(tree.size) entries) does not extend the checkpoint \
+                    the log signed at tree size \(size) (\(source.checkpoints.appendingPathComponent(String(size)).path)): \
+                    an entry was changed or removed; nothing was published
+                    """, path: "log/checkpoint")
+            }
+        }
+        var signedNew = false
+        if signed.keys.max() != tree.size {
+            let key = try (unlock ?? source.unlock)()
+            guard key.verifier.vkey == source.verifier.vkey else {
+                throw PortalError(.trust, "the unlocked issuance log key is not the one whose verifier key the authority publishes")
+            }
+            let checkpoint = Checkpoint(origin: source.verifier.name, size: tree.size, root: tree.root())
+            let note = try checkpoint.signed(by: key)
+            try keep(note, size: tree.size, in: source.checkpoints)
+            signed[tree.size] = (checkpoint, note)
+            signedNew = true
+        }
+
+        var files: [String: Data] = ["log/checkpoint": Data(signed[tree.size]!.note.utf8)]
+        for tile in Tiles.tiles(of: tree, size: tree.size) { files["log/" + tile.path] = tile.data }
+        for index in 0..<((tree.size + Tiles.width - 1) / Tiles.width) {
+            let start = index * Tiles.width
+            files["log/" + Tiles.entriesPath(index: index, width: min(Tiles.width, tree.size - start))] =
+                Tiles.bundle(entries[start..<min(start + Tiles.width, tree.size)])
+        }
+        func fullNow(level: Int, index: Int) -> Bool { (index + 1) * Tiles.width <= tree.size >> (8 * level) }
+        for size in signed.keys where size > 0 && size < tree.size {
+            for tile in Tiles.partialTiles(of: tree, size: size) where !fullNow(level: tile.level, index: tile.index) {
+                files["log/" + tile.path] = tile.data
+            }
+            let index = size / Tiles.width, width = size % Tiles.width
+            if width > 0 && !fullNow(level: 0, index: index) {
+                files["log/" + Tiles.entriesPath(index: index, width: width)] = Tiles.bundle(entries[(index * Tiles.width)..<size])
+            }
+        }
+        return Built(files: files, tree: tree, entries: entries, signed: signed, sizes: signed.keys.sorted(),
+                     signedNew: signedNew)
+    }
+
+    /// Every checkpoint kept in `folder`, each checked against `verifier`.
+    static func checkpoints(in folder: URL, verifier: VerifierKey) throws -> [Int: (checkpoint: Checkpoint, note: String)] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        } catch {
+            if !FileManager.default.fileExists(atPath: folder.path) { return [:] }
+            throw PortalError(.io, "cannot read the issuance log's checkpoints in \(folder.path)", path: folder.path)
+        }
+        var result: [Int: (checkpoint: Checkpoint, note: String)] = [:]
+        for name in names where !name.hasPrefix(".") {
+            let file = folder.appendingPathComponent(name)
+            guard let size = Int(name), String(size) == name,
+                  let note = try? String(contentsOf: file, encoding: .utf8) else {
+                throw PortalError(.integrity, "\(file.path) is not a checkpoint of the issuance log", path: file.path)
+            }
+            let checkpoint: Checkpoint
+            do {
+                checkpoint = try Checkpoint.verify(note, with: verifier)
+            } catch {
+                throw PortalError(.integrity, "the kept checkpoint \(file.path): \(error)", path: file.path)
+            }
+            guard checkpoint.size == size, checkpoint.origin == verifier.name else {
+                throw PortalError(.integrity, "the kept checkpoint \(file.path) is for another tree size or log", path: file.path)
+            }
+            result[size] = (checkpoint, note)
+        }
+        return result
+    }
+
+    /// The largest tree size a kept checkpoint has (by its file name), without reading them.
+    static func latestKeptSize(in folder: URL) -> Int? {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).compactMap(Int.init).max()
+    }
+
+    /// Keeps a newly signed checkpoint (written to a temporary name, then renamed).
+    static func keep(_ note: String, size: Int, in folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(note.utf8).write(to: folder.appendingPathComponent(String(size)), options: .atomic)
+        } catch {
+            throw PortalError(.io, "cannot keep the new checkpoint in \(folder.path): \(error.localizedDescription)",
+                              path: folder.path)
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import IssuanceLog
+import Verifier
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "The public issuance log; `log verify` is the monitor's check.",
+        subcommands: [Verify.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a published issuance log: checkpoint signature, every tile and entry, the root.",
+            discussion: """
+            Reads <site>/log/ (a folder or an http(s) URL): verifies the checkpoint's Ed25519 signature, \
+            recomputes every hash tile and the root hash from the entry bundles, and, with --since, \
+            checks that the log extends an earlier checkpoint (a consistency proof), so that a log that \
+            was rolled back or forked is caught. The verifier key comes from --vkey, else from the \
+            site's trust.json (pin it with --vkey to check a site you do not trust). Exit 0 when every \
+            check holds, 1 naming the first file at fault, 3 on usage or I/O errors.
+            """)
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: ArgumentHelp("The published site: a folder or an http(s) URL.", valueName: "DIR|URL"))
+        var site: String
+
+        @Option(help: ArgumentHelp("An earlier checkpoint (a file) the log must extend.", valueName: "CHECKPOINT"))
+        var since: String?
+
+        @Option(help: ArgumentHelp("The log's verifier key (<name>+<id>+<key>); default: trust.json's log_vkey.", valueName: "VKEY"))
+        var vkey: String?
+
+        func run() async throws {
+            let fetch = try SiteFetcher(site)
+            let vkeyText: String
+            if let vkey {
+                vkeyText = vkey
+            } else {
+                guard let data = try fetch.get("trust.json"),
+                      let store = try? TrustStore.decode(data, path: "trust.json"), let published = store.logVKey else {
+                    throw ValidationError("\(site) names no issuance log key in trust.json; pass --vkey")
+                }
+                vkeyText = published
+            }
+            guard let verifier = VerifierKey(vkeyText) else {
+                throw ValidationError("--vkey \(vkeyText) is not an Ed25519 note verifier key (<name>+<id>+<key>)")
+            }
+            var earlier: String?
+            if let since {
+                guard let text = try? String(contentsOfFile: since, encoding: .utf8) else {
+                    throw ValidationError("cannot read the earlier checkpoint \(since)")
+                }
+                earlier = text
+            }
+            do {
+                let report = try LogMonitor.verify(fetch: { try fetch.get("log/" + $0) }, verifier: verifier, since: earlier)
+                if global.json {
+                    try Console.json(report)
+                } else {
+                    let extends = report.consistentWith.map { "; it extends the earlier checkpoint of \($0) entries" } ?? ""
+                    Console.out("log ✓ \(report.origin): \(report.treeSize) entries, checkpoint signature verified, root recomputed from \(report.tiles) tile(s)\(extends)")
+                }
+            } catch let failure as LogMonitor.Failure {
+                Console.note("segel: log ✗ \(failure.description)")
+                throw ExitCode(ExitStatus.refused)
+            }
+        }
+    }
+}
+
+/// Reads files of a published site from a folder or over HTTP(S).
+struct SiteFetcher {
+    let base: URL
+    let remote: Bool
+
+    init(_ site: String) throws {
+        if let url = URL(string: site), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" {
+            base = site.hasSuffix("/") ? url : URL(string: site + "/")!
+            remote = true
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: site, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw ValidationError("--site \(site) is neither a folder nor an http(s) URL")
+            }
+            base = URL(fileURLWithPath: site, isDirectory: true)
+            remote = false
+        }
+    }
+
+    /// The file at `path` under the site; nil when it does not exist (404).
+    func get(_ path: String) throws -> Data? {
+        let url = base.appendingPathComponent(path)
+        if !remote {
+            guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            do {
+                return try Data(contentsOf: url)
+            } catch {
+                throw ValidationError("cannot read \(url.path)")
+            }
+        }
+        final class Box: @unchecked Sendable { var result: Result<Data?, Error> = .success(nil) }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        var request = URLRequest(url: url, timeoutInterval: 30)
+        request.cachePolicy = .reloadIgnoringLocalCacheData
+        URLSession.shared.dataTask(with: request) { data, response, error in
+            defer { done.signal() }
+            if let error {
+                box.result = .failure(ValidationError("cannot fetch \(url.absoluteString): \(error.localizedDescription)"))
+                return
+            }
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status == 404 { box.result = .success(nil); return }
+            guard status == 200, let data else {
+                box.result = .failure(ValidationError("fetching \(url.absoluteString) gave HTTP \(status)"))
+                return
+            }
+            box.result = .success(data)
+        }.resume()
+        done.wait()
+        return try box.result.get()
+    }
+}

@@ -1,0 +1,207 @@
+import Crypto
+import Foundation
+import IssuanceLog
+import PKI
+import Record
+import TestSupport
+import XCTest
+
+/// Issue 19: the public issuance log of a published site, checked by an
+/// independent implementation (scripts/support/tlog-check.py, from the C2SP
+/// and RFC 6962 texts), by `segel log verify` and by `segel-verify`, and
+/// tampered with in every way the issue names.
+final class IssuanceLogSiteTests: XCTestCase {
+    private var demo: DemoSite!
+
+    override func setUpWithError() throws {
+        demo = try DemoSite.make("issuance-log", documents: 4)
+    }
+
+    override func tearDown() {
+        demo?.remove()
+    }
+
+    private var home: URL { demo.home }
+    private var vkey: String {
+        get throws {
+            try String(contentsOf: home.appendingPathComponent("log/key.vkey"), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// The checkpoints the authority kept, by tree size.
+    private func keptCheckpoints() throws -> [Int: URL] {
+        let folder = home.appendingPathComponent("log/checkpoints")
+        var result: [Int: URL] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            result[try XCTUnwrap(Int(name))] = folder.appendingPathComponent(name)
+        }
+        return result
+    }
+
+    private func independentCheck(_ site: URL) throws -> (ok: Bool, report: [String: Any]) {
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/support/tlog-check.py")
+        let run = try Tools.run("python3", [script.path, site.path, try vkey])
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: run.stdout) as? [String: Any], run.out + run.err)
+        return (run.status == 0, report)
+    }
+
+    private func logVerify(_ site: URL, _ extra: [String] = []) throws -> Tools.Result {
+        try Tools.run(TestPaths.executable("segel").path, ["log", "verify", "--site", site.path] + extra,
+                      environment: demo.environment)
+    }
+
+    /// A copy of the site to tamper with.
+    private func copy(_ label: String) throws -> URL {
+        let copy = demo.work.appendingPathComponent("site-\(label)")
+        try FileManager.default.copyItem(at: demo.site, to: copy)
+        return copy
+    }
+
+    func testTheIndependentCheckerTheMonitorAndTheVerifierAgree() throws {
+        // The demo published once, then the hostile document was signed and published: two checkpoints.
+        let kept = try keptCheckpoints()
+        XCTAssertEqual(kept.count, 2, "\(kept.keys)")
+        let (first, latest) = (try XCTUnwrap(kept.keys.min()), try XCTUnwrap(kept.keys.max()))
+        XCTAssertGreaterThan(latest, first)
+
+        let (ok, report) = try independentCheck(demo.site)
+        XCTAssertTrue(ok, "\(report)")
+        XCTAssertEqual(report["size"] as? Int, latest)
+        XCTAssertEqual(report["proofs"] as? Int, demo.documents.count, "every record carries a proof")
+        XCTAssertEqual(try demo.text("log/checkpoint"), try String(contentsOf: kept[latest]!, encoding: .utf8))
+        let trust = try demo.json("trust.json")
+        XCTAssertEqual(trust["log_vkey"] as? String, try vkey)
+
+        // The demo's documents were proven to the first checkpoint, the hostile one to the second.
+        let firstRecord = try demo.json(demo.documents[0].address.record)
+        XCTAssertEqual((firstRecord["log"] as? [String: Any])?["tree_size"] as? Int, first)
+        let hostile = try demo.json(demo.hostile.address.record)
+        let hostileLog = try XCTUnwrap(hostile["log"] as? [String: Any])
+        XCTAssertEqual(hostileLog["tree_size"] as? Int, latest)
+        XCTAssertEqual(hostileLog["index"] as? Int, latest - 1)
+
+        let monitor = try logVerify(demo.site, ["--since", kept[first]!.path, "--json"])
+        XCTAssertEqual(monitor.status, 0, monitor.err)
+        let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: monitor.stdout) as? [String: Any])
+        XCTAssertEqual(summary["tree_size"] as? Int, latest)
+        XCTAssertEqual(summary["consistent_with"] as? Int, first)
+
+        // The same over HTTP, as a monitor elsewhere reads it, with the key pinned.
+        let server = try LoopbackServer.staticSite(demo.site)
+        defer { server.stop() }
+        let remote = try Tools.run(TestPaths.executable("segel").path,
+                                   ["log", "verify", "--site", server.url, "--vkey", try vkey, "--since", kept[first]!.path])
+        XCTAssertEqual(remote.status, 0, remote.err)
+        XCTAssertTrue(remote.out.contains("log ✓ 127.0.0.1:8000/log: \(latest) entries"), remote.out)
+        XCTAssertTrue(remote.out.contains("extends the earlier checkpoint of \(first) entries"), remote.out)
+
+        let verify = try Tools.run(TestPaths.executable("segel-verify").path, [demo.hostile.signed_pdf, "--site", demo.site.path])
+        XCTAssertEqual(verify.status, 0, verify.out + verify.err)
+        XCTAssertTrue(verify.out.contains("✓ log        entry \(latest - 1) of tree size \(latest)"), verify.out)
+        // The page says so.
+        XCTAssertTrue(try demo.text(demo.hostile.address.pageFile).contains("entri \(latest - 1) dari log berisi \(latest)"))
+    }
+
+    func testAnIncrementalPublishWritesOnlyTheLogsNewFiles() throws {
+        let before = try keptCheckpoints().keys.max()!
+        let pdf = try SamplePDF.write(to: demo.work.appendingPathComponent("next.pdf"), lines: ["Dokumen berikutnya"])
+        try demo.segel(["sign-file", pdf.path, "--by", DemoSite.approverEmail, "--name", "Berikutnya",
+                        "--key-type", "p256", "--json"])
+        let summary = try demo.publish()
+        let written = Set(summary.written_paths.filter { $0.hasPrefix("log/") })
+        XCTAssertEqual(written, ["log/checkpoint", "log/tile/0/000.p/\(before + 1)", "log/tile/entries/000.p/\(before + 1)"])
+        // The earlier checkpoint's partial tiles stay served (tlog-tiles), and the independent checker agrees.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("log/tile/0/000.p/\(before)").path))
+        XCTAssertTrue(try independentCheck(demo.site).ok)
+        // Nothing new: nothing of the log is written.
+        XCTAssertTrue(try demo.publish().written_paths.filter { $0.hasPrefix("log/") }.isEmpty)
+    }
+
+    func testTamperingIsDetectedAndNamed() throws {
+        let kept = try keptCheckpoints()
+        let latest = kept.keys.max()!, first = kept.keys.min()!
+
+        // An entry edited in its bundle.
+        let edited = try copy("edited")
+        let bundle = edited.appendingPathComponent("log/tile/entries/000.p/\(latest)")
+        var bytes = try Data(contentsOf: bundle)
+        let at = try XCTUnwrap(bytes.range(of: Data("status valid".utf8))).lowerBound
+        bytes.replaceSubrange(at..<(at + 12), with: Data("status VALID".utf8))
+        try bytes.write(to: bundle)
+        var run = try logVerify(edited)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("tile/0/000.p/\(latest) does not hold the hashes"), run.err)
+        XCTAssertFalse(try independentCheck(edited).ok)
+
+        // A tile deleted.
+        let deleted = try copy("deleted")
+        try FileManager.default.removeItem(at: deleted.appendingPathComponent("log/tile/0/000.p/\(latest)"))
+        run = try logVerify(deleted)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("tile/0/000.p/\(latest) is missing"), run.err)
+
+        // The checkpoint rolled back to the first publish's.
+        let rolled = try copy("rolled")
+        try FileManager.default.removeItem(at: rolled.appendingPathComponent("log/checkpoint"))
+        try FileManager.default.copyItem(at: kept[first]!, to: rolled.appendingPathComponent("log/checkpoint"))
+        XCTAssertEqual(try logVerify(rolled).status, 0, "on its own, the older log is consistent")
+        run = try logVerify(rolled, ["--since", kept[latest]!.path])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("rolled back from \(latest) entries to \(first)"), run.err)
+
+        // A fork: the same key signs a tree whose first entry differs (as a
+        // thief of the key could), with tiles to match; on its own it checks out.
+        let forked = try copy("forked")
+        let key = LogKey(name: try XCTUnwrap(VerifierKey(try vkey)).name, privateKey: try Curve25519.Signing.PrivateKey(
+            rawRepresentation: Ed25519KeyFile.decrypt(pem: Data(contentsOf: home.appendingPathComponent("log/key.pem")),
+                                                      passphrase: demo.passphrase)))
+        let bundlePath = forked.appendingPathComponent("log/tile/entries/000.p/\(latest)")
+        var entries = try XCTUnwrap(Tiles.entries(ofBundle: Data(contentsOf: bundlePath)))
+        var backdated = try XCTUnwrap(LogEntry(text: String(decoding: entries[0], as: UTF8.self)))
+        backdated.time = "2001-01-01T00:00:00Z"
+        entries[0] = backdated.data
+        try Tiles.bundle(entries).write(to: bundlePath)
+        let tree = MerkleTree(leafHashes: entries.map(MerkleTree.leafHash))
+        for tile in Tiles.tiles(of: tree, size: tree.size) {
+            try tile.data.write(to: forked.appendingPathComponent("log/" + tile.path))
+        }
+        try Data(try Checkpoint(origin: key.name, size: tree.size, root: tree.root()).signed(by: key).utf8)
+            .write(to: forked.appendingPathComponent("log/checkpoint"))
+        let alone = try logVerify(forked)
+        XCTAssertEqual(alone.status, 0, alone.err)
+        run = try logVerify(forked, ["--since", kept[first]!.path])
+        XCTAssertEqual(run.status, 1)
+        XCTAssertTrue(run.err.contains("forked"), run.err)
+
+        // segel-verify: a record whose checkpoint was altered fails its log check.
+        let altered = try copy("altered")
+        let recordURL = altered.appendingPathComponent(demo.hostile.address.record)
+        var record = try PublishedRecord.decode(Data(contentsOf: recordURL))
+        var log = try XCTUnwrap(record.log)
+        log.checkpoint = log.checkpoint.replacingOccurrences(of: "\n\(latest)\n", with: "\n\(latest + 1)\n")
+        record.log = log
+        try JSONEncoder().encode(record).write(to: recordURL)
+        let verify = try Tools.run(TestPaths.executable("segel-verify").path, [demo.hostile.signed_pdf, "--site", altered.path])
+        XCTAssertEqual(verify.status, 1, verify.out)
+        XCTAssertTrue(verify.out.contains("✗ log"), verify.out)
+        XCTAssertFalse(try independentCheck(altered).ok)
+    }
+
+    func testPublishingRefusesACheckpointThatDoesNotExtendTheLastOne() throws {
+        let kept = try keptCheckpoints()
+        let latest = kept.keys.max()!
+        // The kept checkpoint of the last publish is replaced by one over another tree of the same size.
+        let key = LogKey(name: try XCTUnwrap(VerifierKey(try vkey)).name, privateKey: try Curve25519.Signing.PrivateKey(
+            rawRepresentation: Ed25519KeyFile.decrypt(pem: Data(contentsOf: home.appendingPathComponent("log/key.pem")),
+                                                      passphrase: demo.passphrase)))
+        let other = Checkpoint(origin: key.name, size: latest, root: Data(repeating: 7, count: 32))
+        try Data(try other.signed(by: key).utf8).write(to: kept[latest]!)
+        let before = try demo.fileStamps()
+        let run = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                environment: demo.environment)
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.contains("does not extend the checkpoint the log signed at tree size \(latest)"), run.err)
+        XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
+    }
+}
