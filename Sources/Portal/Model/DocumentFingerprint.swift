@@ -29,7 +29,7 @@ enum DocumentFingerprint {
     /// beyond the record (`PageRenderer.tokenValues`). The certificate enters
     /// as its PEM text, from which the record's and the page's certificate
     /// facts are read when the document is rendered: planning parses nothing.
-    static func document(_ document: SiteDocument, site: Data, log: PublishedRecord.LogInclusion? = nil) -> String {
+    static func document(_ document: SiteDocument, site: Data, log: IssuanceLogFiles.Place? = nil) -> String {
         var fields = Fields()
         fields.bytes.append(site)
         let identity = PublishedRecord.CertificateIdentity(serial: document.key.serialHex, fingerprintSHA256: "")
@@ -39,10 +39,10 @@ enum DocumentFingerprint {
         fields.add(document.published.signature.qrModules)
         fields.add(document.published.user.nim)
         fields.add(document.request.approvedAt)
-        // The issuance log's part of the record and the page.
+        // The issuance log's part of the record and the page: the entry and the
+        // checkpoint its proof leads to (whose tree fixes the proof).
         fields.add(log.map { "\($0.index)/\($0.treeSize)" })
         fields.add(log?.entry)
-        fields.add(log?.inclusion.joined(separator: ","))
         fields.add(log?.checkpoint)
         return Digest.hex(Digest.sha256(fields.bytes))
     }

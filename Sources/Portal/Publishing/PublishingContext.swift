@@ -90,10 +90,15 @@ final class PublishingContext {
     var renderedDocuments = 0
     /// Tokens whose files were rendered this time (new or changed inputs).
     var changedTokens: Set<String> = []
-    /// Each document's issuance entry in the log, by token (`buildIssuanceLog`).
-    var logInclusions: [String: PublishedRecord.LogInclusion] = [:]
-    /// The issuance log's tree size after this publish.
-    var logSize = 0
+    /// The issuance log of this publish (`buildIssuanceLog`), and each
+    /// document's issuance entry in it, by token.
+    var issuanceLog: IssuanceLogFiles.Built?
+    var logIndexes: [String: Int] = [:]
+
+    /// Where a document's issuance entry sits, cheaply (no proof).
+    func logPlace(_ token: String) -> IssuanceLogFiles.Place? {
+        logIndexes[token].flatMap { issuanceLog?.place($0) }
+    }
 
     // Results.
     var written: [String] = []

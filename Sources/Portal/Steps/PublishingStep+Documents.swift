@@ -12,9 +12,9 @@ extension PublishingStep {
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
         let documents = context.documents
-        let inclusions = context.logInclusions
+        let places = documents.map { context.logPlace($0.token) }
         let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index], site: site, log: inclusions[documents[index].token])
+            DocumentFingerprint.document(documents[index], site: site, log: places[index])
         }
         var toRender: [Int] = []
         for (index, document) in documents.enumerated() {
@@ -55,11 +55,13 @@ extension PublishingStep {
         let signedPDF = context.source.signedPDF
         let writer: SiteWriter? = context.fresh ? context.writer : nil
         let indices = context.documentsToRender
-        let inclusions = context.logInclusions
+        let log = context.issuanceLog
+        let logIndexes = context.logIndexes
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let files = try renderFiles(document, log: inclusions[document.token], renderers: renderers,
+            let inclusion = logIndexes[document.token].flatMap { log?.inclusion($0) }
+            let files = try renderFiles(document, log: inclusion, renderers: renderers,
                                         skeletons: skeletons, privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files

@@ -69,7 +69,7 @@ extension PublishingStep {
             dirty = [Bool](repeating: true, count: count)
         }
 
-        let inclusions = context.logInclusions
+        let places = Dictionary(uniqueKeysWithValues: documents.map { ($0.token, context.logPlace($0.token)) })
         let rebuild = members.keys.filter { dirty[$0] }.sorted()
         let groups = rebuild.map { members[$0]! }
         let built = try Parallel.map(rebuild.count) { slot -> PlannedFile in
@@ -78,8 +78,8 @@ extension PublishingStep {
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt),
                                               page: document.address.page,
-                                              logIndex: inclusions[document.token]?.index,
-                                              logSize: inclusions[document.token]?.treeSize)
+                                              logIndex: places[document.token]??.index,
+                                              logSize: places[document.token]??.treeSize)
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

@@ -18,12 +18,12 @@ extension PublishingStep {
         let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
                                                unlock: { try pending?.wait() ?? source.unlock() })
         for (path, data) in built.files { context.plan(path, data: data) }
-        var inclusions: [String: PublishedRecord.LogInclusion] = [:]
+        var indexes: [String: Int] = [:]
         for (index, event) in events.enumerated() where event.kind == .documentSigned {
-            if let token = event.token, let inclusion = built.inclusion(index) { inclusions[token] = inclusion }
+            if let token = event.token { indexes[token] = index }
         }
-        context.logInclusions = inclusions
-        context.logSize = events.count
+        context.issuanceLog = built
+        context.logIndexes = indexes
     }
 }
 
@@ -45,6 +45,15 @@ extension LogEntry {
 /// The files of the issuance log, and the checkpoints it has signed, kept
 /// in the authority's home: one file per tree size, holding the signed note.
 public enum IssuanceLogFiles {
+    /// An entry's place in the log: its index, its text, and the first
+    /// checkpoint that held it.
+    public struct Place: Sendable, Hashable {
+        public let index: Int
+        public let treeSize: Int
+        public let entry: String
+        public let checkpoint: String
+    }
+
     /// What one publish makes of the log.
     public struct Built: Sendable {
         /// `log/…` path → bytes: the checkpoint, every tile and entry bundle.
@@ -57,15 +66,23 @@ public enum IssuanceLogFiles {
         let sizes: [Int]
         public let signedNew: Bool
 
-        /// The proof of entry `index` to the first checkpoint that held it.
-        public func inclusion(_ index: Int) -> PublishedRecord.LogInclusion? {
+        /// Where entry `index` is proven: the first checkpoint that held it
+        /// (its tree pins the proof, so this is all a fingerprint needs).
+        public func place(_ index: Int) -> Place? {
             var low = 0, high = sizes.count
             while low < high {
                 let middle = (low + high) / 2
                 if sizes[middle] > index { high = middle } else { low = middle + 1 }
             }
-            guard low < sizes.count else { return nil }
-            let size = sizes[low]
+            guard low < sizes.count, index < entries.count else { return nil }
+            return Place(index: index, treeSize: sizes[low], entry: String(decoding: entries[index], as: UTF8.self),
+                         checkpoint: signed[sizes[low]]!.note)
+        }
+
+        /// The proof of entry `index` to the first checkpoint that held it.
+        public func inclusion(_ index: Int) -> PublishedRecord.LogInclusion? {
+            guard let place = place(index) else { return nil }
+            let size = place.treeSize
             return PublishedRecord.LogInclusion(
                 index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
                 inclusion: tree.inclusionProof(index: index, treeSize: size).map { $0.base64EncodedString() },
