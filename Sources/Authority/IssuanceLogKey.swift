@@ -15,22 +15,44 @@ extension AuthorityHome {
 
 extension Authority {
     /// The log's origin line and key name: the base URL without its scheme, then `/log`
-    /// (c2sp.org/tlog-tiles: the URL prefix of the log).
+    /// (c2sp.org/tlog-tiles: the URL prefix of the log). A signed-note key name
+    /// holds no `+` and no white space, so those are percent-encoded.
     public var logOrigin: String {
         var origin = settings.baseURL
         if let scheme = origin.range(of: "://") { origin = String(origin[scheme.upperBound...]) }
-        return origin + "/log"
+        var encoded = ""
+        for scalar in (origin + "/log").unicodeScalars {
+            if scalar == "+" || scalar == "%" || CharacterSet.whitespacesAndNewlines.contains(scalar) {
+                for byte in String(scalar).utf8 { encoded += String(format: "%%%02X", byte) }
+            } else {
+                encoded.unicodeScalars.append(scalar)
+            }
+        }
+        return encoded
     }
 
     /// The issuance log's verifier key. An authority without a log key (made
-    /// before 0.6) gets one now, encrypted under the passphrase.
+    /// before 0.6) gets one now, encrypted under the passphrase; a key file
+    /// whose verifier key was lost gets it back from the key. A key is never
+    /// replaced: a verifier key without its key is refused.
     public func issuanceLogVerifier(passphrase: () throws -> String) throws -> VerifierKey {
-        if let text = try? String(contentsOf: home.logVerifierKey, encoding: .utf8),
-           FileManager.default.fileExists(atPath: home.logKey.path) {
-            guard let verifier = VerifierKey(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        let fileManager = FileManager.default
+        let hasKey = fileManager.fileExists(atPath: home.logKey.path)
+        let hasVerifier = fileManager.fileExists(atPath: home.logVerifierKey.path)
+        if hasKey && hasVerifier {
+            guard let text = try? String(contentsOf: home.logVerifierKey, encoding: .utf8),
+                  let verifier = VerifierKey(text.trimmingCharacters(in: .whitespacesAndNewlines)),
                   verifier.name == logOrigin else {
                 throw AuthorityError(.io, "\(home.logVerifierKey.path) is not the verifier key of the log \(logOrigin)")
             }
+            return verifier
+        }
+        if hasVerifier {
+            throw AuthorityError(.refused, "the issuance log key \(home.logKey.path) is missing while its verifier key \(home.logVerifierKey.path) exists; restore the key (a new one would start another log)")
+        }
+        if hasKey {
+            let verifier = try unlockIssuanceLog(passphrase: try passphrase()).verifier
+            try AtomicFile.write(Data((verifier.vkey + "\n").utf8), to: home.logVerifierKey, permissions: 0o644)
             return verifier
         }
         let passphrase = try passphrase()

@@ -43,9 +43,9 @@ public struct Checkpoint: Sendable, Hashable {
 
         public var description: String {
             switch self {
-            case .malformed(let why): "the checkpoint is malformed: \(why)"
-            case .noSignatureByKey(let name): "the checkpoint carries no signature by the log key \(name)"
-            case .badSignature(let name): "the checkpoint's signature by \(name) does not verify"
+            case .malformed(let why): "it is not a well-formed checkpoint: \(why)"
+            case .noSignatureByKey(let name): "it carries no signature by the log key \(name)"
+            case .badSignature(let name): "its signature by \(name) does not verify"
             }
         }
     }

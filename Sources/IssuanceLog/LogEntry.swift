@@ -16,7 +16,8 @@ import Foundation
 /// ```
 ///
 /// Every line ends in a newline; `-` stands for a value the kind has not
-/// (a CA renewal names the new CA's certificate and no document).
+/// (a CA renewal names the new CA's certificate and no document). A reason
+/// longer than 500 characters is cut there, with `…` (the audit log keeps it whole).
 public struct LogEntry: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case documentSigned = "document-signed"
@@ -87,7 +88,14 @@ public struct LogEntry: Sendable, Hashable {
         }
         self.init(kind: kind, time: values[1], token: optional(values[2]), sha256: optional(values[3]),
                   serial: optional(values[4]), fingerprint: values[5], status: optional(values[6]), reason: reason)
-        guard self.text == text else { return nil }
+        // Byte for byte: String equality would accept other normalisations of the same text.
+        guard Data(self.text.utf8) == Data(text.utf8) else { return nil }
+    }
+
+    /// At most 500 characters of a reason, so an entry stays far below the
+    /// 65,535 bytes a bundle can frame.
+    public static func shortened(reason: String) -> String {
+        reason.count <= 500 ? reason : String(reason.prefix(499)) + "…"
     }
 
     /// A JSON string literal on one line: `"`, `\` and control characters escaped.

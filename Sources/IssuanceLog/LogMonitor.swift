@@ -42,7 +42,7 @@ public enum LogMonitor {
         do {
             checkpoint = try Checkpoint.verify(String(decoding: try read("checkpoint"), as: UTF8.self), with: verifier)
         } catch let error as Checkpoint.VerificationError {
-            throw Failure(path: "checkpoint", description: "checkpoint: \(error)")
+            throw Failure(path: "checkpoint", description: "the log's checkpoint does not hold: \(error)")
         }
         guard checkpoint.origin == verifier.name else {
             throw Failure(path: "checkpoint", description: "checkpoint: its origin \(checkpoint.origin) is not the log \(verifier.name)")
@@ -58,7 +58,7 @@ public enum LogMonitor {
                 throw Failure(path: path, description: "\(path) does not hold \(width) length-prefixed entries")
             }
             for (offset, entry) in entries.enumerated() {
-                guard LogEntry(text: String(decoding: entry, as: UTF8.self)) != nil else {
+                guard let text = String(data: entry, encoding: .utf8), LogEntry(text: text) != nil else {
                     throw Failure(path: path, description: "\(path): entry \(bundle * Tiles.width + offset) is not a segel log entry")
                 }
                 tree.append(leafHash: MerkleTree.leafHash(entry))
@@ -79,7 +79,7 @@ public enum LogMonitor {
             do {
                 earlier = try Checkpoint.verify(since, with: verifier)
             } catch {
-                throw Failure(path: nil, description: "the earlier checkpoint: \(error)")
+                throw Failure(path: nil, description: "the earlier checkpoint does not hold: \(error)")
             }
             guard earlier.size <= size else {
                 throw Failure(path: "checkpoint", description: "checkpoint: the log was rolled back from \(earlier.size) entries to \(size)")

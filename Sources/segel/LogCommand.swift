@@ -92,11 +92,18 @@ struct SiteFetcher {
         }
     }
 
+    /// No file of a site a monitor reads is larger (an entry bundle is at most 256 × 65,537 bytes).
+    static let limit = 32 << 20
+
     /// The file at `path` under the site; nil when it does not exist (404).
     func get(_ path: String) throws -> Data? {
         let url = base.appendingPathComponent(path)
         if !remote {
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+            if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber,
+               size.int64Value > Self.limit {
+                throw ValidationError("\(url.path) is larger than any file of a published log")
+            }
             do {
                 return try Data(contentsOf: url)
             } catch {
@@ -116,6 +123,10 @@ struct SiteFetcher {
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if status == 404 { box.result = .success(nil); return }
+            if let data, data.count > Self.limit {
+                box.result = .failure(ValidationError("\(url.absoluteString) is larger than any file of a published log"))
+                return
+            }
             guard status == 200, let data else {
                 box.result = .failure(ValidationError("fetching \(url.absoluteString) gave HTTP \(status)"))
                 return

@@ -106,5 +106,15 @@ struct MerkleTreeTests {
         #expect(LogEntry(text: entry.text) == entry)
         #expect(LogEntry(text: entry.text.replacingOccurrences(of: "kind ", with: "kind  ")) == nil)
         #expect(LogEntry(text: entry.text + "x\n") == nil)
+        // The same text in another Unicode normalisation is not the entry (its bytes hash differently).
+        let accented = LogEntry(kind: .keyRevoked, time: "2026-12-07T00:00:00Z", token: "AbC", sha256: nil, serial: "0a",
+                                fingerprint: "ee", status: "revoked", reason: "caf\u{E9}")
+        #expect(LogEntry(text: accented.text) == accented)
+        #expect(LogEntry(text: accented.text.replacingOccurrences(of: "\u{E9}", with: "e\u{301}")) == nil)
+        // A reason of any length keeps the entry framable (a bundle frames at most 65,535 bytes).
+        let long = LogEntry.shortened(reason: String(repeating: "\u{1}", count: 70_000))
+        #expect(long.count == 500)
+        #expect(LogEntry(kind: .documentInvalidated, time: "t", token: "x", sha256: "y", serial: "z", fingerprint: "f",
+                         status: "invalidated", reason: long).data.count < 4_000)
     }
 }

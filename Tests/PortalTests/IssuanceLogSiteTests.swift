@@ -204,4 +204,45 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertTrue(run.err.contains("does not extend the checkpoint the log signed at tree size \(latest)"), run.err)
         XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
     }
+
+    /// A home that lost its kept checkpoints (moved, or restored from an older
+    /// backup) still never signs a tree that forks from what the site serves.
+    func testTheSitesCheckpointCountsWhenTheHomeLostItsOwn() throws {
+        let folder = home.appendingPathComponent("log/checkpoints")
+        let latest = try keptCheckpoints().keys.max()!
+        try FileManager.default.removeItem(at: folder)
+        // The site's checkpoint is adopted: nothing new is signed, nothing changes.
+        XCTAssertTrue(try demo.publish().written_paths.filter { $0.hasPrefix("log/") }.isEmpty)
+        XCTAssertEqual(try keptCheckpoints().keys.sorted(), [latest])
+
+        // A site serving a checkpoint of another tree (signed with the real key) is not overwritten.
+        try FileManager.default.removeItem(at: folder)
+        let key = LogKey(name: try XCTUnwrap(VerifierKey(try vkey)).name, privateKey: try Curve25519.Signing.PrivateKey(
+            rawRepresentation: Ed25519KeyFile.decrypt(pem: Data(contentsOf: home.appendingPathComponent("log/key.pem")),
+                                                      passphrase: demo.passphrase)))
+        let other = try Checkpoint(origin: key.name, size: latest, root: Data(repeating: 9, count: 32)).signed(by: key)
+        try Data(other.utf8).write(to: demo.url("log/checkpoint"))
+        let run = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                environment: demo.environment)
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.contains("does not extend the checkpoint the site already serves"), run.err)
+        XCTAssertEqual(try demo.text("log/checkpoint"), other)
+    }
+
+    /// The log key is never replaced: a lost verifier key is rebuilt from the key,
+    /// a lost key with its verifier key present is refused.
+    func testTheLogKeyIsNeverReplaced() throws {
+        let vkeyFile = home.appendingPathComponent("log/key.vkey")
+        let original = try vkey
+        try FileManager.default.removeItem(at: vkeyFile)
+        _ = try demo.publish()
+        XCTAssertEqual(try vkey, original)
+
+        try FileManager.default.removeItem(at: home.appendingPathComponent("log/key.pem"))
+        let run = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                environment: demo.environment)
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.contains("is missing while its verifier key"), run.err)
+        XCTAssertEqual(try vkey, original)
+    }
 }

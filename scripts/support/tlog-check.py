@@ -170,6 +170,8 @@ def main():
                 raise ValueError("%s: its checkpoint is not of this log" % path)
             if ("token %s\n" % record["token"]) not in log["entry"]:
                 raise ValueError("%s: the entry names another document" % path)
+            if not isinstance(log["index"], int) or not 0 <= log["index"] < p_size:
+                raise ValueError("%s: the entry index is outside its tree" % path)
             if leaves[log["index"]] != leaf_hash(entry):
                 raise ValueError("%s: the entry is not the log's entry %d" % (path, log["index"]))
             proof = [base64.b64decode(h) for h in log["inclusion"]]
@@ -179,7 +181,7 @@ def main():
                 raise ValueError("%s: its checkpoint's tree is not a prefix of the current one" % path)
             proofs += 1
         result.update(proofs=proofs, ok=True)
-    except (ValueError, OSError, KeyError, InvalidSignature) as error:
+    except (ValueError, OSError, KeyError, IndexError, TypeError, InvalidSignature) as error:
         result["error"] = "%s: %s" % (type(error).__name__, error)
     print(json.dumps(result))
     sys.exit(0 if result["ok"] else 1)

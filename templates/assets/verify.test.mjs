@@ -244,6 +244,7 @@ test('a document lives under v/<first character, lower-cased>/<token>/, or flat 
   });
   const asked = [];
   const answer = (status) => async (url, options) => { asked.push([url, options.method]); return { ok: status === 200, status }; };
+  assert.equal(await V.documentPage(token, './', async () => ({ ok: false, status: 405 })), `v/a/${token}/`, 'HEAD refused: the new layout');
   assert.equal(await V.documentPage(token, './', answer(200)), `v/a/${token}/`);
   assert.deepEqual(asked, [[`http://localhost/api/verify/a/${token}.json`, 'HEAD']]);
   assert.equal(await V.documentPage(token, './', answer(404)), `v/${token}/`, 'the site has no sharded record: flat');

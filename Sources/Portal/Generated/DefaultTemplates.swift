@@ -807,7 +807,8 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       const base = typeof document !== 'undefined' ? document.baseURI : 'http://localhost/';
       const response = await get(new URL(root + address.record, base).href,
         { method: 'HEAD', cache: 'no-cache', credentials: 'same-origin' });
-      return response.ok ? address.sharded : address.flat;
+      // Only a site that answers "not here" has the flat page; anything else (a HEAD refused, an error) keeps the new one.
+      return response.status === 404 ? address.flat : address.sharded;
     } catch (e) {
       return address.sharded;
     }

@@ -15,8 +15,11 @@ extension PublishingStep {
         guard let source = context.source.log else { return }
         let events = try context.source.registry.issuanceEvents()
         let pending = context.pendingLogKey
+        // The checkpoint the site already serves counts too: a home restored
+        // from an older backup must not sign a tree that forks from it.
+        let served = try? String(contentsOf: context.options.site.appendingPathComponent("log/checkpoint"), encoding: .utf8)
         let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
-                                               unlock: { try pending?.wait() ?? source.unlock() })
+                                               served: served, unlock: { try pending?.wait() ?? source.unlock() })
         for (path, data) in built.files { context.plan(path, data: data) }
         var indexes: [String: Int] = [:]
         for (index, event) in events.enumerated() where event.kind == .documentSigned {
@@ -38,7 +41,8 @@ extension LogEntry {
         case .caRenewed: (kind, status) = (.caRenewed, nil)
         }
         self.init(kind: kind, time: ISOTime.string(from: event.time), token: event.token, sha256: event.sha256,
-                  serial: event.serialHex, fingerprint: event.fingerprintSHA256, status: status, reason: event.reason)
+                  serial: event.serialHex, fingerprint: event.fingerprintSHA256, status: status,
+                  reason: event.reason.map(LogEntry.shortened(reason:)))
     }
 }
 
@@ -95,11 +99,23 @@ public enum IssuanceLogFiles {
     /// signed (and kept) only when the tree has grown. Besides the current
     /// tree's tiles and bundles, the partial ones of earlier checkpoints stay
     /// while their full tile does not exist (c2sp.org/tlog-tiles).
-    public static func build(entries: [Data], source: PublishSource.IssuanceLogSource,
+    public static func build(entries: [Data], source: PublishSource.IssuanceLogSource, served: String? = nil,
                              unlock: (() throws -> LogKey)? = nil) throws -> Built {
         var tree = MerkleTree()
         for entry in entries { tree.append(leafHash: MerkleTree.leafHash(entry)) }
         var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        if let served, let checkpoint = try? Checkpoint.verify(served, with: source.verifier),
+           checkpoint.origin == source.verifier.name, signed[checkpoint.size] == nil {
+            guard checkpoint.size <= tree.size, tree.root(size: checkpoint.size) == checkpoint.root else {
+                throw PortalError(.integrity, """
+                    the issuance log of the registry (\(tree.size) entries) does not extend the checkpoint the site \
+                    already serves (\(checkpoint.size) entries): the registry or the authority's home is older than \
+                    the site, or an entry was changed; nothing was published
+                    """, path: "log/checkpoint")
+            }
+            try keep(served, size: checkpoint.size, in: source.checkpoints)
+            signed[checkpoint.size] = (checkpoint, served)
+        }
         for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
             guard size <= tree.size, tree.root(size: size) == kept.checkpoint.root else {
                 throw PortalError(.integrity, """

@@ -74,7 +74,7 @@ extension FileVerification {
     /// entry names this document and its certificate, the inclusion proof
     /// takes it to the checkpoint, and the checkpoint carries the log's
     /// signature by the key trust.json names.
-    func logResult(_ record: PublishedRecord?, certificate: Certificate?) -> CheckResult {
+    func logResult(_ record: PublishedRecord?, token: String?, certificate: Certificate?) -> CheckResult {
         guard let verifier = trust.logVerifier else { return .unknown("the site publishes no issuance log") }
         guard let record, let certificate else { return .unknown("not checked: no published record to take the log entry from") }
         guard let log = record.log else {
@@ -84,18 +84,19 @@ extension FileVerification {
         do {
             checkpoint = try Checkpoint.verify(log.checkpoint, with: verifier)
         } catch {
-            return .fail("the record's \(error)")
+            return .fail("the record's checkpoint does not hold: \(error)")
         }
         guard checkpoint.origin == verifier.name, checkpoint.size == log.treeSize else {
             return .fail("the record's checkpoint is not the log's checkpoint of \(log.treeSize) entries")
         }
         guard let entry = LogEntry(text: log.entry), entry.kind == .documentSigned, entry.token == record.token,
+              entry.token == token,
               entry.sha256 == record.sha256.lowercased(), entry.serial == certificate.serialHex.lowercased(),
               entry.fingerprint == certificate.sha256FingerprintHex else {
             return .fail("the record's log entry does not name this document and certificate")
         }
         let proof = log.inclusion.compactMap { Data(base64Encoded: $0) }
-        guard proof.count == log.inclusion.count,
+        guard proof.count == log.inclusion.count, proof.allSatisfy({ $0.count == 32 }),
               MerkleTree.verifyInclusion(leafHash: MerkleTree.leafHash(entry.data), index: log.index,
                                          treeSize: log.treeSize, proof: proof, root: checkpoint.root) else {
             return .fail("the inclusion proof of entry \(log.index) does not lead to the signed checkpoint of \(log.treeSize) entries")

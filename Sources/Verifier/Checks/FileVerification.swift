@@ -104,7 +104,7 @@ struct FileVerification {
             checks.revocation = revocationResult(candidate, role: role, embedded: embeddedCRLs)
             let record = recordResult(candidate, role: role, hashes: hashes, sealHasLaterRevisions: sealEnd.map { $0 < fileLength } ?? false)
             checks.record = record.result
-            checks.log = logResult(record.record, certificate: candidate.signerCertificate)
+            checks.log = logResult(record.record, token: record.token, certificate: candidate.signerCertificate)
             var signatureReport = SignatureReport(
                 field: candidate.field.name,
                 signer: candidate.signerCertificate?.subject.commonName ?? candidate.signature.signerName,

@@ -18,6 +18,11 @@ public struct SiteRecordSource: RecordSource {
         }
         let path = address.record
         let url = directory.appendingPathComponent(path)
+        // The size first: a site copy is not trusted to be small.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber,
+           size.int64Value > 1 << 20 {
+            return .unreadable("\(path) is larger than 1 MB")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
