@@ -44,7 +44,7 @@ let package = Package(
         // the portal that writes them and the verifier that reads them.
         .target(name: "Record"),
         // The public issuance log: RFC 6962 Merkle tree, C2SP tlog-tiles and signed-note checkpoints.
-        .target(name: "IssuanceLog", dependencies: ["Hashing", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "IssuanceLog", dependencies: ["Hashing", "Record", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registry", dependencies: ["Hashing", "Record", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Verifier", dependencies: ["PDF", "PKI", "Record", "IssuanceLog"]),
         .target(name: "Authority", dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// One entry of the issuance log: a small canonical text a monitor reads
 /// without segel (README "The issuance log"):
@@ -62,7 +63,7 @@ public struct LogEntry: Sendable, Hashable {
             serial \(value(serial))
             fingerprint \(fingerprint)
             status \(value(status))
-            reason \(reason.map(Self.jsonString) ?? "-")
+            reason \(reason.map(JSONString.literal) ?? "-")
 
             """
     }
@@ -98,21 +99,4 @@ public struct LogEntry: Sendable, Hashable {
         reason.count <= 500 ? reason : String(reason.prefix(499)) + "…"
     }
 
-    /// A JSON string literal on one line: `"`, `\` and control characters escaped.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

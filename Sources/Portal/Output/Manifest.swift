@@ -1,4 +1,5 @@
 import Foundation
+import Record
 
 /// `.segel-manifest.json` in the site folder: what the last publish wrote.
 ///
@@ -134,26 +135,7 @@ struct Manifest: Sendable, Equatable {
             out.append(contentsOf: text.utf8)
             out.append(0x22)
         } else {
-            out.append(contentsOf: quoted(text).utf8)
+            out.append(contentsOf: JSONString.literal(text).utf8)
         }
-    }
-
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
