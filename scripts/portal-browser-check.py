@@ -99,6 +99,10 @@ def main():
         driver.get(base + "v/" + code.lower() + "/")
         wait.until(ec.url_contains("/" + page))
         check("<base>/v/<code> opens the page", driver.current_url == base + page, driver.current_url)
+        driver.get(base + other_lang + "/v/" + code.lower() + "/")
+        wait.until(ec.url_contains("/" + other_lang + "/" + page))
+        check("<base>/<lang>/v/<code> opens the page in that language",
+              driver.current_url == base + other_lang + "/" + page, driver.current_url)
 
         # The bare token typed into the box, and the flat address <base>/v/<token>/
         # typed by hand (through 404.html), both reach the page.

@@ -385,7 +385,7 @@ extension PublishedSiteTests {
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []
-        XCTAssertEqual(checks.count, 18, run.out)
+        XCTAssertEqual(checks.count, 19, run.out)
         for check in checks where check["ok"] as? Bool != true {
             XCTFail("\(check["check"] ?? "?"): \(check["detail"] ?? "")")
         }

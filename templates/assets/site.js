@@ -157,7 +157,11 @@
       // Only a page the site answers for, and never the address that brought us here.
       if (await tokenPage(token, root) === address.sharded && path.indexOf('/' + address.sharded) === -1) target = address.sharded;
     }
-    if (target) window.location.replace(new URL(root + target, document.baseURI).href);
+    if (!target) return;
+    // Stay in the language of the address typed: <root>en/v/… opens the English page.
+    const relative = path.indexOf(root) === 0 ? path.slice(root.length) : '';
+    const language = /^(en|id)\//.exec(relative);
+    window.location.replace(new URL(root + (language ? language[0] : '') + target, document.baseURI).href);
   }
 
   function init() {
