@@ -129,6 +129,9 @@ struct DemoCommand: AsyncParsableCommand {
             Verify a signed PDF offline:
               \(verifyCommand) \(shellQuoted(example.signedPDF)) --site \(shellQuoted(summary.site))
 
+            Check the public issuance log as a monitor would:
+              \(segelCommand) log verify --site \(shellQuoted(summary.site))
+
             Keep working with this authority:
               export SEGEL_HOME=\(shellQuoted(home.url.path))\(generated ? " SEGEL_PASSPHRASE=$(cat \(shellQuoted(home.url.appendingPathComponent(Self.passphraseName).path)))" : "")
               \(segelCommand) stats; \(segelCommand) publish --site \(shellQuoted(summary.site))

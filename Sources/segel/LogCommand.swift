@@ -24,7 +24,8 @@ struct LogCommand: AsyncParsableCommand {
             check holds, 1 naming the first file at fault, 3 on usage or I/O errors.
             """)
 
-        @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
+        var json = false
 
         @Option(help: ArgumentHelp("The published site: a folder or an http(s) URL.", valueName: "DIR|URL"))
         var site: String
@@ -59,7 +60,7 @@ struct LogCommand: AsyncParsableCommand {
             }
             do {
                 let report = try LogMonitor.verify(fetch: { try fetch.get("log/" + $0) }, verifier: verifier, since: earlier)
-                if global.json {
+                if json {
                     try Console.json(report)
                 } else {
                     let extends = report.consistentWith.map { "; it extends the earlier checkpoint of \($0) entries" } ?? ""
