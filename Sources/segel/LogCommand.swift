@@ -1,4 +1,5 @@
 import ArgumentParser
+import Authority
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -44,17 +45,17 @@ struct LogCommand: AsyncParsableCommand {
             } else {
                 guard let data = try fetch.get("trust.json"),
                       let store = try? TrustStore.decode(data, path: "trust.json"), let published = store.logVKey else {
-                    throw ValidationError("\(site) names no issuance log key in trust.json; pass --vkey")
+                    throw AuthorityError(.usage, "\(site) names no issuance log key in trust.json; pass --vkey")
                 }
                 vkeyText = published
             }
             guard let verifier = VerifierKey(vkeyText) else {
-                throw ValidationError("--vkey \(vkeyText) is not an Ed25519 note verifier key (<name>+<id>+<key>)")
+                throw AuthorityError(.usage, "the verifier key \(vkeyText) is not an Ed25519 note verifier key (<name>+<id>+<key>)")
             }
             var earlier: String?
             if let since {
                 guard let text = try? String(contentsOfFile: since, encoding: .utf8) else {
-                    throw ValidationError("cannot read the earlier checkpoint \(since)")
+                    throw AuthorityError(.io, "cannot read the earlier checkpoint \(since)")
                 }
                 earlier = text
             }
@@ -86,7 +87,7 @@ struct SiteFetcher {
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: site, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw ValidationError("--site \(site) is neither a folder nor an http(s) URL")
+                throw AuthorityError(.usage, "--site \(site) is neither a folder nor an http(s) URL")
             }
             base = URL(fileURLWithPath: site, isDirectory: true)
             remote = false
@@ -103,12 +104,12 @@ struct SiteFetcher {
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber,
                size.int64Value > Self.limit {
-                throw ValidationError("\(url.path) is larger than any file of a published log")
+                throw AuthorityError(.io, "\(url.path) is larger than any file of a published log")
             }
             do {
                 return try Data(contentsOf: url)
             } catch {
-                throw ValidationError("cannot read \(url.path)")
+                throw AuthorityError(.io, "cannot read \(url.path)")
             }
         }
         final class Box: @unchecked Sendable { var result: Result<Data?, Error> = .success(nil) }
@@ -119,17 +120,17 @@ struct SiteFetcher {
         URLSession.shared.dataTask(with: request) { data, response, error in
             defer { done.signal() }
             if let error {
-                box.result = .failure(ValidationError("cannot fetch \(url.absoluteString): \(error.localizedDescription)"))
+                box.result = .failure(AuthorityError(.io, "cannot fetch \(url.absoluteString): \(error.localizedDescription)"))
                 return
             }
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if status == 404 { box.result = .success(nil); return }
             if let data, data.count > Self.limit {
-                box.result = .failure(ValidationError("\(url.absoluteString) is larger than any file of a published log"))
+                box.result = .failure(AuthorityError(.io, "\(url.absoluteString) is larger than any file of a published log"))
                 return
             }
             guard status == 200, let data else {
-                box.result = .failure(ValidationError("fetching \(url.absoluteString) gave HTTP \(status)"))
+                box.result = .failure(AuthorityError(.io, "fetching \(url.absoluteString) gave HTTP \(status)"))
                 return
             }
             box.result = .success(data)
