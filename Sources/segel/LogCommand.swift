@@ -94,16 +94,23 @@ struct SiteFetcher {
         }
     }
 
-    /// No file of a site a monitor reads is larger (an entry bundle is at most 256 × 65,537 bytes).
-    static let limit = 32 << 20
+    /// The most a file at `path` can hold: a hash tile 8,192 bytes, an entry
+    /// bundle 256 × 65,537, a checkpoint a few lines, trust.json a few CAs.
+    static func limit(for path: String) -> Int {
+        if path.hasPrefix("log/tile/entries/") { return 256 * 65_537 }
+        if path.hasPrefix("log/tile/") { return 8_192 }
+        if path == "log/checkpoint" { return 64 << 10 }
+        return 16 << 20
+    }
 
     /// The file at `path` under the site; nil when it does not exist (404).
     func get(_ path: String) throws -> Data? {
         let url = base.appendingPathComponent(path)
+        let limit = Self.limit(for: path)
         if !remote {
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
             if let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber,
-               size.int64Value > Self.limit {
+               size.int64Value > limit {
                 throw AuthorityError(.io, "\(url.path) is larger than any file of a published log")
             }
             do {
@@ -112,30 +119,73 @@ struct SiteFetcher {
                 throw AuthorityError(.io, "cannot read \(url.path)")
             }
         }
-        final class Box: @unchecked Sendable { var result: Result<Data?, Error> = .success(nil) }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
         var request = URLRequest(url: url, timeoutInterval: 30)
         request.cachePolicy = .reloadIgnoringLocalCacheData
-        URLSession.shared.dataTask(with: request) { data, response, error in
-            defer { done.signal() }
-            if let error {
-                box.result = .failure(AuthorityError(.io, "cannot fetch \(url.absoluteString): \(error.localizedDescription)"))
-                return
-            }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            if status == 404 { box.result = .success(nil); return }
-            if let data, data.count > Self.limit {
-                box.result = .failure(AuthorityError(.io, "\(url.absoluteString) is larger than any file of a published log"))
-                return
-            }
-            guard status == 200, let data else {
-                box.result = .failure(AuthorityError(.io, "fetching \(url.absoluteString) gave HTTP \(status)"))
-                return
-            }
-            box.result = .success(data)
-        }.resume()
-        done.wait()
-        return try box.result.get()
+        let download = BoundedDownload(limit: limit)
+        let session = URLSession(configuration: .ephemeral, delegate: download, delegateQueue: nil)
+        defer { session.invalidateAndCancel() }
+        session.dataTask(with: request).resume()
+        download.done.wait()
+        if download.tooLarge {
+            throw AuthorityError(.io, "\(url.absoluteString) is larger than any file of a published log")
+        }
+        if let error = download.error {
+            throw AuthorityError(.io, "cannot fetch \(url.absoluteString): \(error.localizedDescription)")
+        }
+        if download.status == 404 { return nil }
+        guard download.status == 200 else {
+            throw AuthorityError(.io, "fetching \(url.absoluteString) gave HTTP \(download.status)")
+        }
+        return download.data
+    }
+}
+
+/// One HTTP download that stops as soon as it passes `limit` bytes, so a
+/// hostile server cannot make the monitor hold more than that.
+private final class BoundedDownload: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+    let limit: Int
+    let done = DispatchSemaphore(value: 0)
+    // The delegate's calls come one at a time on the session's serial queue.
+    private(set) var data = Data()
+    private(set) var status = 0
+    private(set) var tooLarge = false
+    private(set) var error: Error?
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
+                    completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
+        status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        if response.expectedContentLength > Int64(limit) {
+            stop()
+            completionHandler(.cancel)
+            return
+        }
+        completionHandler(.allow)
+    }
+
+    func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive chunk: Data) {
+        if tooLarge { return }
+        data.append(chunk)
+        if data.count > limit {
+            stop()
+            dataTask.cancel()
+        }
+    }
+
+    func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
+        if tooLarge { return }
+        self.error = error
+        done.signal()
+    }
+
+    /// Too large: the waiting caller goes on at once, whatever the connection still does.
+    private func stop() {
+        guard !tooLarge else { return }
+        tooLarge = true
+        data = Data()
+        done.signal()
     }
 }
