@@ -174,6 +174,16 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertEqual(run.status, 1)
         XCTAssertTrue(run.err.contains("forked"), run.err)
 
+        // A site (here a static server on loopback) serving a checkpoint larger than any
+        // checkpoint can be: the monitor stops reading at the limit and says so.
+        let oversized = try copy("oversized")
+        try Data(repeating: 0x41, count: 1 << 20).write(to: oversized.appendingPathComponent("log/checkpoint"))
+        let server = try LoopbackServer.staticSite(oversized)
+        defer { server.stop() }
+        run = try Tools.run(TestPaths.executable("segel").path, ["log", "verify", "--site", server.url, "--vkey", try vkey])
+        XCTAssertEqual(run.status, 3)
+        XCTAssertTrue(run.err.contains("log/checkpoint is larger than any file of a published log"), run.err)
+
         // segel-verify: a record whose checkpoint was altered fails its log check.
         let altered = try copy("altered")
         let recordURL = altered.appendingPathComponent(demo.hostile.address.record)
