@@ -74,4 +74,20 @@ final class FolderLimitTests: XCTestCase {
         XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/v/a/\(token)").isEmpty)
         XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/w/\(token)/").isEmpty)
     }
+
+    /// The bucket copy sends the log's tiles before the checkpoint that needs
+    /// them, with the content types and caching c2sp.org/tlog-tiles asks for.
+    func testTheBucketCopyOrdersAndLabelsTheIssuanceLog() {
+        XCTAssertLessThan(BucketPublisher.phase("log/tile/0/000.p/13"), BucketPublisher.phase("log/checkpoint"))
+        XCTAssertLessThan(BucketPublisher.phase("log/tile/entries/x001/234"), BucketPublisher.phase("log/checkpoint"))
+        XCTAssertEqual(BucketPublisher.phase("log/checkpoint"), 3)
+        XCTAssertEqual(BucketPublisher.contentType("log/checkpoint"), "text/plain; charset=utf-8")
+        XCTAssertEqual(BucketPublisher.contentType("log/tile/1/000.p/2"), "application/octet-stream")
+        XCTAssertEqual(BucketPublisher.cacheControl("log/checkpoint"), "no-cache")
+        XCTAssertEqual(BucketPublisher.cacheControl("log/tile/entries/000"), "public, max-age=31536000, immutable")
+        // Sharded document files keep their rules.
+        XCTAssertEqual(BucketPublisher.phase("d/a/AbC.pdf"), 0)
+        XCTAssertEqual(BucketPublisher.phase("en/v/a/AbC/index.html"), 1)
+        XCTAssertEqual(BucketPublisher.cacheControl("cert/a/AbC.crt"), "public, max-age=31536000, immutable")
+    }
 }

@@ -127,9 +127,11 @@ public enum BucketPublisher {
         }
     }
 
-    /// 0: files nothing else needs first; 1: document pages and records; 2:
-    /// hash index shards; 3: what points at the rest.
+    /// 0: files nothing else needs first (PDFs, certificates, assets, the
+    /// issuance log's tiles and bundles); 1: document pages and records; 2:
+    /// hash index shards; 3: what points at the rest (the log's checkpoint too).
     static func phase(_ path: String) -> Int {
+        if path.hasPrefix("log/tile/") { return 0 }
         if path.hasPrefix("api/hash/") { return path == "api/hash/layout.json" ? 3 : 2 }
         if path.hasPrefix("v/") || path.contains("/v/") || path.hasPrefix("api/verify/") { return 1 }
         if path.hasPrefix("d/") || path.hasPrefix("cert/") || path.hasPrefix("assets/") || path.hasPrefix("ca") { return 0 }
@@ -137,7 +139,10 @@ public enum BucketPublisher {
     }
 
     static func contentType(_ path: String) -> String {
-        switch path.split(separator: ".").last.map(String.init) ?? "" {
+        // c2sp.org/tlog-tiles: the checkpoint is text, tiles and bundles are bytes.
+        if path == "log/checkpoint" { return "text/plain; charset=utf-8" }
+        if path.hasPrefix("log/tile/") { return "application/octet-stream" }
+        return switch path.split(separator: ".").last.map(String.init) ?? "" {
         case "html": "text/html; charset=utf-8"
         case "json": "application/json"
         case "pdf": "application/pdf"
@@ -152,9 +157,12 @@ public enum BucketPublisher {
         }
     }
 
-    /// Signed PDFs and certificates never change; everything else may.
+    /// Signed PDFs, certificates and the log's tiles and bundles (partial
+    /// ones too: a width is part of the name) never change; everything else may.
     static func cacheControl(_ path: String) -> String {
-        if path.hasPrefix("d/") || path.hasPrefix("cert/") { return "public, max-age=31536000, immutable" }
+        if path.hasPrefix("d/") || path.hasPrefix("cert/") || path.hasPrefix("log/tile/") {
+            return "public, max-age=31536000, immutable"
+        }
         if path.hasPrefix("assets/") { return "public, max-age=3600" }
         return "no-cache"
     }
