@@ -76,6 +76,9 @@ func report(_ summary: PublishSummary, json: Bool) throws {
                  + " (\(summary.files) in the site) in \(String(format: "%.2f", summary.seconds)) s")
     Console.note("  CRL #\(summary.crlNumber) \(summary.crlIssued ? "signed" : "kept"), next update \(summary.crlNextUpdate);"
                  + " data as of \(summary.asOf)")
+    if summary.logSize > 0 {
+        Console.note("  Issuance log: \(summary.logSize) entries, checkpoint \(summary.logSigned ? "signed" : "kept")")
+    }
     Console.note("Serve it with any static host, e.g.: python3 -m http.server -d \(shellQuoted(summary.site)) 8000"
                  + "  → http://127.0.0.1:8000/")
 }

@@ -43,6 +43,8 @@ struct DemoSite {
         var crl_number: Int
         var written_paths: [String]
         var deleted_paths: [String]
+        var log_size: Int
+        var log_signed: Bool
     }
 
     private struct DemoReport: Decodable {

@@ -109,13 +109,17 @@ final class IssuanceLogSiteTests: XCTestCase {
         try demo.segel(["sign-file", pdf.path, "--by", DemoSite.approverEmail, "--name", "Berikutnya",
                         "--key-type", "p256", "--json"])
         let summary = try demo.publish()
+        XCTAssertEqual(summary.log_size, before + 1)
+        XCTAssertTrue(summary.log_signed)
         let written = Set(summary.written_paths.filter { $0.hasPrefix("log/") })
         XCTAssertEqual(written, ["log/checkpoint", "log/tile/0/000.p/\(before + 1)", "log/tile/entries/000.p/\(before + 1)"])
         // The earlier checkpoint's partial tiles stay served (tlog-tiles), and the independent checker agrees.
         XCTAssertTrue(FileManager.default.fileExists(atPath: demo.url("log/tile/0/000.p/\(before)").path))
         XCTAssertTrue(try independentCheck(demo.site).ok)
-        // Nothing new: nothing of the log is written.
-        XCTAssertTrue(try demo.publish().written_paths.filter { $0.hasPrefix("log/") }.isEmpty)
+        // Nothing new: nothing of the log is written, no checkpoint signed.
+        let idle = try demo.publish()
+        XCTAssertTrue(idle.written_paths.filter { $0.hasPrefix("log/") }.isEmpty)
+        XCTAssertFalse(idle.log_signed)
     }
 
     func testTamperingIsDetectedAndNamed() throws {

@@ -42,12 +42,14 @@ final class JSONBytesTests: XCTestCase {
 
     func testPublishSummaryMatchesJSONEncoder() throws {
         for seconds in [0, 1, 3.6412345678, 1e-7, 123_456.5] {
-            let summary = PublishSummary(
+            var summary = PublishSummary(
                 site: "/srv/site \(Self.hostile)", files: 90_551, written: 2, unchanged: 90_549, deleted: 1, documents: 5_000,
                 renderedDocuments: 1, crlIssued: seconds > 1, crlNumber: 3, crlNextUpdate: "2025-11-26T06:42:00Z",
                 asOf: "2025-11-19T06:42:00Z", seconds: seconds, writtenPaths: ["a/b.json", "v/\(Self.hostile)/index.html"],
                 deletedPaths: seconds > 1 ? [] : ["d/x.pdf"],
                 steps: [.init(step: "Read the registry", seconds: seconds), .init(step: Self.hostile, seconds: 0.25)])
+            summary.logSize = Int(seconds * 10)
+            summary.logSigned = seconds > 1
             XCTAssertEqual(String(decoding: summary.json(), as: UTF8.self),
                            String(decoding: try PortalJSON.encode(summary), as: UTF8.self))
         }

@@ -16,6 +16,9 @@ public struct PublishSummary: Sendable, Hashable, Codable {
     public var crlNextUpdate: String
     /// The time of the latest registry change the site reflects (ISO 8601).
     public var asOf: String
+    /// Entries of the issuance log (0 without one), and whether this publish signed a new checkpoint.
+    public var logSize: Int = 0
+    public var logSigned: Bool = false
     public var seconds: Double
     /// Relative paths written, sorted.
     public var writtenPaths: [String]
@@ -36,6 +39,8 @@ public struct PublishSummary: Sendable, Hashable, Codable {
         case crlNumber = "crl_number"
         case crlNextUpdate = "crl_next_update"
         case asOf = "as_of"
+        case logSize = "log_size"
+        case logSigned = "log_signed"
         case writtenPaths = "written_paths"
         case deletedPaths = "deleted_paths"
     }

@@ -49,7 +49,7 @@ public struct SitePublisher: Sendable {
             _ = try? context.earlyFlush?.wait()
             throw error
         }
-        return PublishSummary(
+        var summary = PublishSummary(
             site: site.path,
             files: context.fileCount,
             written: context.written.count,
@@ -65,5 +65,8 @@ public struct SitePublisher: Sendable {
             writtenPaths: context.written,
             deletedPaths: context.deleted,
             steps: context.stepTimes)
+        summary.logSize = context.issuanceLog?.tree.size ?? 0
+        summary.logSigned = context.issuanceLog?.signedNew ?? false
+        return summary
     }
 }
