@@ -54,22 +54,10 @@ public enum Tiles {
     public static func tiles(of tree: MerkleTree, size: Int) -> [Tile] {
         precondition(size <= tree.size, "tree size beyond the leaves")
         var tiles: [Tile] = []
-        var level = 0
-        while true {
-            let treeLevel = level * 8
-            let count = treeLevel < Int.bitWidth - 1 ? size >> treeLevel : 0
-            if count == 0 { break }
-            let hashes = tree.levels[treeLevel]
-            var index = 0
-            while index * width < count {
-                let start = index * width
-                let tileWidth = min(width, count - start)
-                var data = Data(capacity: tileWidth * 32)
-                for hash in hashes[start..<(start + tileWidth)] { data.append(hash) }
-                tiles.append(Tile(level: level, index: index, width: tileWidth, data: data))
-                index += 1
+        for (level, count) in hashCounts(size) {
+            for index in 0..<((count + width - 1) / width) {
+                tiles.append(tile(tree, level: level, index: index, width: min(width, count - index * width)))
             }
-            level += 1
         }
         return tiles
     }
@@ -77,19 +65,28 @@ public enum Tiles {
     /// The partial tiles of the tree of `size` leaves, one per level that has one.
     public static func partialTiles(of tree: MerkleTree, size: Int) -> [Tile] {
         precondition(size <= tree.size, "tree size beyond the leaves")
-        var tiles: [Tile] = []
+        return hashCounts(size).compactMap { level, count in
+            count % width == 0 ? nil : tile(tree, level: level, index: count / width, width: count % width)
+        }
+    }
+
+    /// For each tile level of the tree of `size` leaves that has hashes, how
+    /// many: the complete subtrees of 256^level leaves.
+    private static func hashCounts(_ size: Int) -> [(level: Int, count: Int)] {
+        var counts: [(level: Int, count: Int)] = []
         var level = 0
         while 8 * level < Int.bitWidth - 1, size >> (8 * level) > 0 {
-            let count = size >> (8 * level)
-            let tileWidth = count % width
-            if tileWidth > 0 {
-                var data = Data(capacity: tileWidth * 32)
-                for hash in tree.levels[8 * level][(count - tileWidth)..<count] { data.append(hash) }
-                tiles.append(Tile(level: level, index: count / width, width: tileWidth, data: data))
-            }
+            counts.append((level, size >> (8 * level)))
             level += 1
         }
-        return tiles
+        return counts
+    }
+
+    private static func tile(_ tree: MerkleTree, level: Int, index: Int, width tileWidth: Int) -> Tile {
+        let start = index * width
+        var data = Data(capacity: tileWidth * 32)
+        for hash in tree.levels[8 * level][start..<(start + tileWidth)] { data.append(hash) }
+        return Tile(level: level, index: index, width: tileWidth, data: data)
     }
 
     /// An entry bundle: each entry as a big-endian uint16 length and its bytes.

@@ -69,17 +69,18 @@ extension PublishingStep {
             dirty = [Bool](repeating: true, count: count)
         }
 
-        let places = Dictionary(uniqueKeysWithValues: documents.map { ($0.token, context.logPlace($0.token)) })
+        // The issuance entry's place, for the documents of the shards rebuilt only.
+        let log = context.issuanceLog, logIndexes = context.logIndexes
         let rebuild = members.keys.filter { dirty[$0] }.sorted()
         let groups = rebuild.map { members[$0]! }
         let built = try Parallel.map(rebuild.count) { slot -> PlannedFile in
             let entries = try groups[slot].map { index -> HashIndex.Entry in
                 let document = documents[owner[index]]
+                let logIndex = logIndexes[document.token]
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt),
-                                              page: document.address.page,
-                                              logIndex: places[document.token]??.index,
-                                              logSize: places[document.token]??.treeSize)
+                                              page: document.address.page, logIndex: logIndex,
+                                              logSize: logIndex.flatMap { log?.provenAt($0) })
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

@@ -70,27 +70,31 @@ public enum IssuanceLogFiles {
         let sizes: [Int]
         public let signedNew: Bool
 
-        /// Where entry `index` is proven: the first checkpoint that held it
-        /// (its tree pins the proof, so this is all a fingerprint needs).
-        public func place(_ index: Int) -> Place? {
+        /// The tree size of the first checkpoint that held entry `index`.
+        public func provenAt(_ index: Int) -> Int? {
             var low = 0, high = sizes.count
             while low < high {
                 let middle = (low + high) / 2
                 if sizes[middle] > index { high = middle } else { low = middle + 1 }
             }
-            guard low < sizes.count, index < entries.count else { return nil }
-            return Place(index: index, treeSize: sizes[low], entry: String(decoding: entries[index], as: UTF8.self),
-                         checkpoint: signed[sizes[low]]!.note)
+            return low < sizes.count && index < entries.count ? sizes[low] : nil
+        }
+
+        /// Where entry `index` is proven: the first checkpoint that held it
+        /// (its tree pins the proof, so this is all a fingerprint needs).
+        public func place(_ index: Int) -> Place? {
+            guard let size = provenAt(index) else { return nil }
+            return Place(index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
+                         checkpoint: signed[size]!.note)
         }
 
         /// The proof of entry `index` to the first checkpoint that held it.
         public func inclusion(_ index: Int) -> PublishedRecord.LogInclusion? {
             guard let place = place(index) else { return nil }
-            let size = place.treeSize
             return PublishedRecord.LogInclusion(
-                index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
-                inclusion: tree.inclusionProof(index: index, treeSize: size).map { $0.base64EncodedString() },
-                checkpoint: signed[size]!.note)
+                index: index, treeSize: place.treeSize, entry: place.entry,
+                inclusion: tree.inclusionProof(index: index, treeSize: place.treeSize).map { $0.base64EncodedString() },
+                checkpoint: place.checkpoint)
         }
     }
 
@@ -103,27 +107,29 @@ public enum IssuanceLogFiles {
                              unlock: (() throws -> LogKey)? = nil) throws -> Built {
         var tree = MerkleTree()
         for entry in entries { tree.append(leafHash: MerkleTree.leafHash(entry)) }
-        var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
-        if let served, let checkpoint = try? Checkpoint.verify(served, with: source.verifier),
-           checkpoint.origin == source.verifier.name, signed[checkpoint.size] == nil {
+        /// Refuses a tree that does not extend `checkpoint` (`which` names it and the likely cause).
+        func requireExtension(of checkpoint: Checkpoint, _ which: String) throws {
             guard checkpoint.size <= tree.size, tree.root(size: checkpoint.size) == checkpoint.root else {
                 throw PortalError(.integrity, """
-                    the issuance log of the registry (\(tree.size) entries) does not extend the checkpoint the site \
-                    already serves (\(checkpoint.size) entries): the registry or the authority's home is older than \
-                    the site, or an entry was changed; nothing was published
+                    the issuance log of the registry (\(tree.size) entries) does not extend \(which); nothing was published
                     """, path: "log/checkpoint")
             }
+        }
+        var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
+            try requireExtension(of: kept.checkpoint, """
+                the checkpoint the log signed at tree size \(size) \
+                (\(source.checkpoints.appendingPathComponent(String(size)).path)): an entry was changed or removed
+                """)
+        }
+        if let served, let checkpoint = try? Checkpoint.verify(served, with: source.verifier),
+           checkpoint.origin == source.verifier.name, signed[checkpoint.size] == nil {
+            try requireExtension(of: checkpoint, """
+                the checkpoint the site already serves (\(checkpoint.size) entries): the registry or the authority's \
+                home is older than the site, or an entry was changed
+                """)
             try keep(served, size: checkpoint.size, in: source.checkpoints)
             signed[checkpoint.size] = (checkpoint, served)
-        }
-        for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
-            guard size <= tree.size, tree.root(size: size) == kept.checkpoint.root else {
-                throw PortalError(.integrity, """
-                    the issuance log of the registry (\(tree.size) entries) does not extend the checkpoint \
-                    the log signed at tree size \(size) (\(source.checkpoints.appendingPathComponent(String(size)).path)): \
-                    an entry was changed or removed; nothing was published
-                    """, path: "log/checkpoint")
-            }
         }
         var signedNew = false
         if signed.keys.max() != tree.size {
