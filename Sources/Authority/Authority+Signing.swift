@@ -25,9 +25,33 @@ public struct SigningResult: Sendable, Hashable, Codable {
     public var verificationURL: String
     /// What the stamp prints for people to type (`LookupCode`).
     public var lookupCode: String
+    /// With several signers, each signature in order (nil: one signer, the one above).
+    public var signatures: [SignatureSummary]?
+    /// With several signers, who has yet to sign, in order (the document is
+    /// published once this is empty); nil for one signer.
+    public var remainingSigners: [String]?
+
+    /// One signer's signature in a `SigningResult`.
+    public struct SignatureSummary: Sendable, Hashable, Codable {
+        public var position: Int
+        public var signatureID: String
+        public var signer: String
+        public var signerEmail: String
+        public var lookupCode: String
+        /// SHA-256 of the signed PDF right after this signature.
+        public var sha256: String
+
+        enum CodingKeys: String, CodingKey {
+            case position, signer, sha256
+            case signatureID = "signature_id"
+            case signerEmail = "signer_email"
+            case lookupCode = "lookup_code"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case request, token, sha256
+        case request, token, sha256, signatures
+        case remainingSigners = "remaining_signers"
         case signatureID = "signature_id"
         case signedPDF = "signed_pdf"
         case verificationURL = "verification_url"
@@ -48,11 +72,78 @@ extension Authority {
                                    file: stored, identityKey: identityKey)
     }
 
-    /// A new version of a rejected request.
+    /// A request that several approvers sign in order (`--signers`): each name
+    /// an approver or a group; `fields` gives signer positions (1-based) a
+    /// signature field. The first signer finds a notice in the outbox.
+    public func submit(file: URL, user: String, name: String, type: String?, notes: String?,
+                       signers names: [String], fields: [Int: SigningTicket.SignatureFieldChoice] = [:]) throws -> ApprovalRequest {
+        var choices = try registry.resolveSigners(names)
+        for (position, field) in fields {
+            guard choices.indices.contains(position - 1) else {
+                throw AuthorityError(.usage, "--field names signer \(position), but there are \(choices.count) signers")
+            }
+            choices[position - 1].page = field.page
+            choices[position - 1].x = field.x
+            choices[position - 1].y = field.y
+            choices[position - 1].size = field.size
+        }
+        guard choices.count > 1 else {
+            return try submit(file: file, user: user, name: name, type: type, notes: notes)
+        }
+        try Self.checkSignable(file)
+        let requester = try registry.findUser(user)
+        let stored = try registry.fileStore.store(fileAt: file)
+        let request = try registry.submit(user: requester.id, name: name, type: type, notes: notes, file: stored,
+                                          signers: choices)
+        try notifyNextSigner(of: request)
+        return request
+    }
+
+    /// A new version of a rejected request; with several signers the order starts again.
     public func resubmit(request: Int64, file: URL) throws -> ApprovalRequest {
         try Self.checkSignable(file)
         let stored = try registry.fileStore.store(fileAt: file)
-        return try registry.resubmit(request: request, file: stored)
+        let updated = try registry.resubmit(request: request, file: stored)
+        try notifyNextSigner(of: updated)
+        return updated
+    }
+
+    /// A signer (or the one approver) approves.
+    public func approve(request: Int64, by approver: String, notes: String?) throws -> (ApprovalRequest, Approver) {
+        let found = try registry.findApprover(approver)
+        return (try registry.approve(request: request, by: found.id, notes: notes), found)
+    }
+
+    /// A signer (or the one approver) rejects; with several signers the
+    /// requester finds the reason in the outbox.
+    public func reject(request id: Int64, by approver: String, reason: String) throws -> (ApprovalRequest, Approver) {
+        let found = try registry.findApprover(approver)
+        let request = try registry.reject(request: id, by: found.id, reason: reason)
+        if try !registry.signers(of: id).isEmpty {
+            let detail = try registry.request(id: id)
+            try outbox.post(outbox.rejected(request: request, requester: detail.user, by: found, reason: reason))
+        }
+        return (request, found)
+    }
+
+    public var outbox: Outbox {
+        Outbox(directory: home.outboxDirectory, authorityName: settings.name, baseURL: settings.baseURL)
+    }
+
+    /// Writes the notice to the signer whose turn it is, or to the requester
+    /// once every signer has signed (nothing for a request with one approver).
+    func notifyNextSigner(of request: ApprovalRequest) throws {
+        let signers = try registry.signers(of: request.id)
+        guard !signers.isEmpty else { return }
+        if let next = signers.first(where: { $0.signer.state != .signed }) {
+            let earlier = signers.filter { $0.signer.state == .signed }.map(\.approver.name)
+            try outbox.post(outbox.yourTurn(request: request, signer: next.approver, position: next.signer.position,
+                                            of: signers.count, earlier: earlier))
+        } else {
+            let detail = try registry.request(id: request.id)
+            try outbox.post(outbox.completed(request: request, requester: detail.user,
+                                             verificationURL: detail.signature?.verificationURL ?? settings.baseURL))
+        }
     }
 
     /// Signs an approved request: the stored file must still hash to the approved
@@ -62,23 +153,42 @@ extension Authority {
     public func sign(request id: Int64, with signer: DocumentSigner, options: SigningOptions,
                      now: Date = Date()) throws -> SigningResult {
         let ticket = try registry.prepareSigning(request: id)
+        // From the second signer on, the file is the one the previous signer signed.
+        let fileURL = ticket.continuation?.fileURL ?? ticket.fileURL
+        let expected = ticket.continuation?.sha256 ?? ticket.version.fileSHA256
+        let label = ticket.continuation == nil ? "the stored file \(ticket.version.storedPath)" : "the signed file \(fileURL.path)"
         // Read once: the bytes checked against the approved hash are the bytes signed.
         let input: Data
         do {
-            input = try Data(contentsOf: ticket.fileURL)
+            input = try Data(contentsOf: fileURL)
         } catch {
-            _ = try? registry.recordSigningFailure(request: id, reason: "the stored file \(ticket.version.storedPath) cannot be read")
-            throw AuthorityError(.refused, "request \(id): the stored file \(ticket.version.storedPath) cannot be read; nothing was signed")
+            _ = try? registry.recordSigningFailure(request: id, reason: "\(label) cannot be read")
+            throw AuthorityError(.refused, "request \(id): \(label) cannot be read; nothing was signed")
         }
         let current = Digest.hex(Digest.sha256(input))
-        guard current == ticket.version.fileSHA256 else {
+        guard current == expected else {
             _ = try registry.recordSigningFailure(
-                request: id, reason: "stored file hash \(current) differs from the approved hash \(ticket.version.fileSHA256)")
-            throw AuthorityError(.refused, "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed")
+                request: id, reason: "\(label) has hash \(current), not the expected \(expected)")
+            throw AuthorityError(.refused, ticket.continuation == nil
+                ? "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed"
+                : "request \(id): \(label) is not the file signer \(ticket.position - 1) signed; nothing was signed")
         }
-        return try signAndRecord(
-            pdf: input, fileLabel: ticket.version.originalFilename, approver: ticket.approver,
-            documentHash: ticket.version.fileSHA256, signer: signer, options: options, now: now,
+        func position(_ field: SigningTicket.SignatureFieldChoice?) -> StampPosition {
+            var position = options.position
+            guard let field else { return position }
+            if let page = field.page { position.page = .number(page) }
+            position.x = field.x
+            position.y = field.y
+            if let size = field.size { position.size = size }
+            return position
+        }
+        var options = options
+        options.position = position(ticket.field)
+        let result = try signAndRecord(
+            pdf: input, fileLabel: ticket.version.originalFilename, approvers: [ticket.approver],
+            documentHash: current, token: ticket.continuation?.token, firstPosition: ticket.position,
+            signerCount: ticket.signerCount, reserving: ticket.laterFields.map(position),
+            signer: signer, options: options, now: now,
             failed: { reason in _ = try? self.registry.recordSigningFailure(request: id, reason: reason) },
             record: { document in
                 var document = document
@@ -86,6 +196,11 @@ extension Authority {
                 _ = try self.registry.completeSigning(document)
                 return id
             })
+        guard ticket.signerCount > 1 else { return result }
+        try notifyNextSigner(of: try registry.request(id: id).request)
+        var reported = result
+        reported.remainingSigners = try registry.signers(of: id).filter { $0.signer.state != .signed }.map(\.approver.name)
+        return reported
     }
 
     /// `segel batch`, for a row seen for the first time: signs the PDF bytes,
@@ -100,67 +215,94 @@ extension Authority {
                               user: Int64, name: String,
                               type: String?, notes: String?, identityKey: String?,
                               approver: Approver, approvalNotes: String?,
-                              signer: DocumentSigner, options: SigningOptions, now: Date = Date()) throws -> SigningResult {
+                              signer: DocumentSigner, options: SigningOptions, now: Date = Date(),
+                              laterSigners: [SignerChoice] = []) throws -> SigningResult {
         guard !input.isEmpty else { throw AuthorityError(.refused, "\(fileLabel) is empty") }
+        let approvers = [approver] + (try laterSigners.map { try registry.approver(id: $0.approverID) })
+        if approvers.count > 1, options.position.x != nil || options.position.y != nil {
+            throw AuthorityError(.usage, "--x and --y place one stamp; with \(approvers.count) signers the stamps are placed side by side in blank space (or give each signer a field with `request submit --signers`)")
+        }
+        let choices = approvers.count > 1 ? [SignerChoice(approverID: approver.id)] + laterSigners : []
         return try signAndRecord(
-            pdf: input, fileLabel: fileLabel, approver: approver, documentHash: sha256,
+            pdf: input, fileLabel: fileLabel, approvers: approvers, documentHash: sha256,
             signer: signer, options: options, now: now, failed: { _ in },
             record: { document in
                 let stored = try self.registry.fileStore.store(data: input, name: fileName)
                 return try self.registry.submit(user: user, name: name, type: type, notes: notes, file: stored,
                                                 identityKey: identityKey, approvedBy: (approver.id, approvalNotes),
-                                                signed: document).id
+                                                signed: document, signers: choices).id
             })
     }
 
-    /// Signs `input` with a fresh token and key, writes the signed PDF under a
-    /// pending name, lets `record` enter it in the registry (returning the
-    /// request id), and only then gives the PDF its final name. A crash in
-    /// between leaves a pending file that `recoverInterruptedSigning()` finishes
-    /// (recorded) or removes (not recorded). `failed` hears why signing failed.
-    private func signAndRecord(pdf input: Data, fileLabel: String, approver: Approver, documentHash: String,
-                               signer: DocumentSigner, options: SigningOptions, now: Date,
+    /// Signs `input` for `approvers` in order — each a fresh key and an
+    /// incremental update of its own — under `token` (a fresh one when nil),
+    /// writes the signed PDF under a pending name, lets `record` enter it in
+    /// the registry (returning the request id), and only then gives the PDF its
+    /// final name. `firstPosition` and `signerCount` place these signers among
+    /// all of the document's: the first of several certifies the document
+    /// (DocMDP P=2), the last closes it. A crash in between leaves a pending
+    /// file that `recoverInterruptedSigning()` finishes (recorded) or removes
+    /// (not recorded). `failed` hears why signing failed.
+    private func signAndRecord(pdf input: Data, fileLabel: String, approvers: [Approver], documentHash: String,
+                               token existingToken: String? = nil, firstPosition: Int = 1, signerCount: Int? = nil,
+                               reserving reservedPositions: [StampPosition]? = nil, signer: DocumentSigner, options: SigningOptions, now: Date,
                                failed: (String) -> Void,
                                record: (SignedDocument) throws -> Int64) throws -> SigningResult {
         // 17 bytes: 136 random bits, so at least 128 remain after Random.token's leading-dash rule.
-        let token = try Random.token(byteCount: 17)
-        let signatureID = try Self.makeSignatureID()
-        let signed: SignedPDF
-        do {
-            signed = try signer.sign(
-                pdf: input, fileLabel: fileLabel,
-                signer: SignerIdentity(name: approver.name, title: approver.title, email: approver.email),
-                token: token, signatureID: signatureID, keyType: options.keyType, position: options.position, now: now)
-        } catch {
-            failed((error as? AuthorityError)?.message ?? "\(error)")
-            throw error
+        let token = try existingToken ?? Random.token(byteCount: 17)
+        let count = signerCount ?? approvers.count
+        var pdf = input
+        var steps: [SignedStep] = []
+        var summaries: [SigningResult.SignatureSummary] = []
+        for (offset, approver) in approvers.enumerated() {
+            let position = firstPosition + offset
+            let signatureID = try Self.makeSignatureID()
+            let stampPosition = options.position
+            let signed: SignedPDF
+            do {
+                signed = try signer.sign(
+                    pdf: pdf, fileLabel: fileLabel,
+                    signer: SignerIdentity(name: approver.name, title: approver.title, email: approver.email),
+                    token: token, signatureID: signatureID, keyType: options.keyType, position: stampPosition,
+                    certifies: position == 1 && count > 1, closes: position == count,
+                    reserving: position == 1 && count > 1
+                        ? reservedPositions ?? Array(repeating: Self.automatic(options.position), count: count - 1) : [],
+                    filling: position > 1 ? DocumentSigner.reservedFieldName(position: position) : nil,
+                    now: now)
+            } catch {
+                let reason = (error as? AuthorityError)?.message ?? "\(error)"
+                failed(count > 1 ? "signer \(position) \(approver.name): \(reason)" : reason)
+                throw error
+            }
+            var key = Self.keyMaterial(signed)
+            if settings.retainKeys, let passphrase = signer.retainPassphrase {
+                key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
+            }
+            steps.append(SignedStep(
+                signatureID: signatureID, signerApproverID: approver.id, key: key,
+                qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1], size: stampPosition.size),
+                qrModules: signed.qr.archived, signedAt: now, signedHash: signed.sha256))
+            summaries.append(SigningResult.SignatureSummary(
+                position: position, signatureID: signatureID, signer: approver.name, signerEmail: approver.email,
+                lookupCode: LookupCode(signatureID: signatureID)?.grouped ?? "", sha256: signed.sha256))
+            pdf = signed.data
+        }
+        guard let first = steps.first, let last = steps.last else {
+            throw AuthorityError(.usage, "no signer was named")
         }
 
         let output = home.signedPDF(token: token)
         let pending = home.pendingSignedPDF(token: token)
-        try AtomicFile.writeNew(signed.data, to: pending)
-        let certificate = signed.certificate
-        let key = KeyMaterial(
-            publicKeyPEM: certificate.publicKeyPEM,
-            encryptedPrivateKeyPEM: nil,
-            algorithm: signed.key.algorithmName,
-            keyLength: signed.key.bits,
-            certificatePEM: certificate.pem,
-            serialHex: certificate.serialHex,
-            validFrom: certificate.notBefore,
-            validUntil: certificate.notAfter,
-            certificateSummary: Self.summary(of: certificate))
+        try AtomicFile.writeNew(pdf, to: pending)
         // `record` sets the request id.
         var document = SignedDocument(
-            requestID: 0, token: token, signatureID: signatureID,
-            documentHash: documentHash, finalHash: signed.sha256,
+            requestID: 0, token: token, signatureID: first.signatureID,
+            documentHash: documentHash, finalHash: last.signedHash,
             finalPDFPath: output.path, verificationURL: settings.verificationURL(token: token),
-            qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1],
-                            size: options.position.size),
-            signedAt: now, signerApproverID: approver.id, key: key, qrModules: signed.qr.archived)
-        if settings.retainKeys, let passphrase = signer.retainPassphrase {
-            document.key.encryptedPrivateKeyPEM = String(decoding: try signed.key.encryptedPKCS8PEM(passphrase: passphrase), as: UTF8.self)
-        }
+            qr: first.qr, signedAt: now, signerApproverID: first.signerApproverID, key: first.key,
+            qrModules: first.qrModules)
+        document.laterSteps = Array(steps.dropFirst())
+        document.firstSignedHash = first.signedHash
         let requestID: Int64
         do {
             requestID = try record(document)
@@ -171,9 +313,35 @@ extension Authority {
         guard rename(pending.path, output.path) == 0 else {
             throw AuthorityError(.io, "cannot move the signed PDF into \(output.path): \(String(cString: strerror(errno)))")
         }
-        return SigningResult(request: requestID, token: token, signatureID: signatureID, signedPDF: output.path,
-                             sha256: signed.sha256, verificationURL: document.verificationURL,
-                             lookupCode: LookupCode(signatureID: signatureID)?.grouped ?? "")
+        return SigningResult(request: requestID, token: token, signatureID: last.signatureID, signedPDF: output.path,
+                             sha256: last.signedHash, verificationURL: document.verificationURL,
+                             lookupCode: LookupCode(signatureID: last.signatureID)?.grouped ?? "",
+                             signatures: count > 1 ? summaries : nil,
+                             remainingSigners: count > 1 && firstPosition + approvers.count - 1 == count ? [] : nil)
+    }
+
+    /// `position` without explicit coordinates: where a later signer's stamp
+    /// goes when one call signs for several.
+    private static func automatic(_ position: StampPosition) -> StampPosition {
+        var position = position
+        position.x = nil
+        position.y = nil
+        return position
+    }
+
+    /// What the registry keeps of a signature's key and certificate.
+    private static func keyMaterial(_ signed: SignedPDF) -> KeyMaterial {
+        let certificate = signed.certificate
+        return KeyMaterial(
+            publicKeyPEM: certificate.publicKeyPEM,
+            encryptedPrivateKeyPEM: nil,
+            algorithm: signed.key.algorithmName,
+            keyLength: signed.key.bits,
+            certificatePEM: certificate.pem,
+            serialHex: certificate.serialHex,
+            validFrom: certificate.notBefore,
+            validUntil: certificate.notAfter,
+            certificateSummary: Self.summary(of: certificate))
     }
 
     /// Finishes what a killed segel process left: a pending signed PDF the
@@ -188,7 +356,10 @@ extension Authority {
             let pending = dir.appendingPathComponent(name)
             let afterPID = name.dropFirst(AuthorityHome.pendingPrefix.count).drop { $0.isNumber }.dropFirst()
             let token = String(afterPID.dropLast(4))
-            if (try? registry.signature(token: token)) != nil {
+            // Recorded means the registry holds this very file: with several signers a
+            // token is recorded before the next signer's file is.
+            if let recorded = try? registry.signature(token: token), let finalHash = recorded.finalHash,
+               let data = try? Data(contentsOf: pending), Digest.hex(Digest.sha256(data)) == finalHash.lowercased() {
                 let output = home.signedPDF(token: token)
                 if rename(pending.path, output.path) == 0 { completed += 1 }
             } else {
@@ -208,9 +379,10 @@ extension Authority {
     /// (or a stamp that does not fit) leaves the registry as it was. Without a
     /// user, the approver is recorded as the requester (added as a user the
     /// first time, which is then the one other write).
-    public func signFile(_ file: URL, approver: String, name: String, user: String?, type: String?,
+    public func signFile(_ file: URL, approvers names: [String], name: String, user: String?, type: String?,
                          notes: String?, signer: DocumentSigner, options: SigningOptions) throws -> SigningResult {
-        let approverRecord = try registry.findApprover(approver)
+        let choices = try registry.resolveSigners(names)
+        let approverRecord = try registry.approver(id: choices[0].approverID)
         let input = try Self.readSubmitted(file)
         let requester: User
         if let user {
@@ -226,7 +398,7 @@ extension Authority {
             pdf: input, sha256: Digest.hex(Digest.sha256(input)), fileLabel: file.path, fileName: file.lastPathComponent,
             user: requester.id, name: name, type: type, notes: notes, identityKey: nil,
             approver: approverRecord, approvalNotes: "approved and signed with sign-file",
-            signer: signer, options: options)
+            signer: signer, options: options, laterSigners: Array(choices.dropFirst()))
     }
 
     /// `SIG-` and 16 characters of Crockford base32 (80 random bits).

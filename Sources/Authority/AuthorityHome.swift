@@ -13,6 +13,7 @@ import Foundation
 /// ca/tsa-roots.pem       the roots the authority trusts for external TSAs (`--tsa-root`)
 /// files/<aa>/<sha>.pdf   submitted documents, content-addressed
 /// signed/<token>.pdf     signed PDFs
+/// outbox/*.eml           notification e-mails for the institution's mail system to send
 /// ```
 ///
 /// The folder is created mode 0700; nothing under it is ever published as is.
@@ -65,6 +66,7 @@ public struct AuthorityHome: Sendable, Hashable {
     static let pendingPrefix = ".segel-pending-"
 
     public var filesDirectory: URL { url.appendingPathComponent("files", isDirectory: true) }
+    public var outboxDirectory: URL { url.appendingPathComponent("outbox", isDirectory: true) }
 
     public var exists: Bool {
         FileManager.default.fileExists(atPath: registry.path)

@@ -104,8 +104,14 @@ public struct DocumentSigner: Sendable {
         self.retainPassphrase = retainPassphrase
     }
 
+    /// `certifies`: the first of several signatures, which certifies the
+    /// document so that only later signatures may follow (DocMDP P=2).
+    /// `closes`: the last signature, after which the B-LTA document timestamp
+    /// (when `closingTimestamp`) goes; an earlier signer's file stays open.
     public func sign(pdf input: Data, fileLabel: String, signer: SignerIdentity, token: String,
                      signatureID: String, keyType: KeyType, position: StampPosition,
+                     certifies: Bool = false, closes: Bool = true,
+                     reserving later: [StampPosition] = [], filling fieldName: String? = nil,
                      now: Date = Date()) throws -> SignedPDF {
         let url = settings.verificationURL(token: token)
         let document = try Self.open(input, fileLabel: fileLabel)
@@ -118,16 +124,8 @@ public struct DocumentSigner: Sendable {
         guard !pages.isEmpty else {
             throw AuthorityError(.refused, "\(fileLabel) has no pages")
         }
-        let pageIndex: Int
-        switch position.page {
-        case .last:
-            pageIndex = pages.count - 1
-        case .number(let n):
-            guard n >= 1, n <= pages.count else {
-                throw AuthorityError(.usage, "\(fileLabel) has \(pages.count) page(s); there is no page \(n)")
-            }
-            pageIndex = n - 1
-        }
+        let reservedField = try fieldName.map { try Self.emptyField(named: $0, in: document, pages: pages, fileLabel: fileLabel) }
+        let pageIndex = try reservedField?.pageIndex ?? Self.pageIndex(position.page, pages: pages, fileLabel: fileLabel)
         let page = pages[pageIndex]
 
         let host = URLComponents(string: settings.baseURL).map { ($0.host ?? "") + ($0.port.map { ":\($0)" } ?? "") + $0.path }
@@ -138,8 +136,16 @@ public struct DocumentSigner: Sendable {
                                    scanText: "Pindai atau ketik kode di \(host) / Scan or type the code at \(host)")
         // Encoded once: its size decides how small the stamp may be, then it is drawn.
         let symbol = try QRSymbol(url)
-        let spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, modules: symbol.size,
+        let spot: StampSpot
+        var reserved: [ReservedSignatureField] = []
+        if let reservedField {
+            spot = reservedField.spot(rotate: page.rotate)
+        } else {
+            spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, modules: symbol.size,
                                       position: position, fileLabel: fileLabel, settings: settings)
+            reserved = try reserveFields(later, after: spot, document: document, pages: pages, firstPage: pageIndex,
+                                         modules: symbol.size, fileLabel: fileLabel)
+        }
         let appearance = try StampRenderer.render(symbol: symbol, caption: caption, qrSize: spot.qrSize)
         let placement = spot.placement
 
@@ -153,7 +159,7 @@ public struct DocumentSigner: Sendable {
             publicKeyOf: key, uri: url, crlURI: settings.crlURL, caIssuersURI: settings.caCertificateURL,
             validityDays: settings.leafValidityDays, now: now)
 
-        let request = SignatureRequest(
+        var request = SignatureRequest(
             fieldName: "Segel-\(signatureID)",
             name: signer.name,
             reason: "Approved and signed by \(settings.name)",
@@ -172,6 +178,9 @@ public struct DocumentSigner: Sendable {
                                       crls: [try data.revocationList(now).der])
             },
             appendedPage: spot.appendedPage)
+        if certifies { request.docMDPPermission = 2 }
+        request.reservedFields = reserved
+        request.fillField = fieldName
         let prepared: PreparedSignature
         do {
             prepared = try PDFSigner.prepare(input, readable: document, request: request)
@@ -185,7 +194,7 @@ public struct DocumentSigner: Sendable {
                                              signingTime: nil,
                                              timestamp: tsa.map { tsa in { try Self.token(from: tsa, sha256: $0, at: now) } })
         var output = try prepared.embed(cms: cms)
-        if closingTimestamp, let tsa {
+        if closingTimestamp, closes, let tsa {
             output = try Self.closeWithDocumentTimestamp(output, tsa: tsa, fileLabel: fileLabel, now: now)
         }
         let signed = SignedPDF(data: output, sha256: Digest.hex(Digest.sha256(output)), key: key,
@@ -193,6 +202,98 @@ public struct DocumentSigner: Sendable {
                                rect: placement.rect,
                                qr: appearance.symbol)
         return signed
+    }
+
+    /// The name of the empty signature field the signer at `position` (2 or
+    /// later) of a document with several signers signs into.
+    public static func reservedFieldName(position: Int) -> String { "Segel-Signer-\(position)" }
+
+    /// 0-based index of `page` in a document of `pages`.
+    static func pageIndex(_ page: StampPosition.Page, pages: [Page], fileLabel: String) throws -> Int {
+        switch page {
+        case .last:
+            return pages.count - 1
+        case .number(let n):
+            guard n >= 1, n <= pages.count else {
+                throw AuthorityError(.usage, "\(fileLabel) has \(pages.count) page(s); there is no page \(n)")
+            }
+            return n - 1
+        }
+    }
+
+    /// An empty signature field the first signer reserved: its page and rectangle.
+    struct EmptyField {
+        var pageIndex: Int
+        var rect: [Double]
+
+        /// The stamp that fills the rectangle exactly: QR side = the stamp's
+        /// height as displayed, turned like the page.
+        func spot(rotate: Int) -> StampSpot {
+            let turned = StampPlacement.normalizedRotation(rotate) % 180 != 0
+            let width = abs(rect[2] - rect[0]), height = abs(rect[3] - rect[1])
+            let qr = turned ? width : height
+            let stamp = (width: qr * (1 + StampRenderer.captionWidthRatio), height: qr)
+            return StampSpot(placement: (rect, StampPlacement.matrix(rotation: rotate, width: stamp.width, height: stamp.height)),
+                             qrSize: qr)
+        }
+    }
+
+    static func emptyField(named name: String, in document: PDFDocument, pages: [Page], fileLabel: String) throws -> EmptyField {
+        guard let field = try document.signatureFields.first(where: { $0.name == name }), !field.isSigned,
+              let reference = field.fieldRef, let dictionary = try document.resolve(reference).dictionaryValue,
+              let rect = dictionary["Rect"]?.numberArray, rect.count == 4, rect.allSatisfy(\.isFinite),
+              let pageReference = dictionary["P"]?.referenceValue,
+              let pageIndex = pages.firstIndex(where: { $0.ref == pageReference }) else {
+            throw AuthorityError(.refused, "\(fileLabel) has no empty signature field \(name) on one of its pages for this signer")
+        }
+        let normalized = [min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])]
+        guard normalized[2] - normalized[0] > 1, normalized[3] - normalized[1] > 1 else {
+            throw AuthorityError(.refused, "the signature field \(name) of \(fileLabel) has no area")
+        }
+        return EmptyField(pageIndex: pageIndex, rect: normalized)
+    }
+
+    /// Places the stamps of the signers who follow (`later`, positions 2…),
+    /// each in blank space that no earlier stamp takes, and returns their
+    /// empty fields. On a verification page they go one under the other.
+    func reserveFields(_ later: [StampPosition], after first: StampSpot, document: PDFDocument, pages: [Page],
+                       firstPage: Int, modules: Int, fileLabel: String) throws -> [ReservedSignatureField] {
+        var taken: [Int: [[Double]]] = [firstPage: [first.placement.rect]]
+        var fields: [ReservedSignatureField] = []
+        for (offset, position) in later.enumerated() {
+            let name = Self.reservedFieldName(position: offset + 2)
+            if let appended = first.appendedPage, position.x == nil {
+                // Under the first stamp on the verification page.
+                let height = first.qrSize
+                let previous = fields.last?.rect ?? first.placement.rect
+                let y = previous[1] - 12 - height
+                guard y >= 24 else {
+                    throw AuthorityError(.refused, "the verification page has no room for \(later.count + 1) stamps")
+                }
+                let width = height * (1 + StampRenderer.captionWidthRatio)
+                let rect = [previous[0], y, previous[0] + width, y + height]
+                _ = appended
+                fields.append(ReservedSignatureField(name: name, pageIndex: pages.count, onAppendedPage: true, rect: rect))
+                continue
+            }
+            var position = position
+            if position.placement == .newPage { position.placement = .auto }
+            let index = try Self.pageIndex(position.page, pages: pages, fileLabel: fileLabel)
+            let spot = try Self.stampSpot(document: document, page: pages[index], pageIndex: index, modules: modules,
+                                          position: position, fileLabel: fileLabel, settings: settings,
+                                          alsoOccupied: taken[index] ?? [], signer: offset + 2)
+            let rect = spot.placement.rect
+            if let clash = (taken[index] ?? []).first(where: { Self.overlaps($0, rect) }) {
+                throw AuthorityError(.usage, "the stamp of signer \(offset + 2) on page \(index + 1) of \(fileLabel) would overlap another stamp at \(clash.map(Self.points)); choose another field")
+            }
+            taken[index, default: []].append(rect)
+            fields.append(ReservedSignatureField(name: name, pageIndex: index, rect: rect))
+        }
+        return fields
+    }
+
+    static func overlaps(_ a: [Double], _ b: [Double]) -> Bool {
+        a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
     }
 
     /// Where the stamp goes and at what QR size (see `StampPosition`).
@@ -208,7 +309,8 @@ public struct DocumentSigner: Sendable {
     /// requested size, or smaller down to the smallest QR that decodes at
     /// 150 dpi; refused when there is none.
     static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, modules: Int, position: StampPosition,
-                          fileLabel: String, settings: AuthoritySettings) throws -> StampSpot {
+                          fileLabel: String, settings: AuthoritySettings, alsoOccupied: [[Double]] = [],
+                          signer: Int? = nil) throws -> StampSpot {
         let cropBox = [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury]
         func size(_ qr: Double) -> (width: Double, height: Double) {
             (qr * (1 + StampRenderer.captionWidthRatio), qr)
@@ -235,12 +337,14 @@ public struct DocumentSigner: Sendable {
         } catch {
             throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) cannot be read to find blank space for the stamp; use --placement new-page or --x/--y")
         }
-        if !ink.coversPage, let found = try StampPlacement.findSpace(cropBox: cropBox, rotate: page.rotate, occupied: ink.boxes,
+        if !ink.coversPage, let found = try StampPlacement.findSpace(cropBox: cropBox, rotate: page.rotate,
+                                                                     occupied: ink.boxes + alsoOccupied,
                                                                      sizes: sizes.map(size)) {
             return StampSpot(placement: (found.rect, found.matrix), qrSize: sizes[found.sizeIndex])
         }
         let least = size(smallest)
-        throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area of \(Self.points(least.width))×\(Self.points(least.height)) points for the stamp, so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
+        let whose = signer.map { " for signer \($0)'s stamp" } ?? ""
+        throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area\(whose) of \(Self.points(least.width))×\(Self.points(least.height)) points for the stamp, so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
     }
 
     /// A page the size of `page` (as displayed; A4 if that is small), with a heading and a note

@@ -14,8 +14,15 @@ import Foundation
 ///  "document": {"name": "…", "type": "…"|null, "requester_name": "…"},
 ///  "signer": {"name": "…", "title": "…"|null},
 ///  "log": {"index": N, "tree_size": M, "entry": "<the log entry's text>",
-///          "inclusion": ["<base64 hash>", …], "checkpoint": "<signed checkpoint>"}|null}
+///          "inclusion": ["<base64 hash>", …], "checkpoint": "<signed checkpoint>"}|null,
+///  "signatures": [{"position": 1, "signature_id": "SIG-…", "signed_at": "<ISO>", "signer": {…},
+///                  "certificate": {…}, "sha256": "<the PDF's hash right after it>", "log": {…}|null}, …]|null}
 /// ```
+///
+/// A document that several approvers signed in order lists every signature
+/// in `signatures`; the top-level `signature_id`, `signed_at`, `signer`,
+/// `certificate` and `log` are then the last signature's, the one that covers
+/// the whole file. With one signer `signatures` is null.
 ///
 /// `log` proves the document's issuance entry is in the authority's public
 /// issuance log (README "The issuance log"): the entry, its index, the
@@ -153,6 +160,57 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         }
     }
 
+    /// One of several signatures, in signing order.
+    public struct SignatureEntry: Codable, Sendable, Hashable {
+        public var position: Int
+        public var signatureID: String
+        public var signedAt: String
+        public var signer: SignerInfo
+        public var certificate: CertificateIdentity
+        /// SHA-256 of the signed PDF right after this signature, lowercase hex.
+        public var sha256: String
+        public var log: LogInclusion?
+
+        public init(position: Int, signatureID: String, signedAt: Date, signer: SignerInfo,
+                    certificate: CertificateIdentity, sha256: String, log: LogInclusion? = nil) {
+            self.position = position
+            self.signatureID = signatureID
+            self.signedAt = ISOTime.string(from: signedAt)
+            self.signer = signer
+            self.certificate = certificate
+            self.sha256 = sha256
+            self.log = log
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case position, signer, certificate, sha256, log
+            case signatureID = "signature_id"
+            case signedAt = "signed_at"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            position = try container.decode(Int.self, forKey: .position)
+            signatureID = try container.decode(String.self, forKey: .signatureID)
+            signedAt = try container.decodeIfPresent(String.self, forKey: .signedAt) ?? ""
+            signer = try container.decodeIfPresent(SignerInfo.self, forKey: .signer) ?? SignerInfo(name: "")
+            certificate = try container.decode(CertificateIdentity.self, forKey: .certificate)
+            sha256 = try container.decode(String.self, forKey: .sha256)
+            log = try container.decodeIfPresent(LogInclusion.self, forKey: .log)
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(position, forKey: .position)
+            try container.encode(signatureID, forKey: .signatureID)
+            try container.encode(signedAt, forKey: .signedAt)
+            try container.encode(signer, forKey: .signer)
+            try container.encode(certificate, forKey: .certificate)
+            try container.encode(sha256, forKey: .sha256)
+            try container.encode(log, forKey: .log)
+        }
+    }
+
     /// A record that is not a segel record of this format.
     public struct FormatError: Error, CustomStringConvertible, Sendable {
         public let description: String
@@ -177,6 +235,17 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     public var asOf: String
     /// The issuance entry's place in the public log; nil before the log existed.
     public var log: LogInclusion?
+    /// Every signature in order when several approvers signed; nil for one.
+    public var signatures: [SignatureEntry]?
+
+    /// The signatures in order: `signatures`, or the one the top level names.
+    public var allSignatures: [SignatureEntry] {
+        if let signatures, !signatures.isEmpty { return signatures }
+        var only = SignatureEntry(position: 1, signatureID: signatureID, signedAt: Date(), signer: signer,
+                                  certificate: certificate, sha256: sha256, log: log)
+        only.signedAt = signedAt
+        return [only]
+    }
 
     public init(token: String, status: Status, statusReason: String? = nil, statusDate: Date? = nil,
                 sha256: String, signatureID: String, signedAt: Date, certificate: CertificateIdentity,
@@ -197,7 +266,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, token, status, sha256, certificate, document, signer, log
+        case format, token, status, sha256, certificate, document, signer, log, signatures
         case statusReason = "status_reason"
         case statusDate = "status_date"
         case signatureID = "signature_id"
@@ -220,6 +289,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         signer = try container.decodeIfPresent(SignerInfo.self, forKey: .signer) ?? SignerInfo(name: "")
         asOf = try container.decodeIfPresent(String.self, forKey: .asOf) ?? signedAt
         log = try container.decodeIfPresent(LogInclusion.self, forKey: .log)
+        signatures = try container.decodeIfPresent([SignatureEntry].self, forKey: .signatures)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -237,6 +307,7 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
         try container.encode(signer, forKey: .signer)
         try container.encode(asOf, forKey: .asOf)
         try container.encode(log, forKey: .log)
+        try container.encode(signatures, forKey: .signatures)
     }
 
     /// Reads a record and checks its format identifier.

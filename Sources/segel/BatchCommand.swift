@@ -62,11 +62,16 @@ struct BatchCommand: AsyncParsableCommand {
         // before the registry is opened and may run 32 keys ahead (a few KB each): a
         // smaller one filled up while the CA key was still being unlocked and left a core
         // idle. A rerun whose rows are all signed already wastes at most those 32 keys.
-        let keys = KeyPool(type: keyType, producers: jobs, capacity: max(32, 4 * jobs), count: parsed.rows.count)
+        // One key per signer: a row naming several signers takes one for each (a group
+        // named in a row may stand for more; those keys are made when they are needed).
+        let keyCount = parsed.rows.reduce(0) { $0 + max(1, $1.signers.count) }
+        let keys = KeyPool(type: keyType, producers: jobs, capacity: max(32, 4 * jobs), count: keyCount)
         defer { keys.close() }
         let authority = try global.openAuthority()
         var signer = try global.signer(for: authority, timestamps: timestamps)
-        signer.keySource = { _ in try keys.take() }
+        signer.keySource = { type in
+            do { return try keys.take() } catch { return try PrivateKey.generate(type) }
+        }
         let recovered = try authority.recoverInterruptedSigning()
         if recovered.completed + recovered.discarded > 0 {
             Console.note("Recovered an interrupted run: \(recovered.completed) signed file(s) completed, \(recovered.discarded) unrecorded one(s) discarded.")

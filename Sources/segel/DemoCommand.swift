@@ -253,8 +253,14 @@ struct DemoPopulation {
                 try data.write(to: url)
                 return url
             }
-            let request = try authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
-                                               type: kind.documentType, notes: "Permohonan demo")
+            // The third document is signed by two approvers in turn (the head of study programme, then the next).
+            let cosigner = index == 2 && approvers.count > 1 ? approvers[(approverIndex + 1) % approvers.count] : nil
+            let request = try cosigner.map { cosigner in
+                try authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
+                                     type: kind.documentType, notes: "Permohonan demo, dua penanda tangan",
+                                     signers: [approver.email, cosigner.email])
+            } ?? authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
+                                  type: kind.documentType, notes: "Permohonan demo")
             if index == 1 {
                 _ = try registry.reject(request: request.id, by: approver.id,
                                         reason: "Nilai mata kuliah Basis Data belum diperbarui; mohon unggah versi terbaru")
@@ -262,8 +268,13 @@ struct DemoPopulation {
                 Console.note("demo: request \(request.id) rejected and resubmitted with a corrected file")
             }
             _ = try registry.approve(request: request.id, by: approver.id, notes: "Data sudah diperiksa")
-            let result = try authority.sign(request: request.id, with: signer,
+            var result = try authority.sign(request: request.id, with: signer,
                                             options: SigningOptions(keyType: keyType))
+            if let cosigner {
+                _ = try registry.approve(request: request.id, by: cosigner.id, notes: "Disetujui")
+                result = try authority.sign(request: request.id, with: signer, options: SigningOptions(keyType: keyType))
+                Console.note("demo: request \(request.id) signed by \(approver.name), then \(cosigner.name)")
+            }
             results.append((DemoDocument(token: result.token, name: kind.documentName, requester: student.name,
                                          status: "valid", signedPDF: result.signedPDF), result))
             Console.note("demo: signed \(index + 1)/\(count): \(kind.documentName) for \(student.name) (\(result.signatureID))")

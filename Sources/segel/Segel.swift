@@ -12,12 +12,12 @@ struct Segel: AsyncParsableCommand {
         Exit codes: 0 success, 1 refused (illegal state, integrity failure, invalid signature), \
         2 verification indeterminate, 3 usage or I/O error.
         """,
-        version: "0.6.0",
+        version: "0.7.0",
         subcommands: [
             InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
             SignCommand.self, SignFileCommand.self, BatchCommand.self, InvalidateCommand.self, KeysCommand.self,
             AuditCommand.self, StatsCommand.self, VerifyCommand.self, PublishCommand.self, DemoCommand.self,
-            CACommand.self, LogCommand.self,
+            CACommand.self, LogCommand.self, GroupCommand.self,
         ])
 
     /// Runs the command and maps every error to one sentence on stderr and the

@@ -99,7 +99,17 @@ func report(_ result: SigningResult, json: Bool) throws {
     } else {
         Console.out(result.token)
         Console.out(result.signedPDF)
-        Console.note("Signed request \(result.request) as \(result.signatureID); verify at \(result.verificationURL)")
+        if let signatures = result.signatures, let remaining = result.remainingSigners, let last = signatures.last {
+            let count = last.position + remaining.count
+            let what = signatures.count > 1 ? "signers \(signatures[0].position)–\(last.position)" : "signer \(last.position)"
+            if let next = remaining.first {
+                Console.note("Signed request \(result.request) as \(what) of \(count) (\(last.signatureID)); next: \(next), who has a notice in the outbox; the document is published after the last signature")
+            } else {
+                Console.note("Signed request \(result.request) as \(what) of \(count) (\(last.signatureID)), the last; verify at \(result.verificationURL) after the next publish")
+            }
+        } else {
+            Console.note("Signed request \(result.request) as \(result.signatureID); verify at \(result.verificationURL)")
+        }
     }
 }
 

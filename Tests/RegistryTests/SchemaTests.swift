@@ -38,9 +38,21 @@ import Testing
                 $0.isUnique && $0.columns == ["approval_request_id", "version"]
             })
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3", "v4"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3", "v4", "v5"])
             let signatureColumns = try db.columns(in: "document_signatures")
             #expect(signatureColumns.first { $0.name == "qr_modules" }?.isNotNull == false)
+            // v5: one key per signer, in order; one live signature per request.
+            for table in ["request_signers", "signer_groups", "signer_group_members"] {
+                #expect(tables.contains(table), "missing table \(table)")
+            }
+            let keyIndexes = try db.indexes(on: "digital_signatures")
+            #expect(!keyIndexes.contains { $0.isUnique && $0.columns == ["document_signature_id"] })
+            #expect(keyIndexes.contains { $0.isUnique && $0.columns == ["document_signature_id", "signer_position"] })
+            #expect(keyIndexes.contains { $0.isUnique && $0.columns == ["serial_hex"] })
+            let signatureIndexes = try db.indexes(on: "document_signatures")
+            #expect(!signatureIndexes.contains { $0.isUnique && $0.columns == ["approval_request_id"] && $0.name.hasPrefix("sqlite_autoindex") })
+            #expect(indexes.contains("document_signatures_live_request"))
+            #expect(indexes.contains("digital_signatures_without_summary"))
         }
     }
 
@@ -60,7 +72,7 @@ import Testing
         try registry.initialize(authority: AuthoritySetup(name: "U", baseURL: "https://verify.example.ac.id", siteDir: "site"))
         let reopened = try DatabaseQueue(path: home.appendingPathComponent("registry.sqlite").path)
         try reopened.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v5"])
             let columns = try db.columns(in: "document_signatures").map(\.name)
             #expect(columns.contains("qr_modules"))
         }

@@ -424,7 +424,8 @@ import Testing
                 signatureSteps.append("\(status.rawValue)->\(step.to.rawValue)")
             }
         }
-        #expect(signatureSteps == ["pending->signed", "signed->verified", "signed->invalid", "verified->invalid"])
+        #expect(signatureSteps == ["pending->signed", "signed->verified", "signed->invalid", "verified->invalid",
+                                   "pending->invalid"])
         var keySteps: [String] = []
         for step in Workflow.KeyStep.allCases {
             for status in KeyStatus.allCases where Workflow.allows(step, from: status) {

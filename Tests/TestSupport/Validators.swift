@@ -46,6 +46,8 @@ public enum PyHanko {
         public var valid: Bool?
         public var trusted: Bool?
         public var coverage: String?
+        public var modification_level: String?
+        public var docmdp_ok: Bool?
         public var error: String?
     }
 

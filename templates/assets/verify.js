@@ -147,6 +147,9 @@
     }
   }
 
+  const MAX_SIGNERS = 20;
+  const SIGNER_STATES = ['signed', 'revoked'];
+
   function validateRecord(record) {
     if (!record || typeof record !== 'object') return null;
     if (typeof record.token !== 'string' || !TOKEN_RE.test(record.token)) return null;
@@ -170,6 +173,17 @@
     if (hasLog) {
       valid.log_index = record.log_index;
       valid.log_size = record.log_size;
+    }
+    // Several signers, in order (since 0.7): a short list of names, times and states.
+    if (record.signers !== undefined) {
+      if (!Array.isArray(record.signers) || record.signers.length < 2 || record.signers.length > MAX_SIGNERS) return null;
+      const signers = [];
+      for (const signer of record.signers) {
+        if (!signer || typeof signer !== 'object' || typeof signer.name !== 'string' ||
+            typeof signer.signed_at !== 'string' || SIGNER_STATES.indexOf(signer.state) === -1) return null;
+        signers.push({ name: signer.name, signed_at: signer.signed_at, state: signer.state });
+      }
+      valid.signers = signers;
     }
     return valid;
   }
@@ -458,6 +472,26 @@
       });
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
+      if (record.signers) {
+        const list = fragment.querySelector('[data-slot="signers"]');
+        const zone = widget.getAttribute('data-time-zone');
+        record.signers.forEach(function (signer) {
+          const item = document.createElement('li');
+          item.className = 'signer signer--' + signer.state;
+          const name = document.createElement('span');
+          name.className = 'signer__name';
+          name.textContent = signer.name;
+          const line = document.createElement('span');
+          line.className = 'subline';
+          line.textContent = formatDate(signer.signed_at, lang, zone) + ' · ' +
+            (list.getAttribute('data-state-' + signer.state) || signer.state);
+          item.appendChild(name);
+          item.appendChild(line);
+          list.appendChild(item);
+        });
+        const row = fragment.querySelector('[data-slot-row="signers"]');
+        if (row) row.hidden = false;
+      }
       if (record.log_index !== undefined) {
         fill(fragment, 'log-index', String(record.log_index));
         fill(fragment, 'log-size', String(record.log_size));

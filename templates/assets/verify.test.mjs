@@ -60,6 +60,9 @@ const docs = [
   { bytes: pdf('transcript'), record: { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'Transkrip Nilai', status: 'valid', signed_at: '2025-11-19T08:30:00Z', page: 'v/q/Q2xhc3NpYy10b2tlbi0wMDAx/', log_index: 7, log_size: 12 } },
   { bytes: pdf('letter'), record: { token: 'aB3_-xYz0123456789AbCdEf', name: 'Surat <Keterangan> & "Aktif"', status: 'invalidated', signed_at: '2025-10-01T01:02:03Z', page: 'v/aB3_-xYz0123456789AbCdEf/' } },
   { bytes: pdf('certificate'), record: { token: 'revoked_token_0123456789', name: 'Sertifikat', status: 'revoked', signed_at: '2025-09-09T09:09:09Z' } },
+  // Several signers, in order (since 0.7).
+  { bytes: pdf('joint'), record: { token: 'Sm9pbnQtY2VydGlmaWNhdGUx', name: 'Sertifikat Bersama', status: 'valid', signed_at: '2026-12-07T02:00:00Z', page: 'v/s/Sm9pbnQtY2VydGlmaWNhdGUx/',
+    signers: [{ name: 'Dr. Kaprodi', signed_at: '2026-12-07T01:00:00Z', state: 'signed' }, { name: 'Prof. Dekan <b>', signed_at: '2026-12-07T02:00:00Z', state: 'signed' }] } },
 ];
 
 async function publishedSite() {
@@ -137,6 +140,11 @@ test('a record that is not a valid record is an index error', async () => {
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: 3 },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: 3, log_size: 3 },
     { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', log_index: '1', log_size: 3 },
+    // Several signers: a list of at least two, each with a name, a time and a known state.
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', signers: 'Dr. A' },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', signers: [{ name: 'A', signed_at: '', state: 'signed' }] },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', signers: [{ name: 'A', signed_at: '', state: 'signed' }, { name: 'B', signed_at: '', state: 'forged' }] },
+    { token: 'Q2xhc3NpYy10b2tlbi0wMDAx', name: 'x', status: 'valid', signed_at: '', signers: [{ name: 'A', signed_at: '', state: 'signed' }, { signed_at: '', state: 'signed' }] },
   ];
   for (const record of cases) {
     const fileHash = sha256(pdf(JSON.stringify(record)));

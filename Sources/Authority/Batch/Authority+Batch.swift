@@ -22,7 +22,11 @@ extension Authority {
             BatchResult(line: row.line, file: row.file.path, status: .failed, result: nil, error: "line \(row.line): \(message)")
         }
         do {
-            let approver = try people.approver(row.approver) { try registry.findApprover($0) }
+            // Several signers (a group's name counts as its approvers), all signing in this one step.
+            let choices = row.signers.isEmpty ? [] : try registry.resolveSigners(row.signers)
+            let approver = try choices.first.map { try registry.approver(id: $0.approverID) }
+                ?? people.approver(row.approver) { try registry.findApprover($0) }
+            let laterSigners = Array(choices.dropFirst())
             // Read once: the bytes hashed for the row's identity are the bytes signed and stored.
             guard let input = try? Data(contentsOf: row.file) else {
                 return failed("cannot read \(row.file.path)")
@@ -39,7 +43,8 @@ extension Authority {
                         pdf: input, sha256: sha256, fileLabel: row.file.path, fileName: label,
                         user: requester.id, name: row.name,
                         type: row.type, notes: "segel batch, line \(row.line)", identityKey: identity,
-                        approver: approver, approvalNotes: "segel batch", signer: signer, options: options)
+                        approver: approver, approvalNotes: "segel batch", signer: signer, options: options,
+                        laterSigners: laterSigners)
                     return BatchResult(line: row.line, file: row.file.path, status: .signed, result: result, error: nil)
                 } catch let error as RegistryError where error.code == .duplicate {
                     // Another worker or process recorded the same row a moment ago.

@@ -1,13 +1,18 @@
 import Foundation
 
 /// One row of a `segel batch` manifest (CLI.md): `file,name,user_email,user_name,
-/// user_nim,type,approver,page,x,y,size`; only file, name and approver are required.
+/// user_nim,type,approver,signers,page,x,y,size,placement`; file, name and
+/// approver (or signers) are required. `signers` names several approvers or
+/// groups, in signing order, separated by `;` (or by commas inside quotes).
 public struct BatchRow: Sendable, Hashable {
     /// 1-based line number in the CSV file, header included, as a text editor shows it.
     public var line: Int
     public var file: URL
     public var name: String
+    /// The approver who signs, or the first of `signers`.
     public var approver: String
+    /// Everyone who signs, in order, when several do (empty: `approver` alone).
+    public var signers: [String] = []
     public var userEmail: String?
     public var userName: String?
     public var userNIM: String?
@@ -25,8 +30,8 @@ public struct BatchRowError: Error, Sendable, Hashable {
 /// UTF-8 byte-order mark). Paths are relative to the manifest's folder.
 public struct BatchManifest: Sendable {
     public static let columns = ["file", "name", "user_email", "user_name", "user_nim", "type",
-                                 "approver", "page", "x", "y", "size", "placement"]
-    public static let required = ["file", "name", "approver"]
+                                 "approver", "signers", "page", "x", "y", "size", "placement"]
+    public static let required = ["file", "name"]
 
     public var rows: [BatchRow] = []
     public var errors: [BatchRowError] = []
@@ -47,8 +52,8 @@ public struct BatchManifest: Sendable {
             throw AuthorityError(.usage, "\(label) is empty; it needs a header row: \(Self.columns.joined(separator: ","))")
         }
         let names = header.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        for column in Self.required where !names.contains(column) {
-            throw AuthorityError(.usage, "\(label) line \(headerLine): the header has no \"\(column)\" column (required: file, name, approver)")
+        for column in Self.required + [names.contains("signers") ? "signers" : "approver"] where !names.contains(column) {
+            throw AuthorityError(.usage, "\(label) line \(headerLine): the header has no \"\(column)\" column (required: file, name, approver or signers)")
         }
         if let unknown = names.first(where: { !$0.isEmpty && !Self.columns.contains($0) }) {
             throw AuthorityError(.usage, "\(label) line \(headerLine): unknown column \"\(unknown)\"; known: \(Self.columns.joined(separator: ","))")
@@ -95,10 +100,19 @@ public struct BatchManifest: Sendable {
             guard size >= 36, size <= 400 else { throw fail("size must be between 36 and 400 points") }
             position.size = size
         }
+        let signers = (v["signers"] ?? "").split(whereSeparator: { $0 == ";" || $0 == "," })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard let approver = v["approver"] ?? signers.first else { throw fail("the approver column is empty") }
+        if !signers.isEmpty, let named = v["approver"], named != signers[0] {
+            throw fail("approver \"\(named)\" is not the first of the signers (\(signers.joined(separator: ";")))")
+        }
+        if signers.count > 1, position.x != nil {
+            throw fail("x and y place one stamp; with several signers the stamps are placed in blank space")
+        }
         let path = v["file"]!
         let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
-        return BatchRow(line: line, file: file.standardizedFileURL, name: v["name"]!, approver: v["approver"]!,
-                        userEmail: v["user_email"], userName: v["user_name"], userNIM: v["user_nim"],
+        return BatchRow(line: line, file: file.standardizedFileURL, name: v["name"]!, approver: approver,
+                        signers: signers.count > 1 ? signers : [], userEmail: v["user_email"], userName: v["user_name"], userNIM: v["user_nim"],
                         type: v["type"], position: position)
     }
 

@@ -99,6 +99,21 @@ public enum PDFSigner {
         if request.type != "DocTimeStamp" {
             signature["M"] = .string(PDFString(text: PDFDate.string(from: request.signingTime)))
         }
+        // §12.8.2.2: a certification signature names its DocMDP transform, and
+        // the catalog's /Perms points at it; only the first signature may certify.
+        if let permission = request.docMDPPermission {
+            guard (1...3).contains(permission) else { throw PDFError(.write, "a DocMDP permission is 1, 2 or 3") }
+            guard try !document.hasSignatures else {
+                throw PDFError(.write, "only the first signature of a document can certify it")
+            }
+            signature["Reference"] = .array([.dictionary([
+                "Type": .name("SigRef"),
+                "TransformMethod": .name("DocMDP"),
+                "TransformParams": .dictionary([
+                    "Type": .name("TransformParams"), "P": .integer(permission), "V": .name("1.2"),
+                ]),
+            ])])
+        }
         if let name = request.name { signature["Name"] = .text(name) }
         if let reason = request.reason { signature["Reason"] = .text(reason) }
         if let location = request.location { signature["Location"] = .text(location) }
@@ -121,63 +136,120 @@ public enum PDFSigner {
         }
         let appearanceReference = update.add(.stream(PDFStream(dictionary: formDictionary, data: content)))
 
-        // §12.7.5.5 + §12.5.6.19: the field merged with its widget; /F 132 = Print + Locked.
-        let widget: PDFDictionary = [
-            "Type": .name("Annot"),
-            "Subtype": .name("Widget"),
-            "FT": .name("Sig"),
-            "T": .text(request.fieldName),
-            "V": .reference(signatureReference),
-            "F": .integer(132),
-            "P": .reference(page.ref),
-            "Rect": .numbers(appearance?.rect ?? [0, 0, 0, 0]),
-            "AP": .dictionary(["N": .reference(appearanceReference)]),
-        ]
-        let widgetReference = update.add(.dictionary(widget))
-
-        // With /NeedAppearances true, poppler regenerates every widget's appearance,
-        // signature widgets included, and draws an empty box where the stamp is.
-        // A document that is being rewritten anyway (no earlier signature) also gets
-        // the stamp painted into the page content, so every viewer shows it; the
-        // flag itself stays, since the form's own fields may rely on it.
-        var pageDictionary = page.dictionary
-        var pageChanged = false
-        if let appearance, form["NeedAppearances"]?.boolValue == true, try !document.hasSignatures {
-            try paintOnPage(appearance, form: appearanceReference, page: page, into: &pageDictionary, update: &update)
-            pageChanged = true
-        }
-
-        // The page's /Annots: the array object if it is indirect, else the page.
-        switch pageDictionary["Annots"] {
-        case .reference(let annotsReference)?:
-            if let annots = try document.resolve(annotsReference).arrayValue {
-                update.replace(annotsReference, with: .array(annots + [.reference(widgetReference)]))
-                if pageChanged { update.replace(page.ref, with: .dictionary(pageDictionary)) }
-            } else {
-                pageDictionary["Annots"] = .array([.reference(widgetReference)])
-                update.replace(page.ref, with: .dictionary(pageDictionary))
-            }
-        case .array(let annots)?:
-            pageDictionary["Annots"] = .array(annots + [.reference(widgetReference)])
-            update.replace(page.ref, with: .dictionary(pageDictionary))
-        default:
-            pageDictionary["Annots"] = .array([.reference(widgetReference)])
-            update.replace(page.ref, with: .dictionary(pageDictionary))
-        }
-
-        // §12.7.3 Table 224: /Fields gains the new field, /SigFlags 3
-        // (SignaturesExist + AppendOnly); /DR, /DA and the rest are kept.
-        fields.append(.reference(widgetReference))
-        form["Fields"] = .array(fields)
-        form["SigFlags"] = .integer(3)
         var catalogChanged = false
-        if case .reference(let formReference)? = formObject, case .dictionary = try document.resolve(formReference) {
-            update.replace(formReference, with: .dictionary(form))
+        if let fillName = request.fillField {
+            // §12.8.1: signing an existing empty field sets its /V and appearance,
+            // nothing else; the page and the form already list it.
+            guard let field = try document.signatureFields.first(where: { $0.name == fillName }),
+                  !field.isSigned, let fieldRef = field.fieldRef, field.widgetRefs == [fieldRef],
+                  var fieldDictionary = try document.resolve(fieldRef).dictionaryValue else {
+                throw PDFError(.write, "the document has no empty signature field named \(fillName) merged with its widget")
+            }
+            fieldDictionary["V"] = .reference(signatureReference)
+            fieldDictionary["AP"] = .dictionary(["N": .reference(appearanceReference)])
+            update.replace(fieldRef, with: .dictionary(fieldDictionary))
         } else {
-            catalog["AcroForm"] = .reference(update.add(.dictionary(form)))
-            catalogChanged = true
-        }
+            // §12.7.5.5 + §12.5.6.19: the field merged with its widget; /F 132 = Print + Locked.
+            let widget: PDFDictionary = [
+                "Type": .name("Annot"),
+                "Subtype": .name("Widget"),
+                "FT": .name("Sig"),
+                "T": .text(request.fieldName),
+                "V": .reference(signatureReference),
+                "F": .integer(132),
+                "P": .reference(page.ref),
+                "Rect": .numbers(appearance?.rect ?? [0, 0, 0, 0]),
+                "AP": .dictionary(["N": .reference(appearanceReference)]),
+            ]
+            let widgetReference = update.add(.dictionary(widget))
 
+            // With /NeedAppearances true, poppler regenerates every widget's appearance,
+            // signature widgets included, and draws an empty box where the stamp is.
+            // A document that is being rewritten anyway (no earlier signature) also gets
+            // the stamp painted into the page content, so every viewer shows it; the
+            // flag itself stays, since the form's own fields may rely on it.
+            var pageDictionary = page.dictionary
+            var pageChanged = false
+            if let appearance, form["NeedAppearances"]?.boolValue == true, try !document.hasSignatures {
+                try paintOnPage(appearance, form: appearanceReference, page: page, into: &pageDictionary, update: &update)
+                pageChanged = true
+            }
+
+            // Empty fields for the signers who follow, merged with their widgets.
+            var widgetsByPage: [(page: Page, dictionary: PDFDictionary, changed: Bool, widgets: [ObjectRef])] =
+                [(page, pageDictionary, pageChanged, [widgetReference])]
+            var newFields = [PDFObject.reference(widgetReference)]
+            for reserved in request.reservedFields {
+                let target: Page
+                if reserved.onAppendedPage {
+                    target = page
+                } else {
+                    guard pages.indices.contains(reserved.pageIndex) else {
+                        throw PDFError(.write, "the document has no page \(reserved.pageIndex + 1) for the field \(reserved.name)")
+                    }
+                    target = pages[reserved.pageIndex]
+                }
+                guard reserved.rect.count == 4, reserved.rect.allSatisfy(\.isFinite) else {
+                    throw PDFError(.write, "the field \(reserved.name) needs a rectangle of four numbers")
+                }
+                let empty = update.add(.dictionary([
+                    "Type": .name("Annot"),
+                    "Subtype": .name("Widget"),
+                    "FT": .name("Sig"),
+                    "T": .text(reserved.name),
+                    "F": .integer(132),
+                    "P": .reference(target.ref),
+                    "Rect": .numbers(reserved.rect),
+                ]))
+                newFields.append(.reference(empty))
+                if let index = widgetsByPage.firstIndex(where: { $0.page.ref == target.ref }) {
+                    widgetsByPage[index].widgets.append(empty)
+                } else {
+                    widgetsByPage.append((target, target.dictionary, false, [empty]))
+                }
+            }
+            for existing in fields {
+                let name = try document.dictionary(existing)?["T"]?.textValue
+                if let name, request.reservedFields.contains(where: { $0.name == name }) {
+                    throw PDFError(.write, "the document already has a field named \(name)")
+                }
+            }
+
+            // Each page's /Annots: the array object if it is indirect, else the page.
+            for var entry in widgetsByPage {
+                let added = entry.widgets.map(PDFObject.reference)
+                switch entry.dictionary["Annots"] {
+                case .reference(let annotsReference)?:
+                    if let annots = try document.resolve(annotsReference).arrayValue {
+                        update.replace(annotsReference, with: .array(annots + added))
+                        if entry.changed { update.replace(entry.page.ref, with: .dictionary(entry.dictionary)) }
+                    } else {
+                        entry.dictionary["Annots"] = .array(added)
+                        update.replace(entry.page.ref, with: .dictionary(entry.dictionary))
+                    }
+                case .array(let annots)?:
+                    entry.dictionary["Annots"] = .array(annots + added)
+                    update.replace(entry.page.ref, with: .dictionary(entry.dictionary))
+                default:
+                    entry.dictionary["Annots"] = .array(added)
+                    update.replace(entry.page.ref, with: .dictionary(entry.dictionary))
+                }
+            }
+
+            // §12.7.3 Table 224: /Fields gains the new field, /SigFlags 3
+            // (SignaturesExist + AppendOnly); /DR, /DA and the rest are kept.
+            fields.append(contentsOf: newFields)
+            form["Fields"] = .array(fields)
+            form["SigFlags"] = .integer(3)
+            if case .reference(let formReference)? = formObject, case .dictionary = try document.resolve(formReference) {
+                update.replace(formReference, with: .dictionary(form))
+            } else {
+                catalog["AcroForm"] = .reference(update.add(.dictionary(form)))
+                catalogChanged = true
+            }
+
+
+        }
         // ETSI EN 319 142-1 §5.2 / ISO 32000-2 §7.12: PAdES signatures in a file
         // before PDF 2.0 declare the ESIC developer extension.
         if request.subFilter == "ETSI.CAdES.detached", PDFDocument.compareVersions(document.version, "2.0") < 0 {
@@ -187,6 +259,10 @@ public enum PDFSigner {
                 catalog["Extensions"] = .dictionary(extensions)
                 catalogChanged = true
             }
+        }
+        if request.docMDPPermission != nil {
+            catalog["Perms"] = .dictionary(["DocMDP": .reference(signatureReference)])
+            catalogChanged = true
         }
         if let validationData = request.validationData {
             try validationData.add(to: &update, catalog: &catalog, document: document)

@@ -25,6 +25,16 @@ public struct SignatureRequest: Sendable {
     /// A page to append in the same update and put the widget on (its
     /// `pageIndex` is then ignored), e.g. a verification page.
     public var appendedPage: AppendedPage?
+    /// Certify the document (§12.8.2.2 DocMDP) with this permission: 1 no
+    /// changes, 2 filling forms and signing, 3 also annotations. Nil: an
+    /// approval signature.
+    public var docMDPPermission: Int?
+    /// Empty signature fields to create in the same update, for the signers
+    /// who follow (a certified document may only have existing fields filled).
+    public var reservedFields: [ReservedSignatureField] = []
+    /// Sign into this existing empty signature field (its widget keeps its
+    /// `/Rect`; the appearance's rect must be that one) instead of adding one.
+    public var fillField: String?
 
     public init(fieldName: String, name: String? = nil, reason: String? = nil, location: String? = nil,
                 contactInfo: String? = nil, signingTime: Date = Date(), subFilter: String = "ETSI.CAdES.detached",
@@ -56,5 +66,22 @@ public struct AppendedPage: Sendable {
         self.mediaBox = mediaBox
         self.content = content
         self.resources = resources
+    }
+}
+
+/// An empty signature field made now for a later signer (ISO 32000-2
+/// §12.7.5.5): a field merged with its widget at `rect` on page `pageIndex`
+/// (or on the page appended in the same update).
+public struct ReservedSignatureField: Sendable, Hashable {
+    public var name: String
+    public var pageIndex: Int
+    public var onAppendedPage: Bool
+    public var rect: [Double]
+
+    public init(name: String, pageIndex: Int, onAppendedPage: Bool = false, rect: [Double]) {
+        self.name = name
+        self.pageIndex = pageIndex
+        self.onAppendedPage = onAppendedPage
+        self.rect = rect
     }
 }

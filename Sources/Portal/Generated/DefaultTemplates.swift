@@ -480,6 +480,13 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   .qr { max-width: 34mm; padding: 0; margin-bottom: 2mm; }
 }
 
+/* Several signers, in order (token page, upload check). */
+.signers { margin: 0; padding-left: 1.4rem; }
+.signers > li { padding: .5rem 0; border-top: 1px solid var(--line); overflow-wrap: anywhere; }
+.signers > li:first-child { border-top: 0; padding-top: 0; }
+.signer__name { font-weight: 600; }
+.signer--revoked .signer__name { text-decoration: line-through; }
+
 """#,
         "assets/site.js": #"""
 /*
@@ -818,6 +825,9 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     }
   }
 
+  const MAX_SIGNERS = 20;
+  const SIGNER_STATES = ['signed', 'revoked'];
+
   function validateRecord(record) {
     if (!record || typeof record !== 'object') return null;
     if (typeof record.token !== 'string' || !TOKEN_RE.test(record.token)) return null;
@@ -841,6 +851,17 @@ code, .url { font-family: var(--mono); font-size: .875em; }
     if (hasLog) {
       valid.log_index = record.log_index;
       valid.log_size = record.log_size;
+    }
+    // Several signers, in order (since 0.7): a short list of names, times and states.
+    if (record.signers !== undefined) {
+      if (!Array.isArray(record.signers) || record.signers.length < 2 || record.signers.length > MAX_SIGNERS) return null;
+      const signers = [];
+      for (const signer of record.signers) {
+        if (!signer || typeof signer !== 'object' || typeof signer.name !== 'string' ||
+            typeof signer.signed_at !== 'string' || SIGNER_STATES.indexOf(signer.state) === -1) return null;
+        signers.push({ name: signer.name, signed_at: signer.signed_at, state: signer.state });
+      }
+      valid.signers = signers;
     }
     return valid;
   }
@@ -1129,6 +1150,26 @@ code, .url { font-family: var(--mono); font-size: .875em; }
       });
       fill(fragment, 'name', record.name);
       fill(fragment, 'signed-at', formatDate(record.signed_at, lang, widget.getAttribute('data-time-zone')));
+      if (record.signers) {
+        const list = fragment.querySelector('[data-slot="signers"]');
+        const zone = widget.getAttribute('data-time-zone');
+        record.signers.forEach(function (signer) {
+          const item = document.createElement('li');
+          item.className = 'signer signer--' + signer.state;
+          const name = document.createElement('span');
+          name.className = 'signer__name';
+          name.textContent = signer.name;
+          const line = document.createElement('span');
+          line.className = 'subline';
+          line.textContent = formatDate(signer.signed_at, lang, zone) + ' · ' +
+            (list.getAttribute('data-state-' + signer.state) || signer.state);
+          item.appendChild(name);
+          item.appendChild(line);
+          list.appendChild(item);
+        });
+        const row = fragment.querySelector('[data-slot-row="signers"]');
+        if (row) row.hidden = false;
+      }
       if (record.log_index !== undefined) {
         fill(fragment, 'log-index', String(record.log_index));
         fill(fragment, 'log-size', String(record.log_size));
@@ -1446,6 +1487,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "label_type": "Type",
   "label_requester": "Requested by",
   "label_nim": "Student ID (NIM)",
+  "section_signers": "Signatures, in order",
+  "signers_note": "Each signer signed in turn, in an incremental update of their own; the first signature certifies the document so that only later signatures could follow.",
+  "signer_state_signed": "signed",
+  "signer_state_revoked": "certificate revoked",
   "label_signer": "Signed by",
   "label_approved_at": "Approved",
   "label_signed_at": "Signed",
@@ -1626,6 +1671,10 @@ code, .url { font-family: var(--mono); font-size: .875em; }
   "label_type": "Jenis",
   "label_requester": "Pemohon",
   "label_nim": "NIM",
+  "section_signers": "Tanda tangan, berurutan",
+  "signers_note": "Setiap penanda tangan menandatangani secara bergiliran, masing-masing dalam pembaruan tersendiri; tanda tangan pertama mengesahkan dokumen sehingga hanya tanda tangan berikutnya yang boleh menyusul.",
+  "signer_state_signed": "ditandatangani",
+  "signer_state_revoked": "sertifikat dicabut",
   "label_signer": "Ditandatangani oleh",
   "label_approved_at": "Disetujui",
   "label_signed_at": "Ditandatangani",
@@ -1907,7 +1956,7 @@ Disallow: /
         {{#doc.type}}<div><dt>{{t.label_type}}</dt><dd>{{doc.type}}</dd></div>{{/doc.type}}
         {{#doc.requester_name}}<div><dt>{{t.label_requester}}</dt><dd>{{doc.requester_name}}</dd></div>{{/doc.requester_name}}
         {{#doc.requester_nim}}<div><dt>{{t.label_nim}}</dt><dd>{{doc.requester_nim}}</dd></div>{{/doc.requester_nim}}
-        <div><dt>{{t.label_signer}}</dt><dd>{{doc.signer_name}}{{#doc.signer_title}}<span class="subline">{{doc.signer_title}}</span>{{/doc.signer_title}}</dd></div>
+        {{^signers}}<div><dt>{{t.label_signer}}</dt><dd>{{doc.signer_name}}{{#doc.signer_title}}<span class="subline">{{doc.signer_title}}</span>{{/doc.signer_title}}</dd></div>{{/signers}}
         {{#doc.approved_at}}<div><dt>{{t.label_approved_at}}</dt><dd>{{doc.approved_at}}</dd></div>{{/doc.approved_at}}
         <div><dt>{{t.label_signed_at}}</dt><dd>{{doc.signed_at}}</dd></div>
         {{#doc.lookup_code}}<div><dt>{{t.label_lookup_code}}</dt><dd><code class="lookup-code">{{doc.lookup_code}}</code></dd></div>{{/doc.lookup_code}}
@@ -1923,6 +1972,16 @@ Disallow: /
       <p class="no-print"><button type="button" class="button" data-print hidden>{{t.print}}</button></p>
     </aside>
   </div>
+
+  {{#has_signers}}
+  <section class="card" aria-labelledby="h-signers">
+    <h2 id="h-signers">{{t.section_signers}}</h2>
+    <ol class="signers">
+      {{#signers}}<li class="signer signer--{{state}}"><span class="signer__name">{{name}}</span>{{#title}}<span class="subline">{{title}}</span>{{/title}}<span class="subline">{{t.label_signed_at}} {{signed_at}} · <code>{{signature_id}}</code>{{#lookup_code}} · <code class="lookup-code">{{lookup_code}}</code>{{/lookup_code}} · {{state_label}}</span></li>{{/signers}}
+    </ol>
+    <p class="muted">{{t.signers_note}}</p>
+  </section>
+  {{/has_signers}}
 
   <section class="card" aria-labelledby="h-check">
     <h2 id="h-check">{{t.section_check}}</h2>
@@ -2090,6 +2149,7 @@ Disallow: /
   <dl class="facts facts--compact">
     <div><dt>{{t.label_name}}</dt><dd data-slot="name"></dd></div>
     <div><dt>{{t.label_signed_at}}</dt><dd data-slot="signed-at"></dd></div>
+    <div data-slot-row="signers" hidden><dt>{{t.section_signers}}</dt><dd><ol class="signers" data-slot="signers" data-state-signed="{{t.signer_state_signed}}" data-state-revoked="{{t.signer_state_revoked}}"></ol></dd></div>
     <div data-slot-row="log" hidden><dt>{{t.label_log}}</dt><dd>{{t.log_entry}} <span data-slot="log-index"></span> {{t.log_of}} <span data-slot="log-size"></span></dd></div>
   </dl>
   <p class="upload__action"><a class="button button--primary" data-slot="link" href="#">{{t.upload_open_page}}</a></p>

@@ -29,7 +29,8 @@ enum DocumentFingerprint {
     /// beyond the record (`PageRenderer.tokenValues`). The certificate enters
     /// as its PEM text, from which the record's and the page's certificate
     /// facts are read when the document is rendered: planning parses nothing.
-    static func document(_ document: SiteDocument, site: Data, log: IssuanceLogFiles.Place? = nil) -> String {
+    static func document(_ document: SiteDocument, site: Data, log: IssuanceLogFiles.Place? = nil,
+                         signatureLogs: [IssuanceLogFiles.Place?] = []) -> String {
         var fields = Fields()
         fields.bytes.append(site)
         let identity = PublishedRecord.CertificateIdentity(serial: document.key.serialHex, fingerprintSHA256: "")
@@ -44,6 +45,15 @@ enum DocumentFingerprint {
         fields.add(log.map { "\($0.index)/\($0.treeSize)" })
         fields.add(log?.entry)
         fields.add(log?.checkpoint)
+        // With several signers, every signer's certificate, stamp and entry.
+        for (index, key) in document.published.keys.enumerated() where document.published.keys.count > 1 {
+            fields.add(key.certificate)
+            fields.add(key.signerID.map(String.init))
+            let place = index < signatureLogs.count ? signatureLogs[index] : nil
+            fields.add(place.map { "\($0.index)/\($0.treeSize)" })
+            fields.add(place?.entry)
+            fields.add(place?.checkpoint)
+        }
         return Digest.hex(Digest.sha256(fields.bytes))
     }
 

@@ -114,16 +114,37 @@ public enum HashIndex {
         /// The issuance entry's index in the public log, and the tree size its proof reaches.
         public var logIndex: Int?
         public var logSize: Int?
+        /// Every signature in order when several approvers signed (nil for one).
+        public var signers: [Signer]?
+
+        public struct Signer: Codable, Sendable, Hashable {
+            public var name: String
+            /// ISO 8601 UTC.
+            public var signedAt: String
+            /// "signed", or "revoked" when the signer's certificate was revoked.
+            public var state: String
+
+            enum CodingKeys: String, CodingKey {
+                case name, state
+                case signedAt = "signed_at"
+            }
+
+            public init(name: String, signedAt: String, state: String) {
+                self.name = name
+                self.signedAt = signedAt
+                self.state = state
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
-            case token, name, status, page
+            case token, name, status, page, signers
             case signedAt = "signed_at"
             case logIndex = "log_index"
             case logSize = "log_size"
         }
 
         public init(token: String, name: String, status: PublicStatus, signedAt: String, page: String,
-                    logIndex: Int? = nil, logSize: Int? = nil) {
+                    logIndex: Int? = nil, logSize: Int? = nil, signers: [Signer]? = nil) {
             self.token = token
             self.name = name
             self.status = status
@@ -131,6 +152,7 @@ public enum HashIndex {
             self.page = page
             self.logIndex = logIndex
             self.logSize = logSize
+            self.signers = signers
         }
 
         /// What `PortalJSON.encode(self)` writes, built on bytes.
@@ -145,6 +167,17 @@ public enum HashIndex {
             out.key("name"); out.string(name)
             out.raw(","); out.key("page"); out.string(page)
             out.raw(","); out.key("signed_at"); out.string(signedAt)
+            if let signers {
+                out.raw(","); out.key("signers"); out.raw("[")
+                for (index, signer) in signers.enumerated() {
+                    if index > 0 { out.raw(",") }
+                    out.raw("{"); out.key("name"); out.string(signer.name)
+                    out.raw(","); out.key("signed_at"); out.string(signer.signedAt)
+                    out.raw(","); out.key("state"); out.string(signer.state)
+                    out.raw("}")
+                }
+                out.raw("]")
+            }
             out.raw(","); out.key("status"); out.string(status.rawValue)
             out.raw(","); out.key("token"); out.string(token)
             out.raw("}")

@@ -45,9 +45,10 @@ struct SiteDocument: Sendable {
         address = signature.address(baseURL: baseURL)
     }
 
-    /// The CRL entry of this document's certificate, if it must be listed:
-    /// every invalidated or revoked document, whatever its key's state.
-    var crlEntry: (serialHex: String, date: Date, reason: CRLReason)? {
-        published.revocationListing?.crlEntry
+    /// The CRL entries of this document's certificates (one per signer), if
+    /// they must be listed: every invalidated or revoked document, whatever
+    /// its keys' state.
+    var crlEntries: [(serialHex: String, date: Date, reason: CRLReason)] {
+        published.revocationListings.map(\.crlEntry)
     }
 }

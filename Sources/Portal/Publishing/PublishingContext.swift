@@ -94,10 +94,19 @@ final class PublishingContext {
     /// document's issuance entry in it, by token.
     var issuanceLog: IssuanceLogFiles.Built?
     var logIndexes: [String: Int] = [:]
+    /// Each signature's issuance entry, by certificate serial (lowercase hex).
+    var signatureLogIndexes: [String: Int] = [:]
 
     /// Where a document's issuance entry sits, cheaply (no proof).
     func logPlace(_ token: String) -> IssuanceLogFiles.Place? {
         logIndexes[token].flatMap { issuanceLog?.place($0) }
+    }
+
+    /// Where each signer's entry sits, for a document with several (else empty).
+    func signatureLogPlaces(_ document: SiteDocument) -> [IssuanceLogFiles.Place?] {
+        let keys = document.published.keys
+        guard keys.count > 1 else { return [] }
+        return keys.map { key in signatureLogIndexes[key.serialHex.lowercased()].flatMap { issuanceLog?.place($0) } }
     }
 
     // Results.

@@ -13,8 +13,10 @@ extension PublishingStep {
         let checkFiles = context.options.checkExistingFiles
         let documents = context.documents
         let places = documents.map { context.logPlace($0.token) }
+        let signaturePlaces = documents.map { context.signatureLogPlaces($0) }
         let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index], site: site, log: places[index])
+            DocumentFingerprint.document(documents[index], site: site, log: places[index],
+                                         signatureLogs: signaturePlaces[index])
         }
         var toRender: [Int] = []
         for (index, document) in documents.enumerated() {
@@ -57,11 +59,15 @@ extension PublishingStep {
         let indices = context.documentsToRender
         let log = context.issuanceLog
         let logIndexes = context.logIndexes
+        let bySerial = context.signatureLogIndexes
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
             let inclusion = logIndexes[document.token].flatMap { log?.inclusion($0) }
-            let files = try renderFiles(document, log: inclusion, renderers: renderers,
+            let keys = document.published.keys
+            let signatureLogs = keys.count > 1
+                ? keys.map { key in bySerial[key.serialHex.lowercased()].flatMap { log?.inclusion($0) } } : []
+            let files = try renderFiles(document, log: inclusion, signatureLogs: signatureLogs, renderers: renderers,
                                         skeletons: skeletons, privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()
             return files
@@ -87,6 +93,7 @@ extension PublishingStep {
     /// Renders one document's files; with a `writer`, also writes them and
     /// plans them as `.written`.
     private static func renderFiles(_ document: SiteDocument, log: PublishedRecord.LogInclusion?,
+                                    signatureLogs: [PublishedRecord.LogInclusion?],
                                     renderers: [PageRenderer], skeletons: [TokenPageSkeletons?],
                                     privatePDFs: Bool,
                                     signedPDF: @Sendable (String) -> URL,
@@ -107,13 +114,20 @@ extension PublishingStep {
                 "the certificate of \(document.key.signatureID) has serial \(certificate.serialHex), the registry says \(document.key.serialHex)",
                 path: address.certificate)
         }
+        var record = PublishedRecord(document, certificate: certificate, log: log)
+        if var signatures = record.signatures {
+            for index in signatures.indices where index < signatureLogs.count {
+                signatures[index].log = signatureLogs[index]
+            }
+            record.signatures = signatures
+        }
         var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
             (renderer.prefix + address.pageFile,
              try skeleton?.page(document, certificate: certificate, log: log)
                 ?? renderer.tokenPage(document, certificate: certificate, log: log))
         }
         contents += [
-            (address.record, PublishedRecord(document, certificate: certificate, log: log).json()),
+            (address.record, record.json()),
             (address.certificate, certificate.der),
         ]
         var files: [(String, PlannedFile)] = []

@@ -19,15 +19,18 @@ extension PublishingStep {
     /// (`ShardPrefill`); this step hands over the ones it built.
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let documents = context.documents
-        // Each document is entered twice: under its file's hash and under its lookup code.
+        // Each document is entered under its file's hash and under each signer's lookup code.
         let keyed = try Parallel.map(documents.count) { index -> [(id: String, fileHash: Data)] in
             guard let fileHash = Digest.data(fromHex: documents[index].sha256), fileHash.count == 32 else {
                 throw PortalError(.registry, "the signed PDF hash of token \(documents[index].token) is not a SHA-256")
             }
             var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
-            if let code = LookupCode(signatureID: documents[index].key.signatureID) {
-                let codeHash = HashIndex.codeHash(code)
-                keys.append((HashIndex.id(fileHash: codeHash), codeHash))
+            // Every signer's stamp prints its own code; each leads to the document.
+            for key in documents[index].published.keys {
+                if let code = LookupCode(signatureID: key.signatureID) {
+                    let codeHash = HashIndex.codeHash(code)
+                    keys.append((HashIndex.id(fileHash: codeHash), codeHash))
+                }
             }
             return keys
         }
@@ -77,10 +80,15 @@ extension PublishingStep {
             let entries = try groups[slot].map { index -> HashIndex.Entry in
                 let document = documents[owner[index]]
                 let logIndex = logIndexes[document.token]
+                let keys = document.published.keys
+                let signers = keys.count > 1 ? zip(keys, document.published.signers).map { key, approver in
+                    HashIndex.Record.Signer(name: approver.name, signedAt: ISOTime.string(from: key.signedAt ?? document.signedAt),
+                                            state: key.status == .revoked ? "revoked" : "signed")
+                } : nil
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt),
                                               page: document.address.page, logIndex: logIndex,
-                                              logSize: logIndex.flatMap { log?.provenAt($0) })
+                                              logSize: logIndex.flatMap { log?.provenAt($0) }, signers: signers)
                 return try HashIndex.entry(fileHash: ids[index].fileHash, record: record)
             }
             return .data(try HashIndex.shardData(entries))

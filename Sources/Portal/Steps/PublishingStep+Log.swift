@@ -22,11 +22,15 @@ extension PublishingStep {
                                                served: served, unlock: { try pending?.wait() ?? source.unlock() })
         for (path, data) in built.files { context.plan(path, data: data) }
         var indexes: [String: Int] = [:]
+        var bySerial: [String: Int] = [:]
         for (index, event) in events.enumerated() where event.kind == .documentSigned {
+            // A document's last signature is the one whose entry names its final file.
             if let token = event.token { indexes[token] = index }
+            if let serial = event.serialHex { bySerial[serial] = index }
         }
         context.issuanceLog = built
         context.logIndexes = indexes
+        context.signatureLogIndexes = bySerial
     }
 }
 

@@ -14,7 +14,7 @@ extension PublishingStep {
         guard options.crlValidityDays >= 1, options.crlValidityDays <= 366 else {
             throw PortalError(.usage, "a CRL validity of \(options.crlValidityDays) days is out of range (1–366)")
         }
-        let listings = context.documents.compactMap(\.published.revocationListing)
+        let listings = context.documents.flatMap(\.published.revocationListings)
         var toSign: [Int] = []
         for authority in context.source.authorities {
             let ca = authority.certificate

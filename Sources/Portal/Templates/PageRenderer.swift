@@ -116,6 +116,21 @@ struct PageRenderer: Sendable {
         values[.notAfter] = .text(dates.dateTime(certificate.notAfter))
         values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
         values[.keyAlgorithm] = .text(certificate.keyAlgorithm)
+        let keys = document.published.keys
+        if keys.count > 1 {
+            values.signers = zip(keys, document.published.signers).map { key, approver in
+                let revoked = key.status == .revoked
+                var item = [
+                    "position": String(key.signerPosition), "name": HTMLText.guarded(approver.name),
+                    "signed_at": dates.dateTime(key.signedAt ?? document.signedAt), "signature_id": key.signatureID,
+                    "serial": key.serialHex.lowercased(), "state": revoked ? "revoked" : "signed",
+                    "state_label": strings[revoked ? "signer_state_revoked" : "signer_state_signed"] ?? "",
+                ]
+                if let title = approver.title?.nonEmpty { item["title"] = HTMLText.guarded(title) }
+                if let code = LookupCode(signatureID: key.signatureID) { item["lookup_code"] = code.grouped }
+                return item
+            }
+        }
         return values
     }
 
@@ -137,6 +152,10 @@ struct PageRenderer: Sendable {
         context["as_of_iso"] = values.asOfISO
         context["doc"] = object(TokenPageValues.docNames, values.doc)
         context["cert"] = object(TokenPageValues.certNames, values.cert)
+        if let signers = values.signers {
+            context["has_signers"] = true
+            context["signers"] = signers
+        }
         return context
     }
 

@@ -69,8 +69,10 @@ final class TokenPageSkeletons: @unchecked Sendable {
 
     func page(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion?) throws -> Data {
         let values = try renderer.tokenValues(document, certificate: certificate, log: log)
-        let shape = Shape(fields: values.shape, pageRoot: values.pageRoot)
         let path = renderer.prefix + document.address.pageFile
+        // A list of signers has no fixed shape: straight through Mustache.
+        if values.signers != nil { return try renderer.render("token", renderer.tokenContext(values), path: path) }
+        let shape = Shape(fields: values.shape, pageRoot: values.pageRoot)
         let known: Skeleton?? = lock.withLock { skeletons[shape] }
         if let known {
             guard let skeleton = known else { return try renderer.render("token", renderer.tokenContext(values), path: path) }

@@ -72,6 +72,9 @@ struct TokenPageValues {
     var doc = [Value?](repeating: nil, count: TokenPageValues.docNames.count)
     /// By `CertField` order; nil for an absent value.
     var cert = [Value?](repeating: nil, count: TokenPageValues.certNames.count)
+    /// Every signature in order when several approvers signed (nil for one):
+    /// such pages are rendered directly, not from a skeleton.
+    var signers: [[String: String]]?
 
     init(asOf: String, asOfISO: String, pageRoot: String) {
         self.asOf = asOf

@@ -34,16 +34,27 @@ extension Registry {
     }
 
     /// Every issuance event, oldest first: one query joining each audit entry
-    /// of the four kinds with its document's token, hash and certificate.
+    /// of the four kinds with its document's token, hash and certificate. With
+    /// several signers, each signature is an event of its own (the key its
+    /// audit entry names, the file's hash right after it); an invalidation
+    /// names the last signer's certificate.
     public func issuanceEvents() throws -> [IssuanceEvent] {
         let actions: [AuditAction] = [.documentSigned, .signatureInvalidated, .signatureKeyRevoked, .caRenewed]
         let fingerprintColumn = DigitalSignature.summaryColumns.fingerprint
         return try read("list the issuance events") { db in
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT a.id, a.action, a.performed_at, a.metadata, s.token, s.final_hash, k.serial_hex, k.\(fingerprintColumn)
+                SELECT a.id, a.action, a.performed_at, a.metadata, s.token,
+                       CASE WHEN a.action = '\(AuditAction.documentSigned.rawValue)'
+                            THEN COALESCE(k.signed_hash, s.final_hash) ELSE s.final_hash END,
+                       k.serial_hex, k.\(fingerprintColumn)
                 FROM signature_audit_logs a
                 LEFT JOIN document_signatures s ON s.id = a.document_signature_id
-                LEFT JOIN digital_signatures k ON k.document_signature_id = a.document_signature_id
+                LEFT JOIN digital_signatures k ON k.id = COALESCE(
+                    (SELECT n.id FROM digital_signatures n
+                      WHERE n.signature_id = json_extract(a.metadata, '$.signature_id')
+                        AND n.document_signature_id = a.document_signature_id),
+                    (SELECT n.id FROM digital_signatures n WHERE n.document_signature_id = a.document_signature_id
+                      ORDER BY n.signer_position DESC LIMIT 1))
                 WHERE a.action IN (\(actions.map { "'\($0.rawValue)'" }.joined(separator: ",")))
                 ORDER BY a.id
                 """)

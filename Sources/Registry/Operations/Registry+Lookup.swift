@@ -49,11 +49,16 @@ enum Lookup {
         return key
     }
 
-    static func key(_ db: Database, of signature: DocumentSignature) throws -> DigitalSignature? {
-        try DigitalSignature.cachedFetch(db, where: "document_signature_id", is: signature.id)
+    /// The keys of a document signature, one per signer, in signing order.
+    static func keys(_ db: Database, of signature: DocumentSignature) throws -> [DigitalSignature] {
+        try DigitalSignature.filter(Column("document_signature_id") == signature.id)
+            .order(Column(DigitalSignature.stepColumns.position)).fetchAll(db)
     }
 
+    /// The request's latest signature (earlier ones were voided by a rejection).
     static func signature(_ db: Database, of request: ApprovalRequest) throws -> DocumentSignature? {
-        try DocumentSignature.cachedFetch(db, where: "approval_request_id", is: request.id)
+        try DocumentSignature.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM document_signatures WHERE approval_request_id = ? ORDER BY id DESC LIMIT 1
+            """), arguments: [request.id])
     }
 }

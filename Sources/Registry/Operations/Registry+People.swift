@@ -161,6 +161,11 @@ extension Registry {
         }
     }
 
+    /// The approver with `id` (`.notFound` when there is none).
+    public func approver(id: Int64) throws -> Approver {
+        try read("read approver \(id)") { db in try Lookup.approver(db, id) }
+    }
+
     /// Every user, in id order.
     public func users() throws -> [User] {
         try read("list users") { db in try User.order(Column("id")).fetchAll(db) }

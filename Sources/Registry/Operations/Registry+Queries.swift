@@ -25,7 +25,8 @@ extension Registry {
                 approvedBy: try request.approvedBy.flatMap { try Approver.fetchOne(db, key: $0) },
                 rejectedBy: try request.rejectedBy.flatMap { try Approver.fetchOne(db, key: $0) },
                 signature: signature,
-                key: try signature.flatMap { try Lookup.key(db, of: $0) },
+                keys: try signature.map { try Lookup.keys(db, of: $0) } ?? [],
+                signers: try RequestSigner.of(db, request: id),
                 audit: try AuditLogEntry.filter(Column("approval_request_id") == id)
                     .order(Column("id")).fetchAll(db))
         }
@@ -119,11 +120,16 @@ extension Registry {
             guard let user = try User.fetchOne(db, key: request.userID),
                   let signer = try signature.signedBy.flatMap({ try Approver.fetchOne(db, key: $0) }),
                   let version = try request.approvedVersionID.flatMap({ try DocumentVersion.fetchOne(db, key: $0) }),
-                  let key = try Lookup.key(db, of: signature) else {
-                throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer, version or key")
+                  signature.signatureStatus != .pending else {
+                throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer or version, or is not complete")
+            }
+            let keys = try Lookup.keys(db, of: signature)
+            let signers = try keys.map { key in try Lookup.approver(db, key.signerID ?? signer.id, known: signer) }
+            guard !keys.isEmpty else {
+                throw RegistryError(.integrity, "the signature with token \(token) has no key")
             }
             return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
-                                     approvedVersion: version, key: key)
+                                     approvedVersion: version, keys: keys, signers: signers)
         }
     }
 
@@ -136,19 +142,26 @@ extension Registry {
             let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
             let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
             let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
-            let keys = Dictionary(uniqueKeysWithValues:
-                try DigitalSignature.fetchAll(db).map { ($0.documentSignatureID, $0) })
-            return try signatures.map { signature in
+            let keys = Dictionary(grouping: try DigitalSignature.order(Column(DigitalSignature.stepColumns.position))
+                .fetchAll(db), by: \.documentSignatureID)
+            // A document whose signers have not all signed yet is not published.
+            return try signatures.filter { $0.signatureStatus != .pending }.map { signature in
                 guard let request = requests[signature.approvalRequestID],
                       let user = users[request.userID],
                       let signer = signature.signedBy.flatMap({ approvers[$0] }),
                       let version = request.approvedVersionID.flatMap({ versions[$0] }),
-                      let key = keys[signature.id] else {
+                      let documentKeys = keys[signature.id], !documentKeys.isEmpty else {
                     throw RegistryError(.integrity,
                         "the signature with token \(signature.token) lacks its request, signer, version or key")
                 }
+                let signers = try documentKeys.map { key in
+                    guard let approver = approvers[key.signerID ?? signer.id] else {
+                        throw RegistryError(.integrity, "key \(key.signatureID) names a signer that does not exist")
+                    }
+                    return approver
+                }
                 return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
-                                         approvedVersion: version, key: key)
+                                         approvedVersion: version, keys: documentKeys, signers: signers)
             }
         }
     }

@@ -16,7 +16,7 @@ extension Registry {
     public func submit(user userID: Int64, name: String, type: String? = nil, notes: String? = nil,
                        file: StoredFile, identityKey: String? = nil,
                        approvedBy approval: (approver: Int64, notes: String?)? = nil,
-                       signed: SignedDocument? = nil) throws -> ApprovalRequest {
+                       signed: SignedDocument? = nil, signers: [SignerChoice] = []) throws -> ApprovalRequest {
         let name = try Validate.text(name, "the document name")
         let type = Validate.optional(type)
         let notes = Validate.optional(notes)
@@ -31,11 +31,14 @@ extension Registry {
             // and the request's row is updated once, by the last step, not by each.
             let submitted = try insertRequest(db, user: userID, name: name, type: type, notes: notes, file: file,
                                               identityKey: identityKey, storesRequest: approval == nil)
+            try insertSigners(db, signers, request: submitted.request.id)
             guard let approval else { return submitted.request }
             let approved = try applyApproval(db, request: submitted.request, by: approval.approver, notes: approvalNotes,
                                              version: submitted.version, after: submitted.audit,
                                              storesRequest: signature == nil)
             guard let signature else { return approved.request }
+            // Signing for every signer at once (`sign-file --by A --by B`) is each one's approval.
+            try approveAllSigners(db, request: submitted.request.id)
             return try recordSignature(db, signature, request: approved.request, version: approved.version,
                                        signer: approved.approver, after: approved.audit).request
         }
@@ -94,6 +97,7 @@ extension Registry {
             request.rejectionReason = nil
             request.updatedAt = time
             try request.updateRow(db)
+            try resetSigners(db, request: request.id, at: time)
             try AuditChain.append(db, AuditEvent(
                 action: .requestResubmitted,
                 description: "Request \(request.id) resubmitted with version \(number) (\(file.originalFilename))",
@@ -126,9 +130,24 @@ extension Registry {
         var request = request
         let approver = try Lookup.approver(db, approverID)
         let from = request.status
+        let time = now
+        if let turn = try signerTurn(db, request: request, approver: approver, step: .approve) {
+            try approveTurn(db, turn, at: time)
+            if turn.position > 1 {
+                let version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
+                request.updatedAt = time
+                if storesRequest { try request.updateRow(db) }
+                let audit = try AuditChain.append(db, AuditEvent(
+                    action: .requestApproved,
+                    description: "Request \(request.id) approved by approver \(approver.id) \(approver.name), signer \(turn.position)",
+                    requestID: request.id, userID: request.userID, approverID: approver.id,
+                    statusFrom: from.rawValue, statusTo: request.status.rawValue,
+                    metadata: ["signer_position": String(turn.position)]), actor: actor, at: time, after: previous)
+                return (request, approver, version, audit)
+            }
+        }
         request.status = try Workflow.check(.approve, request: request)
         let version = try Lookup.version(db, request.currentVersionID, of: request, known: known)
-        let time = now
         request.approvedAt = time
         request.approvedBy = approver.id
         request.approvalNotes = notes
@@ -156,8 +175,13 @@ extension Registry {
             var request = try Lookup.request(db, requestID)
             let approver = try Lookup.approver(db, approverID)
             let from = request.status
-            request.status = try Workflow.check(.reject, request: request)
             let time = now
+            if let turn = try signerTurn(db, request: request, approver: approver, step: .reject) {
+                try rejectTurn(db, turn, request: request, approver: approver, reason: reason, at: time)
+                request.status = .rejected
+            } else {
+                request.status = try Workflow.check(.reject, request: request)
+            }
             request.rejectedAt = time
             request.rejectedBy = approver.id
             request.rejectionReason = reason

@@ -9,7 +9,7 @@ import Record
 /// they differ only in which record the user named and which reason leads.
 extension Registry {
     /// Invalidates a signed document (`segel invalidate TOKEN --reason S`).
-    /// Its key is revoked with the same reason.
+    /// Its keys (one per signer) are revoked with the same reason.
     @discardableResult
     public func invalidate(token: String, reason: String) throws -> DocumentSignature {
         let reason = try Validate.text(reason, "the invalidation reason")
@@ -18,7 +18,7 @@ extension Registry {
             let signature = Self.acted(.invalidateDocument, on: try Lookup.signature(db, token: token),
                                        reason: reason, at: time)
             let invalidated = try invalidateSignature(db, signature, reason: reason, at: time)
-            if let key = try Lookup.key(db, of: signature), Workflow.allows(.revoke, from: key.status) {
+            for key in try Lookup.keys(db, of: signature) where Workflow.allows(.revoke, from: key.status) {
                 try revoke(db, key, reason: reason, at: time)
             }
             return invalidated
@@ -139,7 +139,7 @@ extension Registry {
     }
 
     @discardableResult
-    private func revoke(_ db: Database, _ key: DigitalSignature, reason: String,
+    func revoke(_ db: Database, _ key: DigitalSignature, reason: String,
                         at time: Date) throws -> DigitalSignature {
         var key = key
         let from = key.status

@@ -21,14 +21,45 @@ extension Registry {
             let request = try Lookup.request(db, requestID)
             try Workflow.check(.sign, request: request)
             let version = try Lookup.version(db, request.approvedVersionID, of: request)
-            guard let approverID = request.approvedBy, let approvedAt = request.approvedAt else {
+            guard var approverID = request.approvedBy, var approvedAt = request.approvedAt else {
                 throw RegistryError(.integrity, "request \(request.id) is approved but records no approver")
             }
-            return SigningTicket(
+            let plan = try RequestSigner.of(db, request: request.id)
+            var turn: RequestSigner?
+            var continuation: SigningTicket.Continuation?
+            if !plan.isEmpty {
+                guard let current = plan.first(where: { $0.state != .signed }) else {
+                    throw RegistryError(.illegalTransition, "request \(request.id) has been signed by all its signers")
+                }
+                guard current.state == .approved else {
+                    let name = try Lookup.approver(db, current.approverID).name
+                    throw RegistryError(.illegalTransition, "request \(request.id) is approved; it is signer \(current.position) of \(plan.count) \(name)'s turn, who has not approved yet, so it cannot be signed")
+                }
+                turn = current
+                approverID = current.approverID
+                approvedAt = current.actedAt ?? approvedAt
+                if current.position > 1 {
+                    guard let live = try Lookup.signature(db, of: request), live.signatureStatus == .pending,
+                          let path = live.finalPDFPath, let hash = try Lookup.keys(db, of: live).last?.signedHash else {
+                        throw RegistryError(.integrity, "request \(request.id) has no document signed by its earlier signers")
+                    }
+                    continuation = SigningTicket.Continuation(token: live.token, fileURL: URL(fileURLWithPath: path),
+                                                              sha256: hash)
+                }
+            }
+            var ticket = SigningTicket(
                 requestID: request.id, documentName: request.documentName, documentType: request.documentType,
                 authority: authority, user: try Lookup.user(db, request.userID),
                 approver: try Lookup.approver(db, approverID), version: version,
                 fileURL: fileStore.url(for: version.storedPath), approvedAt: approvedAt)
+            if let turn {
+                ticket.position = turn.position
+                ticket.signerCount = plan.count
+                ticket.continuation = continuation
+                ticket.field = turn.fieldChoice
+                if turn.position == 1 { ticket.laterFields = plan.dropFirst().map(\.fieldChoice) }
+            }
+            return ticket
         }
     }
 
@@ -62,92 +93,179 @@ extension Registry {
     /// used by `submit(…, signed:)`, which records a whole batch row at once and
     /// passes what it just wrote: the approved `version`, the `signer` who
     /// approved, the audit log's last row (`after`).
+    ///
+    /// With several signers (`request_signers`), a call records the signers it
+    /// signed for — the first alone, the next one in turn, or all of them at
+    /// once (`sign-file --by A --by B`) — each of whom must be the approved
+    /// signer at that position; the document signature stays `pending` and the
+    /// request `approved` until the last signer has signed.
     func recordSignature(_ db: Database, _ fields: SignatureFields, request: ApprovalRequest,
                          version known: DocumentVersion? = nil, signer knownSigner: Approver? = nil,
                          after previous: AuditLogEntry? = nil) throws -> (signature: DocumentSignature, request: ApprovalRequest) {
         let result = fields.result
-        let token = fields.token, signatureID = fields.signatureID, serial = fields.serial
+        let token = fields.token, serial = fields.serial
         let documentHash = fields.documentHash, finalPath = fields.finalPath
-        let algorithm = fields.algorithm
-        let key = result.key
         var request = request
         let requestFrom = request.status
-        request.status = try Workflow.check(.sign, request: request)
+        let plan = try RequestSigner.of(db, request: request.id)
+        let live = try Lookup.signature(db, of: request).flatMap { $0.signatureStatus == .pending ? $0 : nil }
+        let earlierKeys = try live.map { try Lookup.keys(db, of: $0) } ?? []
+        let firstPosition = earlierKeys.count + 1
+        let steps = [SignedStep(signatureID: fields.signatureID, signerApproverID: result.signerApproverID,
+                                key: result.key, qr: result.qr, qrModules: result.qrModules,
+                                signedAt: result.signedAt, signedHash: result.firstSignedHash ?? fields.finalHash)]
+            + result.laterSteps
+        let total = plan.isEmpty ? steps.count : plan.count
+        let lastPosition = firstPosition + steps.count - 1
+        guard lastPosition <= total else {
+            throw RegistryError(.illegalTransition, "request \(request.id) has \(total) signer(s); \(lastPosition) signatures cannot be recorded")
+        }
+        let complete = lastPosition == total
+        let nextStatus = try Workflow.check(.sign, request: request)
+        if complete { request.status = nextStatus }
+        for (offset, step) in steps.enumerated() where !plan.isEmpty {
+            let entry = plan[firstPosition - 1 + offset]
+            guard entry.approverID == step.signerApproverID else {
+                throw RegistryError(.illegalTransition, "request \(request.id): it is signer \(entry.position)'s turn (approver \(entry.approverID)), not approver \(step.signerApproverID)'s")
+            }
+            guard entry.state == .approved else {
+                throw RegistryError(.illegalTransition, "request \(request.id): signer \(entry.position) (approver \(entry.approverID)) is \(entry.state.rawValue), not approved, so cannot sign")
+            }
+        }
         let version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
-        guard version.fileSHA256 == documentHash else {
-            throw RegistryError(.integrity,
-                "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
+        if let live {
+            guard live.token == token else {
+                throw RegistryError(.integrity, "request \(request.id) is being signed under token \(live.token), not \(token)")
+            }
+            guard let last = earlierKeys.last, last.signedHash == documentHash else {
+                throw RegistryError(.integrity, "the file signed for request \(request.id) is not the one its previous signer signed")
+            }
+        } else {
+            guard version.fileSHA256 == documentHash else {
+                throw RegistryError(.integrity,
+                    "the signed file's hash \(documentHash) is not request \(request.id)'s approved hash \(version.fileSHA256)")
+            }
+            if let other = try DocumentSignature.cachedFetch(db, where: "token", is: token) {
+                throw RegistryError(.duplicate,
+                    "the token \(token) is already used by request \(other.approvalRequestID)")
+            }
         }
-        let signer = try Lookup.approver(db, result.signerApproverID, known: knownSigner)
-        if let other = try DocumentSignature.cachedFetch(db, where: "token", is: token) {
-            throw RegistryError(.duplicate,
-                "the token \(token) is already used by request \(other.approvalRequestID)")
+        for (offset, step) in steps.enumerated() {
+            if try DigitalSignature.cachedFetch(db, where: "signature_id", is: step.signatureID) != nil {
+                throw RegistryError(.duplicate, "a key with the id \(step.signatureID) already exists")
+            }
+            let stepSerial = offset == 0 ? serial : try Validate.hex(step.key.serialHex, "the certificate serial")
+            if let other = try DigitalSignature.cachedFetch(db, where: "serial_hex", is: stepSerial) {
+                throw RegistryError(.duplicate,
+                    "the certificate serial \(stepSerial) is already used by key \(other.signatureID)")
+            }
         }
-        if try DigitalSignature.cachedFetch(db, where: "signature_id", is: signatureID) != nil {
-            throw RegistryError(.duplicate, "a key with the id \(signatureID) already exists")
-        }
-        if let other = try DigitalSignature.cachedFetch(db, where: "serial_hex", is: serial) {
-            throw RegistryError(.duplicate,
-                "the certificate serial \(serial) is already used by key \(other.signatureID)")
-        }
+        let lastStep = steps[steps.count - 1]
+        let lastSigner = try Lookup.approver(db, lastStep.signerApproverID, known: knownSigner)
 
         let time = now
-        let signedAt = Timestamp.normalized(result.signedAt)
-        var signature = DocumentSignature(
-            id: try Registry.nextID(db, table: DocumentSignature.databaseTableName),
-            approvalRequestID: request.id, token: token, documentHash: documentHash, finalHash: fields.finalHash,
-            signatureStatus: .pending, signatureMetadata: result.signatureMetadata,
-            qrPage: result.qr?.page, qrX: result.qr?.x, qrY: result.qr?.y, qrSize: result.qr?.size,
-            verificationURL: fields.verificationURL, signedAt: signedAt, signedBy: signer.id,
-            invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath, qrModules: result.qrModules,
-            createdAt: time, updatedAt: time)
-        signature.signatureStatus = try Workflow.check(.sign, signature: signature)
-        try signature.insertRow(db)
+        var signature: DocumentSignature
+        var previousRow = previous
+        if var live {
+            live.finalHash = fields.finalHash
+            live.finalPDFPath = finalPath
+            live.signedAt = Timestamp.normalized(lastStep.signedAt)
+            live.signedBy = lastSigner.id
+            live.updatedAt = time
+            if complete { live.signatureStatus = try Workflow.check(.sign, signature: live) }
+            try live.updateRow(db)
+            signature = live
+        } else {
+            signature = DocumentSignature(
+                id: try Registry.nextID(db, table: DocumentSignature.databaseTableName),
+                approvalRequestID: request.id, token: token, documentHash: documentHash, finalHash: fields.finalHash,
+                signatureStatus: .pending, signatureMetadata: result.signatureMetadata,
+                qrPage: result.qr?.page, qrX: result.qr?.x, qrY: result.qr?.y, qrSize: result.qr?.size,
+                verificationURL: fields.verificationURL, signedAt: Timestamp.normalized(lastStep.signedAt),
+                signedBy: lastSigner.id,
+                invalidatedReason: nil, invalidatedAt: nil, finalPDFPath: finalPath, qrModules: result.qrModules,
+                createdAt: time, updatedAt: time)
+            if complete { signature.signatureStatus = try Workflow.check(.sign, signature: signature) }
+            try signature.insertRow(db)
+        }
 
-        let digital = DigitalSignature(
-            id: try Registry.nextID(db, table: DigitalSignature.databaseTableName),
-            signatureID: signatureID, documentSignatureID: signature.id, userID: request.userID,
-            publicKey: fields.publicKey, privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
-            algorithm: algorithm, keyLength: key.keyLength, certificate: fields.certificate, serialHex: serial,
-            validFrom: fields.validFrom, validUntil: fields.validUntil, certificateSummary: key.certificateSummary,
-            status: .active, revokedReason: nil,
-            revokedAt: nil, metadata: key.metadata, createdAt: time, updatedAt: time)
-        try digital.insertRow(db)
-
-        request.signApprovedAt = signedAt
-        request.signApprovedBy = signer.id
-        request.signedDocumentPath = finalPath
+        if complete {
+            request.signApprovedAt = Timestamp.normalized(lastStep.signedAt)
+            request.signApprovedBy = lastSigner.id
+            request.signedDocumentPath = finalPath
+        }
         request.updatedAt = time
         try request.updateRow(db)
 
         let common = AuditEvent(action: .signatureInitiated, description: "",
                                 requestID: request.id, documentSignatureID: signature.id,
-                                userID: request.userID, approverID: signer.id)
-        var initiated = common
-        initiated.description = "Signing of request \(request.id) \"\(request.documentName)\" initiated"
-        initiated.statusFrom = requestFrom.rawValue
-        initiated.statusTo = request.status.rawValue
-        initiated.metadata = ["document_hash": documentHash, "version": String(version.version)]
-        let first = try AuditChain.append(db, initiated, actor: actor, at: time, after: previous)
+                                userID: request.userID)
+        if live == nil {
+            var initiated = common
+            initiated.approverID = steps[0].signerApproverID
+            initiated.description = "Signing of request \(request.id) \"\(request.documentName)\" initiated"
+            initiated.statusFrom = requestFrom.rawValue
+            initiated.statusTo = request.status.rawValue
+            initiated.metadata = ["document_hash": documentHash, "version": String(version.version)]
+            previousRow = try AuditChain.append(db, initiated, actor: actor, at: time, after: previousRow)
+        }
 
-        var generated = common
-        generated.action = .signatureKeyGenerated
-        generated.description = "Key \(signatureID) (\(algorithm) \(key.keyLength)) generated, certificate serial \(serial)"
-        generated.statusTo = KeyStatus.active.rawValue
-        generated.metadata = ["signature_id": signatureID, "serial_hex": serial, "algorithm": algorithm,
-                              "key_length": String(key.keyLength),
-                              "valid_from": fields.validFrom.databaseText, "valid_until": fields.validUntil.databaseText,
-                              "private_key_retained": digital.privateKey == nil ? "false" : "true"]
-        let second = try AuditChain.append(db, generated, actor: actor, at: time, after: first)
+        for (offset, step) in steps.enumerated() {
+            let position = firstPosition + offset
+            let signer = try Lookup.approver(db, step.signerApproverID, known: knownSigner)
+            let key = step.key
+            let signatureID = step.signatureID
+            let stepSerial = offset == 0 ? serial : try Validate.hex(key.serialHex, "the certificate serial")
+            var digital = DigitalSignature(
+                id: try Registry.nextID(db, table: DigitalSignature.databaseTableName),
+                signatureID: signatureID, documentSignatureID: signature.id, userID: request.userID,
+                publicKey: try Validate.text(key.publicKeyPEM, "the public key"),
+                privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
+                algorithm: try Validate.text(key.algorithm, "the key algorithm"), keyLength: key.keyLength,
+                certificate: try Validate.text(key.certificatePEM, "the certificate"), serialHex: stepSerial,
+                validFrom: Timestamp.normalized(key.validFrom), validUntil: Timestamp.normalized(key.validUntil),
+                certificateSummary: key.certificateSummary,
+                status: .active, revokedReason: nil,
+                revokedAt: nil, metadata: key.metadata, createdAt: time, updatedAt: time)
+            digital.signerPosition = position
+            digital.signerID = signer.id
+            digital.signedAt = Timestamp.normalized(step.signedAt)
+            digital.signedHash = try Validate.sha256(step.signedHash, "the signed PDF's hash")
+            digital.qr = step.qr
+            try digital.insertRow(db)
 
-        var signed = common
-        signed.action = .documentSigned
-        signed.description = "Request \(request.id) signed by approver \(signer.id) \(signer.name) as \(signatureID)"
-        signed.statusFrom = SignatureStatus.pending.rawValue
-        signed.statusTo = signature.signatureStatus.rawValue
-        signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": fields.finalHash,
-                           "final_pdf_path": finalPath]
-        try AuditChain.append(db, signed, actor: actor, at: time, after: second)
+            var stepCommon = common
+            stepCommon.approverID = signer.id
+            var generated = stepCommon
+            generated.action = .signatureKeyGenerated
+            generated.description = "Key \(signatureID) (\(digital.algorithm) \(key.keyLength)) generated, certificate serial \(stepSerial)"
+            generated.statusTo = KeyStatus.active.rawValue
+            generated.metadata = ["signature_id": signatureID, "serial_hex": stepSerial, "algorithm": digital.algorithm,
+                                  "key_length": String(key.keyLength),
+                                  "valid_from": digital.validFrom.databaseText, "valid_until": digital.validUntil.databaseText,
+                                  "private_key_retained": digital.privateKey == nil ? "false" : "true"]
+            if total > 1 { generated.metadata?["signer_position"] = String(position) }
+            previousRow = try AuditChain.append(db, generated, actor: actor, at: time, after: previousRow)
+
+            let finishes = complete && position == total
+            var signed = stepCommon
+            signed.action = .documentSigned
+            signed.description = total > 1
+                ? "Request \(request.id) signed by approver \(signer.id) \(signer.name) as \(signatureID), signer \(position) of \(total)"
+                : "Request \(request.id) signed by approver \(signer.id) \(signer.name) as \(signatureID)"
+            signed.statusFrom = SignatureStatus.pending.rawValue
+            signed.statusTo = finishes ? signature.signatureStatus.rawValue : SignatureStatus.pending.rawValue
+            signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": digital.signedHash ?? fields.finalHash,
+                               "final_pdf_path": finalPath]
+            if total > 1 { signed.metadata?["signer_position"] = String(position) }
+            previousRow = try AuditChain.append(db, signed, actor: actor, at: time, after: previousRow)
+        }
+        if !plan.isEmpty {
+            try db.execute(sql: """
+                UPDATE request_signers SET state = 'signed', acted_at = ?, updated_at = ?
+                WHERE approval_request_id = ? AND position BETWEEN ? AND ?
+                """, arguments: [time.databaseText, time.databaseText, request.id, firstPosition, lastPosition])
+        }
         return (signature, request)
     }
 }

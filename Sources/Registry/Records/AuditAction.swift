@@ -20,4 +20,5 @@ public enum AuditAction: String, Codable, Sendable, Hashable, CaseIterable, Data
     case approverCreated = "approver_created"
     case authorityInitialized = "authority_initialized"
     case caRenewed = "ca_renewed"
+    case groupCreated = "group_created"
 }

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 /// The per-document key and its leaf certificate (seed ERD §3.5
-/// `digital_signatures`), one per document signature.
+/// `digital_signatures`), one per signer of a document signature, in signing
+/// order (`signerPosition`; 1 for a document with one signer).
 ///
 /// `private_key` is nil unless the authority chose to retain it; then it holds
 /// an encrypted PKCS#8 PEM (RFC 5958 `EncryptedPrivateKeyInfo`) made by PKI.
@@ -26,6 +27,15 @@ public struct DigitalSignature: RegistryRecord, Identifiable {
     /// Subject, issuer, key algorithm and fingerprint, read when the
     /// certificate was made (nil until filled for keys from before 0.4).
     public internal(set) var certificateSummary: CertificateSummary? = nil
+    /// 1 for the first signer of the document, 2 for the next, … (schema `v5`).
+    public internal(set) var signerPosition: Int = 1
+    /// The approver named in the certificate.
+    public internal(set) var signerID: Int64? = nil
+    /// When this signer signed, and the signed PDF's SHA-256 right after.
+    public internal(set) var signedAt: Date? = nil
+    public internal(set) var signedHash: String? = nil
+    /// Where this signer's stamp was drawn.
+    public internal(set) var qr: QRPlacement? = nil
     public internal(set) var status: KeyStatus
     public internal(set) var revokedReason: String?
     public internal(set) var revokedAt: Date?
@@ -60,6 +70,9 @@ extension DigitalSignature {
     /// the JSON outputs keep their shape.
     static let summaryColumns = (subject: "cert_subject", issuer: "cert_issuer",
                                  keyAlgorithm: "cert_key_algorithm", fingerprint: "cert_fingerprint_sha256")
+    /// The columns of the signer's step (schema `v5`), likewise outside CodingKeys.
+    static let stepColumns = (position: "signer_position", signer: "signer_id", signedAt: "signed_at",
+                              signedHash: "signed_hash", qrPage: "qr_page", qrX: "qr_x", qrY: "qr_y", qrSize: "qr_size")
 }
 
 extension DigitalSignature: ColumnRecord {
@@ -84,6 +97,14 @@ extension DigitalSignature: ColumnRecord {
             (Self.summaryColumns.issuer, certificateSummary?.issuer),
             (Self.summaryColumns.keyAlgorithm, certificateSummary?.keyAlgorithm),
             (Self.summaryColumns.fingerprint, certificateSummary?.fingerprintSHA256),
+            (Self.stepColumns.position, signerPosition),
+            (Self.stepColumns.signer, signerID),
+            (Self.stepColumns.signedAt, signedAt?.databaseText),
+            (Self.stepColumns.signedHash, signedHash),
+            (Self.stepColumns.qrPage, qr?.page),
+            (Self.stepColumns.qrX, qr?.x),
+            (Self.stepColumns.qrY, qr?.y),
+            (Self.stepColumns.qrSize, qr?.size),
             (CodingKeys.status.rawValue, status.rawValue),
             (CodingKeys.revokedReason.rawValue, revokedReason),
             (CodingKeys.revokedAt.rawValue, revokedAt?.databaseText),
@@ -116,6 +137,16 @@ extension DigitalSignature {
            let fingerprint = try row.decode(String?.self, forColumn: Self.summaryColumns.fingerprint) {
             certificateSummary = CertificateSummary(subject: subject, issuer: issuer, keyAlgorithm: keyAlgorithm,
                                                     fingerprintSHA256: fingerprint)
+        }
+        signerPosition = try row.decode(Int.self, forColumn: Self.stepColumns.position)
+        signerID = try row.decode(Int64?.self, forColumn: Self.stepColumns.signer)
+        signedAt = try row.optionalTimestamp(Self.stepColumns.signedAt)
+        signedHash = try row.decode(String?.self, forColumn: Self.stepColumns.signedHash)
+        if let page = try row.decode(Int?.self, forColumn: Self.stepColumns.qrPage),
+           let x = try row.decode(Double?.self, forColumn: Self.stepColumns.qrX),
+           let y = try row.decode(Double?.self, forColumn: Self.stepColumns.qrY),
+           let size = try row.decode(Double?.self, forColumn: Self.stepColumns.qrSize) {
+            qr = QRPlacement(page: page, x: x, y: y, size: size)
         }
         status = try row.decode(KeyStatus.self, forColumn: CodingKeys.status.rawValue)
         revokedReason = try row.decode(String?.self, forColumn: CodingKeys.revokedReason.rawValue)

@@ -24,6 +24,9 @@ enum RegistrySchema {
         migrator.registerMigration("v4") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -249,5 +252,149 @@ enum RegistrySchema {
         ALTER TABLE digital_signatures ADD COLUMN cert_fingerprint_sha256 TEXT;
         CREATE INDEX digital_signatures_without_summary ON digital_signatures(id)
             WHERE cert_fingerprint_sha256 IS NULL;
+        """
+
+    /// 0.7: several signers per document. A document signature holds one key
+    /// per signer, in signing order (`signer_position`), so the one-key-per-
+    /// document UNIQUE constraint goes (SQLite cannot drop a constraint: the
+    /// table is rebuilt, ISO SQL's twelve-step way, and its indexes with it);
+    /// each key records its own signer, time, stamp and the file's hash after
+    /// it. Existing keys are position 1 with their document's facts. A request
+    /// whose signing a later signer rejected keeps its void signature and may
+    /// get a new one after resubmission, so `document_signatures` is rebuilt
+    /// too: one live (not invalid) signature per request instead of one ever.
+    /// `request_signers` is a request's ordered list of signers and where each
+    /// one's turn stands; `signer_groups` name an ordered list once.
+    static let v5 = """
+        CREATE TABLE digital_signatures_v5 (
+            id INTEGER PRIMARY KEY,
+            signature_id TEXT NOT NULL UNIQUE CHECK (signature_id LIKE 'SIG-%'),
+            document_signature_id INTEGER NOT NULL REFERENCES document_signatures(id) ON DELETE RESTRICT,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE RESTRICT,
+            public_key TEXT NOT NULL,
+            private_key TEXT,
+            algorithm TEXT NOT NULL DEFAULT 'RSA-SHA256',
+            key_length INTEGER NOT NULL DEFAULT 2048,
+            certificate TEXT NOT NULL,
+            serial_hex TEXT NOT NULL UNIQUE,
+            valid_from TEXT NOT NULL,
+            valid_until TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'expired', 'revoked')),
+            revoked_reason TEXT,
+            revoked_at TEXT,
+            metadata TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            cert_subject TEXT,
+            cert_issuer TEXT,
+            cert_key_algorithm TEXT,
+            cert_fingerprint_sha256 TEXT,
+            signer_position INTEGER NOT NULL DEFAULT 1 CHECK (signer_position >= 1),
+            signer_id INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            signed_at TEXT,
+            signed_hash TEXT,
+            qr_page INTEGER,
+            qr_x REAL,
+            qr_y REAL,
+            qr_size REAL,
+            UNIQUE (document_signature_id, signer_position)
+        );
+        INSERT INTO digital_signatures_v5
+            (id, signature_id, document_signature_id, user_id, public_key, private_key, algorithm, key_length,
+             certificate, serial_hex, valid_from, valid_until, status, revoked_reason, revoked_at, metadata,
+             created_at, updated_at, cert_subject, cert_issuer, cert_key_algorithm, cert_fingerprint_sha256,
+             signer_position, signer_id, signed_at, signed_hash, qr_page, qr_x, qr_y, qr_size)
+        SELECT k.id, k.signature_id, k.document_signature_id, k.user_id, k.public_key, k.private_key, k.algorithm,
+               k.key_length, k.certificate, k.serial_hex, k.valid_from, k.valid_until, k.status, k.revoked_reason,
+               k.revoked_at, k.metadata, k.created_at, k.updated_at, k.cert_subject, k.cert_issuer,
+               k.cert_key_algorithm, k.cert_fingerprint_sha256,
+               1, s.signed_by, s.signed_at, s.final_hash, s.qr_page, s.qr_x, s.qr_y, s.qr_size
+        FROM digital_signatures k JOIN document_signatures s ON s.id = k.document_signature_id;
+        DROP TABLE digital_signatures;
+        ALTER TABLE digital_signatures_v5 RENAME TO digital_signatures;
+        CREATE INDEX digital_signatures_validity_idx ON digital_signatures(status, valid_from, valid_until);
+        CREATE INDEX digital_signatures_user_idx ON digital_signatures(user_id);
+        CREATE INDEX digital_signatures_without_summary ON digital_signatures(id)
+            WHERE cert_fingerprint_sha256 IS NULL;
+
+        CREATE TABLE document_signatures_v5 (
+            id INTEGER PRIMARY KEY,
+            approval_request_id INTEGER NOT NULL REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            token TEXT NOT NULL UNIQUE,
+            document_hash TEXT NOT NULL,
+            final_hash TEXT,
+            signature_status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (signature_status IN ('pending', 'signed', 'verified', 'invalid')),
+            signature_metadata TEXT,
+            qr_page INTEGER,
+            qr_x REAL,
+            qr_y REAL,
+            qr_size REAL,
+            verification_url TEXT,
+            signed_at TEXT,
+            signed_by INTEGER REFERENCES approvers(id) ON DELETE RESTRICT,
+            invalidated_reason TEXT,
+            invalidated_at TEXT,
+            final_pdf_path TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            qr_modules BLOB,
+            public_status TEXT NOT NULL DEFAULT 'valid'
+                CHECK (public_status IN ('valid', 'invalidated', 'revoked')),
+            public_status_reason TEXT,
+            public_status_at TEXT
+        );
+        INSERT INTO document_signatures_v5
+            (id, approval_request_id, token, document_hash, final_hash, signature_status, signature_metadata,
+             qr_page, qr_x, qr_y, qr_size, verification_url, signed_at, signed_by, invalidated_reason,
+             invalidated_at, final_pdf_path, created_at, updated_at, qr_modules, public_status,
+             public_status_reason, public_status_at)
+        SELECT id, approval_request_id, token, document_hash, final_hash, signature_status, signature_metadata,
+               qr_page, qr_x, qr_y, qr_size, verification_url, signed_at, signed_by, invalidated_reason,
+               invalidated_at, final_pdf_path, created_at, updated_at, qr_modules, public_status,
+               public_status_reason, public_status_at
+        FROM document_signatures;
+        DROP TABLE document_signatures;
+        ALTER TABLE document_signatures_v5 RENAME TO document_signatures;
+        CREATE INDEX document_signatures_hash_status_idx ON document_signatures(document_hash, signature_status);
+        CREATE INDEX document_signatures_final_hash_idx ON document_signatures(final_hash);
+        CREATE INDEX document_signatures_signed_idx ON document_signatures(signed_at, signature_status);
+        CREATE INDEX document_signatures_invalidated_idx ON document_signatures(invalidated_at, invalidated_reason);
+        CREATE UNIQUE INDEX document_signatures_live_request ON document_signatures(approval_request_id)
+            WHERE signature_status != 'invalid';
+
+        CREATE TABLE request_signers (
+            id INTEGER PRIMARY KEY,
+            approval_request_id INTEGER NOT NULL REFERENCES approval_requests(id) ON DELETE RESTRICT,
+            position INTEGER NOT NULL CHECK (position >= 1),
+            approver_id INTEGER NOT NULL REFERENCES approvers(id) ON DELETE RESTRICT,
+            group_name TEXT,
+            role TEXT,
+            field_page INTEGER,
+            field_x REAL,
+            field_y REAL,
+            field_size REAL,
+            state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting', 'approved', 'signed', 'rejected')),
+            acted_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (approval_request_id, position),
+            UNIQUE (approval_request_id, approver_id)
+        );
+
+        CREATE TABLE signer_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE signer_group_members (
+            group_id INTEGER NOT NULL REFERENCES signer_groups(id) ON DELETE RESTRICT,
+            position INTEGER NOT NULL CHECK (position >= 1),
+            approver_id INTEGER NOT NULL REFERENCES approvers(id) ON DELETE RESTRICT,
+            PRIMARY KEY (group_id, position),
+            UNIQUE (group_id, approver_id)
+        );
         """
 }

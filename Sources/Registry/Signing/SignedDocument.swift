@@ -24,6 +24,11 @@ public struct SignedDocument: Sendable, Hashable {
     public var signatureMetadata: Metadata?
     /// The stamp's QR symbol (`Stamp.QRSymbol.archived`), kept for the portal.
     public var qrModules: Data?
+    /// The signers after the first, in order, when one call signed for several
+    /// (`sign-file --by A --by B`, a batch row with `signers`).
+    public var laterSteps: [SignedStep] = []
+    /// The signed PDF's SHA-256 right after the first signer (nil: `finalHash`).
+    public var firstSignedHash: String?
 
     public init(requestID: Int64, token: String, signatureID: String, documentHash: String, finalHash: String,
                 finalPDFPath: String, verificationURL: String, qr: QRPlacement?, signedAt: Date,
@@ -42,5 +47,28 @@ public struct SignedDocument: Sendable, Hashable {
         self.key = key
         self.signatureMetadata = signatureMetadata
         self.qrModules = qrModules
+    }
+}
+
+/// One signer's signature on a document that several sign: their key and
+/// certificate, stamp and time, and the file's hash right after.
+public struct SignedStep: Sendable, Hashable {
+    public var signatureID: String
+    public var signerApproverID: Int64
+    public var key: KeyMaterial
+    public var qr: QRPlacement?
+    public var qrModules: Data?
+    public var signedAt: Date
+    public var signedHash: String
+
+    public init(signatureID: String, signerApproverID: Int64, key: KeyMaterial, qr: QRPlacement?, qrModules: Data?,
+                signedAt: Date, signedHash: String) {
+        self.signatureID = signatureID
+        self.signerApproverID = signerApproverID
+        self.key = key
+        self.qr = qr
+        self.qrModules = qrModules
+        self.signedAt = signedAt
+        self.signedHash = signedHash
     }
 }

@@ -19,4 +19,35 @@ public struct SigningTicket: Sendable, Hashable {
     /// Absolute location of the approved version's stored copy.
     public var fileURL: URL
     public var approvedAt: Date
+    /// With several signers: this signer's position (1-based) and how many sign.
+    public var position = 1
+    public var signerCount = 1
+    /// From the second signer on: the document as the previous signer left
+    /// it, which this signer signs in an incremental update under its token.
+    public var continuation: Continuation?
+    /// The signature field the requester chose for this signer, if any.
+    public var field: SignatureFieldChoice?
+    /// For the first of several signers: the fields chosen for the others
+    /// (positions 2…; nil: placed automatically), reserved when signer 1 signs.
+    public var laterFields: [SignatureFieldChoice?] = []
+
+    public struct SignatureFieldChoice: Sendable, Hashable {
+        public var page: Int?
+        public var x: Double?
+        public var y: Double?
+        public var size: Double?
+
+        public init(page: Int?, x: Double? = nil, y: Double? = nil, size: Double? = nil) {
+            self.page = page
+            self.x = x
+            self.y = y
+            self.size = size
+        }
+    }
+
+    public struct Continuation: Sendable, Hashable {
+        public var token: String
+        public var fileURL: URL
+        public var sha256: String
+    }
 }

@@ -6,17 +6,24 @@ public struct PublishedDocument: Sendable, Hashable {
     public var signature: DocumentSignature
     public var request: ApprovalRequest
     public var user: User
-    /// The approver named in the certificate (`document_signatures.signed_by`).
+    /// The approver named in the last certificate (`document_signatures.signed_by`).
     public var signer: Approver
     /// The version whose hash was approved and signed.
     public var approvedVersion: DocumentVersion
-    public var key: DigitalSignature
+    /// Every signer's key in signing order (one for most documents), and the
+    /// approver each certificate names, in the same order.
+    public var keys: [DigitalSignature]
+    public var signers: [Approver]
+
+    /// The last signer's key: its signature covers the whole file.
+    public var key: DigitalSignature { keys[keys.count - 1] }
 
     /// The latest change to any record this document's files show (signature,
     /// request, key, requester, signer): its page and record say "as of" this
     /// time, so an unrelated change does not rewrite every page of the site.
     public var asOf: Date {
-        [signature.updatedAt, request.updatedAt, key.updatedAt, user.updatedAt, signer.updatedAt].max()!
+        ([signature.updatedAt, request.updatedAt, user.updatedAt, signer.updatedAt]
+            + keys.map(\.updatedAt) + signers.map(\.updatedAt)).max()!
     }
 }
 
@@ -38,5 +45,18 @@ extension PublishedRecord {
             signer: SignerInfo(name: published.signer.name,
                                title: published.signer.title.flatMap { $0.isEmpty ? nil : $0 }),
             asOf: published.asOf)
+        if published.keys.count > 1 {
+            signatures = zip(published.keys, published.signers).map { key, approver in
+                SignatureEntry(
+                    position: key.signerPosition, signatureID: key.signatureID, signedAt: key.signedAt ?? signedAt,
+                    signer: SignerInfo(name: approver.name, title: approver.title.flatMap { $0.isEmpty ? nil : $0 }),
+                    certificate: CertificateIdentity(
+                        serial: key.serialHex.lowercased(),
+                        fingerprintSHA256: key.certificateSummary?.fingerprintSHA256.lowercased() ?? "",
+                        notBefore: ISOTime.string(from: key.validFrom), notAfter: ISOTime.string(from: key.validUntil),
+                        issuer: key.certificateSummary?.issuer ?? "", subject: key.certificateSummary?.subject ?? ""),
+                    sha256: (key.signedHash ?? finalHash).lowercased())
+            }
+        }
     }
 }

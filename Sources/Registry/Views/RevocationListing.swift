@@ -14,7 +14,8 @@ extension RevocationListing {
 }
 
 extension PublishedDocument {
-    public var revocationListing: RevocationListing? { RevocationListing(signature: signature, key: key) }
+    /// One entry per signer's certificate while the document is not valid.
+    public var revocationListings: [RevocationListing] { keys.compactMap { RevocationListing(signature: signature, key: $0) } }
 }
 
 extension Registry {
@@ -23,8 +24,8 @@ extension Registry {
         try read("list the certificates the CRL lists") { db in
             let signatures = try DocumentSignature.filter(Column("public_status") != PublicStatus.valid.rawValue).fetchAll(db)
             return try signatures.compactMap { signature in
-                try Lookup.key(db, of: signature).flatMap { RevocationListing(signature: signature, key: $0) }
-            }.sorted { $0.serialHex < $1.serialHex }
+                try Lookup.keys(db, of: signature).compactMap { RevocationListing(signature: signature, key: $0) }
+            }.flatMap { $0 }.sorted { $0.serialHex < $1.serialHex }
         }
     }
 }

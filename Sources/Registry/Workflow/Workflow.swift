@@ -4,7 +4,8 @@
 /// ```
 /// request    pending → approved → sign_approved → invalid_sign
 ///            pending → rejected → pending (resubmit, new version)
-/// signature  pending → signed → verified;  signed | verified → invalid
+/// signature  pending → signed → verified;  signed | verified → invalid;
+///            pending → invalid (void: a later signer rejected a partly signed document)
 /// key        active → expired;  active | expired → revoked
 /// ```
 ///
@@ -52,11 +53,11 @@ public enum Workflow {
 
     /// A step of a document signature.
     public enum SignatureStep: String, Sendable, CaseIterable {
-        case sign, verify, invalidate
+        case sign, verify, invalidate, void
 
         public var from: Set<SignatureStatus> {
             switch self {
-            case .sign: [.pending]
+            case .sign, .void: [.pending]
             case .verify: [.signed]
             case .invalidate: [.signed, .verified]
             }
@@ -66,7 +67,7 @@ public enum Workflow {
             switch self {
             case .sign: .signed
             case .verify: .verified
-            case .invalidate: .invalid
+            case .invalidate, .void: .invalid
             }
         }
 
@@ -75,6 +76,7 @@ public enum Workflow {
             case .sign: "signed"
             case .verify: "marked verified"
             case .invalidate: "invalidated"
+            case .void: "voided"
             }
         }
     }

@@ -51,6 +51,13 @@ extension FileVerification {
                 results[position] = sealTailResult(document: document, sealRevision: revision, sealEnd: ranges.end)
             } else if position > (sealIndex ?? Int.max) {
                 results[position] = .pass("signs revision \(revision + 1) of \(revisions.count) (bytes 0–\(ranges.end) except its own signature value)")
+            } else if candidate.issuedByTrustedCA, !candidate.isTimestamp,
+                      let next = candidates[(position + 1)...].first(where: { !$0.isTimestamp }),
+                      let nextEnd = next.ranges?.end, let nextRevision = revisionEnding(at: nextEnd, in: revisions),
+                      nextRevision > revision {
+                // One of the authority's signers, followed by the next: only signing may happen in between.
+                results[position] = signedRevisionsResult(document: document, signedRevision: revision,
+                                                          signedEnd: ranges.end, nextRevision: nextRevision)
             } else {
                 results[position] = .pass("signs revision \(revision + 1) of \(revisions.count) (bytes 0–\(ranges.end)); the later revisions are covered by the signature that follows")
             }

@@ -6,8 +6,10 @@ import PKI
 /// record of the token that the authority's certificate names says valid,
 /// and its final hash and certificate are the file's.
 extension FileVerification {
+    /// `ordinal`: how many of the authority's signatures come before this one
+    /// in the file (a record with several signers lists them in that order).
     func recordResult(_ candidate: SignatureCandidate, role: SignatureReport.Role, hashes: FileHashes,
-                      sealHasLaterRevisions: Bool) -> (result: CheckResult, token: String?, record: PublishedRecord?) {
+                      sealHasLaterRevisions: Bool, ordinal: Int = 0) -> (result: CheckResult, token: String?, record: PublishedRecord?) {
         guard role == .seal || role == .authority else {
             return (.unknown("not applicable: not signed by this authority"), nil, nil)
         }
@@ -35,13 +37,14 @@ extension FileVerification {
         case .unreadable(let reason):
             return (.unknown(reason), token, nil)
         case .found(let record):
-            return (compare(record, certificate: certificate, hashes: hashes, sealHasLaterRevisions: sealHasLaterRevisions),
+            return (compare(record, certificate: certificate, hashes: hashes, sealHasLaterRevisions: sealHasLaterRevisions,
+                            isSeal: role == .seal, ordinal: ordinal, signedEnd: candidate.ranges?.end),
                     token, record)
         }
     }
 
     private func compare(_ record: PublishedRecord, certificate: Certificate, hashes: FileHashes,
-                         sealHasLaterRevisions: Bool) -> CheckResult {
+                         sealHasLaterRevisions: Bool, isSeal: Bool, ordinal: Int, signedEnd: Int?) -> CheckResult {
         let when = record.statusDate.flatMap(ISOTime.date(from:)).map { " on \(ISOTime.readable($0))" } ?? ""
         let why = record.statusReason.map { ": \($0)" } ?? ""
         switch record.status {
@@ -52,9 +55,25 @@ extension FileVerification {
         case .valid:
             break
         }
-        guard record.certificate.serial.lowercased() == certificate.serialHex.lowercased(),
-              record.certificate.fingerprintSHA256.lowercased() == certificate.sha256FingerprintHex else {
+        let entries = record.allSignatures
+        guard let entry = entries.first(where: { $0.certificate.serial.lowercased() == certificate.serialHex.lowercased() }),
+              entry.certificate.fingerprintSHA256.lowercased() == certificate.sha256FingerprintHex else {
             return .fail("the published record names a different certificate than the one that signed this file")
+        }
+        let count = entries.count
+        guard entry.position == ordinal + 1, entries.firstIndex(of: entry) == ordinal else {
+            return .fail("the published record lists this certificate as signer \(entry.position) of \(count), but it is signature \(ordinal + 1) of the authority's in this file")
+        }
+        if !isSeal {
+            // An earlier signer: the file as it was right after this signature.
+            guard ordinal < count - 1, let end = signedEnd, let prefix = hashes.prefixes[end],
+                  Digest.hex(prefix) == entry.sha256.lowercased() else {
+                return .fail("the published record does not list the file as signer \(entry.position) of \(count) left it")
+            }
+            return .pass("the published record says valid and lists this signature as signer \(entry.position) of \(count) (\(entry.signatureID)), with the file as it was after it")
+        }
+        guard ordinal == count - 1, record.certificate.serial.lowercased() == certificate.serialHex.lowercased() else {
+            return .fail("the published record has \(count) signers, but this file ends after signer \(ordinal + 1)'s signature")
         }
         let published = record.sha256.lowercased()
         if published == Digest.hex(hashes.file) {
@@ -77,8 +96,9 @@ extension FileVerification {
     func logResult(_ record: PublishedRecord?, token: String?, certificate: Certificate?) -> CheckResult {
         guard let verifier = trust.logVerifier else { return .unknown("the site publishes no issuance log") }
         guard let record, let certificate else { return .unknown("not checked: no published record to take the log entry from") }
-        guard let log = record.log else {
-            return .fail("the published record carries no entry of the authority's public issuance log")
+        guard let signature = record.allSignatures.first(where: { $0.certificate.serial.lowercased() == certificate.serialHex.lowercased() }),
+              let log = signature.log else {
+            return .fail("the published record carries no entry of the authority's public issuance log for this signature")
         }
         let checkpoint: Checkpoint
         do {
@@ -91,7 +111,7 @@ extension FileVerification {
         }
         guard let entry = LogEntry(text: log.entry), entry.kind == .documentSigned, entry.token == record.token,
               entry.token == token,
-              entry.sha256 == record.sha256.lowercased(), entry.serial == certificate.serialHex.lowercased(),
+              entry.sha256 == signature.sha256.lowercased(), entry.serial == certificate.serialHex.lowercased(),
               entry.fingerprint == certificate.sha256FingerprintHex else {
             return .fail("the record's log entry does not name this document and certificate")
         }

@@ -22,6 +22,27 @@ extension FileVerification {
         guard later <= FileVerification.maxLaterRevisions else {
             return .fail("\(later) revisions were appended after the signature, more than validation data needs")
         }
+        return revisionsResult(document: document, after: sealRevision, through: document.revisions.count - 1,
+                               signedEnd: sealEnd, nextSigner: false)
+    }
+
+    /// The revisions after an earlier signature of the authority's, up to and
+    /// including the one the next signer signed: each may only sign an empty
+    /// signature field the document already had (ISO 32000-2 §12.8.2.2 DocMDP
+    /// P=2: "filling in forms … and signing"), or add validation data or a
+    /// document timestamp. Anything else — a new field, a change of content —
+    /// fails, whatever the later signature covers.
+    func signedRevisionsResult(document: PDFDocument, signedRevision: Int, signedEnd: Int,
+                               nextRevision: Int) -> CheckResult {
+        guard nextRevision - signedRevision <= FileVerification.maxLaterRevisions else {
+            return .fail("\(nextRevision - signedRevision) revisions were appended before the next signature, more than signing needs")
+        }
+        return revisionsResult(document: document, after: signedRevision, through: nextRevision, signedEnd: signedEnd,
+                               nextSigner: true)
+    }
+
+    private func revisionsResult(document: PDFDocument, after sealRevision: Int, through lastRevision: Int,
+                                 signedEnd sealEnd: Int, nextSigner: Bool) -> CheckResult {
         var additions: [String] = []
         // Object numbers the file refers to: read once for the signed state, then
         // grown with each update's objects (a superset, so it can only refuse more).
@@ -36,11 +57,11 @@ extension FileVerification {
         } catch {
             return .fail("the signed revisions cannot be read strictly (\(error))")
         }
-        for index in (sealRevision + 1)..<document.revisions.count {
+        for index in (sealRevision + 1)...lastRevision {
             let label = "revision \(index + 1), appended after the signature,"
             do {
                 switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label,
-                                         referenced: &referenced, protected: protected) {
+                                         referenced: &referenced, protected: protected, signing: nextSigner) {
                 case .success(let added): additions.append(added)
                 case .failure(let violation): return .fail(violation.reason)
                 }
@@ -52,6 +73,9 @@ extension FileVerification {
         }
         let count = additions.count
         let what = Set(additions).sorted().joined(separator: " and ")
+        if nextSigner {
+            return .pass("signs revision \(sealRevision + 1) of \(document.revisions.count) (bytes 0–\(sealEnd)); \(count == 1 ? "the revision after it only adds" : "the \(count) revisions up to the next signature only add") \(what)")
+        }
         return .pass("signs the file up to byte \(sealEnd); \(count == 1 ? "the revision after it only adds" : "the \(count) revisions after it only add") \(what)")
     }
 
@@ -62,7 +86,8 @@ extension FileVerification {
     /// What one later revision adds ("validation data (DSS)", "a document
     /// timestamp"), or why it is not allowed.
     private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int, label: String,
-                               referenced: inout Set<Int>, protected: Set<Int>) throws -> Result<String, UpdateViolation> {
+                               referenced: inout Set<Int>, protected: Set<Int>,
+                               signing: Bool = false) throws -> Result<String, UpdateViolation> {
         func violation(_ reason: String) -> Result<String, UpdateViolation> {
             .failure(UpdateViolation(reason: "\(label) \(reason)"))
         }
@@ -262,6 +287,35 @@ extension FileVerification {
             }
         }
 
+        // The next signer signs an empty signature field the document already
+        // had: the field gains /V (its new signature dictionary) and /AP (its
+        // stamp, new objects), and nothing else of it changes.
+        var filledFields = 0
+        if signing {
+            for number in changed.keys.sorted() where !explained.contains(number) && !isNew(number) {
+                guard let oldField = try earlier(number).dictionaryValue, oldField.name("FT") == "Sig",
+                      oldField["V"] == nil || oldField["V"]?.isNull == true,
+                      let newField = try current(number).dictionaryValue else { continue }
+                if let key = differingKeys(oldField, newField, ignoring: ["V", "AP"]).first {
+                    return violation("changes the /\(key) of the empty signature field \(number) it signs")
+                }
+                guard let value = newField["V"]?.referenceValue, newNumbers.contains(value.number),
+                      let signature = try current(value.number).dictionaryValue,
+                      ["Sig", "DocTimeStamp"].contains(signature.name("Type") ?? "Sig"),
+                      signature["ByteRange"] != nil, signature["Contents"] != nil else {
+                    return violation("fills signature field \(number) with something that is not a new signature")
+                }
+                explained.insert(number)
+                explained.insert(value.number)
+                if let appearance = newField["AP"] {
+                    try traverse(appearance, in: after, cache: afterCache, document: document, into: &explained) { number in
+                        newNumbers.contains(number)
+                    }
+                }
+                filledFields += 1
+            }
+        }
+
         // Pages may only gain those widgets in /Annots.
         for number in changed.keys.sorted() where !explained.contains(number) && !isNew(number) {
             guard let oldPage = try earlier(number).dictionaryValue, oldPage.name("Type") == "Page",
@@ -326,6 +380,10 @@ extension FileVerification {
             let kind = (try? current(number)).flatMap(describe) ?? "an object"
             let verb = isNew(number) ? "adds" : "changes"
             return violation("\(verb) object \(number) (\(kind)), which is neither validation data nor a document timestamp")
+        }
+        if filledFields > 0 {
+            return .success(addsValidationData ? "a signature in a field the signed document had, and validation data (DSS)"
+                                               : "a signature in a field the signed document had")
         }
         guard addsValidationData || !timestampFields.isEmpty else {
             return violation("adds neither validation data (DSS) nor a document timestamp")

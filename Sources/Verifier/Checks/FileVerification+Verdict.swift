@@ -27,7 +27,9 @@ extension FileVerification {
         if let unknown {
             return make(.indeterminate, "the signature is intact, but it cannot be fully confirmed: \(unknown.result.reason)")
         }
-        var signer = seal.signer ?? "an unnamed signer"
+        // With several of the authority's signers, every one of them, in order.
+        let signers = signatures.filter { $0.role == .authority || $0.role == .seal }
+        var signer = signers.map { $0.signer ?? "an unnamed signer" }.listed
         if let organization = seal.signerOrganization { signer += " (\(organization))" }
         let date = seal.signedAt.map { " on \(ISOTime.readable($0))" } ?? ""
         return make(.valid, "signed by \(signer) for \(authority)\(date); the document has not been changed since")
@@ -50,6 +52,17 @@ extension FileVerification {
         case .revocation: "the signature can no longer be trusted: \(result.reason)"
         case .record: "the authority's published record rejects this file: \(result.reason)"
         case .log: "the authority's public issuance log does not show this document: \(result.reason)"
+        }
+    }
+}
+
+extension Array where Element == String {
+    /// "A", "A and B", "A, B and C".
+    var listed: String {
+        switch count {
+        case 0: ""
+        case 1: self[0]
+        default: dropLast().joined(separator: ", ") + " and " + self[count - 1]
         }
     }
 }

@@ -74,14 +74,27 @@ struct FileVerification {
         let requests = candidates.map(digestRequest(for:))
         let sealEnd = sealIndex.flatMap { candidates[$0].ranges?.end }
         let untrimmed = Self.endsBeforeTrailingWhitespace(document: document, data: data, fileLength: fileLength)
-        let checkpoints = (sealEnd.map { $0 < fileLength ? [$0] : [] } ?? []) + untrimmed
+        // Where each earlier signature of the authority's ends: a record lists the
+        // file's hash at that point for every signer but the last.
+        let signerEnds = candidates.indices.compactMap { index -> Int? in
+            guard roles[index] == .authority, let end = candidates[index].ranges?.end, end < fileLength else { return nil }
+            return end
+        }
+        let checkpoints = Array(Set((sealEnd.map { $0 < fileLength ? [$0] : [] } ?? []) + untrimmed + signerEnds)).sorted()
         let digested = try RangeDigester(source: source).run(requests.compactMap { $0 }, checkpoints: checkpoints)
         var digestIterator = digested.digests.makeIterator()
         let rangeDigests: [Data?] = requests.map { $0 == nil ? nil : digestIterator.next() }
-        let hashes = FileHashes(file: digested.file, upToSeal: sealEnd.flatMap { digested.checkpoints[$0] },
+        var hashes = FileHashes(file: digested.file, upToSeal: sealEnd.flatMap { digested.checkpoints[$0] },
                                 withoutTrailingWhitespace: untrimmed.compactMap { end in
                                     digested.checkpoints[end].map { (end: end, sha256: $0) }
                                 })
+        for end in signerEnds { hashes.prefixes[end] = digested.checkpoints[end] }
+        var ordinal = 0
+        let signerOrdinals = roles.map { role -> Int? in
+            guard role == .seal || role == .authority else { return nil }
+            defer { ordinal += 1 }
+            return ordinal
+        }
 
         let documentProblem = structureProblem(of: document)
         let embeddedCRLs = self.embeddedCRLs(of: document)
@@ -102,7 +115,8 @@ struct FileVerification {
             checks.chain = certificate.chain
             checks.validity = certificate.validity
             checks.revocation = revocationResult(candidate, role: role, embedded: embeddedCRLs)
-            let record = recordResult(candidate, role: role, hashes: hashes, sealHasLaterRevisions: sealEnd.map { $0 < fileLength } ?? false)
+            let record = recordResult(candidate, role: role, hashes: hashes, sealHasLaterRevisions: sealEnd.map { $0 < fileLength } ?? false,
+                                      ordinal: signerOrdinals[position] ?? 0)
             checks.record = record.result
             checks.log = logResult(record.record, token: record.token, certificate: candidate.signerCertificate)
             var signatureReport = SignatureReport(
@@ -134,6 +148,8 @@ struct FileVerification {
         var file: Data
         var upToSeal: Data?
         var withoutTrailingWhitespace: [(end: Int, sha256: Data)] = []
+        /// The file up to where each earlier signature of the authority's ends.
+        var prefixes: [Int: Data] = [:]
     }
 
     /// The trailing white-space rule (shared with the upload page): a file may
