@@ -2,6 +2,7 @@
 """Drives a real headless Chromium through a published segel portal.
 
     scripts/portal-browser-check.py BASE_URL TOKEN NAME SIGNED_PDF UNKNOWN_PDF [SCREENSHOT_DIR]
+                                    [--several PAGE SIGNED_PDF COUNT]
 
 BASE_URL serves the site (e.g. http://127.0.0.1:8000/) and answers a missing
 path with 404.html, as static hosts do. Opens the token page and checks its
@@ -12,7 +13,9 @@ an unknown token (the NOT VERIFIED verdict); then uses the upload page with the 
 (must be found, with a link to its page), with the same PDF plus one trailing
 newline (found, with a note that the white-space is not signed) and plus a
 trailing "X" (INVALID: bytes appended), and with an unknown PDF (must be
-"not issued by this authority"). Prints one JSON object; exits 0 only if every
+"not issued by this authority"). With --several, a document that COUNT
+approvers signed in order: its page (PAGE, relative to BASE_URL) and the
+upload check must both list COUNT signers. Prints one JSON object; exits 0 only if every
 check passed. PortalTests runs it; it needs chromium, chromedriver and selenium
 (scripts/setup --test installs them).
 """
@@ -44,8 +47,14 @@ def browser():
 
 
 def main():
-    base, token, name, signed_pdf, unknown_pdf = sys.argv[1:6]
-    shots = sys.argv[6] if len(sys.argv) > 6 else None
+    arguments = sys.argv[1:]
+    several = None
+    if "--several" in arguments:
+        at = arguments.index("--several")
+        several = (arguments[at + 1], arguments[at + 2], int(arguments[at + 3]))
+        del arguments[at:at + 4]
+    base, token, name, signed_pdf, unknown_pdf = arguments[0:5]
+    shots = arguments[5] if len(arguments) > 5 else None
     if not base.endswith("/"):
         base += "/"
     result = {"checks": [], "ok": True}
@@ -185,6 +194,24 @@ def main():
               missing.text)
         if shots:
             driver.save_screenshot(os.path.join(shots, "upload-unknown.png"))
+
+        if several:
+            several_page, several_pdf, count = several
+            driver.get(base + several_page)
+            listed = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "ol.signers")))
+            items = listed.find_elements(By.CSS_SELECTOR, "li")
+            check("the page of a document signed by several lists every signer in order",
+                  len(items) == count, listed.text)
+            driver.get(base + "verify/")
+            upload = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-upload]")))
+            upload.find_element(By.CSS_SELECTOR, "input[data-upload-input]").send_keys(os.path.abspath(several_pdf))
+            row = wait.until(ec.visibility_of_element_located(
+                (By.CSS_SELECTOR, '[data-upload-result] [data-slot-row="signers"]')))
+            found = row.find_elements(By.CSS_SELECTOR, "li")
+            check("the upload check lists every signer of a document signed by several",
+                  len(found) == count and all(item.text.strip() for item in found), row.text)
+            if shots:
+                driver.save_screenshot(os.path.join(shots, "upload-several.png"))
 
     except Exception as error:  # a timeout or a missing element is a failed check, with what was seen
         check("browser session", False, "%s: %s" % (type(error).__name__, error))

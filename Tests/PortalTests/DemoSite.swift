@@ -150,7 +150,13 @@ extension DemoSite {
         let unknown = work.appendingPathComponent("never-signed.pdf")
         try SamplePDF.write(to: unknown, lines: ["Dokumen yang tidak pernah ditandatangani di sini"])
         let script = TestPaths.packageRoot.appendingPathComponent("scripts/portal-browser-check.py")
+        // The demo's third document is signed by two approvers in turn.
+        var several: [String] = []
+        if documents.count > 2 {
+            let joint = documents[2]
+            several = ["--several", "v/\(joint.token.prefix(1).lowercased())/\(joint.token)/", joint.signed_pdf, "2"]
+        }
         return try Tools.run("python3", [script.path, server.baseURL, document.token, document.name,
-                                         document.signed_pdf, unknown.path] + (screenshots.map { [$0.path] } ?? []))
+                                         document.signed_pdf, unknown.path] + (screenshots.map { [$0.path] } ?? []) + several)
     }
 }

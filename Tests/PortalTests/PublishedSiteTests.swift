@@ -189,8 +189,9 @@ final class PublishedSiteTests: XCTestCase {
             XCTAssertEqual(shard["v"] as? Int, 1)
             entries += (shard["entries"] as? [Any])?.count ?? -1_000_000
         }
-        // Each document twice: under its file's hash and under its lookup code.
-        XCTAssertEqual(entries, 2 * demo.documents.count)
+        // Each document under its file's hash and under each signer's lookup code
+        // (the demo's third document has two signers).
+        XCTAssertEqual(entries, 2 * demo.documents.count + 1)
 
         for document in demo.documents {
             let pdf = try Data(contentsOf: URL(fileURLWithPath: document.signed_pdf))
@@ -198,7 +199,14 @@ final class PublishedSiteTests: XCTestCase {
             XCTAssertEqual(record["token"] as? String, document.token)
             XCTAssertEqual(record["status"] as? String, document.status)
             XCTAssertEqual(record["name"] as? String, document.name)
-            XCTAssertEqual(Set(record.keys), ["token", "name", "status", "signed_at", "page", "log_index", "log_size"])
+            let several = document.token == demo.documents[2].token
+            XCTAssertEqual(Set(record.keys), Set(["token", "name", "status", "signed_at", "page", "log_index", "log_size"]
+                                                 + (several ? ["signers"] : [])))
+            if several {
+                let signers = try XCTUnwrap(record["signers"] as? [[String: Any]])
+                XCTAssertEqual(signers.count, 2)
+                XCTAssertEqual(signers.compactMap { $0["state"] as? String }, ["signed", "signed"])
+            }
             XCTAssertEqual(record["page"] as? String, document.address.page)
             XCTAssertEqual(try HashIndex.lookup(fileHash: Digest.sha256(pdf),
                                                 shard: Data(contentsOf: demo.url(IndexReader.shardPath(Digest.sha256(pdf), site: demo.site))))?.token,
@@ -385,7 +393,7 @@ extension PublishedSiteTests {
         let report = try? JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(run.status, 0, "browser checks failed: \(run.out) \(run.err)")
         let checks = report?["checks"] as? [[String: Any]] ?? []
-        XCTAssertEqual(checks.count, 19, run.out)
+        XCTAssertEqual(checks.count, 21, run.out)
         for check in checks where check["ok"] as? Bool != true {
             XCTFail("\(check["check"] ?? "?"): \(check["detail"] ?? "")")
         }
