@@ -90,7 +90,10 @@ extension Authority {
         guard choices.count > 1 else {
             return try submit(file: file, user: user, name: name, type: type, notes: notes)
         }
-        try Self.checkSignable(file)
+        // The first of several signatures certifies the document, which only its first signature can do.
+        if try DocumentSigner.open(try Self.readSubmitted(file), fileLabel: file.path).hasSignatures {
+            throw AuthorityError(.refused, "\(file.path) already carries a signature; a document that several approvers sign must come unsigned, since the first of them certifies it")
+        }
         let requester = try registry.findUser(user)
         let stored = try registry.fileStore.store(fileAt: file)
         let request = try registry.submit(user: requester.id, name: name, type: type, notes: notes, file: stored,
@@ -187,7 +190,8 @@ extension Authority {
         let result = try signAndRecord(
             pdf: input, fileLabel: ticket.version.originalFilename, approvers: [ticket.approver],
             documentHash: current, token: ticket.continuation?.token, firstPosition: ticket.position,
-            signerCount: ticket.signerCount, reserving: ticket.laterFields.map(position),
+            signerCount: ticket.signerCount,
+            reserving: ticket.laterFields.map { $0 == nil ? Self.automatic(options.position) : position($0) },
             signer: signer, options: options, now: now,
             failed: { reason in _ = try? self.registry.recordSigningFailure(request: id, reason: reason) },
             record: { document in

@@ -53,7 +53,7 @@ struct RegistryRecordSource: RecordSource {
         do {
             published = try registry.publishedDocument(token: address.token)
         } catch let error as RegistryError where error.code == .notFound {
-            return .missing("the registry has no document with this token")
+            return .missing(error.message)
         } catch {
             return .unreadable("the registry cannot be read: \(error)")
         }

@@ -137,7 +137,7 @@ public struct DocumentSigner: Sendable {
         // Encoded once: its size decides how small the stamp may be, then it is drawn.
         let symbol = try QRSymbol(url)
         let spot: StampSpot
-        var reserved: [ReservedSignatureField] = []
+        var reserved: [EmptySignatureField] = []
         if let reservedField {
             spot = reservedField.spot(rotate: page.rotate)
         } else {
@@ -206,7 +206,7 @@ public struct DocumentSigner: Sendable {
 
     /// The name of the empty signature field the signer at `position` (2 or
     /// later) of a document with several signers signs into.
-    public static func reservedFieldName(position: Int) -> String { "Segel-Signer-\(position)" }
+    public static func reservedFieldName(position: Int) -> String { ReservedSignatureField.name(position: position) }
 
     /// 0-based index of `page` in a document of `pages`.
     static func pageIndex(_ page: StampPosition.Page, pages: [Page], fileLabel: String) throws -> Int {
@@ -257,9 +257,9 @@ public struct DocumentSigner: Sendable {
     /// each in blank space that no earlier stamp takes, and returns their
     /// empty fields. On a verification page they go one under the other.
     func reserveFields(_ later: [StampPosition], after first: StampSpot, document: PDFDocument, pages: [Page],
-                       firstPage: Int, modules: Int, fileLabel: String) throws -> [ReservedSignatureField] {
+                       firstPage: Int, modules: Int, fileLabel: String) throws -> [EmptySignatureField] {
         var taken: [Int: [[Double]]] = [firstPage: [first.placement.rect]]
-        var fields: [ReservedSignatureField] = []
+        var fields: [EmptySignatureField] = []
         for (offset, position) in later.enumerated() {
             let name = Self.reservedFieldName(position: offset + 2)
             if let appended = first.appendedPage, position.x == nil {
@@ -273,7 +273,7 @@ public struct DocumentSigner: Sendable {
                 let width = height * (1 + StampRenderer.captionWidthRatio)
                 let rect = [previous[0], y, previous[0] + width, y + height]
                 _ = appended
-                fields.append(ReservedSignatureField(name: name, pageIndex: pages.count, onAppendedPage: true, rect: rect))
+                fields.append(EmptySignatureField(name: name, pageIndex: pages.count, onAppendedPage: true, rect: rect))
                 continue
             }
             var position = position
@@ -287,7 +287,7 @@ public struct DocumentSigner: Sendable {
                 throw AuthorityError(.usage, "the stamp of signer \(offset + 2) on page \(index + 1) of \(fileLabel) would overlap another stamp at \(clash.map(Self.points)); choose another field")
             }
             taken[index, default: []].append(rect)
-            fields.append(ReservedSignatureField(name: name, pageIndex: index, rect: rect))
+            fields.append(EmptySignatureField(name: name, pageIndex: index, rect: rect))
         }
         return fields
     }

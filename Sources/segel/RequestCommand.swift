@@ -138,11 +138,13 @@ struct RequestCommand: AsyncParsableCommand {
             if let by = detail.rejectedBy, let at = r.rejectedAt {
                 Console.out("  rejected    \(Timestamp.string(from: at)) by \(by.name): \(r.rejectionReason ?? "")")
             }
+            let names = Dictionary(try global.openAuthority().registry.signers(of: r.id).map { ($0.signer.position, $0.approver.name) },
+                                   uniquingKeysWith: { first, _ in first })
             for s in detail.signers {
                 let key = detail.keys.first { $0.signerPosition == s.position }
                 let place = [s.fieldPage.map { "page \($0)" }, s.fieldX.map { "x \($0)" }, s.fieldY.map { "y \($0)" }]
                     .compactMap { $0 }.joined(separator: " ")
-                Console.out("  signer \(s.position)    \(s.state.rawValue)  approver \(s.approverID)\(s.groupName.map { " (group \($0)\(s.role.map { ", \($0)" } ?? ""))" } ?? "")\(key.map { "  \($0.signatureID)" } ?? "")\(place.isEmpty ? "" : "  field \(place)")")
+                Console.out("  signer \(s.position)    \(s.state.rawValue)  \(names[s.position] ?? "approver \(s.approverID)")\(s.groupName.map { " (group \($0)\(s.role.map { ", \($0)" } ?? ""))" } ?? "")\(key.map { "  \($0.signatureID)" } ?? "")\(place.isEmpty ? "" : "  field \(place)")")
             }
             if let s = detail.signature {
                 Console.out("  token       \(s.token)  (\(s.signatureStatus.rawValue))")

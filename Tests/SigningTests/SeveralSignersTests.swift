@@ -277,6 +277,39 @@ final class SeveralSignersTests: XCTestCase {
         XCTAssertEqual(results[between.path]?.signatures.first?.docmdp_ok, false)
     }
 
+    func testAPartlySignedDocumentIsNeverValidAndItsRevocationStopsTheRest() throws {
+        let id = try cli.succeed(["request", "submit", try pdf("nilai.pdf", "Daftar Nilai"), "--user", "2101001",
+                                  "--name", "Daftar Nilai", "--signers", "\(kaprodi),\(dean)"]).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try cli.succeed(["request", "approve", id, "--by", kaprodi])
+        let first = try JSONDecoder().decode(SignOutput.self, from: try cli.succeed(["sign", id, "--json"]).stdout)
+
+        // Offline, with the trust bundle (CA and CRL, no records): intact so far, but not the finished document.
+        try cli.succeed(["publish"])
+        let bundle = work.appendingPathComponent("site/trust.json").path
+        let offline = try Tools.run(TestPaths.executable("segel-verify").path, [first.signed_pdf, "--bundle", bundle])
+        XCTAssertEqual(offline.status, 2, offline.out)
+        XCTAssertTrue(offline.out.contains("INDETERMINATE") && offline.out.contains("signer 2"), offline.out)
+
+        // A document already signed cannot start a list of signers (the first would certify it).
+        try assertRefused(["request", "submit", first.signed_pdf, "--user", "2101001", "--name", "Lagi",
+                           "--signers", "\(kaprodi),\(dean)"], mentions: ["already carries a signature"])
+
+        // Revoking the first signer's key voids the partly signed document and sends the request back.
+        try cli.succeed(["keys", "revoke", first.signature_id, "--reason", "kunci bocor"])
+        let show = try XCTUnwrap(JSONSerialization.jsonObject(with: try cli.succeed(["request", "show", id, "--json"]).stdout) as? [String: Any])
+        XCTAssertEqual((show["request"] as? [String: Any])?["status"] as? String, "rejected")
+        XCTAssertEqual((show["signature"] as? [String: Any])?["signature_status"] as? String, "invalid")
+        try assertRefused(["request", "approve", id, "--by", dean], mentions: ["request \(id)", "rejected"])
+        try assertRefused(["sign", id], mentions: ["request \(id)", "rejected"])
+
+        // Its certificate is on the site's CRL.
+        try cli.succeed(["publish"])
+        let verdicts = try verify([first.signed_pdf])
+        XCTAssertEqual(verdicts.first?.verdict, "INVALID")
+        XCTAssertEqual(verdicts.first?.signatures.first?.checks["revocation"], "fail")
+    }
+
     func testBatchRowsWithSignersAndRefusedArguments() throws {
         let csv = work.appendingPathComponent("batch.csv")
         let first = try pdf("b1.pdf", "Transkrip 1"), second = try pdf("b2.pdf", "Transkrip 2")

@@ -94,7 +94,19 @@ extension Authority {
                                    signedPDF: signature.finalPDFPath ?? "", sha256: signature.finalHash ?? "",
                                    verificationURL: signature.verificationURL(baseURL: settings.baseURL),
                                    lookupCode: (detail.key?.signatureID).flatMap(LookupCode.init(signatureID:))?.grouped ?? "")
-        return BatchResult(line: row.line, file: row.file.path, status: .skipped, result: result, error: nil)
+        var reported = result
+        if detail.keys.count > 1 {
+            // Every signature of a row several approvers signed, as when it was signed.
+            reported.signatures = try detail.keys.map { key in
+                let signer = try key.signerID.map { try registry.approver(id: $0) }
+                return SigningResult.SignatureSummary(
+                    position: key.signerPosition, signatureID: key.signatureID, signer: signer?.name ?? "",
+                    signerEmail: signer?.email ?? "",
+                    lookupCode: LookupCode(signatureID: key.signatureID)?.grouped ?? "", sha256: key.signedHash ?? "")
+            }
+            reported.remainingSigners = []
+        }
+        return BatchResult(line: row.line, file: row.file.path, status: .skipped, result: reported, error: nil)
     }
 
     /// The row's user (found, or added from user_email/user_name/user_nim), else the approver.

@@ -112,7 +112,7 @@ public struct BatchManifest: Sendable {
         let path = v["file"]!
         let file = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
         return BatchRow(line: line, file: file.standardizedFileURL, name: v["name"]!, approver: approver,
-                        signers: signers.count > 1 ? signers : [], userEmail: v["user_email"], userName: v["user_name"], userNIM: v["user_nim"],
+                        signers: signers, userEmail: v["user_email"], userName: v["user_name"], userNIM: v["user_nim"],
                         type: v["type"], position: position)
     }
 

@@ -31,7 +31,7 @@ public struct SignatureRequest: Sendable {
     public var docMDPPermission: Int?
     /// Empty signature fields to create in the same update, for the signers
     /// who follow (a certified document may only have existing fields filled).
-    public var reservedFields: [ReservedSignatureField] = []
+    public var reservedFields: [EmptySignatureField] = []
     /// Sign into this existing empty signature field (its widget keeps its
     /// `/Rect`; the appearance's rect must be that one) instead of adding one.
     public var fillField: String?
@@ -72,7 +72,7 @@ public struct AppendedPage: Sendable {
 /// An empty signature field made now for a later signer (ISO 32000-2
 /// §12.7.5.5): a field merged with its widget at `rect` on page `pageIndex`
 /// (or on the page appended in the same update).
-public struct ReservedSignatureField: Sendable, Hashable {
+public struct EmptySignatureField: Sendable, Hashable {
     public var name: String
     public var pageIndex: Int
     public var onAppendedPage: Bool

@@ -87,11 +87,14 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
             case .invalidated: status.invalidated += 1
             case .revoked: status.revoked += 1
             }
-            switch KeyCountCategory(key: document.key.status, document: document.status) {
-            case .active: keys.active += 1
-            case .expired: keys.expired += 1
-            case .revoked: keys.revoked += 1
-            case .revokedWithDocument: keys.revokedWithDocument += 1
+            // Every signer's key, as `segel stats` counts them.
+            for key in document.published.keys {
+                switch KeyCountCategory(key: key.status, document: document.status) {
+                case .active: keys.active += 1
+                case .expired: keys.expired += 1
+                case .revoked: keys.revoked += 1
+                case .revokedWithDocument: keys.revokedWithDocument += 1
+                }
             }
             let type = document.request.documentType.flatMap { $0.isEmpty ? nil : $0 }
             types[type, default: 0] += 1

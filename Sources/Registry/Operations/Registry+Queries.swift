@@ -116,12 +116,15 @@ extension Registry {
     public func publishedDocument(token: String) throws -> PublishedDocument {
         try read("read the document with token \(token)") { db in
             let signature = try Lookup.signature(db, token: token)
+            guard signature.signatureStatus != .pending else {
+                // Published once its last signer has signed, not before.
+                throw RegistryError(.notFound, "the document with token \(token) is not signed by all its signers yet")
+            }
             let request = try Lookup.request(db, signature.approvalRequestID)
             guard let user = try User.fetchOne(db, key: request.userID),
                   let signer = try signature.signedBy.flatMap({ try Approver.fetchOne(db, key: $0) }),
-                  let version = try request.approvedVersionID.flatMap({ try DocumentVersion.fetchOne(db, key: $0) }),
-                  signature.signatureStatus != .pending else {
-                throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer or version, or is not complete")
+                  let version = try request.approvedVersionID.flatMap({ try DocumentVersion.fetchOne(db, key: $0) }) else {
+                throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer or version")
             }
             let keys = try Lookup.keys(db, of: signature)
             let signers = try keys.map { key in try Lookup.approver(db, key.signerID ?? signer.id, known: signer) }
@@ -184,7 +187,7 @@ extension Registry {
                 requestsByStatus: try counts("approval_requests", "status", RequestStatus.allCases.map(\.rawValue)),
                 signaturesByStatus: try counts("document_signatures", "signature_status",
                                                SignatureStatus.allCases.map(\.rawValue)),
-                documentsByStatus: try counts("document_signatures WHERE final_hash IS NOT NULL", "public_status",
+                documentsByStatus: try counts("document_signatures WHERE final_hash IS NOT NULL AND signature_status != 'pending'", "public_status",
                                               PublicStatus.allCases.map(\.rawValue)),
                 keysByStatus: try keyCounts(db),
                 keysExpiringWithin7Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 7).fetchCount(db),

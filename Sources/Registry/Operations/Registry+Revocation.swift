@@ -15,8 +15,12 @@ extension Registry {
         let reason = try Validate.text(reason, "the invalidation reason")
         return try write("invalidate the signature with token \(token)") { db in
             let time = now
-            let signature = Self.acted(.invalidateDocument, on: try Lookup.signature(db, token: token),
-                                       reason: reason, at: time)
+            let stored = try Lookup.signature(db, token: token)
+            if stored.signatureStatus == .pending {
+                // Partly signed: void it and send the request back, as a rejection does.
+                return try voidPartlySigned(db, stored, act: .invalidateDocument, reason: reason, at: time)
+            }
+            let signature = Self.acted(.invalidateDocument, on: stored, reason: reason, at: time)
             let invalidated = try invalidateSignature(db, signature, reason: reason, at: time)
             for key in try Lookup.keys(db, of: signature) where Workflow.allows(.revoke, from: key.status) {
                 try revoke(db, key, reason: reason, at: time)
@@ -34,6 +38,12 @@ extension Registry {
         return try write("revoke key \(signatureID)") { db in
             let key = try Lookup.key(db, signatureID: signatureID)
             let time = now
+            if let stored = try DocumentSignature.fetchOne(db, key: key.documentSignatureID), stored.signatureStatus == .pending {
+                // A key of a partly signed document: the document is void, every signer's key revoked.
+                _ = try voidPartlySigned(db, stored, act: .revokeKey, reason: "key \(key.signatureID) revoked: \(reason)",
+                                         at: time, keyReason: (key.id, reason))
+                return try Lookup.key(db, signatureID: signatureID)
+            }
             let revoked = try revoke(db, key, reason: reason, at: time)
             if let stored = try DocumentSignature.fetchOne(db, key: key.documentSignatureID) {
                 let signature = Self.acted(.revokeKey, on: stored, reason: reason, at: time)
@@ -100,10 +110,10 @@ extension Registry {
         }
     }
 
-    @discardableResult
     /// The signature with its public status after `act` (``PublicStatus/after(_:)``);
     /// the act that names the status gives its reason and time.
-    private static func acted(_ act: PublicStatus.Act, on signature: DocumentSignature, reason: String,
+    @discardableResult
+    static func acted(_ act: PublicStatus.Act, on signature: DocumentSignature, reason: String,
                               at time: Date) -> DocumentSignature {
         var signature = signature
         let status = signature.publicStatus.after(act)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Record
 
 /// Requests that several approvers sign in order (`request_signers`), and the
 /// named groups of approvers that stand for such a list (`signer_groups`).
@@ -13,6 +14,9 @@ import GRDB
 /// signers signed (their certificates are revoked, so they appear on the CRL)
 /// and a resubmission starts the order again.
 extension Registry {
+    /// The most signers one document may have (the upload page reads as many).
+    public static let maxSigners = 20
+
     /// `segel group add NAME --approvers A,B [--role R]`.
     @discardableResult
     public func addGroup(name: String, approvers: [Int64], role: String?) throws -> SignerGroup {
@@ -74,6 +78,9 @@ extension Registry {
             }
         }
         guard !choices.isEmpty else { throw RegistryError(.badInput, "no signer was named") }
+        guard choices.count <= Self.maxSigners else {
+            throw RegistryError(.badInput, "\(choices.count) signers were named; a document has at most \(Self.maxSigners)")
+        }
         var seen = Set<Int64>()
         for choice in choices where !seen.insert(choice.approverID).inserted {
             throw RegistryError(.badInput, "approver \(choice.approverID) is named twice among the signers; each signs once")
@@ -159,24 +166,63 @@ extension Registry {
                     reason: String, at time: Date) throws {
         try db.execute(sql: "UPDATE request_signers SET state = 'rejected', acted_at = ?, updated_at = ? WHERE id = ?",
                        arguments: [time.databaseText, time.databaseText, turn.id])
-        guard var live = try Lookup.signature(db, of: request), live.signatureStatus == .pending else { return }
+        guard let live = try Lookup.signature(db, of: request), live.signatureStatus == .pending else { return }
         let why = "signer \(turn.position) \(approver.name) rejected the document: \(reason)"
+        try voidSignature(db, live, request: request, act: .invalidateDocument, reason: why, at: time, approver: approver.id)
+    }
+
+    /// A partly signed document that is invalidated, or one of whose keys is
+    /// revoked, before its last signer signed: void, every key revoked, and
+    /// the request back with its requester (`rejected`, so that a corrected
+    /// version can be resubmitted), as after a rejection.
+    func voidPartlySigned(_ db: Database, _ signature: DocumentSignature, act: PublicStatus.Act, reason: String,
+                          at time: Date, keyReason: (id: Int64, reason: String)? = nil) throws -> DocumentSignature {
+        var request = try Lookup.request(db, signature.approvalRequestID)
+        let from = request.status
+        let voided = try voidSignature(db, signature, request: request, act: act, reason: reason, at: time,
+                                       approver: nil, keyReason: keyReason)
+        if request.status == .approved || request.status == .pending {
+            request.status = .rejected
+            request.rejectedAt = time
+            request.rejectedBy = nil
+            request.rejectionReason = reason
+            request.updatedAt = time
+            try request.updateRow(db)
+            try db.execute(sql: """
+                UPDATE request_signers SET state = 'rejected', acted_at = ?, updated_at = ?
+                WHERE approval_request_id = ? AND state IN ('waiting', 'approved')
+                  AND position = (SELECT MIN(position) FROM request_signers
+                                  WHERE approval_request_id = ? AND state IN ('waiting', 'approved'))
+                """, arguments: [time.databaseText, time.databaseText, request.id, request.id])
+            try AuditChain.append(db, AuditEvent(
+                action: .requestRejected, description: "Request \(request.id) sent back to its requester: \(reason)",
+                requestID: request.id, userID: request.userID, statusFrom: from.rawValue,
+                statusTo: request.status.rawValue, metadata: ["reason": reason]), actor: actor, at: time)
+        }
+        return voided
+    }
+
+    /// Marks a partly signed document void with the public status `act`
+    /// names, and revokes every key on it (with `keyReason` for the key it names).
+    @discardableResult
+    private func voidSignature(_ db: Database, _ signature: DocumentSignature, request: ApprovalRequest,
+                               act: PublicStatus.Act, reason: String, at time: Date, approver: Int64?,
+                               keyReason: (id: Int64, reason: String)? = nil) throws -> DocumentSignature {
+        var live = Self.acted(act, on: signature, reason: reason, at: time)
         live.signatureStatus = try Workflow.check(.void, signature: live)
-        live.invalidatedReason = why
+        live.invalidatedReason = reason
         live.invalidatedAt = time
-        live.publicStatus = .invalidated
-        live.publicStatusReason = why
-        live.publicStatusAt = time
         live.updatedAt = time
         try live.updateRow(db)
         try AuditChain.append(db, AuditEvent(
             action: .signatureInvalidated,
-            description: "Partly signed document of request \(request.id) voided: \(why)",
-            requestID: request.id, documentSignatureID: live.id, userID: request.userID, approverID: approver.id,
+            description: "Partly signed document of request \(request.id) voided: \(reason)",
+            requestID: request.id, documentSignatureID: live.id, userID: request.userID, approverID: approver,
             statusFrom: SignatureStatus.pending.rawValue, statusTo: live.signatureStatus.rawValue,
-            metadata: ["reason": why]), actor: actor, at: time)
+            metadata: ["reason": reason]), actor: actor, at: time)
         for key in try Lookup.keys(db, of: live) where Workflow.allows(.revoke, from: key.status) {
-            try revoke(db, key, reason: why, at: time)
+            try revoke(db, key, reason: key.id == keyReason?.id ? keyReason!.reason : reason, at: time)
         }
+        return live
     }
 }

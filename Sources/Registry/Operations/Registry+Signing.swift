@@ -134,6 +134,9 @@ extension Registry {
         }
         let version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
         if let live {
+            guard live.publicStatus == .valid else {
+                throw RegistryError(.illegalTransition, "request \(request.id): the document its earlier signers signed is \(live.publicStatus.rawValue), so no one can sign it further")
+            }
             guard live.token == token else {
                 throw RegistryError(.integrity, "request \(request.id) is being signed under token \(live.token), not \(token)")
             }

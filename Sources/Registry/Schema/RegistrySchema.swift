@@ -362,6 +362,7 @@ enum RegistrySchema {
         CREATE INDEX document_signatures_invalidated_idx ON document_signatures(invalidated_at, invalidated_reason);
         CREATE UNIQUE INDEX document_signatures_live_request ON document_signatures(approval_request_id)
             WHERE signature_status != 'invalid';
+        CREATE INDEX document_signatures_request_idx ON document_signatures(approval_request_id, id);
 
         CREATE TABLE request_signers (
             id INTEGER PRIMARY KEY,

@@ -52,12 +52,15 @@ extension FileVerification {
             } else if position > (sealIndex ?? Int.max) {
                 results[position] = .pass("signs revision \(revision + 1) of \(revisions.count) (bytes 0–\(ranges.end) except its own signature value)")
             } else if candidate.issuedByTrustedCA, !candidate.isTimestamp,
-                      let next = candidates[(position + 1)...].first(where: { !$0.isTimestamp }),
-                      let nextEnd = next.ranges?.end, let nextRevision = revisionEnding(at: nextEnd, in: revisions),
-                      nextRevision > revision {
+                      let next = candidates[(position + 1)...].first(where: { !$0.isTimestamp }) {
                 // One of the authority's signers, followed by the next: only signing may happen in between.
+                guard let nextEnd = next.ranges?.end, let nextRevision = revisionEnding(at: nextEnd, in: revisions) else {
+                    results[position] = .fail("the signature after it does not end where a revision of the file ends, so what changed in between cannot be checked")
+                    continue
+                }
                 results[position] = signedRevisionsResult(document: document, signedRevision: revision,
-                                                          signedEnd: ranges.end, nextRevision: nextRevision)
+                                                          signedEnd: ranges.end, nextRevision: nextRevision,
+                                                          next: next.field)
             } else {
                 results[position] = .pass("signs revision \(revision + 1) of \(revisions.count) (bytes 0–\(ranges.end)); the later revisions are covered by the signature that follows")
             }

@@ -23,7 +23,7 @@ extension FileVerification {
             return .fail("\(later) revisions were appended after the signature, more than validation data needs")
         }
         return revisionsResult(document: document, after: sealRevision, through: document.revisions.count - 1,
-                               signedEnd: sealEnd, nextSigner: false)
+                               signedEnd: sealEnd)
     }
 
     /// The revisions after an earlier signature of the authority's, up to and
@@ -32,17 +32,34 @@ extension FileVerification {
     /// P=2: "filling in forms … and signing"), or add validation data or a
     /// document timestamp. Anything else — a new field, a change of content —
     /// fails, whatever the later signature covers.
+    /// `next` is the following signature's field and its value: the one
+    /// field that revision `nextRevision` may fill.
     func signedRevisionsResult(document: PDFDocument, signedRevision: Int, signedEnd: Int,
-                               nextRevision: Int) -> CheckResult {
+                               nextRevision: Int, next: SignatureField) -> CheckResult {
+        guard nextRevision > signedRevision else {
+            return .fail("the next signature does not end in a later revision of the file")
+        }
         guard nextRevision - signedRevision <= FileVerification.maxLaterRevisions else {
             return .fail("\(nextRevision - signedRevision) revisions were appended before the next signature, more than signing needs")
         }
+        guard let field = next.fieldRef, let value = next.signatureRef else {
+            return .fail("the next signature's field or value is not an object of its own, so what it fills cannot be checked")
+        }
         return revisionsResult(document: document, after: signedRevision, through: nextRevision, signedEnd: signedEnd,
-                               nextSigner: true)
+                               fill: Fill(revision: nextRevision, field: field, value: value))
+    }
+
+    /// The one empty signature field a revision may sign, and the signature it gets.
+    struct Fill {
+        var revision: Int
+        var field: ObjectRef
+        var value: ObjectRef
     }
 
     private func revisionsResult(document: PDFDocument, after sealRevision: Int, through lastRevision: Int,
-                                 signedEnd sealEnd: Int, nextSigner: Bool) -> CheckResult {
+                                 signedEnd sealEnd: Int, fill: Fill? = nil) -> CheckResult {
+        let nextSigner = fill != nil
+        guard lastRevision > sealRevision else { return .fail("no revision follows the signature") }
         var additions: [String] = []
         // Object numbers the file refers to: read once for the signed state, then
         // grown with each update's objects (a superset, so it can only refuse more).
@@ -61,7 +78,8 @@ extension FileVerification {
             let label = "revision \(index + 1), appended after the signature,"
             do {
                 switch try examineUpdate(document, revision: index, sealEnd: sealEnd, label: label,
-                                         referenced: &referenced, protected: protected, signing: nextSigner) {
+                                         referenced: &referenced, protected: protected,
+                                         fill: fill.flatMap { $0.revision == index ? $0 : nil }) {
                 case .success(let added): additions.append(added)
                 case .failure(let violation): return .fail(violation.reason)
                 }
@@ -87,7 +105,7 @@ extension FileVerification {
     /// timestamp"), or why it is not allowed.
     private func examineUpdate(_ document: PDFDocument, revision index: Int, sealEnd: Int, label: String,
                                referenced: inout Set<Int>, protected: Set<Int>,
-                               signing: Bool = false) throws -> Result<String, UpdateViolation> {
+                               fill: Fill? = nil) throws -> Result<String, UpdateViolation> {
         func violation(_ reason: String) -> Result<String, UpdateViolation> {
             .failure(UpdateViolation(reason: "\(label) \(reason)"))
         }
@@ -291,19 +309,20 @@ extension FileVerification {
         // had: the field gains /V (its new signature dictionary) and /AP (its
         // stamp, new objects), and nothing else of it changes.
         var filledFields = 0
-        if signing {
-            for number in changed.keys.sorted() where !explained.contains(number) && !isNew(number) {
-                guard let oldField = try earlier(number).dictionaryValue, oldField.name("FT") == "Sig",
-                      oldField["V"] == nil || oldField["V"]?.isNull == true,
-                      let newField = try current(number).dictionaryValue else { continue }
+        if let fill, changed[fill.field.number] != nil, !isNew(fill.field.number) {
+            // Only the next signature's own field, and only with that signature.
+            let number = fill.field.number
+            if let oldField = try earlier(number).dictionaryValue, oldField.name("FT") == "Sig",
+               oldField["V"] == nil || oldField["V"]?.isNull == true,
+               let newField = try current(number).dictionaryValue {
                 if let key = differingKeys(oldField, newField, ignoring: ["V", "AP"]).first {
                     return violation("changes the /\(key) of the empty signature field \(number) it signs")
                 }
-                guard let value = newField["V"]?.referenceValue, newNumbers.contains(value.number),
+                guard let value = newField["V"]?.referenceValue, value == fill.value, newNumbers.contains(value.number),
                       let signature = try current(value.number).dictionaryValue,
-                      ["Sig", "DocTimeStamp"].contains(signature.name("Type") ?? "Sig"),
+                      (signature.name("Type") ?? "Sig") == "Sig",
                       signature["ByteRange"] != nil, signature["Contents"] != nil else {
-                    return violation("fills signature field \(number) with something that is not a new signature")
+                    return violation("fills signature field \(number) with something other than the signature that follows")
                 }
                 explained.insert(number)
                 explained.insert(value.number)

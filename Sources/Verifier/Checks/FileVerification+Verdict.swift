@@ -4,7 +4,9 @@ import Foundation
 /// fails; else INDETERMINATE if a required check is unknown; else VALID. The
 /// summary is one plain sentence for someone who has never heard of a ByteRange.
 extension FileVerification {
-    func report(_ signatures: [SignatureReport], sha256: String) -> VerificationReport {
+    /// `waiting`: the positions of later signers whose reserved fields are
+    /// still empty; such a file is at most INDETERMINATE, never VALID.
+    func report(_ signatures: [SignatureReport], sha256: String, waiting: [Int] = []) -> VerificationReport {
         let seal = signatures.last { $0.role == .seal }
         let authority = trust.authorityLabel
         func make(_ verdict: Verdict, _ summary: String) -> VerificationReport {
@@ -26,6 +28,10 @@ extension FileVerification {
         let unknown = ([seal] + signatures).lazy.compactMap { $0.firstUnknown }.first
         if let unknown {
             return make(.indeterminate, "the signature is intact, but it cannot be fully confirmed: \(unknown.result.reason)")
+        }
+        if let first = waiting.first {
+            // Intact so far, but not yet the document the authority issues, which has every signature.
+            return make(.indeterminate, "the signatures so far are intact, but the document is not complete: signer \(first) of \(waiting.last ?? first) has not signed it yet")
         }
         // With several of the authority's signers, every one of them, in order.
         let signers = signatures.filter { $0.role == .authority || $0.role == .seal }

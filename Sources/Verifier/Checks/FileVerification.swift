@@ -1,6 +1,7 @@
 import Foundation
 import PDF
 import PKI
+import Record
 
 /// One run of the verifier over one file: reads it strictly, gathers its
 /// signatures, hashes it once, runs the checks of DESIGN.md "The verifier" on
@@ -44,8 +45,12 @@ struct FileVerification {
         }
 
         let fields: [SignatureField]
+        let waiting: [Int]
         do {
-            fields = try document.signatureFields.filter(\.isSigned)
+            let all = try document.signatureFields
+            fields = all.filter(\.isSigned)
+            // Fields the first of several signers reserved that are still empty.
+            waiting = all.filter { !$0.isSigned }.compactMap { ReservedSignatureField.position(of: $0.name) }.sorted()
         } catch {
             let sha256 = try RangeDigester(source: source).run([], checkpoints: []).file
             return fileProblem(.invalid, "the file's form fields cannot be read (\(error))", sha256: Digest.hex(sha256))
@@ -137,7 +142,7 @@ struct FileVerification {
                                         stamp?.problem.map { "the signature's timestamp is not trusted: \($0)" }].compactMap { $0 }
             reports.append(signatureReport)
         }
-        return report(reports, sha256: Digest.hex(hashes.file))
+        return report(reports, sha256: Digest.hex(hashes.file), waiting: waiting)
     }
 
     /// The file's SHA-256; when revisions follow the seal, the SHA-256 of the
