@@ -90,10 +90,7 @@ extension Authority {
         guard choices.count > 1 else {
             return try submit(file: file, user: user, name: name, type: type, notes: notes)
         }
-        // The first of several signatures certifies the document, which only its first signature can do.
-        if try DocumentSigner.open(try Self.readSubmitted(file), fileLabel: file.path).hasSignatures {
-            throw AuthorityError(.refused, "\(file.path) already carries a signature; a document that several approvers sign must come unsigned, since the first of them certifies it")
-        }
+        try Self.checkSignable(file)
         let requester = try registry.findUser(user)
         let stored = try registry.fileStore.store(fileAt: file)
         let request = try registry.submit(user: requester.id, name: name, type: type, notes: notes, file: stored,

@@ -105,7 +105,8 @@ public struct DocumentSigner: Sendable {
     }
 
     /// `certifies`: the first of several signatures, which certifies the
-    /// document so that only later signatures may follow (DocMDP P=2).
+    /// document so that only later signatures may follow (DocMDP P=2), unless
+    /// the file is signed already (then no signature of ours can certify it).
     /// `closes`: the last signature, after which the B-LTA document timestamp
     /// (when `closingTimestamp`) goes; an earlier signer's file stays open.
     public func sign(pdf input: Data, fileLabel: String, signer: SignerIdentity, token: String,
@@ -178,7 +179,9 @@ public struct DocumentSigner: Sendable {
                                       crls: [try data.revocationList(now).der])
             },
             appendedPage: spot.appendedPage)
-        if certifies { request.docMDPPermission = 2 }
+        // Only a document's first signature can certify it: a file that comes
+        // signed already gets approval signatures, in fields reserved all the same.
+        if certifies, try !document.hasSignatures { request.docMDPPermission = 2 }
         request.reservedFields = reserved
         request.fillField = fieldName
         let prepared: PreparedSignature
@@ -343,8 +346,8 @@ public struct DocumentSigner: Sendable {
             return StampSpot(placement: (found.rect, found.matrix), qrSize: sizes[found.sizeIndex])
         }
         let least = size(smallest)
-        let whose = signer.map { " for signer \($0)'s stamp" } ?? ""
-        throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area\(whose) of \(Self.points(least.width))×\(Self.points(least.height)) points for the stamp, so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
+        let whose = signer.map { "signer \($0)'s stamp beside the others" } ?? "the stamp"
+        throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) has no blank area of \(Self.points(least.width))×\(Self.points(least.height)) points for \(whose), so nothing was signed; use --placement new-page to add a verification page, or --x and --y to choose the spot")
     }
 
     /// A page the size of `page` (as displayed; A4 if that is small), with a heading and a note

@@ -291,9 +291,6 @@ final class SeveralSignersTests: XCTestCase {
         XCTAssertEqual(offline.status, 2, offline.out)
         XCTAssertTrue(offline.out.contains("INDETERMINATE") && offline.out.contains("signer 2"), offline.out)
 
-        // A document already signed cannot start a list of signers (the first would certify it).
-        try assertRefused(["request", "submit", first.signed_pdf, "--user", "2101001", "--name", "Lagi",
-                           "--signers", "\(kaprodi),\(dean)"], mentions: ["already carries a signature"])
 
         // Revoking the first signer's key voids the partly signed document and sends the request back.
         try cli.succeed(["keys", "revoke", first.signature_id, "--reason", "kunci bocor"])
@@ -308,6 +305,44 @@ final class SeveralSignersTests: XCTestCase {
         let verdicts = try verify([first.signed_pdf])
         XCTAssertEqual(verdicts.first?.verdict, "INVALID")
         XCTAssertEqual(verdicts.first?.signatures.first?.checks["revocation"], "fail")
+    }
+
+    /// A file someone else signed already cannot be certified again: segel's signers give
+    /// approval signatures, the first reserving the others' fields, and all stay valid.
+    func testSeveralSignersOnAFileSignedElsewhere() throws {
+        guard PyHanko.available else { throw XCTSkip("pyHanko is not installed (scripts/setup --test installs it)") }
+        let key = work.appendingPathComponent("other.key"), cert = work.appendingPathComponent("other.pem")
+        let openssl = try Tools.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key.path,
+                                                "-out", cert.path, "-days", "30", "-subj", "/CN=Other Office"])
+        XCTAssertEqual(openssl.status, 0, openssl.err)
+        let signedElsewhere = work.appendingPathComponent("signed-elsewhere.pdf")
+        let script = """
+            import sys
+            from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+            from pyhanko.sign import signers
+            signer = signers.SimpleSigner.load(sys.argv[3], sys.argv[2])
+            with open(sys.argv[1], "rb") as f, open(sys.argv[4], "wb") as out:
+                signers.sign_pdf(IncrementalPdfFileWriter(f), signers.PdfSignatureMetadata(field_name="Other"), signer=signer, output=out)
+            """
+        let made = try Tools.run("python3", ["-c", script, try pdf("elsewhere.pdf", "Surat Rekomendasi"), cert.path, key.path,
+                                             signedElsewhere.path])
+        XCTAssertEqual(made.status, 0, made.err)
+
+        let signed = try JSONDecoder().decode(SignOutput.self, from: try cli.succeed([
+            "sign-file", signedElsewhere.path, "--by", kaprodi, "--by", dean, "--name", "Surat Rekomendasi", "--json"]).stdout)
+        let pdfsig = try PDFSig(trusting: cli.caPEM, in: work.appendingPathComponent("nss"))
+        let report = try pdfsig.signatures(of: URL(fileURLWithPath: signed.signed_pdf))
+        XCTAssertEqual(report.signatures.count, 3, report.output)
+        XCTAssertTrue(report.signatures.allSatisfy(\.signatureValid), report.output)
+        XCTAssertEqual(report.signatures.last?.totalDocumentSigned, true)
+        let hanko = try PyHanko.validate([URL(fileURLWithPath: signed.signed_pdf)], trusting: cli.caPEM)
+        let signatures = try XCTUnwrap(hanko[signed.signed_pdf]?.signatures)
+        XCTAssertEqual(signatures.map(\.intact), [true, true, true])
+        XCTAssertEqual(signatures.dropFirst().map(\.trusted), [true, true])
+        try cli.succeed(["publish"])
+        let verdict = try verify([signed.signed_pdf])
+        XCTAssertEqual(verdict.first?.verdict, "VALID")
+        XCTAssertEqual(verdict.first?.signatures.dropFirst().map { $0.checks["record"] }, ["pass", "pass"])
     }
 
     func testBatchRowsWithSignersAndRefusedArguments() throws {
