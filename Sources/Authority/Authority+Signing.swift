@@ -162,13 +162,13 @@ extension Authority {
         do {
             input = try Data(contentsOf: fileURL)
         } catch {
-            _ = try? registry.recordSigningFailure(request: id, reason: "\(label) cannot be read")
+            _ = try? registry.recordSigningFailure(request: id, reason: "\(label) cannot be read", approver: ticket.approver.id)
             throw AuthorityError(.refused, "request \(id): \(label) cannot be read; nothing was signed")
         }
         let current = Digest.hex(Digest.sha256(input))
         guard current == expected else {
             _ = try registry.recordSigningFailure(
-                request: id, reason: "\(label) has hash \(current), not the expected \(expected)")
+                request: id, reason: "\(label) has hash \(current), not the expected \(expected)", approver: ticket.approver.id)
             throw AuthorityError(.refused, ticket.continuation == nil
                 ? "request \(id): the stored file no longer matches the approved SHA-256; nothing was signed"
                 : "request \(id): \(label) is not the file signer \(ticket.position - 1) signed; nothing was signed")
@@ -190,7 +190,9 @@ extension Authority {
             signerCount: ticket.signerCount,
             reserving: ticket.laterFields.map { $0 == nil ? Self.automatic(options.position) : position($0) },
             signer: signer, options: options, now: now,
-            failed: { reason in _ = try? self.registry.recordSigningFailure(request: id, reason: reason) },
+            failed: { reason in
+                _ = try? self.registry.recordSigningFailure(request: id, reason: reason, approver: ticket.approver.id)
+            },
             record: { document in
                 var document = document
                 document.requestID = id
@@ -200,7 +202,17 @@ extension Authority {
         guard ticket.signerCount > 1 else { return result }
         try notifyNextSigner(of: try registry.request(id: id).request)
         var reported = result
-        reported.remainingSigners = try registry.signers(of: id).filter { $0.signer.state != .signed }.map(\.approver.name)
+        let signers = try registry.signers(of: id)
+        reported.remainingSigners = signers.filter { $0.signer.state != .signed }.map(\.approver.name)
+        // Every signature so far, not only this signer's.
+        let names = Dictionary(signers.map { ($0.approver.id, $0.approver) }, uniquingKeysWith: { first, _ in first })
+        reported.signatures = try registry.request(id: id).keys.map { key in
+            let approver = key.signerID.flatMap { names[$0] }
+            return SigningResult.SignatureSummary(
+                position: key.signerPosition, signatureID: key.signatureID, signer: approver?.name ?? "",
+                signerEmail: approver?.email ?? "", lookupCode: LookupCode(signatureID: key.signatureID)?.grouped ?? "",
+                sha256: key.signedHash ?? "")
+        }
         return reported
     }
 

@@ -204,6 +204,7 @@ final class SeveralSignersTests: XCTestCase {
         }
         let done = try XCTUnwrap(last)
         XCTAssertNotEqual(done.token, first.token, "the voided document's token is not reused")
+        XCTAssertEqual(done.signatures?.map(\.signer), names, "the last step reports every signature so far")
         try assertRefused(["sign", id], mentions: ["request \(id)"])
         XCTAssertEqual(try mails().filter { $0.hasSuffix("-signed.eml") }.count, 1, "the requester hears when all have signed")
         XCTAssertEqual(try mails().filter { $0.hasSuffix("-signer-3.eml") }.count, 1)

@@ -66,13 +66,14 @@ extension Registry {
     /// Records a `signing_failed` audit row; the request keeps its status, so
     /// it can be signed again once the cause is fixed.
     @discardableResult
-    public func recordSigningFailure(request requestID: Int64, reason: String) throws -> AuditLogEntry {
+    /// `approver`: the signer whose signing failed (default: the request's approver).
+    public func recordSigningFailure(request requestID: Int64, reason: String, approver: Int64? = nil) throws -> AuditLogEntry {
         let reason = try Validate.text(reason, "the failure reason")
         return try write("record a signing failure for request \(requestID)") { db in
             let request = try Lookup.request(db, requestID)
             return try AuditChain.append(db, AuditEvent(
                 action: .signingFailed, description: "Signing request \(request.id) failed: \(reason)",
-                requestID: request.id, userID: request.userID, approverID: request.approvedBy,
+                requestID: request.id, userID: request.userID, approverID: approver ?? request.approvedBy,
                 statusFrom: request.status.rawValue, statusTo: request.status.rawValue,
                 metadata: ["reason": reason]), actor: actor, at: now)
         }
