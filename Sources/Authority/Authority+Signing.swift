@@ -205,15 +205,19 @@ extension Authority {
         let signers = try registry.signers(of: id)
         reported.remainingSigners = signers.filter { $0.signer.state != .signed }.map(\.approver.name)
         // Every signature so far, not only this signer's.
-        let names = Dictionary(signers.map { ($0.approver.id, $0.approver) }, uniquingKeysWith: { first, _ in first })
-        reported.signatures = try registry.request(id: id).keys.map { key in
-            let approver = key.signerID.flatMap { names[$0] }
+        reported.signatures = try signatureSummaries(of: registry.request(id: id).keys)
+        return reported
+    }
+
+    /// What `--json` reports of each signature of a document several signed.
+    func signatureSummaries(of keys: [DigitalSignature]) throws -> [SigningResult.SignatureSummary] {
+        try keys.map { key in
+            let approver = try key.signerID.map { try registry.approver(id: $0) }
             return SigningResult.SignatureSummary(
                 position: key.signerPosition, signatureID: key.signatureID, signer: approver?.name ?? "",
                 signerEmail: approver?.email ?? "", lookupCode: LookupCode(signatureID: key.signatureID)?.grouped ?? "",
                 sha256: key.signedHash ?? "")
         }
-        return reported
     }
 
     /// `segel batch`, for a row seen for the first time: signs the PDF bytes,

@@ -97,13 +97,7 @@ extension Authority {
         var reported = result
         if detail.keys.count > 1 {
             // Every signature of a row several approvers signed, as when it was signed.
-            reported.signatures = try detail.keys.map { key in
-                let signer = try key.signerID.map { try registry.approver(id: $0) }
-                return SigningResult.SignatureSummary(
-                    position: key.signerPosition, signatureID: key.signatureID, signer: signer?.name ?? "",
-                    signerEmail: signer?.email ?? "",
-                    lookupCode: LookupCode(signatureID: key.signatureID)?.grouped ?? "", sha256: key.signedHash ?? "")
-            }
+            reported.signatures = try signatureSummaries(of: detail.keys)
             reported.remainingSigners = []
         }
         return BatchResult(line: row.line, file: row.file.path, status: .skipped, result: reported, error: nil)

@@ -131,39 +131,37 @@ extension Registry {
         let approver = try Lookup.approver(db, approverID)
         let from = request.status
         let time = now
-        if let turn = try signerTurn(db, request: request, approver: approver, step: .approve) {
-            try approveTurn(db, turn, at: time)
-            if turn.position > 1 {
-                let version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
-                request.updatedAt = time
-                if storesRequest { try request.updateRow(db) }
-                let audit = try AuditChain.append(db, AuditEvent(
-                    action: .requestApproved,
-                    description: "Request \(request.id) approved by approver \(approver.id) \(approver.name), signer \(turn.position)",
-                    requestID: request.id, userID: request.userID, approverID: approver.id,
-                    statusFrom: from.rawValue, statusTo: request.status.rawValue,
-                    metadata: ["signer_position": String(turn.position)]), actor: actor, at: time, after: previous)
-                return (request, approver, version, audit)
-            }
+        let turn = try signerTurn(db, request: request, approver: approver, step: .approve)
+        if let turn { try approveTurn(db, turn, at: time) }
+        let version: DocumentVersion
+        var description = "Request \(request.id) approved by approver \(approver.id) \(approver.name)"
+        var metadata: Metadata
+        if let turn, turn.position > 1 {
+            // A later signer approves the version the first one approved; the request stays approved.
+            version = try Lookup.version(db, request.approvedVersionID, of: request, known: known)
+            description += ", signer \(turn.position)"
+            metadata = ["signer_position": String(turn.position)]
+        } else {
+            request.status = try Workflow.check(.approve, request: request)
+            version = try Lookup.version(db, request.currentVersionID, of: request, known: known)
+            request.approvedAt = time
+            request.approvedBy = approver.id
+            request.approvalNotes = notes
+            request.approvedVersionID = version.id
+            var workflow = request.workflowMetadata ?? [:]
+            workflow["document_hash"] = version.fileSHA256
+            workflow["approved_version"] = String(version.version)
+            request.workflowMetadata = workflow
+            metadata = Registry.versionMetadata(version)
+            if turn != nil { metadata["signer_position"] = "1" }
         }
-        request.status = try Workflow.check(.approve, request: request)
-        let version = try Lookup.version(db, request.currentVersionID, of: request, known: known)
-        request.approvedAt = time
-        request.approvedBy = approver.id
-        request.approvalNotes = notes
-        request.approvedVersionID = version.id
-        var workflow = request.workflowMetadata ?? [:]
-        workflow["document_hash"] = version.fileSHA256
-        workflow["approved_version"] = String(version.version)
-        request.workflowMetadata = workflow
         request.updatedAt = time
         if storesRequest { try request.updateRow(db) }
         let audit = try AuditChain.append(db, AuditEvent(
-            action: .requestApproved,
-            description: "Request \(request.id) approved by approver \(approver.id) \(approver.name)",
+            action: .requestApproved, description: description,
             requestID: request.id, userID: request.userID, approverID: approver.id,
             statusFrom: from.rawValue, statusTo: request.status.rawValue,
-            metadata: Registry.versionMetadata(version)), actor: actor, at: time, after: previous)
+            metadata: metadata), actor: actor, at: time, after: previous)
         return (request, approver, version, audit)
     }
 
