@@ -137,7 +137,7 @@ public struct DocumentSigner: Sendable {
                                    scanText: "Pindai atau ketik kode di \(host) / Scan or type the code at \(host)")
         // Encoded once: its size decides how small the stamp may be, then it is drawn.
         let symbol = try QRSymbol(url)
-        let spot: StampSpot
+        var spot: StampSpot
         var reserved: [EmptySignatureField] = []
         if let reservedField {
             spot = reservedField.spot(rotate: page.rotate)
@@ -146,6 +146,17 @@ public struct DocumentSigner: Sendable {
                                       position: position, fileLabel: fileLabel, settings: settings)
             reserved = try reserveFields(later, after: spot, document: document, pages: pages, firstPage: pageIndex,
                                          modules: symbol.size, fileLabel: fileLabel)
+            // Stamps side by side in one row read left to right in signing order.
+            let row = reserved.indices.filter { index in
+                let rect = reserved[index].rect
+                return !reserved[index].onAppendedPage && reserved[index].pageIndex == pageIndex
+                    && rect[1] == spot.placement.rect[1] && rect[3] == spot.placement.rect[3]
+            }
+            if !row.isEmpty, spot.placement.matrix == nil {
+                let ordered = ([spot.placement.rect] + row.map { reserved[$0].rect }).sorted { $0[0] < $1[0] }
+                spot.placement.rect = ordered[0]
+                for (index, rect) in zip(row, ordered.dropFirst()) { reserved[index].rect = rect }
+            }
         }
         let appearance = try StampRenderer.render(symbol: symbol, caption: caption, qrSize: spot.qrSize)
         let placement = spot.placement
@@ -257,35 +268,45 @@ public struct DocumentSigner: Sendable {
     }
 
     /// Places the stamps of the signers who follow (`later`, positions 2…),
-    /// each in blank space that no earlier stamp takes, and returns their
-    /// empty fields. On a verification page they go one under the other.
+    /// each in blank space that no earlier stamp takes — side by side with the
+    /// one before when the row has room — and returns their empty fields.
     func reserveFields(_ later: [StampPosition], after first: StampSpot, document: PDFDocument, pages: [Page],
                        firstPage: Int, modules: Int, fileLabel: String) throws -> [EmptySignatureField] {
         var taken: [Int: [[Double]]] = [firstPage: [first.placement.rect]]
         var fields: [EmptySignatureField] = []
         for (offset, position) in later.enumerated() {
             let name = Self.reservedFieldName(position: offset + 2)
+            let height = first.qrSize, width = height * (1 + StampRenderer.captionWidthRatio), gap = 12.0
+            let previous = fields.last?.rect ?? first.placement.rect
             if let appended = first.appendedPage, position.x == nil {
-                // Under the first stamp on the verification page.
-                let height = first.qrSize
-                let previous = fields.last?.rect ?? first.placement.rect
-                let y = previous[1] - 12 - height
-                guard y >= 24 else {
+                // On the verification page: beside the one before, or in a new row under the first.
+                let pageWidth = appended.mediaBox[2] - appended.mediaBox[0]
+                var rect = [previous[2] + gap, previous[1], previous[2] + gap + width, previous[3]]
+                if rect[2] > pageWidth - 24 {
+                    let y = previous[1] - gap - height
+                    rect = [first.placement.rect[0], y, first.placement.rect[0] + width, y + height]
+                }
+                guard rect[1] >= 24 else {
                     throw AuthorityError(.refused, "the verification page has no room for \(later.count + 1) stamps")
                 }
-                let width = height * (1 + StampRenderer.captionWidthRatio)
-                let rect = [previous[0], y, previous[0] + width, y + height]
-                _ = appended
                 fields.append(EmptySignatureField(name: name, pageIndex: pages.count, onAppendedPage: true, rect: rect))
                 continue
             }
             var position = position
             if position.placement == .newPage { position.placement = .auto }
             let index = try Self.pageIndex(position.page, pages: pages, fileLabel: fileLabel)
-            let spot = try Self.stampSpot(document: document, page: pages[index], pageIndex: index, modules: modules,
+            let rect: [Double]
+            if position.x == nil, let beside = try Self.besidePrevious(previous, size: (width, height), page: pages[index],
+                                                                       document: document,
+                                                                       taken: taken[index] ?? [],
+                                                                       samePage: (fields.last?.pageIndex ?? firstPage) == index) {
+                // Side by side with the stamp before it, when the row has room.
+                rect = beside
+            } else {
+                rect = try Self.stampSpot(document: document, page: pages[index], pageIndex: index, modules: modules,
                                           position: position, fileLabel: fileLabel, settings: settings,
-                                          alsoOccupied: taken[index] ?? [], signer: offset + 2)
-            let rect = spot.placement.rect
+                                          alsoOccupied: taken[index] ?? [], signer: offset + 2).placement.rect
+            }
             if let clash = (taken[index] ?? []).first(where: { Self.overlaps($0, rect) }) {
                 throw AuthorityError(.usage, "the stamp of signer \(offset + 2) on page \(index + 1) of \(fileLabel) would overlap another stamp at \(clash.map(Self.points)); choose another field")
             }
@@ -293,6 +314,26 @@ public struct DocumentSigner: Sendable {
             fields.append(EmptySignatureField(name: name, pageIndex: index, rect: rect))
         }
         return fields
+    }
+
+    /// The spot just left of `previous` on the same row, when it is blank
+    /// (no ink within 4 points, no other stamp) and inside the CropBox with
+    /// an 18-point margin; nil otherwise. Upright pages only: on a turned page
+    /// the stamp goes wherever `StampPlacement.findSpace` finds room.
+    static func besidePrevious(_ previous: [Double], size: (width: Double, height: Double), page: Page,
+                               document: PDFDocument, taken: [[Double]], samePage: Bool) throws -> [Double]? {
+        guard samePage, StampPlacement.normalizedRotation(page.rotate) == 0 else { return nil }
+        let gap = 12.0, margin = 18.0, padding = 4.0
+        let rect = [previous[0] - gap - size.width, previous[1], previous[0] - gap, previous[1] + size.height]
+        let box = page.cropBox
+        guard rect[0] >= min(box.llx, box.urx) + margin, rect[2] <= max(box.llx, box.urx) - margin,
+              rect[1] >= min(box.lly, box.ury) + margin, rect[3] <= max(box.lly, box.ury) - margin else { return nil }
+        guard let ink = try? document.ink(of: page), !ink.coversPage else { return nil }
+        let padded = [rect[0] - padding, rect[1] - padding, rect[2] + padding, rect[3] + padding]
+        guard !ink.boxes.contains(where: { overlaps($0, padded) }), !taken.contains(where: { overlaps($0, padded) }) else {
+            return nil
+        }
+        return rect
     }
 
     static func overlaps(_ a: [Double], _ b: [Double]) -> Bool {

@@ -158,6 +158,34 @@ final class SeveralSignersTests: XCTestCase {
         XCTAssertEqual(listed.last?["sha256"] as? String, three.sha256)
     }
 
+    /// When a row has room, the stamps stand side by side and read left to right in signing order.
+    func testStampsStandSideBySideInSigningOrderWhenTheRowHasRoom() throws {
+        guard PyHanko.available else { throw XCTSkip("pyHanko is not installed (scripts/setup --test installs it)") }
+        let signed = try JSONDecoder().decode(SignOutput.self, from: try cli.succeed([
+            "sign-file", try pdf("row.pdf", "Berita Acara"), "--by", kaprodi, "--by", dean, "--by", rector,
+            "--size", "60", "--name", "Berita Acara", "--json"]).stdout)
+        let script = """
+            import json, sys
+            from pyhanko.pdf_utils.reader import PdfFileReader
+            r = PdfFileReader(open(sys.argv[1], "rb"))
+            out = {}
+            for ref in r.root["/AcroForm"]["/Fields"]:
+                field = ref.get_object()
+                out[str(field["/T"])] = [float(v) for v in field["/Rect"]]
+            print(json.dumps(out))
+            """
+        let read = try Tools.run("python3", ["-c", script, signed.signed_pdf])
+        XCTAssertEqual(read.status, 0, read.err)
+        let rects = try XCTUnwrap(JSONSerialization.jsonObject(with: read.stdout) as? [String: [Double]])
+        let first = try XCTUnwrap(rects.first { $0.key.hasPrefix("Segel-SIG-") }?.value)
+        let second = try XCTUnwrap(rects["Segel-Signer-2"]), third = try XCTUnwrap(rects["Segel-Signer-3"])
+        XCTAssertEqual([first[1], second[1], third[1]], [first[1], first[1], first[1]], "one row: \(rects)")
+        XCTAssertLessThan(first[2], second[0], "signer 1 left of signer 2: \(rects)")
+        XCTAssertLessThan(second[2], third[0], "signer 2 left of signer 3: \(rects)")
+        let decoded = try QRCheck.decode(pdf: URL(fileURLWithPath: signed.signed_pdf), page: 1, workDirectory: work)
+        XCTAssertEqual(decoded.count, 3, "every stamp decodes: \(decoded)")
+    }
+
     func testTheWorkflowKeepsTheOrderAndRefusesEveryOtherStep() throws {
         try cli.succeed(["group", "add", "pimpinan", "--approvers", "\(dean),\(rector)", "--role", "Dekan dan Rektor"])
         let groups = try cli.succeed(["group", "list"]).out
