@@ -51,8 +51,9 @@ enum Lookup {
 
     /// The keys of a document signature, one per signer, in signing order.
     static func keys(_ db: Database, of signature: DocumentSignature) throws -> [DigitalSignature] {
-        try DigitalSignature.filter(Column("document_signature_id") == signature.id)
-            .order(Column(DigitalSignature.stepColumns.position)).fetchAll(db)
+        try DigitalSignature.fetchAll(db.cachedStatement(sql: """
+            SELECT * FROM digital_signatures WHERE document_signature_id = ? ORDER BY signer_position
+            """), arguments: [signature.id])
     }
 
     /// The request's latest signature (earlier ones were voided by a rejection).

@@ -38,7 +38,7 @@ extension Registry {
                                              storesRequest: signature == nil)
             guard let signature else { return approved.request }
             // Signing for every signer at once (`sign-file --by A --by B`) is each one's approval.
-            try approveAllSigners(db, request: submitted.request.id)
+            try setSigners(db, request: submitted.request.id, to: .approved, at: approved.audit.performedAt)
             return try recordSignature(db, signature, request: approved.request, version: approved.version,
                                        signer: approved.approver, after: approved.audit).request
         }
@@ -97,7 +97,7 @@ extension Registry {
             request.rejectionReason = nil
             request.updatedAt = time
             try request.updateRow(db)
-            try resetSigners(db, request: request.id, at: time)
+            try setSigners(db, request: request.id, to: .waiting, at: time)
             try AuditChain.append(db, AuditEvent(
                 action: .requestResubmitted,
                 description: "Request \(request.id) resubmitted with version \(number) (\(file.originalFilename))",
@@ -132,7 +132,7 @@ extension Registry {
         let from = request.status
         let time = now
         let turn = try signerTurn(db, request: request, approver: approver, step: .approve)
-        if let turn { try approveTurn(db, turn, at: time) }
+        if let turn { try setSigners(db, request: request.id, positions: turn.position...turn.position, to: .approved, at: time) }
         let version: DocumentVersion
         var description = "Request \(request.id) approved by approver \(approver.id) \(approver.name)"
         var metadata: Metadata

@@ -111,19 +111,19 @@ extension Registry {
         }
     }
 
-    /// Signing for every signer in one step counts as each one's approval.
-    func approveAllSigners(_ db: Database, request: Int64) throws {
-        let time = now
-        try db.execute(sql: """
-            UPDATE request_signers SET state = 'approved', acted_at = ?, updated_at = ?
-            WHERE approval_request_id = ? AND state = 'waiting'
-            """, arguments: [time.databaseText, time.databaseText, request])
-    }
-
-    func resetSigners(_ db: Database, request: Int64, at time: Date) throws {
-        try db.execute(sql: """
-            UPDATE request_signers SET state = 'waiting', acted_at = NULL, updated_at = ? WHERE approval_request_id = ?
-            """, arguments: [time.databaseText, request])
+    /// Moves the signers at `positions` (all of the request's when nil) to
+    /// `state`, noting when they acted (no time for `waiting`): the one way a
+    /// signer's turn changes (`RequestSigner`'s diagram).
+    func setSigners(_ db: Database, request: Int64, positions: ClosedRange<Int>? = nil,
+                    to state: RequestSigner.State, at time: Date) throws {
+        var sql = "UPDATE request_signers SET state = ?, acted_at = ?, updated_at = ? WHERE approval_request_id = ?"
+        var arguments: StatementArguments = [state.rawValue, state == .waiting ? nil : time.databaseText,
+                                             time.databaseText, request]
+        if let positions {
+            sql += " AND position BETWEEN ? AND ?"
+            arguments += [positions.lowerBound, positions.upperBound]
+        }
+        try db.execute(sql: sql, arguments: arguments)
     }
 
     enum TurnStep: String { case approve = "approved", reject = "rejected" }
@@ -155,17 +155,11 @@ extension Registry {
         return current
     }
 
-    func approveTurn(_ db: Database, _ turn: RequestSigner, at time: Date) throws {
-        try db.execute(sql: "UPDATE request_signers SET state = 'approved', acted_at = ?, updated_at = ? WHERE id = ?",
-                       arguments: [time.databaseText, time.databaseText, turn.id])
-    }
-
     /// The signer rejects: their row says so, and a document that earlier
     /// signers already signed is voided with their keys revoked.
     func rejectTurn(_ db: Database, _ turn: RequestSigner, request: ApprovalRequest, approver: Approver,
                     reason: String, at time: Date) throws {
-        try db.execute(sql: "UPDATE request_signers SET state = 'rejected', acted_at = ?, updated_at = ? WHERE id = ?",
-                       arguments: [time.databaseText, time.databaseText, turn.id])
+        try setSigners(db, request: request.id, positions: turn.position...turn.position, to: .rejected, at: time)
         guard let live = try Lookup.signature(db, of: request), live.signatureStatus == .pending else { return }
         let why = "signer \(turn.position) \(approver.name) rejected the document: \(reason)"
         try voidSignature(db, live, request: request, act: .invalidateDocument, reason: why, at: time, approver: approver.id)
@@ -188,12 +182,9 @@ extension Registry {
             request.rejectionReason = reason
             request.updatedAt = time
             try request.updateRow(db)
-            try db.execute(sql: """
-                UPDATE request_signers SET state = 'rejected', acted_at = ?, updated_at = ?
-                WHERE approval_request_id = ? AND state IN ('waiting', 'approved')
-                  AND position = (SELECT MIN(position) FROM request_signers
-                                  WHERE approval_request_id = ? AND state IN ('waiting', 'approved'))
-                """, arguments: [time.databaseText, time.databaseText, request.id, request.id])
+            if let turn = try RequestSigner.of(db, request: request.id).first(where: { $0.state != .signed }) {
+                try setSigners(db, request: request.id, positions: turn.position...turn.position, to: .rejected, at: time)
+            }
             try AuditChain.append(db, AuditEvent(
                 action: .requestRejected, description: "Request \(request.id) sent back to its requester: \(reason)",
                 requestID: request.id, userID: request.userID, statusFrom: from.rawValue,

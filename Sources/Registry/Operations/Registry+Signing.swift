@@ -104,7 +104,7 @@ extension Registry {
                          version known: DocumentVersion? = nil, signer knownSigner: Approver? = nil,
                          after previous: AuditLogEntry? = nil) throws -> (signature: DocumentSignature, request: ApprovalRequest) {
         let result = fields.result
-        let token = fields.token, serial = fields.serial
+        let token = fields.token
         let documentHash = fields.documentHash, finalPath = fields.finalPath
         var request = request
         let requestFrom = request.status
@@ -112,10 +112,7 @@ extension Registry {
         let live = try Lookup.signature(db, of: request).flatMap { $0.signatureStatus == .pending ? $0 : nil }
         let earlierKeys = try live.map { try Lookup.keys(db, of: $0) } ?? []
         let firstPosition = earlierKeys.count + 1
-        let steps = [SignedStep(signatureID: fields.signatureID, signerApproverID: result.signerApproverID,
-                                key: result.key, qr: result.qr, qrModules: result.qrModules,
-                                signedAt: result.signedAt, signedHash: result.firstSignedHash ?? fields.finalHash)]
-            + result.laterSteps
+        let steps = fields.steps
         let total = plan.isEmpty ? steps.count : plan.count
         let lastPosition = firstPosition + steps.count - 1
         guard lastPosition <= total else {
@@ -126,8 +123,8 @@ extension Registry {
         if complete { request.status = nextStatus }
         for (offset, step) in steps.enumerated() where !plan.isEmpty {
             let entry = plan[firstPosition - 1 + offset]
-            guard entry.approverID == step.signerApproverID else {
-                throw RegistryError(.illegalTransition, "request \(request.id): it is signer \(entry.position)'s turn (approver \(entry.approverID)), not approver \(step.signerApproverID)'s")
+            guard entry.approverID == step.source.signerApproverID else {
+                throw RegistryError(.illegalTransition, "request \(request.id): it is signer \(entry.position)'s turn (approver \(entry.approverID)), not approver \(step.source.signerApproverID)'s")
             }
             guard entry.state == .approved else {
                 throw RegistryError(.illegalTransition, "request \(request.id): signer \(entry.position) (approver \(entry.approverID)) is \(entry.state.rawValue), not approved, so cannot sign")
@@ -154,17 +151,16 @@ extension Registry {
                     "the token \(token) is already used by request \(other.approvalRequestID)")
             }
         }
-        for (offset, step) in steps.enumerated() {
+        for step in steps {
             if try DigitalSignature.cachedFetch(db, where: "signature_id", is: step.signatureID) != nil {
                 throw RegistryError(.duplicate, "a key with the id \(step.signatureID) already exists")
             }
-            let stepSerial = offset == 0 ? serial : try Validate.hex(step.key.serialHex, "the certificate serial")
-            if let other = try DigitalSignature.cachedFetch(db, where: "serial_hex", is: stepSerial) {
+            if let other = try DigitalSignature.cachedFetch(db, where: "serial_hex", is: step.serial) {
                 throw RegistryError(.duplicate,
-                    "the certificate serial \(stepSerial) is already used by key \(other.signatureID)")
+                    "the certificate serial \(step.serial) is already used by key \(other.signatureID)")
             }
         }
-        let lastStep = steps[steps.count - 1]
+        let lastStep = steps[steps.count - 1].source
         let lastSigner = try Lookup.approver(db, lastStep.signerApproverID, known: knownSigner)
 
         let time = now
@@ -206,7 +202,7 @@ extension Registry {
                                 userID: request.userID)
         if live == nil {
             var initiated = common
-            initiated.approverID = steps[0].signerApproverID
+            initiated.approverID = steps[0].source.signerApproverID
             initiated.description = "Signing of request \(request.id) \"\(request.documentName)\" initiated"
             initiated.statusFrom = requestFrom.rawValue
             initiated.statusTo = request.status.rawValue
@@ -216,26 +212,22 @@ extension Registry {
 
         for (offset, step) in steps.enumerated() {
             let position = firstPosition + offset
-            let signer = try Lookup.approver(db, step.signerApproverID, known: knownSigner)
-            let key = step.key
-            let signatureID = step.signatureID
-            let stepSerial = offset == 0 ? serial : try Validate.hex(key.serialHex, "the certificate serial")
+            let signer = try Lookup.approver(db, step.source.signerApproverID, known: knownSigner)
+            let key = step.source.key
+            let signatureID = step.signatureID, stepSerial = step.serial
             var digital = DigitalSignature(
                 id: try Registry.nextID(db, table: DigitalSignature.databaseTableName),
                 signatureID: signatureID, documentSignatureID: signature.id, userID: request.userID,
-                publicKey: try Validate.text(key.publicKeyPEM, "the public key"),
-                privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
-                algorithm: try Validate.text(key.algorithm, "the key algorithm"), keyLength: key.keyLength,
-                certificate: try Validate.text(key.certificatePEM, "the certificate"), serialHex: stepSerial,
-                validFrom: Timestamp.normalized(key.validFrom), validUntil: Timestamp.normalized(key.validUntil),
-                certificateSummary: key.certificateSummary,
+                publicKey: step.publicKey, privateKey: Validate.optional(key.encryptedPrivateKeyPEM),
+                algorithm: step.algorithm, keyLength: key.keyLength, certificate: step.certificate, serialHex: stepSerial,
+                validFrom: step.validFrom, validUntil: step.validUntil, certificateSummary: key.certificateSummary,
                 status: .active, revokedReason: nil,
                 revokedAt: nil, metadata: key.metadata, createdAt: time, updatedAt: time)
             digital.signerPosition = position
             digital.signerID = signer.id
-            digital.signedAt = Timestamp.normalized(step.signedAt)
-            digital.signedHash = try Validate.sha256(step.signedHash, "the signed PDF's hash")
-            digital.qr = step.qr
+            digital.signedAt = Timestamp.normalized(step.source.signedAt)
+            digital.signedHash = step.signedHash
+            digital.qr = step.source.qr
             try digital.insertRow(db)
 
             var stepCommon = common
@@ -259,54 +251,69 @@ extension Registry {
                 : "Request \(request.id) signed by approver \(signer.id) \(signer.name) as \(signatureID)"
             signed.statusFrom = SignatureStatus.pending.rawValue
             signed.statusTo = finishes ? signature.signatureStatus.rawValue : SignatureStatus.pending.rawValue
-            signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": digital.signedHash ?? fields.finalHash,
+            signed.metadata = ["token": token, "signature_id": signatureID, "final_hash": step.signedHash,
                                "final_pdf_path": finalPath]
             if total > 1 { signed.metadata?["signer_position"] = String(position) }
             previousRow = try AuditChain.append(db, signed, actor: actor, at: time, after: previousRow)
         }
         if !plan.isEmpty {
-            try db.execute(sql: """
-                UPDATE request_signers SET state = 'signed', acted_at = ?, updated_at = ?
-                WHERE approval_request_id = ? AND position BETWEEN ? AND ?
-                """, arguments: [time.databaseText, time.databaseText, request.id, firstPosition, lastPosition])
+            try setSigners(db, request: request.id, positions: firstPosition...lastPosition, to: .signed, at: time)
         }
         return (signature, request)
     }
 }
 
-/// A `SignedDocument` whose fields passed validation, before any transaction starts.
+/// A `SignedDocument` whose fields passed validation, before any transaction
+/// starts: the document's, and every signer's step (the first signer's from
+/// the document itself, the others' from `laterSteps`), each checked alike.
 struct SignatureFields {
     let result: SignedDocument
-    let token, signatureID, documentHash, finalHash, finalPath, verificationURL: String
-    let serial, publicKey, certificate, algorithm: String
-    let validFrom, validUntil: Date
+    let token, documentHash, finalHash, finalPath, verificationURL: String
+    /// In signing order; never empty.
+    let steps: [Step]
+
+    /// One signer's key, certificate and stamp, validated.
+    struct Step {
+        let source: SignedStep
+        let signatureID, serial, publicKey, certificate, algorithm, signedHash: String
+        let validFrom, validUntil: Date
+
+        init(_ step: SignedStep) throws {
+            source = step
+            signatureID = try Validate.text(step.signatureID, "the signature id")
+            guard signatureID.hasPrefix("SIG-"), signatureID.count > 4 else {
+                throw RegistryError(.badInput, "the signature id \"\(signatureID)\" does not start with SIG-")
+            }
+            let key = step.key
+            serial = try Validate.hex(key.serialHex, "the certificate serial")
+            publicKey = try Validate.text(key.publicKeyPEM, "the public key")
+            certificate = try Validate.text(key.certificatePEM, "the certificate")
+            algorithm = try Validate.text(key.algorithm, "the key algorithm")
+            signedHash = try Validate.sha256(step.signedHash, "the signed PDF's hash")
+            validFrom = Timestamp.normalized(key.validFrom)
+            validUntil = Timestamp.normalized(key.validUntil)
+            guard validFrom < validUntil else {
+                throw RegistryError(.badInput, "key \(signatureID) is valid until before it is valid from")
+            }
+            guard key.keyLength > 0 else {
+                throw RegistryError(.badInput, "key \(signatureID) has no key length")
+            }
+            if let qr = step.qr, qr.page < 1 || !(qr.size > 0) {
+                throw RegistryError(.badInput, "the QR stamp of \(signatureID) has no page or size")
+            }
+        }
+    }
 
     init(_ result: SignedDocument) throws {
         self.result = result
         token = try Validate.token(result.token)
-        signatureID = try Validate.text(result.signatureID, "the signature id")
-        guard signatureID.hasPrefix("SIG-"), signatureID.count > 4 else {
-            throw RegistryError(.badInput, "the signature id \"\(signatureID)\" does not start with SIG-")
-        }
         documentHash = try Validate.sha256(result.documentHash, "the signed document's hash")
         finalHash = try Validate.sha256(result.finalHash, "the signed PDF's hash")
         finalPath = try Validate.text(result.finalPDFPath, "the signed PDF's path")
         verificationURL = try Validate.text(result.verificationURL, "the verification URL")
-        let key = result.key
-        serial = try Validate.hex(key.serialHex, "the certificate serial")
-        publicKey = try Validate.text(key.publicKeyPEM, "the public key")
-        certificate = try Validate.text(key.certificatePEM, "the certificate")
-        algorithm = try Validate.text(key.algorithm, "the key algorithm")
-        validFrom = Timestamp.normalized(key.validFrom)
-        validUntil = Timestamp.normalized(key.validUntil)
-        guard validFrom < validUntil else {
-            throw RegistryError(.badInput, "key \(signatureID) is valid until before it is valid from")
-        }
-        guard key.keyLength > 0 else {
-            throw RegistryError(.badInput, "key \(signatureID) has no key length")
-        }
-        if let qr = result.qr, qr.page < 1 || !(qr.size > 0) {
-            throw RegistryError(.badInput, "the QR stamp of \(signatureID) has no page or size")
-        }
+        let first = SignedStep(signatureID: result.signatureID, signerApproverID: result.signerApproverID,
+                               key: result.key, qr: result.qr, qrModules: result.qrModules,
+                               signedAt: result.signedAt, signedHash: result.firstSignedHash ?? result.finalHash)
+        steps = try ([first] + result.laterSteps).map(Step.init)
     }
 }

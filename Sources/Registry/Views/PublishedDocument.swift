@@ -27,6 +27,12 @@ public struct PublishedDocument: Sendable, Hashable {
     }
 }
 
+extension DigitalSignature {
+    /// A signer's state as the portal lists it beside the document's status:
+    /// "revoked" once the certificate is, else "signed".
+    public var signerState: String { status == .revoked ? "revoked" : "signed" }
+}
+
 extension PublishedRecord {
     /// The published record of `published`: what the portal writes for it and
     /// what `segel verify` compares a file with, built the same way for both.

@@ -23,9 +23,9 @@ extension Registry {
     public func revocationListings() throws -> [RevocationListing] {
         try read("list the certificates the CRL lists") { db in
             let signatures = try DocumentSignature.filter(Column("public_status") != PublicStatus.valid.rawValue).fetchAll(db)
-            return try signatures.compactMap { signature in
+            return try signatures.flatMap { signature in
                 try Lookup.keys(db, of: signature).compactMap { RevocationListing(signature: signature, key: $0) }
-            }.flatMap { $0 }.sorted { $0.serialHex < $1.serialHex }
+            }.sorted { $0.serialHex < $1.serialHex }
         }
     }
 }
