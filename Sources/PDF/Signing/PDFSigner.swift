@@ -80,9 +80,11 @@ public enum PDFSigner {
         let formObject = catalog["AcroForm"]
         var form = try document.dictionary(formObject) ?? PDFDictionary()
         var fields = try document.array(form["Fields"]) ?? []
+        // The new field and the empty ones reserved for later signers.
+        let newNames = Set([request.fieldName] + request.reservedFields.map(\.name))
         for field in fields {
-            if let existing = try document.dictionary(field)?["T"]?.textValue, existing == request.fieldName {
-                throw PDFError(.write, "the document already has a field named \(request.fieldName)")
+            if let existing = try document.dictionary(field)?["T"]?.textValue, newNames.contains(existing) {
+                throw PDFError(.write, "the document already has a field named \(existing)")
             }
         }
 
@@ -149,18 +151,9 @@ public enum PDFSigner {
             fieldDictionary["AP"] = .dictionary(["N": .reference(appearanceReference)])
             update.replace(fieldRef, with: .dictionary(fieldDictionary))
         } else {
-            // §12.7.5.5 + §12.5.6.19: the field merged with its widget; /F 132 = Print + Locked.
-            let widget: PDFDictionary = [
-                "Type": .name("Annot"),
-                "Subtype": .name("Widget"),
-                "FT": .name("Sig"),
-                "T": .text(request.fieldName),
-                "V": .reference(signatureReference),
-                "F": .integer(132),
-                "P": .reference(page.ref),
-                "Rect": .numbers(appearance?.rect ?? [0, 0, 0, 0]),
-                "AP": .dictionary(["N": .reference(appearanceReference)]),
-            ]
+            var widget = signatureWidget(name: request.fieldName, page: page, rect: appearance?.rect ?? [0, 0, 0, 0])
+            widget["V"] = .reference(signatureReference)
+            widget["AP"] = .dictionary(["N": .reference(appearanceReference)])
             let widgetReference = update.add(.dictionary(widget))
 
             // With /NeedAppearances true, poppler regenerates every widget's appearance,
@@ -192,26 +185,12 @@ public enum PDFSigner {
                 guard reserved.rect.count == 4, reserved.rect.allSatisfy(\.isFinite) else {
                     throw PDFError(.write, "the field \(reserved.name) needs a rectangle of four numbers")
                 }
-                let empty = update.add(.dictionary([
-                    "Type": .name("Annot"),
-                    "Subtype": .name("Widget"),
-                    "FT": .name("Sig"),
-                    "T": .text(reserved.name),
-                    "F": .integer(132),
-                    "P": .reference(target.ref),
-                    "Rect": .numbers(reserved.rect),
-                ]))
+                let empty = update.add(.dictionary(signatureWidget(name: reserved.name, page: target, rect: reserved.rect)))
                 newFields.append(.reference(empty))
                 if let index = widgetsByPage.firstIndex(where: { $0.page.ref == target.ref }) {
                     widgetsByPage[index].widgets.append(empty)
                 } else {
                     widgetsByPage.append((target, target.dictionary, false, [empty]))
-                }
-            }
-            for existing in fields {
-                let name = try document.dictionary(existing)?["T"]?.textValue
-                if let name, request.reservedFields.contains(where: { $0.name == name }) {
-                    throw PDFError(.write, "the document already has a field named \(name)")
                 }
             }
 
@@ -275,6 +254,20 @@ public enum PDFSigner {
             throw PDFError(.write, "the signature dictionary was not written")
         }
         return try patchByteRange(layout.data, signatureObject: range, capacity: request.contentsCapacity)
+    }
+
+    /// §12.7.5.5 + §12.5.6.19: a signature field merged with its widget,
+    /// without value or appearance yet; /F 132 = Print + Locked.
+    private static func signatureWidget(name: String, page: Page, rect: [Double]) -> PDFDictionary {
+        [
+            "Type": .name("Annot"),
+            "Subtype": .name("Widget"),
+            "FT": .name("Sig"),
+            "T": .text(name),
+            "F": .integer(132),
+            "P": .reference(page.ref),
+            "Rect": .numbers(rect),
+        ]
     }
 
     /// `resources` with each font dictionary written as an object of its own,
