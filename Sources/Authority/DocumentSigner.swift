@@ -142,10 +142,11 @@ public struct DocumentSigner: Sendable {
         if let reservedField {
             spot = reservedField.spot(rotate: page.rotate)
         } else {
-            spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, modules: symbol.size,
+            let inks = PageInks(document: document)
+            spot = try Self.stampSpot(document: document, page: page, pageIndex: pageIndex, modules: symbol.size, inks: inks,
                                       position: position, fileLabel: fileLabel, settings: settings)
             reserved = try reserveFields(later, after: spot, document: document, pages: pages, firstPage: pageIndex,
-                                         modules: symbol.size, fileLabel: fileLabel)
+                                         modules: symbol.size, fileLabel: fileLabel, inks: inks)
             // Stamps side by side in one row read left to right in signing order.
             let row = reserved.indices.filter { index in
                 let rect = reserved[index].rect
@@ -268,18 +269,18 @@ public struct DocumentSigner: Sendable {
     }
 
     /// Places the stamps of the signers who follow (`later`, positions 2…),
-    /// each in blank space that no earlier stamp takes — side by side with the
-    /// one before when the row has room — and returns their empty fields.
+    /// each in blank space that no earlier stamp takes — beside the ones
+    /// before when their row has room — and returns their empty fields.
     func reserveFields(_ later: [StampPosition], after first: StampSpot, document: PDFDocument, pages: [Page],
-                       firstPage: Int, modules: Int, fileLabel: String) throws -> [EmptySignatureField] {
+                       firstPage: Int, modules: Int, fileLabel: String, inks: PageInks) throws -> [EmptySignatureField] {
         var taken: [Int: [[Double]]] = [firstPage: [first.placement.rect]]
         var fields: [EmptySignatureField] = []
         for (offset, position) in later.enumerated() {
             let name = Self.reservedFieldName(position: offset + 2)
-            let height = first.qrSize, width = height * (1 + StampRenderer.captionWidthRatio), gap = 12.0
-            let previous = fields.last?.rect ?? first.placement.rect
             if let appended = first.appendedPage, position.x == nil {
                 // On the verification page: beside the one before, or in a new row under the first.
+                let height = first.qrSize, width = height * (1 + StampRenderer.captionWidthRatio), gap = 12.0
+                let previous = fields.last?.rect ?? first.placement.rect
                 let pageWidth = appended.mediaBox[2] - appended.mediaBox[0]
                 var rect = [previous[2] + gap, previous[1], previous[2] + gap + width, previous[3]]
                 if rect[2] > pageWidth - 24 {
@@ -295,18 +296,11 @@ public struct DocumentSigner: Sendable {
             var position = position
             if position.placement == .newPage { position.placement = .auto }
             let index = try Self.pageIndex(position.page, pages: pages, fileLabel: fileLabel)
-            let rect: [Double]
-            if position.x == nil, let beside = try Self.besidePrevious(previous, size: (width, height), page: pages[index],
-                                                                       document: document,
-                                                                       taken: taken[index] ?? [],
-                                                                       samePage: (fields.last?.pageIndex ?? firstPage) == index) {
-                // Side by side with the stamp before it, when the row has room.
-                rect = beside
-            } else {
-                rect = try Self.stampSpot(document: document, page: pages[index], pageIndex: index, modules: modules,
-                                          position: position, fileLabel: fileLabel, settings: settings,
+            // `findSpace` tries the lowest row first, right to left: beside the stamps
+            // before when that row has room, else in the next blank row.
+            let rect = try Self.stampSpot(document: document, page: pages[index], pageIndex: index, modules: modules,
+                                          inks: inks, position: position, fileLabel: fileLabel, settings: settings,
                                           alsoOccupied: taken[index] ?? [], signer: offset + 2).placement.rect
-            }
             if let clash = (taken[index] ?? []).first(where: { Self.overlaps($0, rect) }) {
                 throw AuthorityError(.usage, "the stamp of signer \(offset + 2) on page \(index + 1) of \(fileLabel) would overlap another stamp at \(clash.map(Self.points)); choose another field")
             }
@@ -316,24 +310,19 @@ public struct DocumentSigner: Sendable {
         return fields
     }
 
-    /// The spot just left of `previous` on the same row, when it is blank
-    /// (no ink within 4 points, no other stamp) and inside the CropBox with
-    /// an 18-point margin; nil otherwise. Upright pages only: on a turned page
-    /// the stamp goes wherever `StampPlacement.findSpace` finds room.
-    static func besidePrevious(_ previous: [Double], size: (width: Double, height: Double), page: Page,
-                               document: PDFDocument, taken: [[Double]], samePage: Bool) throws -> [Double]? {
-        guard samePage, StampPlacement.normalizedRotation(page.rotate) == 0 else { return nil }
-        let gap = 12.0, margin = 18.0, padding = 4.0
-        let rect = [previous[0] - gap - size.width, previous[1], previous[0] - gap, previous[1] + size.height]
-        let box = page.cropBox
-        guard rect[0] >= min(box.llx, box.urx) + margin, rect[2] <= max(box.llx, box.urx) - margin,
-              rect[1] >= min(box.lly, box.ury) + margin, rect[3] <= max(box.lly, box.ury) - margin else { return nil }
-        guard let ink = try? document.ink(of: page), !ink.coversPage else { return nil }
-        let padded = [rect[0] - padding, rect[1] - padding, rect[2] + padding, rect[3] + padding]
-        guard !ink.boxes.contains(where: { overlaps($0, padded) }), !taken.contains(where: { overlaps($0, padded) }) else {
-            return nil
+    /// The marks of each page, found once per signing however many stamps look for room on it.
+    final class PageInks {
+        let document: PDFDocument
+        private var byPage: [Int: PageInk] = [:]
+
+        init(document: PDFDocument) { self.document = document }
+
+        func ink(of page: Page, at index: Int) throws -> PageInk {
+            if let known = byPage[index] { return known }
+            let ink = try document.ink(of: page)
+            byPage[index] = ink
+            return ink
         }
-        return rect
     }
 
     static func overlaps(_ a: [Double], _ b: [Double]) -> Bool {
@@ -352,9 +341,9 @@ public struct DocumentSigner: Sendable {
     /// blank spot of the page (`PageInk`, `StampPlacement.findSpace`) at the
     /// requested size, or smaller down to the smallest QR that decodes at
     /// 150 dpi; refused when there is none.
-    static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, modules: Int, position: StampPosition,
-                          fileLabel: String, settings: AuthoritySettings, alsoOccupied: [[Double]] = [],
-                          signer: Int? = nil) throws -> StampSpot {
+    static func stampSpot(document: PDFDocument, page: Page, pageIndex: Int, modules: Int, inks: PageInks,
+                          position: StampPosition, fileLabel: String, settings: AuthoritySettings,
+                          alsoOccupied: [[Double]] = [], signer: Int? = nil) throws -> StampSpot {
         let cropBox = [page.cropBox.llx, page.cropBox.lly, page.cropBox.urx, page.cropBox.ury]
         func size(_ qr: Double) -> (width: Double, height: Double) {
             (qr * (1 + StampRenderer.captionWidthRatio), qr)
@@ -377,7 +366,7 @@ public struct DocumentSigner: Sendable {
         sizes.append(smallest)
         let ink: PageInk
         do {
-            ink = try document.ink(of: page)
+            ink = try inks.ink(of: page, at: pageIndex)
         } catch {
             throw AuthorityError(.refused, "page \(pageIndex + 1) of \(fileLabel) cannot be read to find blank space for the stamp; use --placement new-page or --x/--y")
         }
