@@ -47,6 +47,16 @@ public struct SigningResult: Sendable, Hashable, Codable {
             case signerEmail = "signer_email"
             case lookupCode = "lookup_code"
         }
+
+        /// The summary of signature `signatureID` by `signer`; the lookup code is the one its stamp prints.
+        init(position: Int, signatureID: String, signer: Approver?, sha256: String) {
+            self.position = position
+            self.signatureID = signatureID
+            self.signer = signer?.name ?? ""
+            signerEmail = signer?.email ?? ""
+            lookupCode = LookupCode(signatureID: signatureID)?.grouped ?? ""
+            self.sha256 = sha256
+        }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -133,14 +143,18 @@ extension Authority {
     /// Writes the notice to the signer whose turn it is, or to the requester
     /// once every signer has signed (nothing for a request with one approver).
     func notifyNextSigner(of request: ApprovalRequest) throws {
-        let signers = try registry.signers(of: request.id)
+        try notifyNextSigner(try registry.request(id: request.id), signers: try registry.signers(of: request.id))
+    }
+
+    /// The same, with the request and its signers already read.
+    func notifyNextSigner(_ detail: RequestDetail, signers: [(signer: RequestSigner, approver: Approver)]) throws {
         guard !signers.isEmpty else { return }
+        let request = detail.request
         if let next = signers.first(where: { $0.signer.state != .signed }) {
             let earlier = signers.filter { $0.signer.state == .signed }.map(\.approver.name)
             try outbox.post(outbox.yourTurn(request: request, signer: next.approver, position: next.signer.position,
                                             of: signers.count, earlier: earlier))
         } else {
-            let detail = try registry.request(id: request.id)
             try outbox.post(outbox.completed(request: request, requester: detail.user,
                                              verificationURL: detail.signature?.verificationURL ?? settings.baseURL))
         }
@@ -200,23 +214,22 @@ extension Authority {
                 return id
             })
         guard ticket.signerCount > 1 else { return result }
-        try notifyNextSigner(of: try registry.request(id: id).request)
-        var reported = result
+        let detail = try registry.request(id: id)
         let signers = try registry.signers(of: id)
+        try notifyNextSigner(detail, signers: signers)
+        var reported = result
         reported.remainingSigners = signers.filter { $0.signer.state != .signed }.map(\.approver.name)
         // Every signature so far, not only this signer's.
-        reported.signatures = try signatureSummaries(of: registry.request(id: id).keys)
+        reported.signatures = try signatureSummaries(of: detail.keys)
         return reported
     }
 
     /// What `--json` reports of each signature of a document several signed.
     func signatureSummaries(of keys: [DigitalSignature]) throws -> [SigningResult.SignatureSummary] {
         try keys.map { key in
-            let approver = try key.signerID.map { try registry.approver(id: $0) }
-            return SigningResult.SignatureSummary(
-                position: key.signerPosition, signatureID: key.signatureID, signer: approver?.name ?? "",
-                signerEmail: approver?.email ?? "", lookupCode: LookupCode(signatureID: key.signatureID)?.grouped ?? "",
-                sha256: key.signedHash ?? "")
+            SigningResult.SignatureSummary(position: key.signerPosition, signatureID: key.signatureID,
+                                           signer: try key.signerID.map { try registry.approver(id: $0) },
+                                           sha256: key.signedHash ?? "")
         }
     }
 
@@ -233,13 +246,15 @@ extension Authority {
                               type: String?, notes: String?, identityKey: String?,
                               approver: Approver, approvalNotes: String?,
                               signer: DocumentSigner, options: SigningOptions, now: Date = Date(),
-                              laterSigners: [SignerChoice] = []) throws -> SigningResult {
+                              signers choices: [SignerChoice] = []) throws -> SigningResult {
         guard !input.isEmpty else { throw AuthorityError(.refused, "\(fileLabel) is empty") }
-        let approvers = [approver] + (try laterSigners.map { try registry.approver(id: $0.approverID) })
+        guard choices.isEmpty || choices[0].approverID == approver.id else {
+            throw AuthorityError(.usage, "the first of the signers is not approver \(approver.id) \(approver.name)")
+        }
+        let approvers = [approver] + (try choices.dropFirst().map { try registry.approver(id: $0.approverID) })
         if approvers.count > 1, options.position.x != nil || options.position.y != nil {
             throw AuthorityError(.usage, "--x and --y place one stamp; with \(approvers.count) signers the stamps are placed side by side in blank space (or give each signer a field with `request submit --signers`)")
         }
-        let choices = approvers.count > 1 ? [SignerChoice(approverID: approver.id)] + laterSigners : []
         return try signAndRecord(
             pdf: input, fileLabel: fileLabel, approvers: approvers, documentHash: sha256,
             signer: signer, options: options, now: now, failed: { _ in },
@@ -299,9 +314,8 @@ extension Authority {
                 signatureID: signatureID, signerApproverID: approver.id, key: key,
                 qr: QRPlacement(page: signed.pageIndex + 1, x: signed.rect[0], y: signed.rect[1], size: stampPosition.size),
                 qrModules: signed.qr.archived, signedAt: now, signedHash: signed.sha256))
-            summaries.append(SigningResult.SignatureSummary(
-                position: position, signatureID: signatureID, signer: approver.name, signerEmail: approver.email,
-                lookupCode: LookupCode(signatureID: signatureID)?.grouped ?? "", sha256: signed.sha256))
+            summaries.append(SigningResult.SignatureSummary(position: position, signatureID: signatureID,
+                                                            signer: approver, sha256: signed.sha256))
             pdf = signed.data
         }
         guard let first = steps.first, let last = steps.last else {
@@ -415,7 +429,7 @@ extension Authority {
             pdf: input, sha256: Digest.hex(Digest.sha256(input)), fileLabel: file.path, fileName: file.lastPathComponent,
             user: requester.id, name: name, type: type, notes: notes, identityKey: nil,
             approver: approverRecord, approvalNotes: "approved and signed with sign-file",
-            signer: signer, options: options, laterSigners: Array(choices.dropFirst()))
+            signer: signer, options: options, signers: choices)
     }
 
     /// `SIG-` and 16 characters of Crockford base32 (80 random bits).

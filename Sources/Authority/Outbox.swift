@@ -127,19 +127,16 @@ public struct Outbox: Sendable {
         return "=?UTF-8?B?\(Data(line.utf8).base64EncodedString())?="
     }
 
-    static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
-    }
+    static func rfc5322Date(_ date: Date) -> String { utc(date, "EEE, dd MMM yyyy HH:mm:ss '+0000'") }
 
-    static func fileStamp(_ date: Date) -> String {
+    static func fileStamp(_ date: Date) -> String { utc(date, "yyyyMMdd'T'HHmmss.SSS'Z'") }
+
+    /// `date` in UTC, in the fixed English form `format` gives.
+    private static func utc(_ date: Date, _ format: String) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
+        formatter.dateFormat = format
         return formatter.string(from: date)
     }
 }

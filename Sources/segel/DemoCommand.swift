@@ -255,12 +255,10 @@ struct DemoPopulation {
             }
             // The third document is signed by two approvers in turn (the head of study programme, then the next).
             let cosigner = index == 2 && approvers.count > 1 ? approvers[(approverIndex + 1) % approvers.count] : nil
-            let request = try cosigner.map { cosigner in
-                try authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
-                                     type: kind.documentType, notes: "Permohonan demo, dua penanda tangan",
-                                     signers: [approver.email, cosigner.email])
-            } ?? authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
-                                  type: kind.documentType, notes: "Permohonan demo")
+            let request = try authority.submit(file: try sample(seed: index), user: student.nim, name: kind.documentName,
+                                               type: kind.documentType,
+                                               notes: cosigner == nil ? "Permohonan demo" : "Permohonan demo, dua penanda tangan",
+                                               signers: [approver.email] + (cosigner.map { [$0.email] } ?? []))
             if index == 1 {
                 _ = try registry.reject(request: request.id, by: approver.id,
                                         reason: "Nilai mata kuliah Basis Data belum diperbarui; mohon unggah versi terbaru")

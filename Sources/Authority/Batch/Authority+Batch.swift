@@ -23,10 +23,9 @@ extension Authority {
         }
         do {
             // Several signers (a group's name counts as its approvers), all signing in this one step.
-            let choices = row.signers.isEmpty ? [] : try registry.resolveSigners(row.signers)
+            let choices = row.signers.isEmpty ? [] : try people.signers(row.signers) { try registry.resolveSigners($0) }
             let approver = try choices.first.map { try registry.approver(id: $0.approverID) }
                 ?? people.approver(row.approver) { try registry.findApprover($0) }
-            let laterSigners = Array(choices.dropFirst())
             // Read once: the bytes hashed for the row's identity are the bytes signed and stored.
             guard let input = try? Data(contentsOf: row.file) else {
                 return failed("cannot read \(row.file.path)")
@@ -44,7 +43,7 @@ extension Authority {
                         user: requester.id, name: row.name,
                         type: row.type, notes: "segel batch, line \(row.line)", identityKey: identity,
                         approver: approver, approvalNotes: "segel batch", signer: signer, options: options,
-                        laterSigners: laterSigners)
+                        signers: choices)
                     return BatchResult(line: row.line, file: row.file.path, status: .signed, result: result, error: nil)
                 } catch let error as RegistryError where error.code == .duplicate {
                     // Another worker or process recorded the same row a moment ago.
@@ -117,12 +116,14 @@ extension Authority {
     }
 }
 
-/// Approvers and requesters already found in one batch, by the manifest's
-/// spelling. Records of people do not change during a batch; a row whose
-/// approver or user was deleted meanwhile fails on the registry's foreign keys.
+/// Approvers, lists of signers and requesters already found in one batch, by
+/// the manifest's spelling. Records of people do not change during a batch; a
+/// row whose approver or user was deleted meanwhile fails on the registry's
+/// foreign keys.
 public final class BatchPeople: @unchecked Sendable {
     private let lock = NSLock()
     private var approvers: [String: Approver] = [:]
+    private var signerLists: [[String]: [SignerChoice]] = [:]
     private var requesters: [String: User] = [:]
 
     public init() {}
@@ -131,6 +132,14 @@ public final class BatchPeople: @unchecked Sendable {
         if let known = lock.withLock({ approvers[key] }) { return known }
         let found = try find(key)
         lock.withLock { approvers[key] = found }
+        return found
+    }
+
+    /// A row's `signers`, groups expanded (most rows of a batch name the same few).
+    func signers(_ names: [String], resolve: ([String]) throws -> [SignerChoice]) throws -> [SignerChoice] {
+        if let known = lock.withLock({ signerLists[names] }) { return known }
+        let found = try resolve(names)
+        lock.withLock { signerLists[names] = found }
         return found
     }
 
