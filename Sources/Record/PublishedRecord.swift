@@ -238,6 +238,12 @@ public struct PublishedRecord: Codable, Sendable, Hashable {
     /// Every signature in order when several approvers signed; nil for one.
     public var signatures: [SignatureEntry]?
 
+    /// The signature made with the certificate of serial `serial` (hex, any case).
+    public func signature(serial: String) -> SignatureEntry? {
+        let serial = serial.lowercased()
+        return allSignatures.first { $0.certificate.serial.lowercased() == serial }
+    }
+
     /// The signatures in order: `signatures`, or the one the top level names.
     public var allSignatures: [SignatureEntry] {
         if let signatures, !signatures.isEmpty { return signatures }

@@ -45,10 +45,13 @@ struct SiteDocument: Sendable {
         address = signature.address(baseURL: baseURL)
     }
 
-    /// The CRL entries of this document's certificates (one per signer), if
-    /// they must be listed: every invalidated or revoked document, whatever
-    /// its keys' state.
-    var crlEntries: [(serialHex: String, date: Date, reason: CRLReason)] {
-        published.revocationListings.map(\.crlEntry)
+
+    /// Each signer's issuance entry in the log, in signing order, from the
+    /// entries by certificate serial; empty for a document with one signer
+    /// (its entry is the record's own `log`).
+    func signatureLogIndexes(_ bySerial: [String: Int]) -> [Int?] {
+        let keys = published.keys
+        guard keys.count > 1 else { return [] }
+        return keys.map { bySerial[$0.serialHex.lowercased()] }
     }
 }

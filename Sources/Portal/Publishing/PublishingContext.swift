@@ -104,9 +104,7 @@ final class PublishingContext {
 
     /// Where each signer's entry sits, for a document with several (else empty).
     func signatureLogPlaces(_ document: SiteDocument) -> [IssuanceLogFiles.Place?] {
-        let keys = document.published.keys
-        guard keys.count > 1 else { return [] }
-        return keys.map { key in signatureLogIndexes[key.serialHex.lowercased()].flatMap { issuanceLog?.place($0) } }
+        document.signatureLogIndexes(signatureLogIndexes).map { $0.flatMap { issuanceLog?.place($0) } }
     }
 
     // Results.

@@ -64,9 +64,7 @@ extension PublishingStep {
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
             let inclusion = logIndexes[document.token].flatMap { log?.inclusion($0) }
-            let keys = document.published.keys
-            let signatureLogs = keys.count > 1
-                ? keys.map { key in bySerial[key.serialHex.lowercased()].flatMap { log?.inclusion($0) } } : []
+            let signatureLogs = document.signatureLogIndexes(bySerial).map { $0.flatMap { log?.inclusion($0) } }
             let files = try renderFiles(document, log: inclusion, signatureLogs: signatureLogs, renderers: renderers,
                                         skeletons: skeletons, privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()

@@ -83,7 +83,7 @@ extension PublishingStep {
                 let keys = document.published.keys
                 let signers = keys.count > 1 ? zip(keys, document.published.signers).map { key, approver in
                     HashIndex.Record.Signer(name: approver.name, signedAt: ISOTime.string(from: key.signedAt ?? document.signedAt),
-                                            state: key.status == .revoked ? "revoked" : "signed")
+                                            state: key.signerState)
                 } : nil
                 let record = HashIndex.Record(token: document.token, name: document.request.documentName,
                                               status: document.status, signedAt: ISOTime.string(from: document.signedAt),

@@ -119,12 +119,12 @@ struct PageRenderer: Sendable {
         let keys = document.published.keys
         if keys.count > 1 {
             values.signers = zip(keys, document.published.signers).map { key, approver in
-                let revoked = key.status == .revoked
+                let state = key.signerState
                 var item = [
                     "position": String(key.signerPosition), "name": HTMLText.guarded(approver.name),
                     "signed_at": dates.dateTime(key.signedAt ?? document.signedAt), "signature_id": key.signatureID,
-                    "serial": key.serialHex.lowercased(), "state": revoked ? "revoked" : "signed",
-                    "state_label": strings[revoked ? "signer_state_revoked" : "signer_state_signed"] ?? "",
+                    "serial": key.serialHex.lowercased(), "state": state,
+                    "state_label": strings["signer_state_" + state] ?? "",
                 ]
                 if let title = approver.title?.nonEmpty { item["title"] = HTMLText.guarded(title) }
                 if let code = LookupCode(signatureID: key.signatureID) { item["lookup_code"] = code.grouped }

@@ -56,7 +56,7 @@ extension FileVerification {
             break
         }
         let entries = record.allSignatures
-        guard let entry = entries.first(where: { $0.certificate.serial.lowercased() == certificate.serialHex.lowercased() }),
+        guard let entry = record.signature(serial: certificate.serialHex),
               entry.certificate.fingerprintSHA256.lowercased() == certificate.sha256FingerprintHex else {
             return .fail("the published record names a different certificate than the one that signed this file")
         }
@@ -96,8 +96,7 @@ extension FileVerification {
     func logResult(_ record: PublishedRecord?, token: String?, certificate: Certificate?) -> CheckResult {
         guard let verifier = trust.logVerifier else { return .unknown("the site publishes no issuance log") }
         guard let record, let certificate else { return .unknown("not checked: no published record to take the log entry from") }
-        guard let signature = record.allSignatures.first(where: { $0.certificate.serial.lowercased() == certificate.serialHex.lowercased() }),
-              let log = signature.log else {
+        guard let signature = record.signature(serial: certificate.serialHex), let log = signature.log else {
             return .fail("the published record carries no entry of the authority's public issuance log for this signature")
         }
         let checkpoint: Checkpoint
