@@ -4,6 +4,7 @@
 // libcrypto 3 for segel. Everything Swift cannot import directly (function-like
 // macros, stack-of-T helpers) is wrapped here as a prefixed static inline function.
 
+#include <string.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -73,5 +74,45 @@ static inline AUTHORITY_INFO_ACCESS *segel_sk_ACCESS_DESCRIPTION_new_null(void) 
 static inline int segel_sk_ACCESS_DESCRIPTION_push(AUTHORITY_INFO_ACCESS *stack, ACCESS_DESCRIPTION *item) { return sk_ACCESS_DESCRIPTION_push(stack, item); }
 static inline int segel_sk_ACCESS_DESCRIPTION_num(const AUTHORITY_INFO_ACCESS *stack) { return sk_ACCESS_DESCRIPTION_num(stack); }
 static inline ACCESS_DESCRIPTION *segel_sk_ACCESS_DESCRIPTION_value(const AUTHORITY_INFO_ACCESS *stack, int i) { return sk_ACCESS_DESCRIPTION_value(stack, i); }
+
+// The parameters of an EncryptedPrivateKeyInfo in the one scheme segel writes
+// (PBES2, RFC 8018 §6.2: PBKDF2 with HMAC-SHA256 and a 32-byte key, then
+// AES-256-CBC), read with libcrypto's own ASN.1 types, so the key can be
+// derived by another library's PBKDF2. Copies the salt (at most 64 bytes),
+// the iteration count and the 16-byte IV, and points at the ciphertext;
+// returns 0 for any other scheme or shape (the caller then uses PKCS8_decrypt).
+static inline int segel_pbes2_sha256_aes256cbc(const X509_SIG *sig, unsigned char *salt, int *salt_length,
+                                               long *iterations, unsigned char *iv,
+                                               const unsigned char **ciphertext, int *ciphertext_length) {
+    const X509_ALGOR *algorithm = NULL;
+    const ASN1_OCTET_STRING *encrypted = NULL;
+    X509_SIG_get0(sig, &algorithm, &encrypted);
+    if (algorithm == NULL || encrypted == NULL || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) return 0;
+    PBE2PARAM *pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter);
+    if (pbe2 == NULL) return 0;
+    int ok = 0, length = 0;
+    long count = 0;
+    PBKDF2PARAM *kdf = NULL;
+    if (OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2
+        || OBJ_obj2nid(pbe2->encryption->algorithm) != NID_aes_256_cbc
+        || ASN1_TYPE_get_octetstring(pbe2->encryption->parameter, iv, 16) != 16) goto done;
+    kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter);
+    if (kdf == NULL || kdf->salt == NULL || kdf->salt->type != V_ASN1_OCTET_STRING
+        || kdf->prf == NULL || OBJ_obj2nid(kdf->prf->algorithm) != NID_hmacWithSHA256
+        || (kdf->keylength != NULL && ASN1_INTEGER_get(kdf->keylength) != 32)) goto done;
+    length = ASN1_STRING_length(kdf->salt->value.octet_string);
+    count = ASN1_INTEGER_get(kdf->iter);
+    if (length < 1 || length > 64 || count < 1 || count > 0x7fffffffL) goto done;
+    memcpy(salt, ASN1_STRING_get0_data(kdf->salt->value.octet_string), (size_t)length);
+    *salt_length = length;
+    *iterations = count;
+    *ciphertext = ASN1_STRING_get0_data(encrypted);
+    *ciphertext_length = ASN1_STRING_length(encrypted);
+    ok = *ciphertext_length > 0 && *ciphertext_length % 16 == 0;
+done:
+    PBKDF2PARAM_free(kdf);
+    PBE2PARAM_free(pbe2);
+    return ok;
+}
 
 #endif

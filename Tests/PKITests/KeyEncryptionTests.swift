@@ -40,4 +40,44 @@ struct KeyEncryptionTests {
             #expect(error?.code == .wrongPassphrase)
         }
     }
+
+    @Test("segel's own scheme is decrypted with BoringSSL's PBKDF2; other PBES2 variants the openssl command writes still open through libcrypto",
+          .enabled(if: TestSupport.hasOpenSSL, "openssl binary not installed"))
+    func decryptionPaths() throws {
+        let key = try PrivateKey.generate(.p256)
+        let own = try PrivateKey.decryptPKCS8(try key.encryptedPKCS8PEM(passphrase: "kata sandi", iterations: 5_000),
+                                              passphrase: "kata sandi")
+        #expect(own.by == .boringSSL)
+        #expect(try PrivateKey(owning: own.key).publicKeyDER == key.publicKeyDER)
+
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = directory.appendingPathComponent("plain.pem").path
+        #expect(try TestSupport.openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", plain]).status == 0)
+        let variants: [(name: String, arguments: [String], by: PrivateKey.Decryption)] = [
+            // What segel writes, made by another program: still BoringSSL's PBKDF2.
+            ("aes-256-cbc, hmacWithSHA256", ["-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA256"], .boringSSL),
+            ("aes-128-cbc, hmacWithSHA256", ["-v2", "aes-128-cbc", "-v2prf", "hmacWithSHA256"], .libcrypto),
+            ("aes-256-cbc, hmacWithSHA1", ["-v2", "aes-256-cbc", "-v2prf", "hmacWithSHA1"], .libcrypto),
+            ("scrypt", ["-scrypt"], .libcrypto),
+        ]
+        let reference = try TestSupport.openssl(["pkey", "-in", plain, "-pubout", "-outform", "DER",
+                                                 "-out", directory.appendingPathComponent("reference.der").path])
+        #expect(reference.status == 0)
+        let publicKey = try Data(contentsOf: directory.appendingPathComponent("reference.der"))
+        for (number, variant) in variants.enumerated() {
+            let path = directory.appendingPathComponent("variant-\(number).pem").path
+            let made = try TestSupport.openssl(["pkcs8", "-topk8", "-in", plain, "-out", path, "-passout", "pass:kata sandi",
+                                                "-iter", "2048"] + variant.arguments)
+            #expect(made.status == 0, "\(variant.name): \(made.output)")
+            let pem = try Data(contentsOf: URL(fileURLWithPath: path))
+            let opened = try PrivateKey.decryptPKCS8(pem, passphrase: "kata sandi")
+            #expect(opened.by == variant.by, "\(variant.name)")
+            #expect(try PrivateKey(owning: opened.key).publicKeyDER == publicKey, "\(variant.name)")
+            let error = #expect(throws: PKIError.self, "\(variant.name)") {
+                try PrivateKey.decryptPKCS8(pem, passphrase: "kata sandi salah")
+            }
+            #expect(error?.code == .wrongPassphrase, "\(variant.name)")
+        }
+    }
 }

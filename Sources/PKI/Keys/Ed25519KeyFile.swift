@@ -21,7 +21,7 @@ public enum Ed25519KeyFile {
     /// The raw 32-byte private key from an encrypted PKCS#8 PEM; throws
     /// `.wrongPassphrase` like any key, `.unsupportedKey` for a key that is not Ed25519.
     public static func decrypt(pem: Data, passphrase: String) throws -> Data {
-        let key = try PrivateKey.decryptPKCS8(pem, passphrase: passphrase)
+        let key = try PrivateKey.decryptPKCS8(pem, passphrase: passphrase).key
         defer { EVP_PKEY_free(key) }
         guard EVP_PKEY_get_id(key) == EVP_PKEY_ED25519 else {
             throw PKIError(.unsupportedKey, "The key file does not hold an Ed25519 key")
