@@ -82,6 +82,15 @@ public struct DocumentAddress: Sendable, Hashable {
     /// site `baseURL`; the flat layout when the registry has no URL
     /// (documents signed before URLs were kept) or the URL has neither shape.
     public init(token: String, verificationURL url: String?, baseURL: String) {
+        // The usual case, without splitting: the URL is this site's own address of the token.
+        for layout in [Layout.sharded, .flat] {
+            let address = DocumentAddress(token: token, layout: layout)
+            if let url, url.utf8.count == baseURL.utf8.count + 1 + address.page.utf8.count,
+               url == baseURL + "/" + address.page {
+                self = address
+                return
+            }
+        }
         let readings = url.map(Self.split(verificationURL:))?.filter { $0.address.token == token } ?? []
         if let reading = readings.first(where: { $0.prefix == baseURL }) ?? readings.first {
             self = reading.address

@@ -70,6 +70,10 @@ public final class Registry: Sendable {
         configuration.busyMode = .callback(Registry.busyHandler(
             path: databaseURL.path, waitLimit: waitLimit, onWait: onWait))
         configuration.label = "segel.registry"
+        // Sorts and temporary indexes stay in memory: a publish's queries sort
+        // thousands of rows (each key with its certificate), which SQLite would
+        // otherwise spill into files under /var/tmp.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
         do {
             pool = try DatabasePool(path: databaseURL.path, configuration: configuration)
             // GRDB leaves a pool's writer at synchronous = NORMAL, where a commit in WAL

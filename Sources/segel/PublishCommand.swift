@@ -87,6 +87,7 @@ struct PublishCommand: AsyncParsableCommand {
         options.indexLayout = indexShards.flatMap { count in HashIndex.Layout.allCases.first { $0.shardCount == count } }
         options.crlValidityDays = crlDays ?? authority.settings.crlValidityDays
         options.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? authority.settings.zone
+        options.releasesMemory = false
         let progress = ProgressLine()
         options.progress = { progress.update($0) }
         let source = try authority.publishSource(passphrase: { try global.passphrase() })

@@ -21,7 +21,7 @@ enum DocumentFingerprint {
         fields.add(siteName)
         fields.add(baseURL)
         fields.add(options.privatePDFs ? "private" : "public")
-        return fields.bytes
+        return Data(fields.bytes)
     }
 
     /// The document's published record as encoded (so a field added to the
@@ -32,9 +32,9 @@ enum DocumentFingerprint {
     static func document(_ document: SiteDocument, site: Data, log: IssuanceLogFiles.Place? = nil,
                          signatureLogs: [IssuanceLogFiles.Place?] = []) -> String {
         var fields = Fields()
-        fields.bytes.append(site)
+        fields.bytes.append(contentsOf: site)
         let identity = PublishedRecord.CertificateIdentity(serial: document.key.serialHex, fingerprintSHA256: "")
-        fields.bytes.append(PublishedRecord(document.published, certificate: identity)!.json())
+        fields.bytes.append(contentsOf: PublishedRecord(document.published, certificate: identity)!.json())
         fields.add(document.key.certificate)
         fields.add(document.verificationURL)
         fields.add(document.published.signature.qrModules)
@@ -54,30 +54,37 @@ enum DocumentFingerprint {
             fields.add(place?.entry)
             fields.add(place?.checkpoint)
         }
-        return Digest.hex(Digest.sha256(fields.bytes))
+        return fields.bytes.withUnsafeBytes { Digest.hex(Digest.sha256($0)) }
     }
 
     /// Length-prefixed fields, so no two different field lists encode alike.
     struct Fields {
-        var bytes = Data()
+        var bytes: [UInt8]
+
+        init() {
+            bytes = []
+            bytes.reserveCapacity(4_096)
+        }
 
         mutating func add(_ text: String?) {
             guard let text else {
-                bytes.append(contentsOf: Array("-;".utf8))
+                bytes.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: ";")])
                 return
             }
-            bytes.append(contentsOf: Array("\(text.utf8.count):".utf8))
-            bytes.append(contentsOf: Array(text.utf8))
+            bytes.append(contentsOf: String(text.utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: text.utf8)
             bytes.append(UInt8(ascii: ";"))
         }
 
         mutating func add(_ data: Data?) {
             guard let data else {
-                bytes.append(contentsOf: Array("-;".utf8))
+                bytes.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: ";")])
                 return
             }
-            bytes.append(contentsOf: Array("\(data.count):".utf8))
-            bytes.append(data)
+            bytes.append(contentsOf: String(data.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: data)
             bytes.append(UInt8(ascii: ";"))
         }
 

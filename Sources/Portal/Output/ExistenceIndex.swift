@@ -10,18 +10,25 @@ import Glibc
 /// (`v/<f>/<token>/index.html`) costs one lstat(2).
 final class ExistenceIndex: @unchecked Sendable {
     private let root: String
+    /// The site folder, opened once so that each lstat walks the path inside the site only (-1 if it cannot be opened).
+    private let rootDescriptor: Int32
     private var listings: [String: Set<String>] = [:]
     private let lock = NSLock()
 
     init(root: URL) {
         self.root = root.standardizedFileURL.path
+        rootDescriptor = open(self.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    deinit {
+        if rootDescriptor >= 0 { close(rootDescriptor) }
     }
 
     func exists(_ path: String) -> Bool {
-        guard let slash = path.lastIndex(of: "/") else { return lstatExists(path) }
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return lstatExists(path) }
         let folder = String(path[..<slash])
         guard Self.isCrowded(folder) else { return lstatExists(path) }
-        return names(in: folder).contains(String(path[path.index(after: slash)...]))
+        return names(in: folder).contains(String(path[path.utf8.index(after: slash)...]))
     }
 
     /// The names in `folder` (relative to the site), read once.
@@ -43,6 +50,7 @@ final class ExistenceIndex: @unchecked Sendable {
 
     private func lstatExists(_ path: String) -> Bool {
         var info = stat()
+        if rootDescriptor >= 0 { return fstatat(rootDescriptor, path, &info, AT_SYMLINK_NOFOLLOW) == 0 }
         return lstat(root + "/" + path, &info) == 0
     }
 

@@ -130,12 +130,14 @@ struct Manifest: Sendable, Equatable {
     }
 
     private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) else { return false }
             out.append(0x22)
-            out.append(contentsOf: text.utf8)
+            out.append(contentsOf: bytes)
             out.append(0x22)
-        } else {
-            out.append(contentsOf: JSONString.literal(text).utf8)
+            return true
         }
+        if !plain { out.append(contentsOf: JSONString.literal(text).utf8) }
     }
 }

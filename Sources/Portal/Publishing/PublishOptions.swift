@@ -21,6 +21,11 @@ public struct PublishOptions: Sendable {
     /// Check that every unchanged file is still on disk (one lstat each), and
     /// write it again if it is not.
     public var checkExistingFiles = true
+    /// Free the publish's working memory (every document, the manifests, the
+    /// planned files) when it ends. A command that exits right after
+    /// publishing turns this off: freeing ~100,000 small objects one by one
+    /// takes longer than the process's exit does (about 20 ms at 5,000 documents).
+    public var releasesMemory = true
     /// Called from the publishing thread as work progresses.
     public var progress: (@Sendable (PublishProgress) -> Void)?
 

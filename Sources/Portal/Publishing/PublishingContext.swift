@@ -67,6 +67,12 @@ final class PublishingContext {
     var pendingCAs: Pending<[Int: CertificateAuthority]>?
     /// The issuance log's key, being unlocked on another core when the log has grown.
     var pendingLogKey: Pending<LogKey>?
+    /// The new manifest's bytes, encoded on another core while the changed files are written.
+    var pendingManifest: Pending<Data>?
+    /// The site pages (`index.html`, statistics, …), rendered on another core while the documents are planned.
+    var pendingSitePages: Pending<[(String, Data)]>?
+    /// The issuance events and the log built from them, on another core while the documents are read.
+    var pendingLog: Pending<([IssuanceEvent], IssuanceLogFiles.Built)>?
     var crlPolicies: [Int: CRLPolicy] = [:]
     var crlPrevious: [Int: CRL] = [:]
     /// Each CA's CRL for this publish, by generation.

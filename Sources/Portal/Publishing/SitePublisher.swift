@@ -47,6 +47,8 @@ public struct SitePublisher: Sendable {
             context.shardPrefill?.cancel()
             _ = try? context.shardPrefill?.wait()
             _ = try? context.earlyFlush?.wait()
+            _ = try? context.pendingLog?.wait()
+            _ = try? context.pendingSitePages?.wait()
             throw error
         }
         var summary = PublishSummary(
@@ -67,6 +69,7 @@ public struct SitePublisher: Sendable {
             steps: context.stepTimes)
         summary.logSize = context.issuanceLog?.tree.size ?? 0
         summary.logSigned = context.issuanceLog?.signedNew ?? false
+        if !options.releasesMemory { _ = Unmanaged.passRetained(context) }
         return summary
     }
 }

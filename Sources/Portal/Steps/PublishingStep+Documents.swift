@@ -11,32 +11,35 @@ extension PublishingStep {
                                             siteName: context.siteName, baseURL: context.baseURL)
         let previous = context.previous
         let checkFiles = context.options.checkExistingFiles
+        let existing = context.existing
+        let privatePDFs = context.options.privatePDFs, otherLocale = context.options.locale.other
         let documents = context.documents
         let places = documents.map { context.logPlace($0.token) }
         let signaturePlaces = documents.map { context.signatureLogPlaces($0) }
-        let fingerprints = try Parallel.map(documents.count) { index in
-            DocumentFingerprint.document(documents[index], site: site, log: places[index],
-                                         signatureLogs: signaturePlaces[index])
+        // Per document, on every core: its fingerprint, and the paths it keeps
+        // (nil: render it) — the comparison and the file checks are most of the work.
+        let outcomes = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [String]?) in
+            let document = documents[index]
+            let fingerprint = DocumentFingerprint.document(document, site: site, log: places[index],
+                                                           signatureLogs: signaturePlaces[index])
+            guard let previous, previous.documents[document.token] == fingerprint else { return (fingerprint, nil) }
+            let paths = documentPaths(document.address, privatePDFs: privatePDFs, otherLocale: otherLocale)
+            guard paths.allSatisfy({ previous.files[$0] != nil }),
+                  !checkFiles || paths.allSatisfy({ existing.exists($0) }) else { return (fingerprint, nil) }
+            return (fingerprint, paths)
         }
         var toRender: [Int] = []
+        context.documentFingerprints.reserveCapacity(documents.count)
         for (index, document) in documents.enumerated() {
-            let fingerprint = fingerprints[index]
+            let (fingerprint, kept) = outcomes[index]
             context.documentFingerprints[document.token] = fingerprint
-            guard let previous else {
-                toRender.append(index)
-                continue
-            }
-            let paths = documentPaths(document.address, privatePDFs: context.options.privatePDFs,
-                                      otherLocale: context.options.locale.other)
-            if previous.documents[document.token] == fingerprint,
-               paths.allSatisfy({ previous.files[$0] != nil }),
-               !checkFiles || paths.allSatisfy({ context.existing.exists($0) }) {
-                for path in paths {
+            if let kept, let previous {
+                for path in kept {
                     context.plan(path, PlannedFile(source: .previous, sha256: previous.files[path]!))
                 }
             } else {
                 toRender.append(index)
-                context.changedTokens.insert(document.token)
+                if previous != nil { context.changedTokens.insert(document.token) }
             }
         }
         context.documentsToRender = toRender
@@ -119,10 +122,13 @@ extension PublishingStep {
             }
             record.signatures = signatures
         }
+        // What the two languages' pages share is worked out once.
+        let common = try PageRenderer.commonTokenValues(document, certificate: certificate, log: log,
+                                                        privatePDFs: privatePDFs)
         var contents: [(String, Data)] = try zip(renderers, skeletons).map { renderer, skeleton in
-            (renderer.prefix + address.pageFile,
-             try skeleton?.page(document, certificate: certificate, log: log)
-                ?? renderer.tokenPage(document, certificate: certificate, log: log))
+            let values = renderer.tokenValues(document, certificate: certificate, common: common)
+            return (renderer.prefix + address.pageFile,
+                    try skeleton?.page(document, values: values) ?? renderer.tokenPage(document, values: values))
         }
         contents += [
             (address.record, record.json()),

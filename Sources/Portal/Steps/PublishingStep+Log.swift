@@ -12,14 +12,7 @@ extension PublishingStep {
     /// the authority's home); and, for each document, the proof of its
     /// issuance entry to the first checkpoint that held it.
     static let buildIssuanceLog = PublishingStep("Build the issuance log") { context in
-        guard let source = context.source.log else { return }
-        let events = try context.source.registry.issuanceEvents()
-        let pending = context.pendingLogKey
-        // The checkpoint the site already serves counts too: a home restored
-        // from an older backup must not sign a tree that forks from it.
-        let served = try? String(contentsOf: context.options.site.appendingPathComponent("log/checkpoint"), encoding: .utf8)
-        let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
-                                               served: served, unlock: { try pending?.wait() ?? source.unlock() })
+        guard let (events, built) = try context.pendingLog?.wait() else { return }
         for (path, data) in built.files { context.plan(path, data: data) }
         var indexes: [String: Int] = [:]
         var bySerial: [String: Int] = [:]
@@ -31,6 +24,24 @@ extension PublishingStep {
         context.issuanceLog = built
         context.logIndexes = indexes
         context.signatureLogIndexes = bySerial
+    }
+
+    /// Reads the issuance events and builds the log on another core while
+    /// the documents are read (`readRegistry` starts it; the step above collects it).
+    static func startIssuanceLog(_ context: PublishingContext) {
+        guard let source = context.source.log else { return }
+        let registry = context.source.registry
+        let pending = context.pendingLogKey
+        // The checkpoint the site already serves counts too: a home restored
+        // from an older backup must not sign a tree that forks from it.
+        let servedURL = context.options.site.appendingPathComponent("log/checkpoint")
+        context.pendingLog = Pending {
+            let events = try registry.issuanceEvents()
+            let served = try? String(contentsOf: servedURL, encoding: .utf8)
+            let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
+                                                   served: served, unlock: { try pending?.wait() ?? source.unlock() })
+            return (events, built)
+        }
     }
 }
 

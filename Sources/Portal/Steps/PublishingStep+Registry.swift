@@ -12,6 +12,7 @@ extension PublishingStep {
            try registry.issuanceEventCount() != IssuanceLogFiles.latestKeptSize(in: log.checkpoints) {
             context.pendingLogKey = Pending { try log.unlock() }
         }
+        startIssuanceLog(context)
         guard let authority = try registry.authority() else {
             throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")
         }

@@ -19,6 +19,7 @@ extension PublishingStep {
                 privatePDFs: context.options.privatePDFs,
                 primary: primary)
         }
+        startSitePages(context)
     }
 
     /// What the last publish wrote (being read since the publish started); none in a fresh site.

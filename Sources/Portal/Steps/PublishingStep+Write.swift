@@ -55,6 +55,11 @@ extension PublishingStep {
         written = mergeSorted(Array(written[..<shardsFrom.written]), Array(written[shardsFrom.written...])) { $0 }
         toWrite = mergeSorted(Array(toWrite[..<shardsFrom.toWrite]), Array(toWrite[shardsFrom.toWrite...])) { $0.0 }
 
+        if !toWrite.isEmpty || !written.isEmpty || listedAgain != previous.count {
+            // The manifest will change: encode it on another core while the files are written.
+            context.pendingManifest = manifestData(context)
+        }
+
         let total = toWrite.count
         let progress = ProgressTicker(context: context, total: total)
         // One folder per task: creating files in one folder from two threads
@@ -125,16 +130,24 @@ extension PublishingStep {
                 }))
             }
         }
-        let others = context.planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
-        let paths = context.hashLayout.allShardPaths
-        let shards = context.shards.enumerated().map { (paths[$0.offset], $0.element.sha256) }
-        let data = Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: context.documentFingerprints)
+        let data = try (context.pendingManifest ?? manifestData(context)).wait()
         try context.earlyFlush?.wait()
         try flushed.wait()
         // Not synced itself: a lost manifest only means the next publish compares
         // with the previous one, rewrites a few more files and deletes the same ones.
         try writer.write(data, sha256: Digest.hex(Digest.sha256(data)), to: Manifest.fileName, twins: false,
                          wholeOrNothing: true)
+    }
+
+    /// The new manifest's bytes, encoded on another core: every planned file and shard with its hash, and the fingerprints.
+    private static func manifestData(_ context: PublishingContext) -> Pending<Data> {
+        let planned = context.planned, shardFiles = context.shards, paths = context.hashLayout.allShardPaths
+        let fingerprints = context.documentFingerprints
+        return Pending {
+            let others = planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+            let shards = shardFiles.enumerated().map { (paths[$0.offset], $0.element.sha256) }
+            return Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: fingerprints)
+        }
     }
 
     /// Two arrays sorted by `key` as one sorted array.

@@ -63,59 +63,37 @@ struct PageRenderer: Sendable {
 
     /// `v/<f>/<token>/index.html` (`<lang>/v/<f>/<token>/index.html`), straight through Mustache.
     func tokenPage(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion? = nil) throws -> Data {
-        try render("token", tokenContext(tokenValues(document, certificate: certificate, log: log)),
-                   path: prefix + document.address.pageFile)
+        try tokenPage(document, values: tokenValues(document, certificate: certificate, log: log))
+    }
+
+    /// The same page from values `tokenValues` made.
+    func tokenPage(_ document: SiteDocument, values: TokenPageValues) throws -> Data {
+        try render("token", tokenContext(values), path: prefix + document.address.pageFile)
     }
 
     /// The document's values on its page (templates/README.md, "Token page
     /// context"). Text that came from people passes through `HTMLText.guarded` first.
     func tokenValues(_ document: SiteDocument, certificate: CertificateFacts,
                      log: PublishedRecord.LogInclusion? = nil) throws -> TokenPageValues {
+        tokenValues(document, certificate: certificate,
+                    common: try Self.commonTokenValues(document, certificate: certificate, log: log, privatePDFs: privatePDFs))
+    }
+
+    /// `tokenValues` from the part every language shares (`commonTokenValues`,
+    /// made once per document): this language's dates, links and signer list.
+    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts, common: TokenPageValues) -> TokenPageValues {
         let address = document.address
         let root = depth + address.pageRoot
-        let token = document.token
-        var values = TokenPageValues(asOf: dates.dateTime(document.asOf), asOfISO: ISOTime.string(from: document.asOf),
-                                     pageRoot: address.pageRoot)
-        func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
-        values[.token] = .text(token)
-        values[.page] = .text(address.page)
-        values[.logIndex] = log.map { .text(String($0.index)) }
-        values[.logSize] = log.map { .text(String($0.treeSize)) }
-        values[.status] = .text(document.status.rawValue)
-        values[.isValid] = .flag(document.status == .valid)
-        values[.isInvalidated] = .flag(document.status == .invalidated)
-        values[.isRevoked] = .flag(document.status == .revoked)
-        values[.name] = .text(HTMLText.guarded(document.request.documentName))
-        values[.signerName] = .text(HTMLText.guarded(document.published.signer.name))
+        var values = common
+        values.asOf = dates.dateTime(document.asOf)
         values[.signedAt] = .text(dates.dateTime(document.signedAt))
-        values[.sha256] = .text(document.sha256)
-        values[.signatureID] = .text(document.key.signatureID)
-        values[.lookupCode] = LookupCode(signatureID: document.key.signatureID).map { .text($0.grouped) }
-        values[.verificationURL] = .text(document.verificationURL)
-        values[.pdfAvailable] = .flag(!privatePDFs)
-        values[.jsonHref] = .text(root + address.record)
-        values[.certCRTHref] = .text(root + address.certificate)
-        // The stamp's own symbol when the registry kept it for this very URL.
-        let signature = document.published.signature
-        values[.qrSVG] = .text(try Self.inlineQR(
-            document.verificationURL,
-            archived: signature.verificationURL == document.verificationURL ? signature.qrModules : nil))
-        if !privatePDFs { values[.pdfHref] = .text(root + address.pdf) }
-        values[.requesterName] = text(document.published.user.name.nonEmpty.map(HTMLText.guarded))
-        values[.requesterNIM] = text(document.published.user.nim?.nonEmpty.map(HTMLText.guarded))
-        values[.type] = text(document.request.documentType?.nonEmpty.map(HTMLText.guarded))
-        values[.signerTitle] = text(document.published.signer.title?.nonEmpty.map(HTMLText.guarded))
-        values[.approvedAt] = text(document.request.approvedAt.map(dates.dateTime))
-        values[.statusReason] = text(document.statusReason?.nonEmpty.map(HTMLText.guarded))
-        values[.statusDate] = text(document.statusDate.map(dates.dateTime))
-
-        values[.serial] = .text(certificate.serialHex)
-        values[.subject] = .text(HTMLText.guarded(ReadableName.of(certificate.subject)))
-        values[.issuer] = .text(HTMLText.guarded(ReadableName.of(certificate.issuer)))
+        values[.approvedAt] = document.request.approvedAt.map { .text(dates.dateTime($0)) }
+        values[.statusDate] = document.statusDate.map { .text(dates.dateTime($0)) }
         values[.notBefore] = .text(dates.dateTime(certificate.notBefore))
         values[.notAfter] = .text(dates.dateTime(certificate.notAfter))
-        values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
-        values[.keyAlgorithm] = .text(certificate.keyAlgorithm)
+        values[.jsonHref] = .text(root + address.record)
+        values[.certCRTHref] = .text(root + address.certificate)
+        if !privatePDFs { values[.pdfHref] = .text(root + address.pdf) }
         let keys = document.published.keys
         if keys.count > 1 {
             values.signers = zip(keys, document.published.signers).map { key, approver in
@@ -131,6 +109,49 @@ struct PageRenderer: Sendable {
                 return item
             }
         }
+        return values
+    }
+
+    /// The values of a token page that do not depend on its language: the
+    /// same for both, so a site's two pages per document compute them (the QR
+    /// code's drawing above all) once.
+    static func commonTokenValues(_ document: SiteDocument, certificate: CertificateFacts,
+                                  log: PublishedRecord.LogInclusion?, privatePDFs: Bool) throws -> TokenPageValues {
+        let address = document.address
+        let token = document.token
+        var values = TokenPageValues(asOf: "", asOfISO: ISOTime.string(from: document.asOf), pageRoot: address.pageRoot)
+        func text(_ value: String?) -> TokenPageValues.Value? { value.map { .text($0) } }
+        values[.token] = .text(token)
+        values[.page] = .text(address.page)
+        values[.logIndex] = log.map { .text(String($0.index)) }
+        values[.logSize] = log.map { .text(String($0.treeSize)) }
+        values[.status] = .text(document.status.rawValue)
+        values[.isValid] = .flag(document.status == .valid)
+        values[.isInvalidated] = .flag(document.status == .invalidated)
+        values[.isRevoked] = .flag(document.status == .revoked)
+        values[.name] = .text(HTMLText.guarded(document.request.documentName))
+        values[.signerName] = .text(HTMLText.guarded(document.published.signer.name))
+        values[.sha256] = .text(document.sha256)
+        values[.signatureID] = .text(document.key.signatureID)
+        values[.lookupCode] = LookupCode(signatureID: document.key.signatureID).map { .text($0.grouped) }
+        values[.verificationURL] = .text(document.verificationURL)
+        values[.pdfAvailable] = .flag(!privatePDFs)
+        // The stamp's own symbol when the registry kept it for this very URL.
+        let signature = document.published.signature
+        values[.qrSVG] = .text(try inlineQR(
+            document.verificationURL,
+            archived: signature.verificationURL == document.verificationURL ? signature.qrModules : nil))
+        values[.requesterName] = text(document.published.user.name.nonEmpty.map(HTMLText.guarded))
+        values[.requesterNIM] = text(document.published.user.nim?.nonEmpty.map(HTMLText.guarded))
+        values[.type] = text(document.request.documentType?.nonEmpty.map(HTMLText.guarded))
+        values[.signerTitle] = text(document.published.signer.title?.nonEmpty.map(HTMLText.guarded))
+        values[.statusReason] = text(document.statusReason?.nonEmpty.map(HTMLText.guarded))
+
+        values[.serial] = .text(certificate.serialHex)
+        values[.subject] = .text(HTMLText.guarded(ReadableName.of(certificate.subject)))
+        values[.issuer] = .text(HTMLText.guarded(ReadableName.of(certificate.issuer)))
+        values[.fingerprintSHA256] = .text(certificate.sha256FingerprintHex)
+        values[.keyAlgorithm] = .text(certificate.keyAlgorithm)
         return values
     }
 

@@ -67,8 +67,8 @@ final class TokenPageSkeletons: @unchecked Sendable {
         self.renderer = renderer
     }
 
-    func page(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion?) throws -> Data {
-        let values = try renderer.tokenValues(document, certificate: certificate, log: log)
+    /// The page of `document` with `values` (`PageRenderer.tokenValues`).
+    func page(_ document: SiteDocument, values: TokenPageValues) throws -> Data {
         let path = renderer.prefix + document.address.pageFile
         // A list of signers has no fixed shape: straight through Mustache.
         if values.signers != nil { return try renderer.render("token", renderer.tokenContext(values), path: path) }

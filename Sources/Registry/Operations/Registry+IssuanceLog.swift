@@ -59,11 +59,15 @@ extension Registry {
                 ORDER BY a.id
                 """)
             var events: [IssuanceEvent] = []
+            var positions: ColumnPositions?
             while let row = try rows.next() {
+                if positions == nil { positions = ColumnPositions(row) }
+                let columns = ColumnReader(row, positions: positions)
                 let id: Int64 = row[0]
                 let action = AuditAction(rawValue: row[1]) ?? .caRenewed
-                let time = try row.timestamp("performed_at")
-                let metadata = try row.metadata("metadata")
+                let time = try columns.timestamp("performed_at")
+                // Only a CA renewal's fingerprint and a status change's reason come from the metadata.
+                let metadata = action == .documentSigned ? nil : try columns.metadata("metadata")
                 if action == .caRenewed {
                     guard let fingerprint = metadata?["fingerprint_sha256"] else {
                         throw RegistryError(.integrity, "audit entry \(id) records a CA renewal without its fingerprint")
@@ -82,11 +86,18 @@ extension Registry {
                 default: .keyRevoked
                 }
                 events.append(IssuanceEvent(auditID: id, kind: kind, time: time, token: token,
-                                            sha256: finalHash.lowercased(), serialHex: serial.lowercased(),
-                                            fingerprintSHA256: fingerprint.lowercased(),
+                                            sha256: finalHash.lowercasedHex, serialHex: serial.lowercasedHex,
+                                            fingerprintSHA256: fingerprint.lowercasedHex,
                                             reason: kind == .documentSigned ? nil : metadata?["reason"]))
             }
             return events
         }
+    }
+}
+
+extension String {
+    /// Lower-case hex as the log writes it: the string itself when it has no capital letter (as stored), else a lower-cased copy.
+    var lowercasedHex: String {
+        utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? lowercased() : self
     }
 }

@@ -140,13 +140,13 @@ extension Registry {
     /// version and key, in id order, from one consistent snapshot.
     public func allPublishedDocuments() throws -> [PublishedDocument] {
         try read("list published documents") { db in
-            let signatures = try DocumentSignature.order(Column("id")).fetchAll(db)
-            let requests = Dictionary(uniqueKeysWithValues: try ApprovalRequest.fetchAll(db).map { ($0.id, $0) })
-            let users = Dictionary(uniqueKeysWithValues: try User.fetchAll(db).map { ($0.id, $0) })
-            let approvers = Dictionary(uniqueKeysWithValues: try Approver.fetchAll(db).map { ($0.id, $0) })
-            let versions = Dictionary(uniqueKeysWithValues: try DocumentVersion.fetchAll(db).map { ($0.id, $0) })
-            let keys = Dictionary(grouping: try DigitalSignature.order(Column(DigitalSignature.stepColumns.position))
-                .fetchAll(db), by: \.documentSignatureID)
+            let signatures = try Registry.fetchAll(db, DocumentSignature.order(Column("id")))
+            let requests = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, ApprovalRequest.all()).map { ($0.id, $0) })
+            let users = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, User.all()).map { ($0.id, $0) })
+            let approvers = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, Approver.all()).map { ($0.id, $0) })
+            let versions = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, DocumentVersion.all()).map { ($0.id, $0) })
+            let keys = Dictionary(grouping: try Registry.fetchAll(db, DigitalSignature.order(Column(DigitalSignature.stepColumns.position))),
+                                  by: \.documentSignatureID)
             // A document whose signers have not all signed yet is not published.
             return try signatures.filter { $0.signatureStatus != .pending }.map { signature in
                 guard let request = requests[signature.approvalRequestID],

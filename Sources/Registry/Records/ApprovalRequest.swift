@@ -98,10 +98,14 @@ extension ApprovalRequest: ColumnRecord {
     }
 }
 
-extension ApprovalRequest {
+extension ApprovalRequest: ColumnDecodable {
     /// Column by column rather than through `Decodable` (GRDB's Codable
     /// decoder costs several times the SQLite read); same stored forms.
     public init(row: Row) throws {
+        try self.init(columns: ColumnReader(row))
+    }
+
+    init(columns row: ColumnReader) throws {
         id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
         userID = try row.decode(Int64.self, forColumn: CodingKeys.userID.rawValue)
         documentName = try row.decode(String.self, forColumn: CodingKeys.documentName.rawValue)

@@ -23,10 +23,14 @@ public struct Approver: RegistryRecord, Identifiable {
     }
 }
 
-extension Approver {
+extension Approver: ColumnDecodable {
     /// Column by column rather than through `Decodable` (GRDB's Codable
     /// decoder costs several times the SQLite read); same stored forms.
     public init(row: Row) throws {
+        try self.init(columns: ColumnReader(row))
+    }
+
+    init(columns row: ColumnReader) throws {
         id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
         name = try row.decode(String.self, forColumn: CodingKeys.name.rawValue)
         email = try row.decode(String.self, forColumn: CodingKeys.email.rawValue)

@@ -115,10 +115,14 @@ extension DigitalSignature: ColumnRecord {
     }
 }
 
-extension DigitalSignature {
+extension DigitalSignature: ColumnDecodable {
     /// Column by column rather than through `Decodable` (GRDB's Codable
     /// decoder costs several times the SQLite read); same stored forms.
     public init(row: Row) throws {
+        try self.init(columns: ColumnReader(row))
+    }
+
+    init(columns row: ColumnReader) throws {
         id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
         signatureID = try row.decode(String.self, forColumn: CodingKeys.signatureID.rawValue)
         documentSignatureID = try row.decode(Int64.self, forColumn: CodingKeys.documentSignatureID.rawValue)

@@ -103,10 +103,14 @@ extension DocumentSignature: ColumnRecord {
     }
 }
 
-extension DocumentSignature {
+extension DocumentSignature: ColumnDecodable {
     /// Column by column rather than through `Decodable` (GRDB's Codable
     /// decoder costs several times the SQLite read); same stored forms.
     public init(row: Row) throws {
+        try self.init(columns: ColumnReader(row))
+    }
+
+    init(columns row: ColumnReader) throws {
         id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
         approvalRequestID = try row.decode(Int64.self, forColumn: CodingKeys.approvalRequestID.rawValue)
         token = try row.decode(String.self, forColumn: CodingKeys.token.rawValue)

@@ -47,10 +47,14 @@ extension DocumentVersion: ColumnRecord {
     }
 }
 
-extension DocumentVersion {
+extension DocumentVersion: ColumnDecodable {
     /// Column by column rather than through `Decodable` (GRDB's Codable
     /// decoder costs several times the SQLite read); same stored forms.
     public init(row: Row) throws {
+        try self.init(columns: ColumnReader(row))
+    }
+
+    init(columns row: ColumnReader) throws {
         id = try row.decode(Int64.self, forColumn: CodingKeys.id.rawValue)
         approvalRequestID = try row.decode(Int64.self, forColumn: CodingKeys.approvalRequestID.rawValue)
         version = try row.decode(Int.self, forColumn: CodingKeys.version.rawValue)

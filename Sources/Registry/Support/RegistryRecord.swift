@@ -134,6 +134,52 @@ enum ColumnJSON {
 
 extension Row {
     /// A `Timestamp` text column; anything else is an integrity error naming the column.
+    func timestamp(_ column: String) throws -> Date { try ColumnReader(self).timestamp(column) }
+
+    /// A JSON metadata column, as `ColumnJSON` writes it.
+    func metadata(_ column: String) throws -> Metadata? { try ColumnReader(self).metadata(column) }
+}
+
+/// Where each column of one statement's rows is, found once from its first row.
+final class ColumnPositions: @unchecked Sendable {
+    private let byName: [String: Int]
+
+    init(_ row: Row) {
+        var byName: [String: Int] = [:]
+        for (index, name) in row.columnNames.enumerated() where byName[name] == nil { byName[name] = index }
+        self.byName = byName
+    }
+
+    func index(_ name: String) -> Int? { byName[name] }
+}
+
+/// A row's columns by name, as the records' initialisers read them. GRDB finds
+/// a column by lower-casing its name and hashing that at every read; the rows
+/// of one statement can share the `ColumnPositions` of the first, so a
+/// publish that reads a few hundred thousand columns (`Registry.fetchAll`)
+/// finds each by the name as written. A name not found there (another case)
+/// is looked up the GRDB way.
+struct ColumnReader {
+    let row: Row
+    let positions: ColumnPositions?
+
+    init(_ row: Row, positions: ColumnPositions? = nil) {
+        self.row = row
+        self.positions = positions
+    }
+
+    func decode<Value: DatabaseValueConvertible>(_ type: Value.Type, forColumn name: String) throws -> Value {
+        guard let index = positions?.index(name) else { return try row.decode(type, forColumn: name) }
+        return try row.decode(type, atIndex: index)
+    }
+
+    func decode<Value: DatabaseValueConvertible & StatementColumnConvertible>(
+        _ type: Value.Type, forColumn name: String) throws -> Value {
+        guard let index = positions?.index(name) else { return try row.decode(type, forColumn: name) }
+        return try row.decode(type, atIndex: index)
+    }
+
+    /// A `Timestamp` text column; anything else is an integrity error naming the column.
     func timestamp(_ column: String) throws -> Date {
         guard let date = try optionalTimestamp(column) else {
             throw RegistryError(.integrity, "the registry has no \(column) where one is required")
@@ -158,5 +204,25 @@ extension Row {
         } catch {
             throw RegistryError(.integrity, "the registry's \(column) is not a JSON object of strings")
         }
+    }
+}
+
+/// A record read column by column (`init(columns:)`), so that rows of one
+/// statement can share their column positions (`Registry.fetchAll`).
+protocol ColumnDecodable: FetchableRecord {
+    init(columns: ColumnReader) throws
+}
+
+extension Registry {
+    /// Every record `request` selects, the rows sharing one `ColumnPositions`.
+    static func fetchAll<Record: ColumnDecodable>(_ db: Database, _ request: QueryInterfaceRequest<Record>) throws -> [Record] {
+        let rows = try Row.fetchCursor(db, request)
+        var positions: ColumnPositions?
+        var records: [Record] = []
+        while let row = try rows.next() {
+            if positions == nil { positions = ColumnPositions(row) }
+            records.append(try Record(columns: ColumnReader(row, positions: positions)))
+        }
+        return records
     }
 }
