@@ -85,15 +85,20 @@ public enum Digest {
 
     /// Parses hex (either case, optional colons or spaces); nil on anything else.
     public static func data(fromHex text: String) -> Data? {
-        let cleaned = text.filter { $0 != ":" && $0 != " " }
-        guard cleaned.count % 2 == 0 else { return nil }
-        var out = Data(capacity: cleaned.count / 2)
-        var iterator = cleaned.utf8.makeIterator()
-        while let high = iterator.next(), let low = iterator.next() {
-            guard let h = nibble(high), let l = nibble(low) else { return nil }
-            out.append(h << 4 | l)
+        // Byte by byte: separators are ASCII, and any other non-hex byte fails.
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count / 2)
+        var high: UInt8?
+        for byte in text.utf8 where byte != UInt8(ascii: ":") && byte != UInt8(ascii: " ") {
+            guard let value = nibble(byte) else { return nil }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
         }
-        return out
+        return high == nil ? Data(bytes) : nil
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {

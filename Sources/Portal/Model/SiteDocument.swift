@@ -5,7 +5,7 @@ import Registry
 
 /// One signed document as the site shows it: the registry's records plus
 /// what the portal derives from them (status, dates, hashes).
-struct SiteDocument: Sendable {
+final class SiteDocument: Sendable {
     let published: PublishedDocument
     let token: String
     let status: PublicStatus

@@ -18,25 +18,25 @@ extension PublishingStep {
         let signaturePlaces = documents.map { context.signatureLogPlaces($0) }
         // Per document, on every core: its fingerprint, and the paths it keeps
         // (nil: render it) — the comparison and the file checks are most of the work.
-        let outcomes = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [String]?) in
+        let outcomes = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?) in
             let document = documents[index]
             let fingerprint = DocumentFingerprint.document(document, site: site, log: places[index],
                                                            signatureLogs: signaturePlaces[index])
             guard let previous, previous.documents[document.token] == fingerprint else { return (fingerprint, nil) }
-            let paths = documentPaths(document.address, privatePDFs: privatePDFs, otherLocale: otherLocale)
-            guard paths.allSatisfy({ previous.files[$0] != nil }),
-                  !checkFiles || paths.allSatisfy({ existing.exists($0) }) else { return (fingerprint, nil) }
-            return (fingerprint, paths)
+            var kept: [(String, String)] = []
+            for path in documentPaths(document.address, privatePDFs: privatePDFs, otherLocale: otherLocale) {
+                guard let sha256 = previous.files[path], !checkFiles || existing.exists(path) else { return (fingerprint, nil) }
+                kept.append((path, sha256))
+            }
+            return (fingerprint, kept)
         }
         var toRender: [Int] = []
         context.documentFingerprints.reserveCapacity(documents.count)
         for (index, document) in documents.enumerated() {
             let (fingerprint, kept) = outcomes[index]
             context.documentFingerprints[document.token] = fingerprint
-            if let kept, let previous {
-                for path in kept {
-                    context.plan(path, PlannedFile(source: .previous, sha256: previous.files[path]!))
-                }
+            if let kept {
+                for (path, sha256) in kept { context.plan(path, PlannedFile(source: .previous, sha256: sha256)) }
             } else {
                 toRender.append(index)
                 if previous != nil { context.changedTokens.insert(document.token) }

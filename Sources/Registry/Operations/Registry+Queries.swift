@@ -140,12 +140,14 @@ extension Registry {
     /// version and key, in id order, from one consistent snapshot.
     public func allPublishedDocuments() throws -> [PublishedDocument] {
         try read("list published documents") { db in
-            let signatures = try Registry.fetchAll(db, DocumentSignature.order(Column("id")))
-            let requests = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, ApprovalRequest.all()).map { ($0.id, $0) })
-            let users = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, User.all()).map { ($0.id, $0) })
-            let approvers = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, Approver.all()).map { ($0.id, $0) })
-            let versions = Dictionary(uniqueKeysWithValues: try Registry.fetchAll(db, DocumentVersion.all()).map { ($0.id, $0) })
-            let keys = Dictionary(grouping: try Registry.fetchAll(db, DigitalSignature.order(Column(DigitalSignature.stepColumns.position))),
+            let count = try DocumentSignature.fetchCount(db)
+            let signatures = try Registry.fetchAll(db, DocumentSignature.order(Column("id")), capacity: count)
+            let requests = try Registry.fetchByID(db, ApprovalRequest.all(), capacity: count)
+            let users = try Registry.fetchByID(db, User.all())
+            let approvers = try Registry.fetchByID(db, Approver.all())
+            let versions = try Registry.fetchByID(db, DocumentVersion.all(), capacity: count)
+            let keys = Dictionary(grouping: try Registry.fetchAll(db, DigitalSignature.order(Column(DigitalSignature.stepColumns.position)),
+                                                                  capacity: count),
                                   by: \.documentSignatureID)
             // A document whose signers have not all signed yet is not published.
             return try signatures.filter { $0.signatureStatus != .pending }.map { signature in

@@ -54,39 +54,63 @@ enum ColumnJSON {
     /// nesting, white space, a `\u` escape — which `JSONDecoder` then reads
     /// (and judges).
     static func flatObject(_ text: String) -> Metadata? {
-        var utf8 = text.utf8[...]
-        guard utf8.popFirst() == UInt8(ascii: "{"), utf8.popLast() == UInt8(ascii: "}") else { return nil }
-        var result: Metadata = [:]
-        if utf8.isEmpty { return result }
-        func string() -> String? {
-            guard utf8.popFirst() == UInt8(ascii: "\"") else { return nil }
-            var bytes: [UInt8] = []
-            while let byte = utf8.popFirst() {
-                switch byte {
-                case UInt8(ascii: "\""): return String(decoding: bytes, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    switch utf8.popFirst() {
-                    case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\""))
-                    case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\"))
-                    case UInt8(ascii: "/"): bytes.append(UInt8(ascii: "/"))
-                    case UInt8(ascii: "n"): bytes.append(0x0A)
-                    case UInt8(ascii: "r"): bytes.append(0x0D)
-                    case UInt8(ascii: "t"): bytes.append(0x09)
-                    case UInt8(ascii: "b"): bytes.append(0x08)
-                    case UInt8(ascii: "f"): bytes.append(0x0C)
-                    default: return nil
-                    }
-                case 0..<0x20: return nil
-                default: bytes.append(byte)
+        var text = text
+        return text.withUTF8 { bytes -> Metadata? in
+            let count = bytes.count
+            guard count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[count - 1] == UInt8(ascii: "}") else { return nil }
+            var result: Metadata = [:]
+            if count == 2 { return result }
+            var index = 1
+            let end = count - 1
+            /// The string starting at `index` (a quote); unescaped strings are decoded straight from their bytes.
+            func string() -> String? {
+                guard index < end, bytes[index] == UInt8(ascii: "\"") else { return nil }
+                index += 1
+                let start = index
+                while index < end, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+                      bytes[index] >= 0x20 {
+                    index += 1
                 }
+                guard index < end else { return nil }
+                if bytes[index] == UInt8(ascii: "\"") {
+                    defer { index += 1 }
+                    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                }
+                var decoded = Array(bytes[start..<index])
+                while index < end {
+                    let byte = bytes[index]
+                    index += 1
+                    switch byte {
+                    case UInt8(ascii: "\""): return String(decoding: decoded, as: UTF8.self)
+                    case UInt8(ascii: "\\"):
+                        guard index < end else { return nil }
+                        let escaped = bytes[index]
+                        index += 1
+                        switch escaped {
+                        case UInt8(ascii: "\""): decoded.append(UInt8(ascii: "\""))
+                        case UInt8(ascii: "\\"): decoded.append(UInt8(ascii: "\\"))
+                        case UInt8(ascii: "/"): decoded.append(UInt8(ascii: "/"))
+                        case UInt8(ascii: "n"): decoded.append(0x0A)
+                        case UInt8(ascii: "r"): decoded.append(0x0D)
+                        case UInt8(ascii: "t"): decoded.append(0x09)
+                        case UInt8(ascii: "b"): decoded.append(0x08)
+                        case UInt8(ascii: "f"): decoded.append(0x0C)
+                        default: return nil
+                        }
+                    case 0..<0x20: return nil
+                    default: decoded.append(byte)
+                    }
+                }
+                return nil
             }
-            return nil
-        }
-        while true {
-            guard let key = string(), utf8.popFirst() == UInt8(ascii: ":"), let value = string(),
-                  result.updateValue(value, forKey: key) == nil else { return nil }
-            guard let next = utf8.popFirst() else { return result }
-            guard next == UInt8(ascii: ",") else { return nil }
+            while true {
+                guard let key = string(), index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+                index += 1
+                guard let value = string(), result.updateValue(value, forKey: key) == nil else { return nil }
+                guard index < end else { return result }
+                guard bytes[index] == UInt8(ascii: ",") else { return nil }
+                index += 1
+            }
         }
     }
 
@@ -140,17 +164,56 @@ extension Row {
     func metadata(_ column: String) throws -> Metadata? { try ColumnReader(self).metadata(column) }
 }
 
-/// Where each column of one statement's rows is, found once from its first row.
+/// Where each column of one statement's rows is, found once from its first
+/// row. Looked up a few hundred thousand times in a publish, so not through a
+/// `Dictionary` (whose SipHash of the name costs more than the read): an
+/// open-addressing table keyed by the name's length and a few of its bytes,
+/// each hit confirmed by comparing the whole name.
 final class ColumnPositions: @unchecked Sendable {
-    private let byName: [String: Int]
+    private let names: [String]
+    /// Slot → column index + 1 (0: empty); its size a power of two, at most half full.
+    private let slots: [Int]
+    private let mask: Int
 
     init(_ row: Row) {
-        var byName: [String: Int] = [:]
-        for (index, name) in row.columnNames.enumerated() where byName[name] == nil { byName[name] = index }
-        self.byName = byName
+        let names = Array(row.columnNames)
+        var size = 16
+        while size < names.count * 2 { size *= 2 }
+        var slots = [Int](repeating: 0, count: size)
+        for (index, name) in names.enumerated() {
+            var slot = Self.hash(name) & (size - 1)
+            var taken = false
+            while slots[slot] != 0 {
+                if names[slots[slot] - 1] == name { taken = true; break }  // the first of two equal names wins, as in GRDB
+                slot = (slot + 1) & (size - 1)
+            }
+            if !taken { slots[slot] = index + 1 }
+        }
+        self.names = names
+        self.slots = slots
+        mask = size - 1
     }
 
-    func index(_ name: String) -> Int? { byName[name] }
+    func index(_ name: String) -> Int? {
+        var slot = Self.hash(name) & mask
+        while slots[slot] != 0 {
+            let index = slots[slot] - 1
+            if names[index] == name { return index }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The length and the first, middle and last bytes, mixed.
+    private static func hash(_ name: String) -> Int {
+        let utf8 = name.utf8
+        let count = utf8.count
+        guard count > 0 else { return 0 }
+        let first = Int(utf8[utf8.startIndex])
+        let middle = Int(utf8[utf8.index(utf8.startIndex, offsetBy: count / 2)])
+        let last = Int(utf8[utf8.index(before: utf8.endIndex)])
+        return (count &* 31 &+ first &* 7 &+ middle &* 131 &+ last &* 17) &* 0x9E37
+    }
 }
 
 /// A row's columns by name, as the records' initialisers read them. GRDB finds
@@ -214,15 +277,32 @@ protocol ColumnDecodable: FetchableRecord {
 }
 
 extension Registry {
-    /// Every record `request` selects, the rows sharing one `ColumnPositions`.
-    static func fetchAll<Record: ColumnDecodable>(_ db: Database, _ request: QueryInterfaceRequest<Record>) throws -> [Record] {
+    /// Every record `request` selects, the rows sharing one `ColumnPositions`;
+    /// `capacity` is the number expected.
+    static func fetchAll<Record: ColumnDecodable>(_ db: Database, _ request: QueryInterfaceRequest<Record>,
+                                                 capacity: Int = 0) throws -> [Record] {
+        var records: [Record] = []
+        records.reserveCapacity(capacity)
+        try forEach(db, request) { records.append($0) }
+        return records
+    }
+
+    /// The records `request` selects by `id`, put straight into the dictionary.
+    static func fetchByID<Record: ColumnDecodable & Identifiable>(_ db: Database, _ request: QueryInterfaceRequest<Record>,
+                                                                  capacity: Int = 0) throws -> [Record.ID: Record] {
+        var records: [Record.ID: Record] = [:]
+        records.reserveCapacity(capacity)
+        try forEach(db, request) { records[$0.id] = $0 }
+        return records
+    }
+
+    private static func forEach<Record: ColumnDecodable>(_ db: Database, _ request: QueryInterfaceRequest<Record>,
+                                                        _ body: (Record) -> Void) throws {
         let rows = try Row.fetchCursor(db, request)
         var positions: ColumnPositions?
-        var records: [Record] = []
         while let row = try rows.next() {
             if positions == nil { positions = ColumnPositions(row) }
-            records.append(try Record(columns: ColumnReader(row, positions: positions)))
+            body(try Record(columns: ColumnReader(row, positions: positions)))
         }
-        return records
     }
 }
