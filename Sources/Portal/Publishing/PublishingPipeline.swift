@@ -16,8 +16,10 @@ struct PublishingPipeline: Sendable {
         .publishTrustMaterial,
         .buildIssuanceLog,
         .planDocuments,
-        .buildHashIndex,
+        // After the pages: in a first publish the pages' bytes are being
+        // flushed to disk meanwhile (`earlyFlush`), and the index is CPU work.
         .renderDocuments,
+        .buildHashIndex,
         .renderSitePages,
         .copyStaticFiles,
         .signCRL,

@@ -16,6 +16,7 @@ extension PublishingStep {
         let documents = context.documents
         let places = documents.map { context.logPlace($0.token) }
         let signaturePlaces = documents.map { context.signatureLogPlaces($0) }
+        if previous != nil && checkFiles { existing.prefetch(["api/verify", "cert", "d"]) }
         // Per document, on every core: its fingerprint, and the paths it keeps
         // (nil: render it) — the comparison and the file checks are most of the work.
         let outcomes = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?) in
