@@ -87,17 +87,23 @@ static inline int segel_pbes2_sha256_aes256cbc(const X509_SIG *sig, unsigned cha
     const X509_ALGOR *algorithm = NULL;
     const ASN1_OCTET_STRING *encrypted = NULL;
     X509_SIG_get0(sig, &algorithm, &encrypted);
-    if (algorithm == NULL || encrypted == NULL || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2) return 0;
+    if (algorithm == NULL || encrypted == NULL || OBJ_obj2nid(algorithm->algorithm) != NID_pbes2
+        || algorithm->parameter == NULL || algorithm->parameter->type != V_ASN1_SEQUENCE) return 0;
+    // Anything this reads and declines leaves the error queue as it was, for PKCS8_decrypt to judge.
+    ERR_set_mark();
     PBE2PARAM *pbe2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), algorithm->parameter);
-    if (pbe2 == NULL) return 0;
     int ok = 0, length = 0;
     long count = 0;
     PBKDF2PARAM *kdf = NULL;
-    if (OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2
+    // Parameters are OPTIONAL in an AlgorithmIdentifier: each is checked for presence and type.
+    if (pbe2 == NULL || pbe2->keyfunc == NULL || pbe2->encryption == NULL
+        || OBJ_obj2nid(pbe2->keyfunc->algorithm) != NID_id_pbkdf2
         || OBJ_obj2nid(pbe2->encryption->algorithm) != NID_aes_256_cbc
-        || ASN1_TYPE_get_octetstring(pbe2->encryption->parameter, iv, 16) != 16) goto done;
+        || pbe2->encryption->parameter == NULL || pbe2->encryption->parameter->type != V_ASN1_OCTET_STRING
+        || ASN1_TYPE_get_octetstring(pbe2->encryption->parameter, iv, 16) != 16
+        || pbe2->keyfunc->parameter == NULL || pbe2->keyfunc->parameter->type != V_ASN1_SEQUENCE) goto done;
     kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), pbe2->keyfunc->parameter);
-    if (kdf == NULL || kdf->salt == NULL || kdf->salt->type != V_ASN1_OCTET_STRING
+    if (kdf == NULL || kdf->salt == NULL || kdf->salt->type != V_ASN1_OCTET_STRING || kdf->iter == NULL
         || kdf->prf == NULL || OBJ_obj2nid(kdf->prf->algorithm) != NID_hmacWithSHA256
         || (kdf->keylength != NULL && ASN1_INTEGER_get(kdf->keylength) != 32)) goto done;
     length = ASN1_STRING_length(kdf->salt->value.octet_string);
@@ -112,6 +118,7 @@ static inline int segel_pbes2_sha256_aes256cbc(const X509_SIG *sig, unsigned cha
 done:
     PBKDF2PARAM_free(kdf);
     PBE2PARAM_free(pbe2);
+    ERR_pop_to_mark();
     return ok;
 }
 

@@ -87,7 +87,8 @@ struct PublishCommand: AsyncParsableCommand {
         options.indexLayout = indexShards.flatMap { count in HashIndex.Layout.allCases.first { $0.shardCount == count } }
         options.crlValidityDays = crlDays ?? authority.settings.crlValidityDays
         options.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? authority.settings.zone
-        options.releasesMemory = false
+        // Exiting right after publishing: leave freeing to the exit (a copy to a bucket follows with the memory freed).
+        options.releasesMemory = to != nil
         let progress = ProgressLine()
         options.progress = { progress.update($0) }
         let source = try authority.publishSource(passphrase: { try global.passphrase() })

@@ -80,4 +80,28 @@ struct KeyEncryptionTests {
             #expect(error?.code == .wrongPassphrase, "\(variant.name)")
         }
     }
+
+    @Test("A PBES2 key file with its AES parameters missing or of the wrong type is refused with an error, not a crash")
+    func malformedPBES2Parameters() throws {
+        func tlv(_ tag: UInt8, _ content: [UInt8]) -> [UInt8] {
+            precondition(content.count < 128)
+            return [tag, UInt8(content.count)] + content
+        }
+        let pbes2: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0D]
+        let pbkdf2: [UInt8] = [0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0C]
+        let hmacSHA256: [UInt8] = [0x06, 0x08, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x02, 0x09]
+        let aes256CBC: [UInt8] = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x01, 0x2A]
+        let kdf = tlv(0x30, pbkdf2 + tlv(0x30, tlv(0x04, [UInt8](repeating: 7, count: 16)) + [0x02, 0x02, 0x08, 0x00]
+            + tlv(0x30, hmacSHA256 + [0x05, 0x00])))
+        // The cipher's parameters: absent, NULL, and an IV of the wrong length.
+        for cipherParameters in [[], [0x05, 0x00], tlv(0x04, [UInt8](repeating: 1, count: 8))] as [[UInt8]] {
+            let algorithm = tlv(0x30, pbes2 + tlv(0x30, kdf + tlv(0x30, aes256CBC + cipherParameters)))
+            let der = tlv(0x30, algorithm + tlv(0x04, [UInt8](repeating: 9, count: 32)))
+            let pem = "-----BEGIN ENCRYPTED PRIVATE KEY-----\n\(Data(der).base64EncodedString())\n-----END ENCRYPTED PRIVATE KEY-----\n"
+            let error = #expect(throws: PKIError.self) {
+                try PrivateKey(encryptedPKCS8PEM: Data(pem.utf8), passphrase: "kata sandi")
+            }
+            #expect(error?.code == .keyDecoding || error?.code == .wrongPassphrase, "\(cipherParameters)")
+        }
+    }
 }

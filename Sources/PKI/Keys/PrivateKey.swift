@@ -190,8 +190,15 @@ public final class PrivateKey: @unchecked Sendable {
         var ciphertextLength: Int32 = 0
         guard segel_pbes2_sha256_aes256cbc(encrypted, &salt, &saltLength, &iterations, &iv,
                                            &ciphertext, &ciphertextLength) == 1, let ciphertext else { return nil }
-        let derived = try KDF.Insecure.PBKDF2.deriveKey(from: password, salt: salt[..<Int(saltLength)], using: .sha256,
+        // swift-crypto keeps the derived key in a SymmetricKey (SecureBytes, zeroed when freed); its
+        // BoringSSL backend derives into a buffer of its own first, which it does not zero.
+        let derived: SymmetricKey
+        do {
+            derived = try KDF.Insecure.PBKDF2.deriveKey(from: password, salt: salt[..<Int(saltLength)], using: .sha256,
                                                         outputByteCount: 32, unsafeUncheckedRounds: iterations)
+        } catch {
+            throw PKIError(.keyDecoding, "Could not derive the key that decrypts the private key (PBKDF2): \(error)")
+        }
         guard let context = EVP_CIPHER_CTX_new() else {
             throw PKIError.openSSL(.keyDecoding, "Could not set up AES-256-CBC to decrypt the private key")
         }

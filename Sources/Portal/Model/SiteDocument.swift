@@ -13,6 +13,8 @@ final class SiteDocument: Sendable {
     let statusDate: Date?
     /// SHA-256 of the signed PDF, lowercase hex.
     let sha256: String
+    /// The same hash as bytes; not 32 of them when the registry's text is not a SHA-256 (`readRegistry` refuses that).
+    let fileHash: Data
     let signedAt: Date
     /// The latest change to any record this document's files show (signature,
     /// request, key, requester, signer). Its page and JSON say "as of" this
@@ -36,6 +38,7 @@ final class SiteDocument: Sendable {
         self.published = published
         token = signature.token
         sha256 = finalHash.lowercased()
+        fileHash = Digest.data(fromHex: sha256) ?? Data()
         self.signedAt = signedAt
         status = signature.publicStatus
         statusReason = signature.publicStatusReason

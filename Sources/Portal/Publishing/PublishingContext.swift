@@ -72,7 +72,7 @@ final class PublishingContext {
     /// The site pages (`index.html`, statistics, …), rendered on another core while the documents are planned.
     var pendingSitePages: Pending<[(String, Data)]>?
     /// The issuance events and the log built from them, on another core while the documents are read.
-    var pendingLog: Pending<([IssuanceEvent], IssuanceLogFiles.Built)>?
+    var pendingLog: Pending<([IssuanceEvent], IssuanceLogFiles.Prepared)>?
     var crlPolicies: [Int: CRLPolicy] = [:]
     var crlPrevious: [Int: CRL] = [:]
     /// Each CA's CRL for this publish, by generation.

@@ -21,9 +21,8 @@ extension PublishingStep {
         let documents = context.documents
         // Each document is entered under its file's hash and under each signer's lookup code.
         let keyed = try Parallel.map(documents.count) { index -> [(id: String, fileHash: Data)] in
-            guard let fileHash = Digest.data(fromHex: documents[index].sha256), fileHash.count == 32 else {
-                throw PortalError(.registry, "the signed PDF hash of token \(documents[index].token) is not a SHA-256")
-            }
+            // A SHA-256: `readRegistry` refused anything else.
+            let fileHash = documents[index].fileHash
             var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
             // Every signer's stamp prints its own code; each leads to the document.
             for key in documents[index].published.keys {

@@ -12,7 +12,10 @@ extension PublishingStep {
     /// the authority's home); and, for each document, the proof of its
     /// issuance entry to the first checkpoint that held it.
     static let buildIssuanceLog = PublishingStep("Build the issuance log") { context in
-        guard let (events, built) = try context.pendingLog?.wait() else { return }
+        guard let source = context.source.log, let (events, prepared) = try context.pendingLog?.wait() else { return }
+        // Signed here, not in the background: a publish that failed before this step signs and keeps nothing.
+        let pending = context.pendingLogKey
+        let built = try IssuanceLogFiles.finish(prepared, source: source, unlock: { try pending?.wait() ?? source.unlock() })
         for (path, data) in built.files { context.plan(path, data: data) }
         var indexes: [String: Int] = [:]
         var bySerial: [String: Int] = [:]
@@ -26,21 +29,24 @@ extension PublishingStep {
         context.signatureLogIndexes = bySerial
     }
 
-    /// Reads the issuance events and builds the log on another core while
-    /// the documents are read (`readRegistry` starts it; the step above collects it).
-    static func startIssuanceLog(_ context: PublishingContext) {
+    /// Reads the issuance events and builds the log's tree and tiles on another
+    /// core while the documents are read (`readRegistry` starts it; the step
+    /// above signs and collects it). The events are read once `snapshot` is
+    /// signalled — when the documents' read has fixed its snapshot — so the
+    /// log holds at least every document the site shows, as when it was read after them.
+    static func startIssuanceLog(_ context: PublishingContext, after snapshot: DispatchSemaphore) {
         guard let source = context.source.log else { return }
         let registry = context.source.registry
-        let pending = context.pendingLogKey
         // The checkpoint the site already serves counts too: a home restored
         // from an older backup must not sign a tree that forks from it.
         let servedURL = context.options.site.appendingPathComponent("log/checkpoint")
         context.pendingLog = Pending {
+            snapshot.wait()
             let events = try registry.issuanceEvents()
             let served = try? String(contentsOf: servedURL, encoding: .utf8)
-            let built = try IssuanceLogFiles.build(entries: events.map { LogEntry($0).data }, source: source,
-                                                   served: served, unlock: { try pending?.wait() ?? source.unlock() })
-            return (events, built)
+            let prepared = try IssuanceLogFiles.prepare(entries: events.map { LogEntry($0).data }, source: source,
+                                                        served: served)
+            return (events, prepared)
         }
     }
 }
@@ -120,6 +126,23 @@ public enum IssuanceLogFiles {
     /// while their full tile does not exist (c2sp.org/tlog-tiles).
     public static func build(entries: [Data], source: PublishSource.IssuanceLogSource, served: String? = nil,
                              unlock: (() throws -> LogKey)? = nil) throws -> Built {
+        try finish(try prepare(entries: entries, source: source, served: served), source: source, unlock: unlock)
+    }
+
+    /// What `build` works out before anything is signed or kept: the tree, the
+    /// checkpoints it extends, and every file but the checkpoint.
+    public struct Prepared: Sendable {
+        let tree: MerkleTree
+        let entries: [Data]
+        let signed: [Int: (checkpoint: Checkpoint, note: String)]
+        /// The checkpoint the site serves, when the home does not keep it yet.
+        let servedToKeep: (size: Int, note: String)?
+        let files: [String: Data]
+    }
+
+    /// `build`'s first half: reads and checks, writes nothing.
+    public static func prepare(entries: [Data], source: PublishSource.IssuanceLogSource,
+                               served: String? = nil) throws -> Prepared {
         var tree = MerkleTree()
         for entry in entries { tree.append(leafHash: MerkleTree.leafHash(entry)) }
         /// Refuses a tree that does not extend `checkpoint` (`which` names it and the likely cause).
@@ -137,29 +160,18 @@ public enum IssuanceLogFiles {
                 (\(source.checkpoints.appendingPathComponent(String(size)).path)): an entry was changed or removed
                 """)
         }
+        var servedToKeep: (size: Int, note: String)?
         if let served, let checkpoint = try? Checkpoint.verify(served, with: source.verifier),
            checkpoint.origin == source.verifier.name, signed[checkpoint.size] == nil {
             try requireExtension(of: checkpoint, """
                 the checkpoint the site already serves (\(checkpoint.size) entries): the registry or the authority's \
                 home is older than the site, or an entry was changed
                 """)
-            try keep(served, size: checkpoint.size, in: source.checkpoints)
+            servedToKeep = (checkpoint.size, served)
             signed[checkpoint.size] = (checkpoint, served)
         }
-        var signedNew = false
-        if signed.keys.max() != tree.size {
-            let key = try (unlock ?? source.unlock)()
-            guard key.verifier.vkey == source.verifier.vkey else {
-                throw PortalError(.trust, "the unlocked issuance log key is not the one whose verifier key the authority publishes")
-            }
-            let checkpoint = Checkpoint(origin: source.verifier.name, size: tree.size, root: tree.root())
-            let note = try checkpoint.signed(by: key)
-            try keep(note, size: tree.size, in: source.checkpoints)
-            signed[tree.size] = (checkpoint, note)
-            signedNew = true
-        }
 
-        var files: [String: Data] = ["log/checkpoint": Data(signed[tree.size]!.note.utf8)]
+        var files: [String: Data] = [:]
         for tile in Tiles.tiles(of: tree, size: tree.size) { files["log/" + tile.path] = tile.data }
         for index in 0..<((tree.size + Tiles.width - 1) / Tiles.width) {
             let start = index * Tiles.width
@@ -176,7 +188,31 @@ public enum IssuanceLogFiles {
                 files["log/" + Tiles.entriesPath(index: index, width: width)] = Tiles.bundle(entries[(index * Tiles.width)..<size])
             }
         }
-        return Built(files: files, tree: tree, entries: entries, signed: signed, sizes: signed.keys.sorted(),
+        return Prepared(tree: tree, entries: entries, signed: signed, servedToKeep: servedToKeep, files: files)
+    }
+
+    /// `build`'s second half: keeps the served checkpoint, signs (and keeps) a
+    /// new one when the tree has grown, and adds `log/checkpoint`.
+    public static func finish(_ prepared: Prepared, source: PublishSource.IssuanceLogSource,
+                              unlock: (() throws -> LogKey)? = nil) throws -> Built {
+        let tree = prepared.tree
+        var signed = prepared.signed
+        if let served = prepared.servedToKeep { try keep(served.note, size: served.size, in: source.checkpoints) }
+        var signedNew = false
+        if signed.keys.max() != tree.size {
+            let key = try (unlock ?? source.unlock)()
+            guard key.verifier.vkey == source.verifier.vkey else {
+                throw PortalError(.trust, "the unlocked issuance log key is not the one whose verifier key the authority publishes")
+            }
+            let checkpoint = Checkpoint(origin: source.verifier.name, size: tree.size, root: tree.root())
+            let note = try checkpoint.signed(by: key)
+            try keep(note, size: tree.size, in: source.checkpoints)
+            signed[tree.size] = (checkpoint, note)
+            signedNew = true
+        }
+        var files = prepared.files
+        files["log/checkpoint"] = Data(signed[tree.size]!.note.utf8)
+        return Built(files: files, tree: tree, entries: prepared.entries, signed: signed, sizes: signed.keys.sorted(),
                      signedNew: signedNew)
     }
 

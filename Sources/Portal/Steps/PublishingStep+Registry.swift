@@ -12,12 +12,15 @@ extension PublishingStep {
            try registry.issuanceEventCount() != IssuanceLogFiles.latestKeptSize(in: log.checkpoints) {
             context.pendingLogKey = Pending { try log.unlock() }
         }
-        startIssuanceLog(context)
+        // The log's events are read on another core, from a snapshot no older than the documents'.
+        let snapshot = DispatchSemaphore(value: 0)
+        startIssuanceLog(context, after: snapshot)
+        defer { snapshot.signal() }
         guard let authority = try registry.authority() else {
             throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")
         }
         context.authority = authority
-        let published = try registry.allPublishedDocuments()
+        let published = try registry.allPublishedDocuments(afterSnapshot: { snapshot.signal() })
         let lastChange = try registry.lastChangeAt()
 
         var documents: [SiteDocument] = []
@@ -28,6 +31,10 @@ extension PublishingStep {
             }
             guard SiteDocument.isSafeToken(document.token) else {
                 throw PortalError(.registry, "the token \"\(document.token)\" is not a URL-safe token; it cannot name a file")
+            }
+            // Checked before anything is written: the pages, the PDF's check and the hash index rely on it.
+            guard document.fileHash.count == 32 else {
+                throw PortalError(.registry, "the signed PDF hash of token \(document.token) is not a SHA-256")
             }
             documents.append(document)
         }

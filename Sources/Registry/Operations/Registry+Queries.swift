@@ -138,9 +138,12 @@ extension Registry {
 
     /// Every document signature with its request, user, signer, approved
     /// version and key, in id order, from one consistent snapshot.
-    public func allPublishedDocuments() throws -> [PublishedDocument] {
+    /// `afterSnapshot` is called once the read's snapshot is fixed (after its
+    /// first statement): whatever is read elsewhere afterwards is no older.
+    public func allPublishedDocuments(afterSnapshot: (@Sendable () -> Void)? = nil) throws -> [PublishedDocument] {
         try read("list published documents") { db in
             let count = try DocumentSignature.fetchCount(db)
+            afterSnapshot?()
             let signatures = try Registry.fetchAll(db, DocumentSignature.order(Column("id")), capacity: count)
             let requests = try Registry.fetchByID(db, ApprovalRequest.all(), capacity: count)
             let users = try Registry.fetchByID(db, User.all())
