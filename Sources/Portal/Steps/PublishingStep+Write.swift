@@ -7,6 +7,10 @@ extension PublishingStep {
     /// manifest listed and this publish does not produce.
     static let writeChanges = PublishingStep("Write changed files") { context in
         let previous = context.previous?.files ?? [:]
+        if context.renderedDocuments > 0 || context.previous == nil {
+            // Documents were rendered, so the manifest changes: encode it on another core from the start.
+            context.pendingManifest = manifestData(context)
+        }
         let checkFiles = context.options.checkExistingFiles
         let writer = context.writer
         var toWrite: [(String, PlannedFile)] = []
@@ -55,7 +59,7 @@ extension PublishingStep {
         written = mergeSorted(Array(written[..<shardsFrom.written]), Array(written[shardsFrom.written...])) { $0 }
         toWrite = mergeSorted(Array(toWrite[..<shardsFrom.toWrite]), Array(toWrite[shardsFrom.toWrite...])) { $0.0 }
 
-        if !toWrite.isEmpty || !written.isEmpty || listedAgain != previous.count {
+        if context.pendingManifest == nil, !toWrite.isEmpty || !written.isEmpty || listedAgain != previous.count {
             // The manifest will change: encode it on another core while the files are written.
             context.pendingManifest = manifestData(context)
         }

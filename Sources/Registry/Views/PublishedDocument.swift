@@ -16,14 +16,17 @@ public struct PublishedDocument: Sendable, Hashable {
     public var signers: [Approver]
 
     /// The last signer's key: its signature covers the whole file.
-    public var key: DigitalSignature { keys[keys.count - 1] }
+    /// (Inlinable, so that reading one of its fields elsewhere does not copy the whole key.)
+    @inlinable public var key: DigitalSignature { keys[keys.count - 1] }
 
     /// The latest change to any record this document's files show (signature,
     /// request, key, requester, signer): its page and record say "as of" this
     /// time, so an unrelated change does not rewrite every page of the site.
     public var asOf: Date {
-        ([signature.updatedAt, request.updatedAt, user.updatedAt, signer.updatedAt]
-            + keys.map(\.updatedAt) + signers.map(\.updatedAt)).max()!
+        var latest = max(signature.updatedAt, request.updatedAt, user.updatedAt, signer.updatedAt)
+        for key in keys where key.updatedAt > latest { latest = key.updatedAt }
+        for approver in signers where approver.updatedAt > latest { latest = approver.updatedAt }
+        return latest
     }
 }
 
