@@ -91,7 +91,8 @@ struct PublishCommand: AsyncParsableCommand {
         options.releasesMemory = to != nil
         let progress = ProgressLine()
         options.progress = { progress.update($0) }
-        let source = try authority.publishSource(passphrase: { try global.passphrase() })
+        let passphrase = PassphraseOnce { try global.passphrase() }
+        let source = try authority.publishSource(passphrase: { try passphrase.get() })
         let summary: PublishSummary
         do {
             summary = try SitePublisher(source: source, options: options).publish()

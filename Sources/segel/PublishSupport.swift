@@ -28,6 +28,28 @@ extension Authority {
     }
 }
 
+/// Asks for the CA passphrase at most once, however many keys need it: a
+/// publish may unlock the CA and the issuance log's key at the same time, on
+/// two threads, and must not prompt twice (or twice at once) on a terminal.
+final class PassphraseOnce: @unchecked Sendable {
+    private let ask: @Sendable () throws -> String
+    private var answer: Result<String, Error>?
+    private let lock = NSLock()
+
+    init(_ ask: @escaping @Sendable () throws -> String) {
+        self.ask = ask
+    }
+
+    func get() throws -> String {
+        try lock.withLock {
+            if let answer { return try answer.get() }
+            let result = Result { try ask() }
+            answer = result
+            return try result.get()
+        }
+    }
+}
+
 /// A one-line progress display on stderr, redrawn in place, shown only when
 /// stderr is a terminal.
 final class ProgressLine: @unchecked Sendable {
