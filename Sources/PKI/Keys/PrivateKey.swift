@@ -147,7 +147,21 @@ public final class PrivateKey: @unchecked Sendable {
         }
         defer { X509_SIG_free(encrypted) }
         let passwordBytes = Array(passphrase.utf8)
-        if let key = try decryptPBES2(encrypted, password: passwordBytes) { return (key, .boringSSL) }
+        let info: OpaquePointer, decryption: Decryption
+        if let pbes2 = try decryptPBES2(encrypted, password: passwordBytes) {
+            (info, decryption) = (pbes2, .boringSSL)
+        } else {
+            (info, decryption) = (try decryptWithLibcrypto(encrypted, password: passwordBytes), .libcrypto)
+        }
+        defer { PKCS8_PRIV_KEY_INFO_free(info) }
+        guard let key = EVP_PKCS82PKEY(info) else {
+            throw PKIError.openSSL(.keyDecoding, "The decrypted PKCS#8 structure does not hold a usable private key")
+        }
+        return (key, decryption)
+    }
+
+    /// `PKCS8_decrypt`, for any scheme libcrypto reads; the PrivateKeyInfo, owned by the caller.
+    private static func decryptWithLibcrypto(_ encrypted: OpaquePointer, password passwordBytes: [UInt8]) throws -> OpaquePointer {
         let info = passwordBytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 // A non-null pointer even for an empty passphrase: NULL means "no password" to PKCS#12 code.
@@ -170,20 +184,17 @@ public final class PrivateKey: @unchecked Sendable {
             throw PKIError(.wrongPassphrase, "Wrong passphrase for the encrypted private key",
                            openSSLErrors: entries.map(\.text))
         }
-        defer { PKCS8_PRIV_KEY_INFO_free(info) }
-        guard let key = EVP_PKCS82PKEY(info) else {
-            throw PKIError.openSSL(.keyDecoding, "The decrypted PKCS#8 structure does not hold a usable private key")
-        }
-        return (key, .libcrypto)
+        return info
     }
 
     /// Decrypts the scheme segel writes (`encryptedPKCS8PEM`) with the key
     /// derived by BoringSSL's PBKDF2 (swift-crypto), which takes about 0.08 s
     /// for 600,000 iterations here where libcrypto 3.0's takes 0.17 s: the same
     /// derivation, same iterations, from a maintained library. libcrypto reads
-    /// the parameters and decrypts (AES-256-CBC, then the PrivateKeyInfo).
-    /// nil when the file uses another scheme, which `PKCS8_decrypt` then reads.
-    static func decryptPBES2(_ encrypted: OpaquePointer, password: [UInt8]) throws -> OpaquePointer? {
+    /// the parameters and decrypts (AES-256-CBC, then the PrivateKeyInfo,
+    /// owned by the caller). nil when the file uses another scheme, which
+    /// `PKCS8_decrypt` then reads.
+    private static func decryptPBES2(_ encrypted: OpaquePointer, password: [UInt8]) throws -> OpaquePointer? {
         var salt = [UInt8](repeating: 0, count: 64), iv = [UInt8](repeating: 0, count: 16)
         var saltLength: Int32 = 0, iterations = 0
         var ciphertext: UnsafePointer<UInt8>?
@@ -222,11 +233,7 @@ public final class PrivateKey: @unchecked Sendable {
             OpenSSLErrorQueue.clear()
             throw PKIError(.wrongPassphrase, "Wrong passphrase for the encrypted private key")
         }
-        defer { PKCS8_PRIV_KEY_INFO_free(info) }
-        guard let key = EVP_PKCS82PKEY(info) else {
-            throw PKIError.openSSL(.keyDecoding, "The decrypted PKCS#8 structure does not hold a usable private key")
-        }
-        return key
+        return info
     }
 
     /// The key as an `ENCRYPTED PRIVATE KEY` PEM: PKCS#8 with PBES2 (RFC 8018

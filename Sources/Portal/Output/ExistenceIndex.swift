@@ -23,16 +23,9 @@ final class ExistenceIndex: @unchecked Sendable {
     func prefetch(_ folders: [String]) {
         var found: [String: Set<String>] = [:]
         for folder in folders {
-            let names = Self.list(root + "/" + folder)
+            let (names, subfolders) = Self.listing(root + "/" + folder)
             found[folder] = names
-            for name in names {
-                var info = stat()
-                let path = folder + "/" + name
-                if rootDescriptor >= 0, fstatat(rootDescriptor, path, &info, AT_SYMLINK_NOFOLLOW) == 0,
-                   info.st_mode & S_IFMT == S_IFDIR {
-                    found[path] = Self.list(root + "/" + path)
-                }
-            }
+            for name in subfolders { found[folder + "/" + name] = Self.list(root + "/" + folder + "/" + name) }
         }
         prefetched = found
     }
@@ -78,15 +71,29 @@ final class ExistenceIndex: @unchecked Sendable {
     }
 
     private static func list(_ folder: String) -> Set<String> {
-        guard let directory = opendir(folder) else { return [] }
+        listing(folder).names
+    }
+
+    /// The names in `folder`, and which of them are folders (from readdir's
+    /// entry type; an lstat only where the file system does not give it).
+    private static func listing(_ folder: String) -> (names: Set<String>, folders: [String]) {
+        guard let directory = opendir(folder) else { return ([], []) }
         defer { closedir(directory) }
         var names: Set<String> = []
+        var folders: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
                 pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name != "." && name != ".." { names.insert(name) }
+            guard name != "." && name != ".." else { continue }
+            names.insert(name)
+            var isFolder = Int32(entry.pointee.d_type) == Int32(DT_DIR)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) {
+                var info = stat()
+                isFolder = fstatat(dirfd(directory), name, &info, AT_SYMLINK_NOFOLLOW) == 0 && info.st_mode & S_IFMT == S_IFDIR
+            }
+            if isFolder { folders.append(name) }
         }
-        return names
+        return (names, folders)
     }
 }

@@ -61,26 +61,16 @@ struct PageRenderer: Sendable {
         return Data(text.utf8)
     }
 
-    /// `v/<f>/<token>/index.html` (`<lang>/v/<f>/<token>/index.html`), straight through Mustache.
-    func tokenPage(_ document: SiteDocument, certificate: CertificateFacts, log: PublishedRecord.LogInclusion? = nil) throws -> Data {
-        try tokenPage(document, values: tokenValues(document, certificate: certificate, log: log))
-    }
-
-    /// The same page from values `tokenValues` made.
+    /// `v/<f>/<token>/index.html` (`<lang>/v/<f>/<token>/index.html`) with
+    /// the values `tokenValues` made, straight through Mustache.
     func tokenPage(_ document: SiteDocument, values: TokenPageValues) throws -> Data {
         try render("token", tokenContext(values), path: prefix + document.address.pageFile)
     }
 
     /// The document's values on its page (templates/README.md, "Token page
-    /// context"). Text that came from people passes through `HTMLText.guarded` first.
-    func tokenValues(_ document: SiteDocument, certificate: CertificateFacts,
-                     log: PublishedRecord.LogInclusion? = nil) throws -> TokenPageValues {
-        tokenValues(document, certificate: certificate,
-                    common: try Self.commonTokenValues(document, certificate: certificate, log: log, privatePDFs: privatePDFs))
-    }
-
-    /// `tokenValues` from the part every language shares (`commonTokenValues`,
-    /// made once per document): this language's dates, links and signer list.
+    /// context"): the part every language shares (`commonTokenValues`, made
+    /// once per document) with this language's dates, links and signer list.
+    /// Text that came from people passes through `HTMLText.guarded` first.
     func tokenValues(_ document: SiteDocument, certificate: CertificateFacts, common: TokenPageValues) -> TokenPageValues {
         let address = document.address
         let root = depth + address.pageRoot
