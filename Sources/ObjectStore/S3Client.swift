@@ -50,13 +50,14 @@ public struct ObjectStoreError: Error, Sendable, CustomStringConvertible {
 
 /// The requests segel needs, signed with SigV4: PUT (optionally conditional:
 /// `If-Match` an ETag, or `If-None-Match: *`), GET and DELETE.
-/// Each request has a timeout and is retried with backoff on network errors
-/// and 5xx/429 answers; a 412 (precondition failed) is never retried.
+/// Each request has a timeout and is retried with jittered backoff (or after
+/// the `Retry-After` the service asked for) on network errors and transient
+/// answers (`isTransient`); a 412 (precondition failed) is never retried.
 public final class S3Client: @unchecked Sendable {
     public let target: S3Target
     let signer: SigV4
     let session: URLSession
-    public var attempts = 4
+    public var attempts = 6
     public var timeout: TimeInterval = 30
 
     public init(target: S3Target, credentials: SigV4.Credentials) {
@@ -72,6 +73,10 @@ public final class S3Client: @unchecked Sendable {
         public var status: Int
         public var body: Data
         public var etag: String?
+        /// Seconds the service asked to wait before asking again (`Retry-After`).
+        public var retryAfter: TimeInterval?
+        /// How many times the request was sent (more than 1 after a network error or a transient answer).
+        public var attempts = 1
     }
 
     /// The URL of `key`: path-style with an endpoint, and on AWS for bucket
@@ -109,19 +114,42 @@ public final class S3Client: @unchecked Sendable {
                         headers extra: [String: String] = [:]) throws -> Response {
         var lastProblem = ""
         for attempt in 1...attempts {
+            var wait: TimeInterval?
             do {
-                let response = try once(method, key: key, query: query, body: body, headers: extra)
-                if response.status >= 500 || response.status == 429 {
-                    lastProblem = "HTTP \(response.status)"
-                } else {
+                var response = try once(method, key: key, query: query, body: body, headers: extra)
+                response.attempts = attempt
+                guard Self.isTransient(response, conditional: extra["if-match"] != nil || extra["if-none-match"] != nil) else {
                     return response
                 }
+                lastProblem = "HTTP \(response.status): \(Self.message(response.body))"
+                wait = response.retryAfter
             } catch let error as ObjectStoreError where error.code == .network {
                 lastProblem = error.message
             }
-            if attempt < attempts { Thread.sleep(forTimeInterval: 0.2 * Double(1 << (attempt - 1))) }
+            if attempt < attempts { Thread.sleep(forTimeInterval: wait.map { min($0, 60) } ?? Self.backoff(attempt: attempt)) }
         }
-        throw ObjectStoreError(.network, "\(method) \(target.key("")) \(key) failed after \(attempts) attempts (\(lastProblem))")
+        throw ObjectStoreError(.network, "\(method) s3://\(target.bucket)/\(key) failed after \(attempts) attempts (\(lastProblem))")
+    }
+
+    /// Worth asking again: 5xx, 429 (SlowDown), S3's `400 RequestTimeout`
+    /// (the upload was too slow), and, for a conditional request, AWS's
+    /// `409 ConditionalRequestConflict` (another conditional write to the
+    /// same key was under way: asked again, it ends in a 412 or a success).
+    static func isTransient(_ response: Response, conditional: Bool) -> Bool {
+        switch response.status {
+        case 429, 500...599: true
+        case 400: errorCode(response.body) == "RequestTimeout"
+        case 409: conditional && errorCode(response.body) == "ConditionalRequestConflict"
+        default: false
+        }
+    }
+
+    /// Exponential backoff with jitter: about 0.5, 1, 2, 4, 8 s (each between
+    /// half and all of it, so that parallel uploads do not retry in step), at
+    /// most 20 s.
+    static func backoff(attempt: Int) -> TimeInterval {
+        let full = min(20, 0.5 * Double(1 << min(attempt - 1, 10)))
+        return full * Double.random(in: 0.5...1)
     }
 
     private final class Box: @unchecked Sendable {
@@ -161,17 +189,23 @@ public final class S3Client: @unchecked Sendable {
                 return
             }
             let etag = http.value(forHTTPHeaderField: "ETag")
-            box.result = .success(Response(status: http.statusCode, body: data ?? Data(), etag: etag))
+            let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap(TimeInterval.init)
+            box.result = .success(Response(status: http.statusCode, body: data ?? Data(), etag: etag, retryAfter: retryAfter))
         }
         task.resume()
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
+        // `timeout` is the most time without progress (URLRequest's idle
+        // timeout); the whole exchange may take longer for a large body, up
+        // to what 32 KB/s would need.
+        let limit = timeout + 5 + Double(body.count) / 32_768 + (method == "GET" ? 10 * timeout : 0)
+        if done.wait(timeout: .now() + limit) == .timedOut {
             task.cancel()
-            throw ObjectStoreError(.network, "no answer within \(Int(timeout)) s")
+            throw ObjectStoreError(.network, "no answer within \(Int(limit)) s")
         }
         return try box.result.get()
     }
 
     /// Uploads `data`; `ifMatch` an ETag, or `ifNoneMatch` (create only).
+    /// Returns the new object's ETag.
     @discardableResult
     public func put(_ key: String, _ data: Data, contentType: String, cacheControl: String? = nil,
                     ifMatch: String? = nil, ifNoneMatch: Bool = false) throws -> String? {
@@ -181,6 +215,12 @@ public final class S3Client: @unchecked Sendable {
         if ifNoneMatch { headers["if-none-match"] = "*" }
         let response = try request("PUT", key: target.key(key), body: data, headers: headers)
         if response.status == 412 {
+            // Sent more than once: the first may have been written and only its
+            // answer lost, so the precondition now fails against this run's own
+            // write. The object holding exactly these bytes means it was.
+            if response.attempts > 1, let current = try get(key), current.data == data {
+                return current.etag
+            }
             throw ObjectStoreError(.preconditionFailed, "\(target)/\(key) changed meanwhile (precondition failed)")
         }
         guard (200..<300).contains(response.status) else {
@@ -208,11 +248,19 @@ public final class S3Client: @unchecked Sendable {
 
     /// The `<Message>` of an S3 error answer, or its first bytes.
     static func message(_ body: Data) -> String {
+        element("Message", in: body) ?? String(String(decoding: body.prefix(200), as: UTF8.self))
+    }
+
+    /// The `<Code>` of an S3 error answer (e.g. `SlowDown`, `RequestTimeout`).
+    static func errorCode(_ body: Data) -> String? {
+        element("Code", in: body)
+    }
+
+    private static func element(_ name: String, in body: Data) -> String? {
         let text = String(decoding: body.prefix(2_000), as: UTF8.self)
-        if let start = text.range(of: "<Message>"), let end = text.range(of: "</Message>", range: start.upperBound..<text.endIndex) {
-            return String(text[start.upperBound..<end.lowerBound])
-        }
-        return String(text.prefix(200))
+        guard let start = text.range(of: "<\(name)>"),
+              let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex) else { return nil }
+        return String(text[start.upperBound..<end.lowerBound])
     }
 }
 
@@ -222,15 +270,25 @@ extension SigV4.Credentials {
     /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`,
     /// profile `AWS_PROFILE` or `default`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SigV4.Credentials {
-        if let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"], !id.isEmpty {
-            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"])
+        // An empty variable counts as unset (CI systems often export them empty).
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        switch (value("AWS_ACCESS_KEY_ID"), value("AWS_SECRET_ACCESS_KEY")) {
+        case let (id?, secret?):
+            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN"))
+        case (.some, nil):
+            throw ObjectStoreError(.configuration, "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not; set both, or neither to use the shared credentials file")
+        case (nil, .some):
+            throw ObjectStoreError(.configuration, "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not; set both, or neither to use the shared credentials file")
+        case (nil, nil):
+            break
         }
         let home = environment["HOME"] ?? NSHomeDirectory()
         let file = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
         let profile = environment["AWS_PROFILE"] ?? "default"
         if let values = SharedConfig.section(profile, in: file),
            let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] {
-            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: values["aws_session_token"])
+            return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret,
+                                     sessionToken: values["aws_session_token"].flatMap { $0.isEmpty ? nil : $0 })
         }
         throw ObjectStoreError(.configuration, "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or profile [\(profile)] in \(file)")
     }

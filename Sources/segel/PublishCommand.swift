@@ -20,8 +20,9 @@ struct PublishCommand: AsyncParsableCommand {
         manifest, files others point at last, deletions after that, the manifest last of all. \
         Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), or the \
         shared credentials file (AWS_PROFILE); region: --region, AWS_REGION, the shared config \
-        file, else us-east-1. An interrupted copy is finished by the next run; two runs at once: \
-        the second fails.
+        file, else us-east-1. Two runs at once: the second fails. An interrupted copy is finished by \
+        the next run, from any machine: at once after an error, or when the killed run's \
+        five-minute lease on the lock ends.
         """)
 
     @OptionGroup var global: GlobalOptions

@@ -98,6 +98,7 @@ func report(_ summary: PublishSummary, json: Bool) throws {
                  + " (\(summary.files) in the site) in \(String(format: "%.2f", summary.seconds)) s")
     Console.note("  CRL #\(summary.crlNumber) \(summary.crlIssued ? "signed" : "kept"), next update \(summary.crlNextUpdate);"
                  + " data as of \(summary.asOf)")
+    Console.note("  Hash index: \(summary.indexEntries) entries in \(summary.indexShards) shards")
     if summary.logSize > 0 {
         Console.note("  Issuance log: \(summary.logSize) entries, checkpoint \(summary.logSigned ? "signed" : "kept")")
     }

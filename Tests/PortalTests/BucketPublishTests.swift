@@ -1,4 +1,5 @@
 import Foundation
+import Record
 import TestSupport
 import XCTest
 
@@ -106,6 +107,95 @@ final class BucketPublishTests: XCTestCase {
         XCTAssertEqual(rerun.status, 0, "the next run takes over the dead run's lock and finishes: \(rerun.err)")
         try assertBucketEqualsSite()
         XCTAssertNil(try server.object("\(prefix)/.segel-publish.lock"), "the lock is released")
+    }
+
+    /// The bucket's lock as JSON (nil when there is none).
+    private func lockObject() throws -> [String: Any]? {
+        try server.object("\(prefix)/.segel-publish.lock").flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+    }
+
+    func testARunStoppedOnAnErrorLeavesItsPathsAndTheNextRunSettlesThem() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        // Every page changes language, and one file the last phase uploads is
+        // spoiled in the site folder: the copy stops there, after the bucket
+        // has taken the other pages in English.
+        try demo.segel(["publish", "--site", demo.site.path, "--locale", "en"])
+        try Data("spoiled".utf8).write(to: demo.url("stats/index.html"))
+        let stopped = try Tools.run(TestPaths.executable("segel").path,
+                                    ["publish", "--site", demo.site.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
+                                     "--endpoint", server.endpoint],
+                                    environment: demo.environment.merging(server.environment) { $1 })
+        XCTAssertEqual(stopped.status, 1, stopped.err)
+        XCTAssertTrue(stopped.err.contains("stats/index.html") && stopped.err.contains("no longer matches"), stopped.err)
+        let lock = try XCTUnwrap(try lockObject(), "the stopped run leaves its lock")
+        XCTAssertEqual(lock["state"] as? String, "interrupted")
+        let journal = try XCTUnwrap(lock["journal"] as? String)
+        XCTAssertTrue(journal.hasPrefix(".segel-publish.") && journal.hasSuffix(".json"), journal)
+        let listed = try XCTUnwrap(try server.object("\(prefix)/\(journal)"))
+        let paths = try XCTUnwrap((try JSONSerialization.jsonObject(with: listed) as? [String: Any])?["paths"] as? [String])
+        XCTAssertTrue(paths.contains("index.html") && paths.contains("stats/index.html"), "\(paths.count) paths")
+
+        // Back in Indonesian (locally only), the site folder is what the
+        // bucket's manifest still describes, yet the bucket holds the English
+        // pages: the next run uploads them again because the lock named them.
+        try demo.segel(["publish", "--site", demo.site.path])
+        let page = "v/" + (try XCTUnwrap(FileManager.default.enumerator(atPath: demo.url("v").path)?.allObjects
+            .compactMap { $0 as? String }.first { $0.hasSuffix("index.html") }))
+        XCTAssertNotEqual(try server.object("\(prefix)/\(page)"), try Data(contentsOf: demo.url(page)),
+                          "the bucket holds the English page the stopped run uploaded")
+        let settled = try publishToBucket()
+        XCTAssertEqual(settled.status, 0, settled.err)
+        XCTAssertGreaterThan(try copied(settled).uploaded, 0)
+        try assertBucketEqualsSite()
+        XCTAssertNil(try server.object("\(prefix)/.segel-publish.lock"), "the lock is released")
+        XCTAssertNil(try server.object("\(prefix)/\(journal)"), "the stopped run's journal is gone")
+    }
+
+    func testALockWhoseLeaseEndedIsTakenOverFromAnyMachine() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        // A run on another machine died while it copied: its lease ran out an
+        // hour ago, one page it named is half-replaced and one object it added is stray.
+        try server.put("\(prefix)/index.html", Data("half-written".utf8))
+        try server.put("\(prefix)/stray.html", Data("from the dead run".utf8))
+        let ended = ISOTime.string(from: Date().addingTimeInterval(-3600))
+        try server.put("\(prefix)/.segel-publish.n.json", Data(#"{"paths":["index.html","stray.html"]}"#.utf8))
+        try server.put("\(prefix)/.segel-publish.lock", Data("""
+            {"format":"segel-publish-lock/1","host":"another-machine","pid":4242,"nonce":"n","started":"\(ended)",\
+            "expires":"\(ended)","state":"running","journal":".segel-publish.n.json"}
+            """.utf8))
+        let rerun = try publishToBucket()
+        XCTAssertEqual(rerun.status, 0, rerun.err)
+        XCTAssertEqual(try copied(rerun).uploaded_paths, ["index.html"])
+        XCTAssertEqual(try copied(rerun).deleted, 1)
+        try assertBucketEqualsSite()
+
+        // One whose lease has not ended is a live run, wherever it is.
+        let lasts = ISOTime.string(from: Date().addingTimeInterval(600))
+        try server.put("\(prefix)/.segel-publish.lock", Data("""
+            {"format":"segel-publish-lock/1","host":"another-machine","pid":4242,"nonce":"n","started":"\(ended)",\
+            "expires":"\(lasts)","state":"running"}
+            """.utf8))
+        let refused = try publishToBucket(["--locale", "en"])
+        XCTAssertEqual(refused.status, 1, refused.err)
+        XCTAssertTrue(refused.err.contains("in progress") && refused.err.contains("another-machine")
+                      && refused.err.contains(lasts), refused.err)
+    }
+
+    func testAConditionalWriteWhoseAnswerWasLostCountsAsWrittenWhenItMeetsItsOwnObject() throws {
+        // The bucket's manifest is written (If-None-Match: *), but the answer
+        // never arrives: the retry then fails its precondition against this
+        // run's own object, which holds exactly the bytes it sent.
+        let marker = demo.work.appendingPathComponent("answer-lost")
+        let proxy = try LoopbackServer.lossyProxy(to: server.endpoint, dropping: "PUT /\(server.bucket)/\(prefix)/.segel-manifest.json",
+                                                  marker: marker)
+        defer { proxy.stop() }
+        let result = try Tools.run(TestPaths.executable("segel").path,
+                                   ["publish", "--site", demo.site.path, "--json", "--to", "s3://\(server.bucket)/\(prefix)",
+                                    "--endpoint", proxy.url],
+                                   environment: demo.environment.merging(server.environment) { $1 })
+        XCTAssertTrue(FileManager.default.fileExists(atPath: marker.path), "the manifest's answer was lost on the way")
+        XCTAssertEqual(result.status, 0, result.err)
+        try assertBucketEqualsSite()
     }
 
     func testTwoPublishersCannotInterleave() throws {

@@ -45,6 +45,8 @@ struct DemoSite {
         var deleted_paths: [String]
         var log_size: Int
         var log_signed: Bool
+        var index_entries: Int
+        var index_shards: Int
     }
 
     private struct DemoReport: Decodable {

@@ -192,6 +192,13 @@ final class PublishedSiteTests: XCTestCase {
         // Each document under its file's hash and under each signer's lookup code
         // (the demo's third document has two signers).
         XCTAssertEqual(entries, 2 * demo.documents.count + 1)
+        // The depth is chosen from those same entries (a second signer adds one), as the summary says.
+        let again = try demo.publish()
+        XCTAssertEqual(again.written, 0)
+        XCTAssertEqual(again.index_entries, entries)
+        XCTAssertEqual(again.index_shards, 256)
+        let jekyll = try FileManager.default.attributesOfItem(atPath: demo.url(".nojekyll").path)
+        XCTAssertEqual(jekyll[.size] as? Int, 0, "an empty .nojekyll: GitHub Pages serves the _… token folders")
 
         for document in demo.documents {
             let pdf = try Data(contentsOf: URL(fileURLWithPath: document.signed_pdf))

@@ -66,6 +66,22 @@ public final class LoopbackServer: @unchecked Sendable {
         return server
     }
 
+    /// `scripts/support/lossy-proxy.py`: an HTTP proxy to `upstream` (a
+    /// loopback URL) that carries out the first request whose request line
+    /// contains `dropping` but loses its answer (closes the connection), and
+    /// then creates `marker`.
+    public static func lossyProxy(to upstream: String, dropping pattern: String, marker: URL) throws -> LoopbackServer {
+        guard let upstreamPort = URLComponents(string: upstream)?.port else {
+            throw ValidatorError("\(upstream) names no port")
+        }
+        let port = try freePort()
+        let script = TestPaths.packageRoot.appendingPathComponent("scripts/support/lossy-proxy.py")
+        let process = try start([script.path, String(upstreamPort), String(port), pattern, marker.path])
+        let server = LoopbackServer(process: process, url: "http://127.0.0.1:\(port)")
+        try server.waitUntilListening(port: port)
+        return server
+    }
+
     public func stop() {
         if process.isRunning {
             process.terminate()

@@ -7,7 +7,10 @@
  *
  *   fileHash = SHA-256(file bytes)                                  (32 bytes)
  *   id       = hex(SHA-256(utf8("segel-index:") || fileHash))       (64 hex)
- *   shard    = api/hash/<id[0..2]>/<id[2..4]>.json                  (every shard exists)
+ *   layout   = api/hash/layout.json {"v":1,"prefix":2|3|4,"shards":…}  (read first)
+ *   shard    = api/hash/<id[0..prefix]>.json for prefix 2 or 3 (256 or 4,096 shards),
+ *              api/hash/<id[0..2]>/<id[2..4]>.json for 4 and for sites
+ *              without layout.json (before 0.5; every shard exists)
  *   key      = SHA-256(utf8("segel-key:") || fileHash)              (AES-256-GCM key)
  *   shard    = {"v":1,"entries":[{"id":"<64 hex>","iv":"<base64, 12 bytes>","ct":"<base64>"}]}
  *   ct       = AES-GCM(key, iv, utf8(JSON record)), 128-bit tag appended, no additional data
@@ -102,11 +105,18 @@
 
   const LAYOUT_PATH = 'api/hash/layout.json';
 
-  /** The index layout's prefix: api/hash/layout.json, or 4 when a site has none (before 0.5). */
+  /**
+   * The index layout's prefix: api/hash/layout.json, or 4 when a site has
+   * none (before 0.5; the loader answers null only for a 404). A layout file
+   * that is there but not one this page knows is an error: guessing the old
+   * layout could find a stale shard and call a genuine file unknown.
+   */
   async function layoutPrefix(loadShard) {
     const layout = await loadShard(LAYOUT_PATH);
-    if (!layout || typeof layout.prefix !== 'number') return 4;
-    if (layout.v !== 1 || [2, 3, 4].indexOf(layout.prefix) === -1) throw LookupError('index', 'unknown index layout');
+    if (layout === null) return 4;
+    if (!layout || typeof layout !== 'object' || layout.v !== 1 || [2, 3, 4].indexOf(layout.prefix) === -1) {
+      throw LookupError('index', 'unknown index layout');
+    }
     return layout.prefix;
   }
 

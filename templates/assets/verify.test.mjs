@@ -44,6 +44,8 @@ function siteWith(entries) {
   const requested = [];
   const load = async (path) => {
     requested.push(path);
+    // A site of the old layout (65,536 shards) has no layout file: the loader's null, as for a 404.
+    if (path === 'api/hash/layout.json') return null;
     // A round trip through JSON text, as fetch() would give it.
     return JSON.parse(JSON.stringify(shards.get(path) || { v: 1, entries: [] }));
   };
@@ -242,6 +244,26 @@ test('reads the layout first: 256 and 4,096 shards as api/hash/<2 or 3 hex>.json
   assert.equal(V.shardPath(entry.id), shardOf(entry.id));
   await assert.rejects(V.checkBytes(subtle, doc.bytes, async (p) => (p === 'api/hash/layout.json' ? { v: 1, prefix: 5 } : { v: 1, entries: [] })),
     (e) => e.code === 'index');
+});
+
+test('a layout file that is there but malformed is an error, never the old layout', async () => {
+  const doc = docs[0];
+  const entry = await encryptEntry(sha256(doc.bytes), doc.record);
+  // A host deployed without deleting (rsync without --delete, FTP) may still
+  // hold the old layout's shards: guessing it would find a stale answer.
+  for (const layout of [{}, { prefix: '2' }, { v: 1 }, { v: 2, prefix: 2 }, [], 'x', 0, false, undefined]) {
+    const requested = [];
+    const load = async (p) => {
+      requested.push(p);
+      return p === 'api/hash/layout.json' ? layout : { v: 1, entries: [entry] };
+    };
+    await assert.rejects(V.checkBytes(subtle, doc.bytes, load), (e) => e.code === 'index', JSON.stringify(layout));
+    assert.deepEqual(requested, ['api/hash/layout.json'], 'no shard is read');
+  }
+  // Only an absent file (the loader's null, from a 404) means a site from before 0.5.
+  const old = await V.checkBytes(subtle, doc.bytes, async (p) => (p === 'api/hash/layout.json' ? null
+    : p === shardOf(entry.id) ? { v: 1, entries: [entry] } : { v: 1, entries: [] }));
+  assert.equal(old.found, true);
 });
 
 // DocumentAddress.swift has the same rule (FolderLimitTests).

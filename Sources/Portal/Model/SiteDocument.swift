@@ -48,6 +48,11 @@ final class SiteDocument: Sendable {
         address = signature.address(baseURL: baseURL)
     }
 
+    /// The lookup codes its stamps print, one per signer: each is an entry
+    /// of the hash index beside the file's hash.
+    var lookupCodes: [LookupCode] {
+        published.keys.compactMap { LookupCode(signatureID: $0.signatureID) }
+    }
 
     /// Each signer's issuance entry in the log, in signing order, from the
     /// entries by certificate serial; empty for a document with one signer

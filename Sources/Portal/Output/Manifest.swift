@@ -24,6 +24,12 @@ struct Manifest: Sendable, Equatable {
 
     /// Reads the manifest of `site`; nil when there is none.
     static func read(site: URL) throws -> Manifest? {
+        try readWithBytes(site: site)?.manifest
+    }
+
+    /// The manifest of `site` and its bytes as they are on disk (what a copy
+    /// to a bucket uploads); nil when there is none.
+    static func readWithBytes(site: URL) throws -> (manifest: Manifest, bytes: Data)? {
         let url = site.appendingPathComponent(fileName)
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         let data: Data
@@ -37,7 +43,13 @@ struct Manifest: Sendable, Equatable {
                 "the manifest \(url.path) is not a \(format) file; move it away to publish from scratch "
                 + "(files it listed will then be kept, not deleted)", path: fileName)
         }
-        return manifest
+        return (manifest, data)
+    }
+
+    /// The `format` a manifest-like JSON object names (e.g. a newer
+    /// `segel-manifest/2`), for saying why `parse` refused it; nil when it names none.
+    static func declaredFormat(_ data: Data) -> String? {
+        (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["format"] as? String
     }
 
     /// A manifest from its bytes (a site's, or a bucket's copy); nil for anything else.

@@ -7,16 +7,20 @@ import PKI
 /// bucket's own copy of the manifest (`<prefix>/.segel-manifest.json`).
 ///
 /// Order, so that the bucket never serves a page that links to something
-/// missing: PDFs, certificates, assets and CA files first; then document
-/// pages and records; then hash index shards; then what points at the rest
-/// (site pages, CRLs, trust.json, statistics, the index layout); then the
+/// missing (`uploadOrder`): objects the bucket does not have yet first, then
+/// the ones replaced, each group by `phase` (PDFs, certificates, assets and CA
+/// files; document pages and records; hash index shards; what points at the
+/// rest: site pages, CRLs, trust.json, statistics, the index layout); then the
 /// deletions; then the manifest, written only if the bucket's copy is still
 /// the one this run started from (`If-Match`, or `If-None-Match: *`).
 ///
-/// Two publishers cannot interleave: a run first creates
-/// `<prefix>/.segel-publish.lock` only if it does not exist. A lock left by a
-/// killed run on this machine (its process is gone) is taken over, so the
-/// next run finishes the job; one held by a live run fails cleanly.
+/// Two publishers cannot interleave: a run holds `<prefix>/.segel-publish.lock`
+/// (`BucketLease`), created only if it does not exist and renewed while the
+/// run lasts. Before the first upload the run's journal, named in the lock,
+/// lists every path it will touch; a run that stops (an error, Ctrl-C,
+/// kill -9, a lost network) leaves both, and the next run uploads or deletes
+/// those paths again whatever the manifest says, since the bucket may hold
+/// either version.
 public enum BucketPublisher {
     public struct Summary: Sendable, Encodable {
         public var target: String
@@ -32,41 +36,38 @@ public enum BucketPublisher {
         }
     }
 
-    static let lockName = ".segel-publish.lock"
-
     public static func publish(site: URL, client: S3Client, jobs: Int = 8,
                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
-        guard let local = try Manifest.read(site: site),
-              let manifestData = try? Data(contentsOf: site.appendingPathComponent(Manifest.fileName)) else {
+        // Read once: the bytes uploaded as the manifest are the ones the uploads are checked against.
+        guard let (local, manifestData) = try Manifest.readWithBytes(site: site) else {
             throw PortalError(.usage, "\(site.path) has no published site to copy (run segel publish first)", path: Manifest.fileName)
         }
         let target = client.target
         // The lock first, then the manifest: a run that waited for another
         // one never copies against the manifest that run replaced.
-        try acquireLock(client)
-        let remote: (data: Data, etag: String?)?
+        let lease = try BucketLease.acquire(client)
         do {
-            remote = try client.get(Manifest.fileName)
-        } catch {
-            try? client.delete(lockName)
-            throw error
-        }
-        var remoteFiles: [String: String] = [:]
-        do {
+            let remote = try client.get(Manifest.fileName)
+            var remoteFiles: [String: String] = [:]
             if let remote {
                 guard let manifest = Manifest.parse(remote.data) else {
-                    throw PortalError(.integrity, "\(target)/\(Manifest.fileName) is not a segel manifest; empty the prefix or choose another")
+                    if let format = Manifest.declaredFormat(remote.data), format.hasPrefix("segel-manifest/") {
+                        throw PortalError(.integrity, "\(target)/\(Manifest.fileName) was written by another version of segel (\(format); this one writes \(Manifest.format)); publish with that version, or choose another prefix")
+                    }
+                    throw PortalError(.integrity, "\(target)/\(Manifest.fileName) is not a segel manifest; choose another prefix, or empty this one if nothing else uses it")
                 }
                 remoteFiles = manifest.files
             }
-            let changed = local.files.filter { remoteFiles[$0.key] != $0.value }.map(\.key).sorted()
-            let removed = remoteFiles.keys.filter { local.files[$0] == nil }.sorted()
+            let unsettled = Set(lease.unsettled)
+            let changed = local.files.filter { remoteFiles[$0.key] != $0.value || unsettled.contains($0.key) }.map(\.key).sorted()
+            let removed = Set(remoteFiles.keys.filter { local.files[$0] == nil })
+                .union(unsettled.filter { local.files[$0] == nil }).sorted()
+            try lease.record(changed + removed)
             let total = changed.count + removed.count
             let counter = Counter()
-            for phase in 0...3 {
-                let paths = changed.filter { Self.phase($0) == phase }
-                try parallel(paths, jobs: jobs) { path in
+            for group in uploadOrder(changed, remote: remoteFiles) {
+                try parallel(group, jobs: jobs) { path in
                     let data: Data
                     do {
                         data = try Data(contentsOf: site.appendingPathComponent(path))
@@ -78,53 +79,39 @@ public enum BucketPublisher {
                     }
                     try client.put(path, data, contentType: contentType(path), cacheControl: cacheControl(path))
                     progress?(counter.increment(), total)
+                    try lease.renewIfDue()
                 }
             }
+            try lease.renew()
             try parallel(removed, jobs: jobs) { path in
                 try client.delete(path)
                 progress?(counter.increment(), total)
+                try lease.renewIfDue()
             }
             if remote == nil || !changed.isEmpty || !removed.isEmpty {
+                try lease.renew()
                 try client.put(Manifest.fileName, manifestData, contentType: "application/json", cacheControl: "no-cache",
                                ifMatch: remote?.etag, ifNoneMatch: remote == nil)
             }
-            try client.delete(lockName)
+            try lease.release()
             return Summary(target: target.description, uploaded: changed.count, deleted: removed.count,
                            unchanged: local.files.count - changed.count, seconds: Date().timeIntervalSince(started),
                            uploadedPaths: changed)
         } catch {
-            // The lock stays only when this process dies; an error releases it
-            // (what was uploaded stays: the next run compares with the same manifest).
-            try? client.delete(lockName)
+            lease.abandon()
             throw error
         }
     }
 
-    /// Creates the lock object, or takes over one a killed run on this machine left.
-    private static func acquireLock(_ client: S3Client) throws {
-        let host = ProcessInfo.processInfo.hostName
-        let claim = #"{"host":"\#(host)","pid":\#(getpid()),"started":"\#(ISO8601DateFormatter().string(from: Date()))"}"#
-        do {
-            try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifNoneMatch: true)
-        } catch let error as ObjectStoreError where error.code == .preconditionFailed {
-            guard let held = try client.get(lockName),
-                  let object = try? JSONSerialization.jsonObject(with: held.data) as? [String: Any] else {
-                throw PortalError(.busy, "another publish to \(client.target) holds \(lockName)")
-            }
-            let holder = object["host"] as? String ?? "?", pid = object["pid"] as? Int ?? 0
-            let since = object["started"] as? String ?? "?"
-            // Alive unless it ran on this machine and its process is gone.
-            let gone = holder == host && pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH
-            let alive = !gone
-            guard !alive, let etag = held.etag else {
-                throw PortalError(.busy, "another publish to \(client.target) is in progress (host \(holder), process \(pid), since \(since)); if it was stopped on another machine, delete \(lockName) from the bucket")
-            }
-            do {
-                try client.put(lockName, Data(claim.utf8), contentType: "application/json", ifMatch: etag)
-            } catch let error as ObjectStoreError where error.code == .preconditionFailed {
-                throw PortalError(.busy, "another publish to \(client.target) took over the interrupted one first")
-            }
-        }
+    /// The uploads in the order they may run, each group after the one
+    /// before it has finished: first the paths the bucket does not have yet
+    /// (nothing it serves links to them yet), then the ones it has, each
+    /// group by `phase`, so that what a file links to is always there first.
+    static func uploadOrder(_ paths: [String], remote: [String: String]) -> [[String]] {
+        let added = paths.filter { remote[$0] == nil }, replaced = paths.filter { remote[$0] != nil }
+        return [added, replaced].flatMap { group in
+            (0...3).map { phase in group.filter { Self.phase($0) == phase } }
+        }.filter { !$0.isEmpty }
     }
 
     /// 0: files nothing else needs first (PDFs, certificates, assets, the
@@ -163,7 +150,9 @@ public enum BucketPublisher {
         if path.hasPrefix("d/") || path.hasPrefix("cert/") || path.hasPrefix("log/tile/") {
             return "public, max-age=31536000, immutable"
         }
-        if path.hasPrefix("assets/") { return "public, max-age=3600" }
+        // Assets keep their names from one version to the next: a browser
+        // holding an older verify.js could look for an index layout that is
+        // gone, so they are revalidated like the pages.
         return "no-cache"
     }
 

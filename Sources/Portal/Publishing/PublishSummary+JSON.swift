@@ -14,6 +14,8 @@ extension PublishSummary {
         out.raw(","); out.key("deleted_paths"); out.strings(deletedPaths)
         out.raw(","); out.key("documents"); out.int(documents)
         out.raw(","); out.key("files"); out.int(files)
+        out.raw(","); out.key("index_entries"); out.int(indexEntries)
+        out.raw(","); out.key("index_shards"); out.int(indexShards)
         out.raw(","); out.key("log_signed"); out.bool(logSigned)
         out.raw(","); out.key("log_size"); out.int(logSize)
         out.raw(","); out.key("rendered_documents"); out.int(renderedDocuments)

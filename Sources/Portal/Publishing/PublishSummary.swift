@@ -19,6 +19,10 @@ public struct PublishSummary: Sendable, Hashable, Codable {
     /// Entries of the issuance log (0 without one), and whether this publish signed a new checkpoint.
     public var logSize: Int = 0
     public var logSigned: Bool = false
+    /// Entries of the upload check's hash index (each document's file and
+    /// each signer's lookup code), and the shards they are spread over.
+    public var indexEntries: Int = 0
+    public var indexShards: Int = 0
     public var seconds: Double
     /// Relative paths written, sorted.
     public var writtenPaths: [String]
@@ -41,6 +45,8 @@ public struct PublishSummary: Sendable, Hashable, Codable {
         case asOf = "as_of"
         case logSize = "log_size"
         case logSigned = "log_signed"
+        case indexEntries = "index_entries"
+        case indexShards = "index_shards"
         case writtenPaths = "written_paths"
         case deletedPaths = "deleted_paths"
     }

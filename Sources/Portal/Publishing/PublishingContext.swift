@@ -86,6 +86,8 @@ final class PublishingContext {
     var planned: [String: PlannedFile] = [:]
     /// The hash index's layout (how many shards), chosen from the documents.
     var hashLayout = HashIndex.Layout.shards65536
+    /// The hash index's entries, from which `hashLayout` is chosen.
+    var hashEntries = 0
     /// The hash index shards by number (`hashLayout.allShardPaths`): up to 65,536
     /// files that are cheaper to keep in an array than under their paths.
     var shards: [PlannedFile] = []

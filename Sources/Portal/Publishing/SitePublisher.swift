@@ -69,6 +69,8 @@ public struct SitePublisher: Sendable {
             steps: context.stepTimes)
         summary.logSize = context.issuanceLog?.tree.size ?? 0
         summary.logSigned = context.issuanceLog?.signedNew ?? false
+        summary.indexEntries = context.hashEntries
+        summary.indexShards = context.hashLayout.shardCount
         if !options.releasesMemory { _ = Unmanaged.passRetained(context) }
         return summary
     }

@@ -25,11 +25,9 @@ extension PublishingStep {
             let fileHash = documents[index].fileHash
             var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
             // Every signer's stamp prints its own code; each leads to the document.
-            for key in documents[index].published.keys {
-                if let code = LookupCode(signatureID: key.signatureID) {
-                    let codeHash = HashIndex.codeHash(code)
-                    keys.append((HashIndex.id(fileHash: codeHash), codeHash))
-                }
+            for code in documents[index].lookupCodes {
+                let codeHash = HashIndex.codeHash(code)
+                keys.append((HashIndex.id(fileHash: codeHash), codeHash))
             }
             return keys
         }

@@ -50,6 +50,10 @@ extension PublishingStep {
         for file in context.templates.staticFiles {
             context.plan(file.path, data: file.data)
         }
+        // GitHub Pages runs Jekyll on a pushed folder unless this file is
+        // there, and Jekyll drops every name starting with "_": the folders
+        // of the tokens that do (1 in 63) would then be missing.
+        context.plan(".nojekyll", data: Data())
     }
 
     /// The path of the base URL, always ending in "/": "/" or "/portal/".

@@ -40,8 +40,10 @@ extension PublishingStep {
         }
         context.documents = documents
         context.asOf = lastChange ?? authority.createdAt
-        // The hash index's size follows the documents: two entries each (file and lookup code).
-        let layout = context.options.indexLayout ?? HashIndex.Layout.forEntries(2 * documents.count)
+        // The hash index's size follows its entries: each document's file, and each signer's lookup code.
+        let entries = documents.reduce(0) { $0 + 1 + $1.lookupCodes.count }
+        context.hashEntries = entries
+        let layout = context.options.indexLayout ?? HashIndex.Layout.forEntries(entries)
         context.hashLayout = layout
         context.plan(HashIndex.Layout.path, data: layout.json)
         if context.fresh, layout == .shards65536 {
