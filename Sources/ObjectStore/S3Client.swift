@@ -59,6 +59,11 @@ public final class S3Client: @unchecked Sendable {
     let session: URLSession
     public var attempts = 6
     public var timeout: TimeInterval = 30
+    /// When set, no unconditional request is sent (or sent again) after the
+    /// time it returns: a publisher's lease on the bucket's lock ends then,
+    /// and another run may have taken over. Conditional writes (`If-Match`,
+    /// `If-None-Match`) still go, since the service itself refuses them then.
+    public var deadline: (@Sendable () -> Date?)?
 
     public init(target: S3Target, credentials: SigV4.Credentials) {
         self.target = target
@@ -75,8 +80,22 @@ public final class S3Client: @unchecked Sendable {
         public var etag: String?
         /// Seconds the service asked to wait before asking again (`Retry-After`).
         public var retryAfter: TimeInterval?
+        /// The `Date` (the service's clock when it answered) and `Last-Modified` headers, as sent.
+        public var date: String?
+        public var lastModified: String?
         /// How many times the request was sent (more than 1 after a network error or a transient answer).
         public var attempts = 1
+    }
+
+    /// An object as GET returns it.
+    public struct Object: Sendable {
+        public var data: Data
+        public var etag: String?
+        /// When the object was last written, and the time the answer was
+        /// given, both by the service's clock (so they compare without the
+        /// skew between machines).
+        public var lastModified: Date?
+        public var serverDate: Date?
     }
 
     /// The URL of `key`: path-style with an endpoint, and on AWS for bucket
@@ -113,12 +132,16 @@ public final class S3Client: @unchecked Sendable {
     public func request(_ method: String, key: String, query: [(String, String)] = [], body: Data = Data(),
                         headers extra: [String: String] = [:]) throws -> Response {
         var lastProblem = ""
+        let conditional = extra["if-match"] != nil || extra["if-none-match"] != nil
         for attempt in 1...attempts {
+            if !conditional, let deadline = deadline?(), Date() >= deadline {
+                throw ObjectStoreError(.network, "\(method) s3://\(target.bucket)/\(key) was not sent: this run's lease on the bucket's lock ran out (\(lastProblem.isEmpty ? "no renewal in time" : lastProblem))")
+            }
             var wait: TimeInterval?
             do {
                 var response = try once(method, key: key, query: query, body: body, headers: extra)
                 response.attempts = attempt
-                guard Self.isTransient(response, conditional: extra["if-match"] != nil || extra["if-none-match"] != nil) else {
+                guard Self.isTransient(response, conditional: conditional) else {
                     return response
                 }
                 lastProblem = "HTTP \(response.status): \(Self.message(response.body))"
@@ -190,7 +213,9 @@ public final class S3Client: @unchecked Sendable {
             }
             let etag = http.value(forHTTPHeaderField: "ETag")
             let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap(TimeInterval.init)
-            box.result = .success(Response(status: http.statusCode, body: data ?? Data(), etag: etag, retryAfter: retryAfter))
+            box.result = .success(Response(status: http.statusCode, body: data ?? Data(), etag: etag, retryAfter: retryAfter,
+                                           date: http.value(forHTTPHeaderField: "Date"),
+                                           lastModified: http.value(forHTTPHeaderField: "Last-Modified")))
         }
         task.resume()
         // `timeout` is the most time without progress (URLRequest's idle
@@ -214,7 +239,8 @@ public final class S3Client: @unchecked Sendable {
         if let ifMatch { headers["if-match"] = ifMatch }
         if ifNoneMatch { headers["if-none-match"] = "*" }
         let response = try request("PUT", key: target.key(key), body: data, headers: headers)
-        if response.status == 412 {
+        // A 404 to If-Match: the object is gone, which fails the precondition as surely.
+        if response.status == 412 || (response.status == 404 && ifMatch != nil) {
             // Sent more than once: the first may have been written and only its
             // answer lost, so the precondition now fails against this run's own
             // write. The object holding exactly these bytes means it was.
@@ -229,14 +255,24 @@ public final class S3Client: @unchecked Sendable {
         return response.etag
     }
 
-    /// The object and its ETag, nil when there is none.
-    public func get(_ key: String) throws -> (data: Data, etag: String?)? {
+    /// The object, nil when there is none.
+    public func get(_ key: String) throws -> Object? {
         let response = try request("GET", key: target.key(key))
         if response.status == 404 { return nil }
         guard response.status == 200 else {
             throw ObjectStoreError(.http, "GET \(target)/\(key) answered HTTP \(response.status): \(Self.message(response.body))")
         }
-        return (response.body, response.etag)
+        return Object(data: response.body, etag: response.etag, lastModified: response.lastModified.flatMap(Self.httpDate),
+                      serverDate: response.date.flatMap(Self.httpDate))
+    }
+
+    /// An HTTP date (RFC 9110's IMF-fixdate, e.g. `Mon, 07 Dec 2026 14:10:00 GMT`).
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(secondsFromGMT: 0)
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text)
     }
 
     public func delete(_ key: String) throws {
@@ -270,8 +306,7 @@ extension SigV4.Credentials {
     /// credentials file (`AWS_SHARED_CREDENTIALS_FILE` or `~/.aws/credentials`,
     /// profile `AWS_PROFILE` or `default`).
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SigV4.Credentials {
-        // An empty variable counts as unset (CI systems often export them empty).
-        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let value = { (name: String) in setting(name, environment) }
         switch (value("AWS_ACCESS_KEY_ID"), value("AWS_SECRET_ACCESS_KEY")) {
         case let (id?, secret?):
             return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret, sessionToken: value("AWS_SESSION_TOKEN"))
@@ -282,9 +317,9 @@ extension SigV4.Credentials {
         case (nil, nil):
             break
         }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let file = environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials"
-        let profile = environment["AWS_PROFILE"] ?? "default"
+        let home = value("HOME") ?? NSHomeDirectory()
+        let file = value("AWS_SHARED_CREDENTIALS_FILE") ?? "\(home)/.aws/credentials"
+        let profile = value("AWS_PROFILE") ?? "default"
         if let values = SharedConfig.section(profile, in: file),
            let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] {
             return SigV4.Credentials(accessKeyID: id, secretAccessKey: secret,
@@ -295,13 +330,19 @@ extension SigV4.Credentials {
 
     /// `AWS_REGION`, `AWS_DEFAULT_REGION`, the shared config file's region, else us-east-1.
     public static func region(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let region = environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"], !region.isEmpty { return region }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        let file = environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config"
-        let profile = environment["AWS_PROFILE"] ?? "default"
+        let value = { (name: String) in setting(name, environment) }
+        if let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") { return region }
+        let home = value("HOME") ?? NSHomeDirectory()
+        let file = value("AWS_CONFIG_FILE") ?? "\(home)/.aws/config"
+        let profile = value("AWS_PROFILE") ?? "default"
         let section = profile == "default" ? "default" : "profile \(profile)"
         return SharedConfig.section(section, in: file)?["region"] ?? "us-east-1"
     }
+}
+
+/// An environment variable's value; an empty one counts as unset (CI systems often export them empty).
+private func setting(_ name: String, _ environment: [String: String]) -> String? {
+    environment[name].flatMap { $0.isEmpty ? nil : $0 }
 }
 
 /// The INI files of the AWS CLI: `[section]` then `key = value` lines.

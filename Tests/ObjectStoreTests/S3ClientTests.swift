@@ -35,6 +35,26 @@ struct S3ClientTests {
         }
     }
 
+    @Test("past its deadline (a lease that ran out) nothing unconditional is sent, nor sent again")
+    func deadline() throws {
+        // Nothing listens on port 9: were the request sent, it would fail with a network error after retries.
+        let client = S3Client(target: try #require(S3Target("s3://bucket/prefix", endpoint: URL(string: "http://127.0.0.1:9"),
+                                                            region: "us-east-1")),
+                              credentials: .init(accessKeyID: "a", secretAccessKey: "s"))
+        client.deadline = { Date().addingTimeInterval(-1) }
+        let started = Date()
+        let error = #expect(throws: ObjectStoreError.self) { try client.put("index.html", Data("x".utf8), contentType: "text/html") }
+        #expect(error?.message.contains("was not sent") == true && error?.message.contains("lease") == true)
+        #expect(Date().timeIntervalSince(started) < 0.5, "no attempt, no backoff")
+        #expect(throws: ObjectStoreError.self) { try client.get("index.html") }
+    }
+
+    @Test("HTTP dates (Date, Last-Modified) are read in the fixed format")
+    func httpDate() {
+        #expect(S3Client.httpDate("Mon, 07 Dec 2026 14:10:00 GMT") == Date(timeIntervalSince1970: 1_796_652_600))
+        #expect(S3Client.httpDate("2026-12-07T14:10:00Z") == nil)
+    }
+
     @Test("an empty session token is no token; half-set variables are refused in one sentence")
     func credentials() throws {
         let none = "/nonexistent/credentials"
@@ -52,7 +72,9 @@ struct S3ClientTests {
             #expect(error?.code == .configuration)
             #expect(error?.message.contains("set both") == true)
         }
-        // Empty variables count as unset: the shared file is read.
+        // Empty variables count as unset: the shared file is read, and the region falls through.
+        #expect(SigV4.Credentials.region(["AWS_REGION": "", "AWS_DEFAULT_REGION": "eu-west-1", "AWS_CONFIG_FILE": none]) == "eu-west-1")
+        #expect(SigV4.Credentials.region(["AWS_REGION": "", "AWS_PROFILE": "", "AWS_CONFIG_FILE": none]) == "us-east-1")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segel-s3-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -130,7 +130,7 @@ final class BucketPublishTests: XCTestCase {
         let lock = try XCTUnwrap(try lockObject(), "the stopped run leaves its lock")
         XCTAssertEqual(lock["state"] as? String, "interrupted")
         let journal = try XCTUnwrap(lock["journal"] as? String)
-        XCTAssertTrue(journal.hasPrefix(".segel-publish.") && journal.hasSuffix(".json"), journal)
+        XCTAssertEqual(journal, ".segel-publish.journal.json")
         let listed = try XCTUnwrap(try server.object("\(prefix)/\(journal)"))
         let paths = try XCTUnwrap((try JSONSerialization.jsonObject(with: listed) as? [String: Any])?["paths"] as? [String])
         XCTAssertTrue(paths.contains("index.html") && paths.contains("stats/index.html"), "\(paths.count) paths")
@@ -153,32 +153,36 @@ final class BucketPublishTests: XCTestCase {
 
     func testALockWhoseLeaseEndedIsTakenOverFromAnyMachine() throws {
         XCTAssertEqual(try publishToBucket().status, 0)
-        // A run on another machine died while it copied: its lease ran out an
-        // hour ago, one page it named is half-replaced and one object it added is stray.
+        // A run on another machine died while it copied: its one-second lease
+        // (counted by the service's clock from the lock's Last-Modified) has
+        // ended, one page it named is half-replaced and one object it added is stray.
         try server.put("\(prefix)/index.html", Data("half-written".utf8))
         try server.put("\(prefix)/stray.html", Data("from the dead run".utf8))
-        let ended = ISOTime.string(from: Date().addingTimeInterval(-3600))
-        try server.put("\(prefix)/.segel-publish.n.json", Data(#"{"paths":["index.html","stray.html"]}"#.utf8))
+        try server.put("\(prefix)/.segel-publish.journal.json", Data(#"{"paths":["index.html","stray.html"]}"#.utf8))
+        // Its own clock was an hour fast: the "expires" it wrote is not what counts.
+        let fast = ISOTime.string(from: Date().addingTimeInterval(3600))
         try server.put("\(prefix)/.segel-publish.lock", Data("""
-            {"format":"segel-publish-lock/1","host":"another-machine","pid":4242,"nonce":"n","started":"\(ended)",\
-            "expires":"\(ended)","state":"running","journal":".segel-publish.n.json"}
+            {"format":"segel-publish-lock/1","host":"another-machine","machine":"boot/1","pid":4242,"nonce":"n",\
+            "started":"\(fast)","lease":1,"expires":"\(fast)","state":"running","journal":".segel-publish.journal.json"}
             """.utf8))
+        sleep(3)
         let rerun = try publishToBucket()
         XCTAssertEqual(rerun.status, 0, rerun.err)
         XCTAssertEqual(try copied(rerun).uploaded_paths, ["index.html"])
         XCTAssertEqual(try copied(rerun).deleted, 1)
         try assertBucketEqualsSite()
 
-        // One whose lease has not ended is a live run, wherever it is.
-        let lasts = ISOTime.string(from: Date().addingTimeInterval(600))
+        // One whose lease has not ended is a live run, wherever it is, even if its own clock is late.
+        let late = ISOTime.string(from: Date().addingTimeInterval(-3600))
         try server.put("\(prefix)/.segel-publish.lock", Data("""
-            {"format":"segel-publish-lock/1","host":"another-machine","pid":4242,"nonce":"n","started":"\(ended)",\
-            "expires":"\(lasts)","state":"running"}
+            {"format":"segel-publish-lock/1","host":"another-machine","machine":"boot/1","pid":4242,"nonce":"n",\
+            "started":"\(late)","lease":600,"expires":"\(late)","state":"running"}
             """.utf8))
         let refused = try publishToBucket(["--locale", "en"])
         XCTAssertEqual(refused.status, 1, refused.err)
         XCTAssertTrue(refused.err.contains("in progress") && refused.err.contains("another-machine")
-                      && refused.err.contains(lasts), refused.err)
+                      && refused.err.contains("lease ends at"), refused.err)
+        XCTAssertEqual(try server.object("\(prefix)/index.html"), try server.object("\(prefix)/index.html"))
     }
 
     func testAConditionalWriteWhoseAnswerWasLostCountsAsWrittenWhenItMeetsItsOwnObject() throws {

@@ -66,7 +66,8 @@ public enum BucketPublisher {
             try lease.record(changed + removed)
             let total = changed.count + removed.count
             let counter = Counter()
-            for group in uploadOrder(changed, remote: remoteFiles) {
+            // An unsettled path may be missing from the bucket whatever its manifest says: it counts as new.
+            for group in uploadOrder(changed, remote: remoteFiles.filter { !unsettled.contains($0.key) }) {
                 try parallel(group, jobs: jobs) { path in
                     let data: Data
                     do {
@@ -77,16 +78,16 @@ public enum BucketPublisher {
                     guard Digest.hex(Digest.sha256(data)) == local.files[path] else {
                         throw PortalError(.integrity, "\(path) in \(site.path) no longer matches its manifest; publish again first", path: path)
                     }
+                    try lease.renewIfDue()
                     try client.put(path, data, contentType: contentType(path), cacheControl: cacheControl(path))
                     progress?(counter.increment(), total)
-                    try lease.renewIfDue()
                 }
             }
             try lease.renew()
             try parallel(removed, jobs: jobs) { path in
+                try lease.renewIfDue()
                 try client.delete(path)
                 progress?(counter.increment(), total)
-                try lease.renewIfDue()
             }
             if remote == nil || !changed.isEmpty || !removed.isEmpty {
                 try lease.renew()
