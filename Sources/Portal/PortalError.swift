@@ -18,6 +18,8 @@ public struct PortalError: Error, Sendable, Hashable, CustomStringConvertible {
         case usage = "PORTAL_USAGE"
         /// Another publish to the same bucket is in progress.
         case busy = "PORTAL_BUSY"
+        /// The copy to a bucket was stopped (Ctrl-C); the next run finishes it.
+        case interrupted = "PORTAL_INTERRUPTED"
     }
 
     public var code: Code

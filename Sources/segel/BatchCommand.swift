@@ -78,7 +78,8 @@ struct BatchCommand: AsyncParsableCommand {
         }
 
         let stop = StopFlag()
-        let interrupt = stop.installInterruptHandler()
+        let interrupt = stop.installInterruptHandler(
+            note: "Stopping after the documents in progress… (Ctrl-C again to quit now; rerun to finish)")
         let progress = ProgressBar(total: parsed.rows.count, label: "Signing")
         let collected = ResultBox()
         let json = global.json
@@ -134,15 +135,17 @@ struct BatchCommand: AsyncParsableCommand {
     }
 }
 
-/// Set by the first Ctrl-C: no new row starts, the rows in progress finish.
-/// A second Ctrl-C quits at once, which is safe too (every row is atomic).
+/// Set by the first Ctrl-C: no new item (a batch's row, an object to copy)
+/// starts, the ones in progress finish. A second Ctrl-C quits at once, which
+/// is safe too (every row is atomic; a copy is finished by the next run).
 final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
     var isSet: Bool { lock.withLock { value } }
 
-    func installInterruptHandler() -> DispatchSourceSignal {
+    /// `note` is shown at the first Ctrl-C.
+    func installInterruptHandler(note: String) -> DispatchSourceSignal {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler { [self] in
@@ -151,7 +154,7 @@ final class StopFlag: @unchecked Sendable {
                 return !value
             }
             if first {
-                Console.note("\nStopping after the documents in progress… (Ctrl-C again to quit now; rerun to finish)")
+                Console.note("\n" + note)
             } else {
                 Foundation.exit(130)
             }

@@ -96,7 +96,7 @@ enum ExitStatus {
             return (error.description, error.code == .wrongPassphrase ? refused : usage)
         case let error as PortalError:
             switch error.code {
-            case .integrity, .registry, .trust, .busy: return (error.description, refused)
+            case .integrity, .registry, .trust, .busy, .interrupted: return (error.description, refused)
             default: return (error.description, usage)
             }
         case let error as ObjectStoreError:

@@ -20,9 +20,10 @@ struct PublishCommand: AsyncParsableCommand {
         manifest, files others point at last, deletions after that, the manifest last of all. \
         Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), or the \
         shared credentials file (AWS_PROFILE); region: --region, AWS_REGION, the shared config \
-        file, else us-east-1. Two runs at once: the second fails. An interrupted copy is finished by \
-        the next run, from any machine: at once after an error, or when the killed run's \
-        five-minute lease on the lock ends.
+        file, else us-east-1. Two runs at once: the second fails. Ctrl-C lets the uploads under way \
+        finish and starts no new one. An interrupted copy is finished by the next run, from any \
+        machine: at once after an error or Ctrl-C, or when a killed run's five-minute lease on \
+        the lock ends.
         """)
 
     @OptionGroup var global: GlobalOptions
@@ -105,8 +106,12 @@ struct PublishCommand: AsyncParsableCommand {
         try report(summary, json: global.json)
         guard let bucket else { return }
         let copied: BucketPublisher.Summary
+        let stop = StopFlag()
+        let interrupt = stop.installInterruptHandler(
+            note: "Stopping after the objects being uploaded… (Ctrl-C again to quit now; run the same command again to finish)")
+        defer { interrupt.cancel() }
         do {
-            copied = try BucketPublisher.publish(site: options.site, client: bucket) { done, total in
+            copied = try BucketPublisher.publish(site: options.site, client: bucket, stop: { stop.isSet }) { done, total in
                 progress.update(PublishProgress(step: "Copy to \(bucket.target)", completed: done, total: total))
             }
         } catch {

@@ -202,6 +202,36 @@ final class BucketPublishTests: XCTestCase {
         try assertBucketEqualsSite()
     }
 
+    func testCtrlCStopsTheCopyCleanlyAndAnyRunFinishesIt() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        let process = Process()
+        process.executableURL = TestPaths.executable("segel")
+        process.arguments = ["publish", "--site", demo.site.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
+                             "--endpoint", server.endpoint]
+        process.environment = ProcessInfo.processInfo.environment.merging(demo.environment) { $1 }.merging(server.environment) { $1 }
+        let errors = Pipe()
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = errors
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning, try server.object("\(prefix)/.segel-publish.lock") == nil {
+            usleep(20_000)
+        }
+        usleep(150_000)
+        kill(process.processIdentifier, SIGINT)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, "Ctrl-C ends the run, it does not kill it")
+        XCTAssertEqual(process.terminationStatus, 1, stderr)
+        let last = stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(last.contains("stopped by Ctrl-C") && last.contains("run the same command again"), stderr)
+        XCTAssertEqual(try lockObject()?["state"] as? String, "interrupted", "any machine may take over at once")
+
+        let rerun = try publishToBucket(["--locale", "en"])
+        XCTAssertEqual(rerun.status, 0, rerun.err)
+        try assertBucketEqualsSite()
+    }
+
     func testTwoPublishersCannotInterleave() throws {
         XCTAssertEqual(try publishToBucket().status, 0)
         // A publisher that is alive and holds the lock: this run fails cleanly and changes nothing.

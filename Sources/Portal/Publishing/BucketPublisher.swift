@@ -36,7 +36,11 @@ public enum BucketPublisher {
         }
     }
 
+    /// `stop` is asked before each object: once it says true, no new one
+    /// starts, and the run ends as a stopped one (`PortalError.interrupted`,
+    /// the lock marked for the next run to take over at once).
     public static func publish(site: URL, client: S3Client, jobs: Int = 8,
+                               stop: (@Sendable () -> Bool)? = nil,
                                progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> Summary {
         let started = Date()
         // Read once: the bytes uploaded as the manifest are the ones the uploads are checked against.
@@ -68,7 +72,7 @@ public enum BucketPublisher {
             let counter = Counter()
             // An unsettled path may be missing from the bucket whatever its manifest says: it counts as new.
             for group in uploadOrder(changed, remote: remoteFiles.filter { !unsettled.contains($0.key) }) {
-                try parallel(group, jobs: jobs) { path in
+                try parallel(group, jobs: jobs, stop: stop, counter: counter, total: total) { path in
                     let data: Data
                     do {
                         data = try Data(contentsOf: site.appendingPathComponent(path))
@@ -84,7 +88,7 @@ public enum BucketPublisher {
                 }
             }
             try lease.renew()
-            try parallel(removed, jobs: jobs) { path in
+            try parallel(removed, jobs: jobs, stop: stop, counter: counter, total: total) { path in
                 try lease.renewIfDue()
                 try client.delete(path)
                 progress?(counter.increment(), total)
@@ -158,14 +162,21 @@ public enum BucketPublisher {
     }
 
     private final class Counter: @unchecked Sendable {
-        private var value = 0
+        private var count = 0
         private let lock = NSLock()
-        func increment() -> Int { lock.withLock { value += 1; return value } }
+        func increment() -> Int { lock.withLock { count += 1; return count } }
+        var value: Int { lock.withLock { count } }
     }
 
-    /// Runs `body` on every item with `jobs` threads; the first error stops the rest and is rethrown.
-    private static func parallel(_ items: [String], jobs: Int, _ body: @escaping @Sendable (String) throws -> Void) throws {
+    /// Runs `body` on every item with `jobs` threads; the first error stops
+    /// the rest and is rethrown. Once `stop` says true, no item starts.
+    private static func parallel(_ items: [String], jobs: Int, stop: (@Sendable () -> Bool)?, counter: Counter, total: Int,
+                                 _ body: @escaping @Sendable (String) throws -> Void) throws {
         guard !items.isEmpty else { return }
+        @Sendable func stopped() -> PortalError {
+            PortalError(.interrupted, "stopped by Ctrl-C after \(counter.value) of \(total) objects; run the same command again to finish (from any machine)")
+        }
+        if stop?() == true { throw stopped() }
         let lock = NSLock()
         nonisolated(unsafe) var next = 0
         nonisolated(unsafe) var failure: Error?
@@ -173,6 +184,10 @@ public enum BucketPublisher {
             while true {
                 let index: Int? = lock.withLock {
                     guard failure == nil, next < items.count else { return nil }
+                    if stop?() == true {
+                        failure = stopped()
+                        return nil
+                    }
                     defer { next += 1 }
                     return next
                 }
