@@ -82,23 +82,29 @@ final class BucketPublishTests: XCTestCase {
         XCTAssertEqual(try copied(idle).uploaded, 0)
     }
 
-    func testAPublishKilledMidUploadIsFinishedByTheNextRun() throws {
-        XCTAssertEqual(try publishToBucket().status, 0)
-        // Every page changes language: hundreds of objects to upload again.
+    /// `segel publish --locale en --to …` in the background (every page
+    /// changes language: hundreds of objects to upload again), returned once
+    /// it holds the bucket's lock, i.e. while it copies.
+    private func copyingInEnglish(stderr: Pipe? = nil) throws -> Process {
         let process = Process()
         process.executableURL = TestPaths.executable("segel")
         process.arguments = ["publish", "--site", demo.site.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
                              "--endpoint", server.endpoint]
         process.environment = ProcessInfo.processInfo.environment.merging(demo.environment) { $1 }.merging(server.environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = stderr ?? FileHandle.nullDevice
         try process.run()
-        // Killed once it holds the bucket's lock, i.e. while it copies.
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline, process.isRunning, try server.object("\(prefix)/.segel-publish.lock") == nil {
             usleep(20_000)
         }
         usleep(150_000)
+        return process
+    }
+
+    func testAPublishKilledMidUploadIsFinishedByTheNextRun() throws {
+        XCTAssertEqual(try publishToBucket().status, 0)
+        let process = try copyingInEnglish()
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         XCTAssertEqual(process.terminationReason, .uncaughtSignal, "the copy was still running when it was killed")
@@ -204,20 +210,8 @@ final class BucketPublishTests: XCTestCase {
 
     func testCtrlCStopsTheCopyCleanlyAndAnyRunFinishesIt() throws {
         XCTAssertEqual(try publishToBucket().status, 0)
-        let process = Process()
-        process.executableURL = TestPaths.executable("segel")
-        process.arguments = ["publish", "--site", demo.site.path, "--locale", "en", "--to", "s3://\(server.bucket)/\(prefix)",
-                             "--endpoint", server.endpoint]
-        process.environment = ProcessInfo.processInfo.environment.merging(demo.environment) { $1 }.merging(server.environment) { $1 }
         let errors = Pipe()
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning, try server.object("\(prefix)/.segel-publish.lock") == nil {
-            usleep(20_000)
-        }
-        usleep(150_000)
+        let process = try copyingInEnglish(stderr: errors)
         kill(process.processIdentifier, SIGINT)
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
