@@ -25,6 +25,10 @@ final class SiteDocument: Sendable {
     let verificationURL: String
     /// Where the document's files sit (`DocumentAddress`).
     let address: DocumentAddress
+    /// The lookup codes its stamps print, one per signer: each is an entry
+    /// of the hash index beside the file's hash (read once: the index's size
+    /// and the index itself both need them).
+    let lookupCodes: [LookupCode]
 
     var signature: DocumentSignature { published.signature }
     var request: ApprovalRequest { published.request }
@@ -46,12 +50,7 @@ final class SiteDocument: Sendable {
         asOf = published.asOf
         verificationURL = signature.verificationURL(baseURL: baseURL)
         address = signature.address(baseURL: baseURL)
-    }
-
-    /// The lookup codes its stamps print, one per signer: each is an entry
-    /// of the hash index beside the file's hash.
-    var lookupCodes: [LookupCode] {
-        published.keys.compactMap { LookupCode(signatureID: $0.signatureID) }
+        lookupCodes = published.keys.compactMap { LookupCode(signatureID: $0.signatureID) }
     }
 
     /// Each signer's issuance entry in the log, in signing order, from the
