@@ -184,11 +184,12 @@ final class BucketPublishTests: XCTestCase {
             {"format":"segel-publish-lock/1","host":"another-machine","machine":"boot/1","pid":4242,"nonce":"n",\
             "started":"\(late)","lease":600,"expires":"\(late)","state":"running"}
             """.utf8))
+        let indexBefore = try XCTUnwrap(try server.object("\(prefix)/index.html"))
         let refused = try publishToBucket(["--locale", "en"])
         XCTAssertEqual(refused.status, 1, refused.err)
         XCTAssertTrue(refused.err.contains("in progress") && refused.err.contains("another-machine")
                       && refused.err.contains("lease ends at"), refused.err)
-        XCTAssertEqual(try server.object("\(prefix)/index.html"), try server.object("\(prefix)/index.html"))
+        XCTAssertEqual(try server.object("\(prefix)/index.html"), indexBefore, "the refused run uploaded nothing")
     }
 
     func testAConditionalWriteWhoseAnswerWasLostCountsAsWrittenWhenItMeetsItsOwnObject() throws {
@@ -238,12 +239,13 @@ final class BucketPublishTests: XCTestCase {
         try server.put("\(prefix)/.segel-publish.lock",
                        Data(#"{"host":"\#(host)","pid":\#(holder.processIdentifier),"started":"2026-12-06T00:00:00Z"}"#.utf8))
         let manifestBefore = try server.object("\(prefix)/.segel-manifest.json")
+        let indexBefore = try XCTUnwrap(try server.object("\(prefix)/index.html"))
         let refused = try publishToBucket(["--locale", "en"])
         XCTAssertEqual(refused.status, 1, refused.err)
         let message = refused.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").last.map(String.init) ?? ""
         XCTAssertTrue(message.contains("another publish") && message.contains("in progress"), message)
         XCTAssertEqual(try server.object("\(prefix)/.segel-manifest.json"), manifestBefore, "the loser wrote no manifest")
-        XCTAssertEqual(try server.object("\(prefix)/index.html"), try server.object("\(prefix)/index.html"))
+        XCTAssertEqual(try server.object("\(prefix)/index.html"), indexBefore, "nor any page")
 
         // Two real runs at once, from two site folders of the same registry (two
         // machines): each either finishes or fails cleanly; the bucket ends whole.
