@@ -34,8 +34,21 @@ public struct LookupCode: Sendable, Hashable, CustomStringConvertible {
     /// The code of a document signed under `signatureID` (`SIG-` + 16 characters).
     public init?(signatureID: String) {
         guard signatureID.hasPrefix("SIG-") else { return nil }
-        self.init(String(signatureID.dropFirst(4)))
+        let code = signatureID.utf8.dropFirst(4)
+        // What segel issues is already normalized: taken as it is (a publish
+        // reads a code per signer); anything else goes through the typed rules.
+        if code.count == 16, code.allSatisfy({ Self.alphabetBytes.contains($0) }) {
+            self.init(normalized: String(decoding: code, as: UTF8.self))
+        } else {
+            self.init(String(signatureID.dropFirst(4)))
+        }
     }
+
+    private init(normalized: String) {
+        self.normalized = normalized
+    }
+
+    private static let alphabetBytes = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// `XXXX-XXXX-XXXX-XXXX`, as printed.
     public var grouped: String {

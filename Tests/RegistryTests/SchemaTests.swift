@@ -38,8 +38,13 @@ import Testing
                 $0.isUnique && $0.columns == ["approval_request_id", "version"]
             })
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3", "v4", "v5"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") == ["v1", "v2", "v3", "v4", "v5", "v6"])
             let signatureColumns = try db.columns(in: "document_signatures")
+            // v6: a change stamp per document, kept by triggers on every table a published document is made of.
+            #expect(signatureColumns.first { $0.name == "change_stamp" }?.isNotNull == true)
+            let triggers = Set(try String.fetchAll(db, sql: "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+            #expect(triggers == ["document_signatures", "digital_signatures", "approval_requests", "users", "approvers",
+                                 "document_versions"])
             #expect(signatureColumns.first { $0.name == "qr_modules" }?.isNotNull == false)
             // v5: one key per signer, in order; one live signature per request.
             for table in ["request_signers", "signer_groups", "signer_group_members"] {
@@ -72,7 +77,7 @@ import Testing
         try registry.initialize(authority: AuthoritySetup(name: "U", baseURL: "https://verify.example.ac.id", siteDir: "site"))
         let reopened = try DatabaseQueue(path: home.appendingPathComponent("registry.sqlite").path)
         try reopened.read { db in
-            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v5"])
+            #expect(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier") == ["v1", "v2", "v3", "v4", "v5", "v6"])
             let columns = try db.columns(in: "document_signatures").map(\.name)
             #expect(columns.contains("qr_modules"))
         }

@@ -57,6 +57,28 @@ enum DocumentFingerprint {
         return fields.bytes.withUnsafeBytes { Digest.hex(Digest.sha256($0)) }
     }
 
+    /// What decides whether a document must be read from the registry again:
+    /// the site-wide part, the document's row and change stamp (schema v6: a
+    /// new random stamp whenever any record its files are made of changes),
+    /// and its issuance log places — every input of `document(…)`, the
+    /// records by their stamp instead of their contents. Equal keys therefore
+    /// mean equal fingerprints, and a document whose key the previous
+    /// manifest recorded is not read at all.
+    static func changeKey(_ summary: PublishedDocumentSummary, site: Data, log: IssuanceLogFiles.Place? = nil,
+                          signatureLogs: [IssuanceLogFiles.Place?] = []) -> String {
+        var fields = Fields()
+        fields.bytes.append(contentsOf: site)
+        fields.add("segel-change/1")
+        fields.add(String(summary.id))
+        fields.add(String(summary.changeStamp))
+        for place in [log] + signatureLogs {
+            fields.add(place.map { "\($0.index)/\($0.treeSize)" })
+            fields.add(place?.entry)
+            fields.add(place?.checkpoint)
+        }
+        return fields.bytes.withUnsafeBytes { Digest.hex(Digest.sha256($0)) }
+    }
+
     /// Length-prefixed fields, so no two different field lists encode alike.
     struct Fields {
         var bytes: [UInt8]

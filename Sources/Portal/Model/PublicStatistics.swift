@@ -76,7 +76,7 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
         try container.encode(keys, forKey: .keys)
     }
 
-    init(documents: [SiteDocument], asOf: Date, dates: HumanDate) {
+    init(documents: [PublishedDocumentSummary], asOf: Date, dates: HumanDate) {
         self.asOf = ISOTime.string(from: asOf)
         self.documents = documents.count
         var status = StatusCounts(), keys = KeyCounts()
@@ -88,7 +88,7 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
             case .revoked: status.revoked += 1
             }
             // Every signer's key, as `segel stats` counts them.
-            for key in document.published.keys {
+            for key in document.keys {
                 switch KeyCountCategory(key: key.status, document: document.status) {
                 case .active: keys.active += 1
                 case .expired: keys.expired += 1
@@ -96,8 +96,7 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
                 case .revokedWithDocument: keys.revokedWithDocument += 1
                 }
             }
-            let type = document.request.documentType.flatMap { $0.isEmpty ? nil : $0 }
-            types[type, default: 0] += 1
+            types[document.documentType, default: 0] += 1
             months[dates.monthKey(document.signedAt), default: 0] += 1
         }
         byStatus = status

@@ -25,10 +25,6 @@ final class SiteDocument: Sendable {
     let verificationURL: String
     /// Where the document's files sit (`DocumentAddress`).
     let address: DocumentAddress
-    /// The lookup codes its stamps print, one per signer: each is an entry
-    /// of the hash index beside the file's hash (read once: the index's size
-    /// and the index itself both need them).
-    let lookupCodes: [LookupCode]
 
     var signature: DocumentSignature { published.signature }
     var request: ApprovalRequest { published.request }
@@ -50,15 +46,32 @@ final class SiteDocument: Sendable {
         asOf = published.asOf
         verificationURL = signature.verificationURL(baseURL: baseURL)
         address = signature.address(baseURL: baseURL)
-        lookupCodes = published.keys.compactMap { LookupCode(signatureID: $0.signatureID) }
     }
 
+    /// Each signer's issuance entry in the log (`PublishedDocumentSummary.signatureLogIndexes`).
+    func signatureLogIndexes(_ bySerial: [String: Int]) -> [Int?] {
+        PublishedDocumentSummary.signatureLogIndexes(serials: published.keys.map(\.serialHex), bySerial)
+    }
+}
+
+extension PublishedDocumentSummary {
     /// Each signer's issuance entry in the log, in signing order, from the
     /// entries by certificate serial; empty for a document with one signer
     /// (its entry is the record's own `log`).
-    func signatureLogIndexes(_ bySerial: [String: Int]) -> [Int?] {
-        let keys = published.keys
-        guard keys.count > 1 else { return [] }
-        return keys.map { bySerial[$0.serialHex.lowercased()] }
+    static func signatureLogIndexes(serials: [String], _ bySerial: [String: Int]) -> [Int?] {
+        guard serials.count > 1 else { return [] }
+        return serials.map { bySerial[$0.lowercased()] }
+    }
+
+    /// The document's hash index entries: under its file's hash (its
+    /// SHA-256; `readRegistry` refused anything else), and under each signer's lookup code.
+    var indexKeys: [(id: String, fileHash: Data)] {
+        let fileHash = Digest.data(fromHex: finalHash.lowercased()) ?? Data()
+        var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
+        for code in lookupCodes {
+            let codeHash = HashIndex.codeHash(code)
+            keys.append((HashIndex.id(fileHash: codeHash), codeHash))
+        }
+        return keys
     }
 }

@@ -11,6 +11,12 @@ import Record
 ///   document's files (records, templates, locale, options). When it is
 ///   unchanged, its page, JSON, certificates and PDF are known to be unchanged
 ///   and are not even rendered.
+/// - `changes`: for each token, a hash of what decides whether the document
+///   must be read from the registry at all (`DocumentFingerprint.changeKey`:
+///   its change stamp, its issuance log places, the site-wide inputs). When
+///   it is unchanged, the document is not read, and its fingerprint and files
+///   are the ones above. A manifest without it (written before 0.8) makes the
+///   next publish read every document.
 ///
 /// It is written last, after every file it lists is in place, so a crash
 /// leaves the previous manifest describing files that are still correct or
@@ -21,6 +27,7 @@ struct Manifest: Sendable, Equatable {
 
     var files: [String: String] = [:]
     var documents: [String: String] = [:]
+    var changes: [String: String] = [:]
 
     /// Reads the manifest of `site`; nil when there is none.
     static func read(site: URL) throws -> Manifest? {
@@ -59,7 +66,8 @@ struct Manifest: Sendable, Equatable {
               object["format"] as? String == format,
               let files = object["files"] as? [String: String],
               let documents = object["documents"] as? [String: String] else { return nil }
-        return Manifest(files: files, documents: documents)
+        let changes = object["changes"] as? [String: String] ?? [:]
+        return Manifest(files: files, documents: documents, changes: changes)
     }
 
     /// Reads the exact layout `encoded()` writes, line by line, which is much
@@ -71,7 +79,9 @@ struct Manifest: Sendable, Equatable {
             let bytes = raw.bindMemory(to: UInt8.self)
             let quote = UInt8(ascii: "\""), colon = UInt8(ascii: ":"), comma = UInt8(ascii: ",")
             let newline = UInt8(ascii: "\n"), backslash = UInt8(ascii: "\\")
-            let documentsHeader = Array(#"{"documents":{"#.utf8), filesHeader = Array(#""files":{"#.utf8)
+            let changesHeader = Array(#"{"changes":{"#.utf8)
+            let documentsHeader = Array(#"{"documents":{"#.utf8), documentsAfterChanges = Array(#""documents":{"#.utf8)
+            let filesHeader = Array(#""files":{"#.utf8)
             let closing = Array("},".utf8), footer = Array(#""format":"\#(format)"}"#.utf8)
             var manifest = Manifest()
             manifest.files.reserveCapacity(100_000)
@@ -87,7 +97,8 @@ struct Manifest: Sendable, Equatable {
                 while end < bytes.count, bytes[end] != newline { end += 1 }
                 defer { start = end + 1 }
                 if end == start { continue }
-                if equals(documentsHeader, start, end) { section = 1; continue }
+                if equals(changesHeader, start, end) { section = 3; continue }
+                if equals(documentsHeader, start, end) || equals(documentsAfterChanges, start, end) { section = 1; continue }
                 if equals(filesHeader, start, end) { section = 2; continue }
                 if equals(closing, start, end) { section = 0; continue }
                 if equals(footer, start, end) { sawFormat = true; continue }
@@ -104,7 +115,11 @@ struct Manifest: Sendable, Equatable {
                 for index in (split + 3)..<(last - 1) where bytes[index] == backslash || bytes[index] == quote { return nil }
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<split]), as: UTF8.self)
                 let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[(split + 3)..<(last - 1)]), as: UTF8.self)
-                if section == 1 { manifest.documents[key] = value } else { manifest.files[key] = value }
+                switch section {
+                case 1: manifest.documents[key] = value
+                case 3: manifest.changes[key] = value
+                default: manifest.files[key] = value
+                }
             }
             return sawFormat ? manifest : nil
         }
@@ -114,14 +129,21 @@ struct Manifest: Sendable, Equatable {
     /// Written by hand because it is the largest JSON of the site (one line per
     /// file) and is rewritten on every publish that changes anything.
     func encoded() -> Data {
-        Self.encode(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, documents: documents)
+        Self.encode(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, documents: documents,
+                    changes: changes)
     }
 
     /// The bytes of a manifest whose files, already sorted by path, are `files`.
-    static func encode(files: [(String, String)], documents: [String: String]) -> Data {
+    static func encode(files: [(String, String)], documents: [String: String], changes: [String: String]) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(files.count * 100 + documents.count * 100 + 100)
-        out.append(contentsOf: #"{"documents":{"#.utf8)
+        out.reserveCapacity(files.count * 100 + documents.count * 200 + 100)
+        if !changes.isEmpty {
+            out.append(contentsOf: #"{"changes":{"#.utf8)
+            appendEntries(changes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: &out)
+            out.append(contentsOf: "},\n\"documents\":{".utf8)
+        } else {
+            out.append(contentsOf: #"{"documents":{"#.utf8)
+        }
         appendEntries(documents.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: &out)
         out.append(contentsOf: "},\n\"files\":{".utf8)
         appendEntries(files, to: &out)

@@ -37,6 +37,14 @@ final class PublishingContext {
 
     // Read from the registry.
     var authority: AuthorityInfo!
+    /// The registry as it was when the publish started: everything read from it comes from this one state.
+    var snapshot: PublishedSnapshot!
+    /// Every published document, in id order (what `documents` are read from).
+    var summaries: [PublishedDocumentSummary] = []
+    /// The documents read whole, in id order: those that are not valid (the
+    /// CRL lists them) and those `planDocuments` chose — every one that changed
+    /// since the last publish and every one sharing a hash index shard with
+    /// one, or all of them. The others keep their files unread.
     var documents: [SiteDocument] = []
     /// The latest registry change: "as of" on the site-wide pages and in trust.json.
     var asOf = Date(timeIntervalSince1970: 0)
@@ -93,11 +101,20 @@ final class PublishingContext {
     var shards: [PlannedFile] = []
     /// Token → fingerprint of the inputs of its files.
     var documentFingerprints: [String: String] = [:]
+    /// Token → what decides whether it is read again, and its index shards (`DocumentChange`).
+    var changeKeys: [String: String] = [:]
+    /// Per document of `summaries`, what the previous publish left of it, when it left all its files.
+    var previousDocuments: [PreviousDocument?] = []
+    /// Token → its hash index entries (the id, and what the entry is encrypted
+    /// under: the file's hash or a lookup code's), for the documents
+    /// `planDocuments` did not keep unread.
+    var indexKeys: [String: [(id: String, fileHash: Data)]] = [:]
+    /// Per shard of `hashLayout`, whether `buildHashIndex` builds it again
+    /// (every document it holds was read whole).
+    var dirtyShards: [Bool] = []
     /// Indices into `documents` of those whose files must be rendered.
     var documentsToRender: [Int] = []
     var renderedDocuments = 0
-    /// Tokens whose files were rendered this time (new or changed inputs).
-    var changedTokens: Set<String> = []
     /// The issuance log of this publish (`buildIssuanceLog`), and each
     /// document's issuance entry in it, by token.
     var issuanceLog: IssuanceLogFiles.Built?
@@ -111,8 +128,9 @@ final class PublishingContext {
     }
 
     /// Where each signer's entry sits, for a document with several (else empty).
-    func signatureLogPlaces(_ document: SiteDocument) -> [IssuanceLogFiles.Place?] {
-        document.signatureLogIndexes(signatureLogIndexes).map { $0.flatMap { issuanceLog?.place($0) } }
+    func signatureLogPlaces(serials: [String]) -> [IssuanceLogFiles.Place?] {
+        PublishedDocumentSummary.signatureLogIndexes(serials: serials, signatureLogIndexes)
+            .map { $0.flatMap { issuanceLog?.place($0) } }
     }
 
     // Results.

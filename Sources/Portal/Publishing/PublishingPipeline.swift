@@ -14,6 +14,7 @@ struct PublishingPipeline: Sendable {
         .loadTemplates,
         .readManifest,
         .publishTrustMaterial,
+        .checkPreviousFiles,
         .buildIssuanceLog,
         .planDocuments,
         // After the pages: in a first publish the pages' bytes are being

@@ -57,7 +57,7 @@ public struct SitePublisher: Sendable {
             written: context.written.count,
             unchanged: context.unchanged,
             deleted: context.deleted.count,
-            documents: context.documents.count,
+            documents: context.summaries.count,
             renderedDocuments: context.renderedDocuments,
             crlIssued: context.crlIssued,
             crlNumber: context.crl.crlNumber ?? 0,

@@ -3,9 +3,47 @@ import PKI
 import Record
 
 extension PublishingStep {
-    /// Decides which documents to render: a document whose fingerprint
-    /// matches the previous manifest, and whose files are all still there,
-    /// keeps its files without being rendered.
+    /// Finds, for each document, what the previous publish recorded of it
+    /// and whether every file it had is still there (`PreviousDocument`):
+    /// the file system's part of planning, done while the issuance log's key
+    /// is being unlocked, before `planDocuments` can compare change keys.
+    static let checkPreviousFiles = PublishingStep("Check the previous files") { context in
+        guard let previous = context.previous else { return }
+        let checkFiles = context.options.checkExistingFiles
+        let existing = context.existing
+        let privatePDFs = context.options.privatePDFs, otherLocale = context.options.locale.other
+        let summaries = context.summaries, baseURL = context.baseURL
+        if checkFiles { existing.prefetch(["api/verify", "cert", "d"]) }
+        context.previousDocuments = try Parallel.map(summaries.count) { index -> PreviousDocument? in
+            let summary = summaries[index]
+            guard previous.documents[summary.token] != nil,
+                  let recorded = previous.changes[summary.token].flatMap(DocumentChange.init),
+                  let kept = keptPaths(summary.address(baseURL: baseURL), previous: previous, existing: existing,
+                                       checkFiles: checkFiles, privatePDFs: privatePDFs, otherLocale: otherLocale)
+            else { return nil }
+            return PreviousDocument(change: recorded, kept: kept)
+        }
+    }
+
+    /// The paths a document keeps, with their hashes: all it had, if the
+    /// previous manifest lists them all and they are all still there; else nil.
+    static func keptPaths(_ address: DocumentAddress, previous: Manifest, existing: ExistenceIndex, checkFiles: Bool,
+                          privatePDFs: Bool, otherLocale: PortalLocale) -> [(String, String)]? {
+        var kept: [(String, String)] = []
+        for path in documentPaths(address, privatePDFs: privatePDFs, otherLocale: otherLocale) {
+            guard let sha256 = previous.files[path], !checkFiles || existing.exists(path) else { return nil }
+            kept.append((path, sha256))
+        }
+        return kept
+    }
+
+    /// Decides which documents to read whole and which to render. A document
+    /// whose change key (`DocumentFingerprint.changeKey`) the previous
+    /// manifest recorded, and whose files are all still there, keeps them
+    /// without being read. The others are read whole, with every document
+    /// sharing a hash index shard with one (`buildHashIndex` builds those
+    /// shards again); of these, a document whose fingerprint is the previous
+    /// one, and whose files are all still there, keeps its files without being rendered.
     static let planDocuments = PublishingStep("Plan document pages") { context in
         let site = DocumentFingerprint.site(templates: context.templates, options: context.options,
                                             siteName: context.siteName, baseURL: context.baseURL)
@@ -13,37 +51,116 @@ extension PublishingStep {
         let checkFiles = context.options.checkExistingFiles
         let existing = context.existing
         let privatePDFs = context.options.privatePDFs, otherLocale = context.options.locale.other
-        let documents = context.documents
-        let places = documents.map { context.logPlace($0.token) }
-        let signaturePlaces = documents.map { context.signatureLogPlaces($0) }
-        if previous != nil && checkFiles { existing.prefetch(["api/verify", "cert", "d"]) }
-        // Per document, on every core: its fingerprint, and the paths it keeps
-        // (nil: render it) — the comparison and the file checks are most of the work.
-        let outcomes = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?) in
-            let document = documents[index]
-            let fingerprint = DocumentFingerprint.document(document, site: site, log: places[index],
-                                                           signatureLogs: signaturePlaces[index])
-            guard let previous, previous.documents[document.token] == fingerprint else { return (fingerprint, nil) }
-            var kept: [(String, String)] = []
-            for path in documentPaths(document.address, privatePDFs: privatePDFs, otherLocale: otherLocale) {
-                guard let sha256 = previous.files[path], !checkFiles || existing.exists(path) else { return (fingerprint, nil) }
-                kept.append((path, sha256))
+        let summaries = context.summaries
+        let places = summaries.map { context.logPlace($0.token) }
+        let signaturePlaces = summaries.map { context.signatureLogPlaces(serials: $0.keys.map(\.serialHex)) }
+        let previousDocuments = context.previousDocuments
+        // 1. Per document, on every core: its change key, the shards its hash
+        //    index entries are in, and the files it keeps unread (nil: read it).
+        //    A document kept unread has the shards the previous manifest
+        //    recorded with its key: they are made of its file's hash and its
+        //    lookup codes, which its key covers.
+        let outcomes = try Parallel.map(summaries.count) { index
+            -> (key: String, shards: [String], kept: [(String, String)]?, entries: [(id: String, fileHash: Data)]) in
+            let summary = summaries[index]
+            let key = DocumentFingerprint.changeKey(summary, site: site, log: places[index],
+                                                    signatureLogs: signaturePlaces[index])
+            if index < previousDocuments.count, let recorded = previousDocuments[index], recorded.change.key == key {
+                return (key, recorded.change.shards, recorded.kept, [])
             }
-            return (fingerprint, kept)
+            let entries = summary.indexKeys
+            return (key, entries.map { DocumentChange.shard($0.id) }, nil, entries)
+        }
+
+        // 2. The hash index shards to build again: those holding a document
+        //    that is read, and any that is missing; all of them when a
+        //    document disappeared, the layout changed or there is no manifest.
+        let layout = context.hashLayout
+        let tokens = Set(summaries.map(\.token))
+        var dirty: [Bool]
+        if let previous, previous.documents.keys.allSatisfy(tokens.contains),
+           layout.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
+            dirty = [Bool](repeating: false, count: layout.shardCount)
+            for outcome in outcomes where outcome.kept == nil {
+                for shard in outcome.shards { dirty[layout.shardNumber(id: shard)] = true }
+            }
+            if checkFiles { markMissingShards(context, layout: layout, dirty: &dirty) }
+        } else {
+            dirty = [Bool](repeating: true, count: layout.shardCount)
+        }
+        context.dirtyShards = dirty
+
+        // 3. Read whole: every document not kept, and every one in a shard to build again.
+        if dirty.allSatisfy({ $0 }) {
+            try readDocuments(context, ids: nil)
+        } else {
+            var ids = Set<Int64>()
+            for (index, outcome) in outcomes.enumerated()
+            where outcome.kept == nil || outcome.shards.contains(where: { dirty[layout.shardNumber(id: $0)] }) {
+                ids.insert(summaries[index].id)
+            }
+            try readDocuments(context, ids: ids)
+        }
+
+        // 4. Of the documents read, those not kept unread are fingerprinted:
+        //    the same fingerprint and all files still there keep them too.
+        var keptUnread: [String: [(String, String)]] = [:]
+        for (index, outcome) in outcomes.enumerated() {
+            let token = summaries[index].token
+            context.changeKeys[token] = DocumentChange(key: outcome.key, shards: outcome.shards).text
+            if outcome.kept == nil { context.indexKeys[token] = outcome.entries }
+            if let kept = outcome.kept {
+                keptUnread[token] = kept
+                context.documentFingerprints[token] = previous?.documents[token]
+                for (path, sha256) in kept { context.plan(path, PlannedFile(source: .previous, sha256: sha256)) }
+            }
+        }
+        let documents = context.documents, unread = keptUnread
+        let documentPlaces = documents.map { context.logPlace($0.token) }
+        let documentSignaturePlaces = documents.map {
+            context.signatureLogPlaces(serials: $0.published.keys.map(\.serialHex))
+        }
+        let fingerprinted = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?)? in
+            let document = documents[index]
+            guard unread[document.token] == nil else { return nil }
+            let fingerprint = DocumentFingerprint.document(document, site: site, log: documentPlaces[index],
+                                                           signatureLogs: documentSignaturePlaces[index])
+            guard let previous, previous.documents[document.token] == fingerprint else { return (fingerprint, nil) }
+            return (fingerprint, keptPaths(document.address, previous: previous, existing: existing, checkFiles: checkFiles,
+                                           privatePDFs: privatePDFs, otherLocale: otherLocale))
         }
         var toRender: [Int] = []
-        context.documentFingerprints.reserveCapacity(documents.count)
         for (index, document) in documents.enumerated() {
-            let (fingerprint, kept) = outcomes[index]
+            guard let (fingerprint, kept) = fingerprinted[index] else { continue }
             context.documentFingerprints[document.token] = fingerprint
             if let kept {
                 for (path, sha256) in kept { context.plan(path, PlannedFile(source: .previous, sha256: sha256)) }
             } else {
                 toRender.append(index)
-                if previous != nil { context.changedTokens.insert(document.token) }
             }
         }
         context.documentsToRender = toRender
+        // Nothing more is read: the snapshot's read transaction ends here, not after the files are written.
+        context.snapshot = nil
+    }
+
+    /// Marks the shards whose file is missing from the site.
+    private static func markMissingShards(_ context: PublishingContext, layout: HashIndex.Layout, dirty: inout [Bool]) {
+        if layout == .shards65536 {
+            let names = (0..<256).map { String(format: "%02x.json", $0) }
+            for first in 0..<256 {
+                let present = context.existing.names(in: String(format: "api/hash/%02x", first))
+                for (second, name) in names.enumerated() where !present.contains(name) {
+                    dirty[first << 8 | second] = true
+                }
+            }
+        } else {
+            let present = context.existing.names(in: "api/hash")
+            for (number, path) in layout.allShardPaths.enumerated()
+            where !present.contains(String(path.dropFirst("api/hash/".count))) {
+                dirty[number] = true
+            }
+        }
     }
 
     /// Per document, at its `DocumentAddress`: `v/<f>/<token>/index.html` in
@@ -179,4 +296,46 @@ extension PublishingStep {
             try writer.write(data, sha256: sha256, to: path, durable: durable, twins: false)
         }
     }
+}
+
+/// What the manifest records of a document beside its fingerprint
+/// (`Manifest.changes`): its change key (`DocumentFingerprint.changeKey`),
+/// then the first four hex digits of each of its hash index ids — enough to
+/// name its shard in any layout — so that a document kept unread need not be
+/// hashed again to know which shards hold it. As text: the key and the
+/// prefixes, separated by spaces.
+struct DocumentChange: Sendable, Hashable {
+    let key: String
+    let shards: [String]
+
+    /// The part of an index id that is recorded.
+    static func shard(_ id: String) -> String { String(id.prefix(4)) }
+
+    init(key: String, shards: [String]) {
+        self.key = key
+        self.shards = shards
+    }
+
+    /// Reads `text`; nil unless it is a 64-digit key and at least one 4-digit
+    /// prefix, all lowercase hex, each after one space.
+    init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 69, (bytes.count - 64) % 5 == 0 else { return nil }
+        for (index, byte) in bytes.enumerated() {
+            let separator = index >= 64 && (index - 64) % 5 == 0
+            let hex = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+            guard separator ? byte == 0x20 : hex else { return nil }
+        }
+        key = String(decoding: bytes[..<64], as: UTF8.self)
+        shards = stride(from: 65, to: bytes.count, by: 5).map { String(decoding: bytes[$0..<($0 + 4)], as: UTF8.self) }
+    }
+
+    var text: String { ([key] + shards).joined(separator: " ") }
+}
+
+/// A document as the previous publish left it (`checkPreviousFiles`): what
+/// the manifest recorded of it, and its files, all still there.
+struct PreviousDocument: Sendable {
+    let change: DocumentChange
+    let kept: [(String, String)]
 }

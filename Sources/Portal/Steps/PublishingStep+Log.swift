@@ -30,18 +30,17 @@ extension PublishingStep {
     }
 
     /// Reads the issuance events and builds the log's tree and tiles on another
-    /// core while the documents are read (`readRegistry` starts it; the step
-    /// above signs and collects it). The events are read once `snapshot` is
-    /// signalled — when the documents' read has fixed its snapshot — so the
-    /// log holds at least every document the site shows, as when it was read after them.
-    static func startIssuanceLog(_ context: PublishingContext, after snapshot: DispatchSemaphore) {
+    /// core while the documents are read (`readRegistry` starts it once the
+    /// publish's snapshot is fixed; the step above signs and collects it). The
+    /// events are read after the snapshot was taken, so the log holds at
+    /// least every document the site shows.
+    static func startIssuanceLog(_ context: PublishingContext) {
         guard let source = context.source.log else { return }
         let registry = context.source.registry
         // The checkpoint the site already serves counts too: a home restored
         // from an older backup must not sign a tree that forks from it.
         let servedURL = context.options.site.appendingPathComponent("log/checkpoint")
         context.pendingLog = Pending {
-            snapshot.wait()
             let events = try registry.issuanceEvents()
             let served = try? String(contentsOf: servedURL, encoding: .utf8)
             let prepared = try IssuanceLogFiles.prepare(entries: events.map { LogEntry($0).data }, source: source,

@@ -13,7 +13,7 @@ extension PublishingStep {
 
     /// Starts rendering the site pages; they need only the templates, the documents and the CAs.
     static func startSitePages(_ context: PublishingContext) {
-        let asOf = context.asOf, renderers = context.renderers, documents = context.documents
+        let asOf = context.asOf, renderers = context.renderers, documents = context.summaries
         let authorities = context.source.authorities, baseURL = context.baseURL
         context.pendingSitePages = Pending {
             var files: [(String, Data)] = []

@@ -1,9 +1,13 @@
 import Foundation
+import PKI
 import Registry
 
 extension PublishingStep {
-    /// Reads the authority, every signed document and the time of the latest
-    /// change, from one registry snapshot per query.
+    /// Fixes the registry's state for this publish (`PublishedSnapshot`) and
+    /// reads from it the authority, the time of the latest change, every
+    /// published document's summary, and in whole the documents that are not
+    /// valid (the CRL lists their certificates). `planDocuments` reads the
+    /// rest of what it needs from the same state.
     static let readRegistry = PublishingStep("Read the registry") { context in
         let registry = context.source.registry
         // A log that has grown needs its key: its passphrase derivation (slow
@@ -12,36 +16,29 @@ extension PublishingStep {
            try registry.issuanceEventCount() != IssuanceLogFiles.latestKeptSize(in: log.checkpoints) {
             context.pendingLogKey = Pending { try log.unlock() }
         }
-        // The log's events are read on another core, from a snapshot no older than the documents'.
-        let snapshot = DispatchSemaphore(value: 0)
-        startIssuanceLog(context, after: snapshot)
-        defer { snapshot.signal() }
         guard let authority = try registry.authority() else {
             throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")
         }
         context.authority = authority
-        let published = try registry.allPublishedDocuments(afterSnapshot: { snapshot.signal() })
-        let lastChange = try registry.lastChangeAt()
-
-        var documents: [SiteDocument] = []
-        documents.reserveCapacity(published.count)
-        for item in published {
-            guard let document = SiteDocument(item, baseURL: context.baseURL) else {
-                continue
-            }
-            guard SiteDocument.isSafeToken(document.token) else {
-                throw PortalError(.registry, "the token \"\(document.token)\" is not a URL-safe token; it cannot name a file")
+        let snapshot = try registry.publishedSnapshot()
+        context.snapshot = snapshot
+        // The log's events are read on another core, from a state no older than the snapshot's.
+        startIssuanceLog(context)
+        let summaries = try snapshot.summaries()
+        for summary in summaries {
+            guard SiteDocument.isSafeToken(summary.token) else {
+                throw PortalError(.registry, "the token \"\(summary.token)\" is not a URL-safe token; it cannot name a file")
             }
             // Checked before anything is written: the pages, the PDF's check and the hash index rely on it.
-            guard document.fileHash.count == 32 else {
-                throw PortalError(.registry, "the signed PDF hash of token \(document.token) is not a SHA-256")
+            guard Digest.data(fromHex: summary.finalHash.lowercased())?.count == 32 else {
+                throw PortalError(.registry, "the signed PDF hash of token \(summary.token) is not a SHA-256")
             }
-            documents.append(document)
         }
-        context.documents = documents
-        context.asOf = lastChange ?? authority.createdAt
+        context.summaries = summaries
+        try readDocuments(context, ids: Set(summaries.filter { $0.status != .valid }.map(\.id)))
+        context.asOf = try snapshot.lastChangeAt() ?? authority.createdAt
         // The hash index's size follows its entries: each document's file, and each signer's lookup code.
-        let entries = documents.reduce(0) { $0 + 1 + $1.lookupCodes.count }
+        let entries = summaries.reduce(0) { $0 + 1 + $1.lookupCodes.count }
         context.hashEntries = entries
         let layout = context.options.indexLayout ?? HashIndex.Layout.forEntries(entries)
         context.hashLayout = layout
@@ -50,6 +47,21 @@ extension PublishingStep {
             // Tens of thousands of mostly empty shards: put in place while the pages render.
             context.shardPrefill = ShardPrefill.start(writer: context.writer, layout: layout)
         }
+    }
+
+    /// Reads in whole, from the publish's snapshot, the documents with these
+    /// ids that `context.documents` does not hold yet (every document when
+    /// nil), and adds them, keeping id order.
+    static func readDocuments(_ context: PublishingContext, ids: Set<Int64>?) throws {
+        let loaded = Set(context.documents.map(\.published.signature.id))
+        let wanted = ids?.subtracting(loaded)
+        if wanted?.isEmpty == true { return }
+        var documents = context.documents
+        for published in try context.snapshot.documents(ids: wanted) where !loaded.contains(published.signature.id) {
+            if let document = SiteDocument(published, baseURL: context.baseURL) { documents.append(document) }
+        }
+        documents.sort { $0.published.signature.id < $1.published.signature.id }
+        context.documents = documents
     }
 }
 

@@ -118,7 +118,8 @@ extension PublishingStep {
     /// Then the manifest, once everything it lists is durable.
     static let writeManifest = PublishingStep("Write the manifest") { context in
         if let previous = context.previous, context.written.isEmpty, previous.files.count == context.fileCount,
-           previous.documents == context.documentFingerprints, context.writer.exists(Manifest.fileName) {
+           previous.documents == context.documentFingerprints, previous.changes == context.changeKeys,
+           context.writer.exists(Manifest.fileName) {
             // Nothing was written, so every file has its previous hash: the manifest is the same.
             return
         }
@@ -146,11 +147,11 @@ extension PublishingStep {
     /// The new manifest's bytes, encoded on another core: every planned file and shard with its hash, and the fingerprints.
     private static func manifestData(_ context: PublishingContext) -> Pending<Data> {
         let planned = context.planned, shardFiles = context.shards, paths = context.hashLayout.allShardPaths
-        let fingerprints = context.documentFingerprints
+        let fingerprints = context.documentFingerprints, changes = context.changeKeys
         return Pending {
             let others = planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
             let shards = shardFiles.enumerated().map { (paths[$0.offset], $0.element.sha256) }
-            return Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: fingerprints)
+            return Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: fingerprints, changes: changes)
         }
     }
 

@@ -94,9 +94,11 @@ extension Registry {
     /// Time of the latest change to any record: the last audit row's time.
     /// The portal prints it as "as of", so publishing stays deterministic.
     public func lastChangeAt() throws -> Date? {
-        try read("read the audit log") { db in
-            try AuditLogEntry.order(Column("id").desc).limit(1).fetchOne(db)?.performedAt
-        }
+        try read("read the audit log") { db in try Registry.lastChangeAt(db) }
+    }
+
+    static func lastChangeAt(_ db: Database) throws -> Date? {
+        try AuditLogEntry.order(Column("id").desc).limit(1).fetchOne(db)?.performedAt
     }
 
     /// Every revoked certificate, ordered by serial, for the CRL.
@@ -137,40 +139,61 @@ extension Registry {
     }
 
     /// Every document signature with its request, user, signer, approved
-    /// version and key, in id order, from one consistent snapshot.
-    /// `afterSnapshot` is called once the read's snapshot is fixed (after its
-    /// first statement): whatever is read elsewhere afterwards is no older.
-    public func allPublishedDocuments(afterSnapshot: (@Sendable () -> Void)? = nil) throws -> [PublishedDocument] {
-        try read("list published documents") { db in
-            let count = try DocumentSignature.fetchCount(db)
-            afterSnapshot?()
-            let signatures = try Registry.fetchAll(db, DocumentSignature.order(Column("id")), capacity: count)
-            let requests = try Registry.fetchByID(db, ApprovalRequest.all(), capacity: count)
-            let users = try Registry.fetchByID(db, User.all())
-            let approvers = try Registry.fetchByID(db, Approver.all())
-            let versions = try Registry.fetchByID(db, DocumentVersion.all(), capacity: count)
-            let keys = Dictionary(grouping: try Registry.fetchAll(db, DigitalSignature.order(Column(DigitalSignature.stepColumns.position)),
-                                                                  capacity: count),
-                                  by: \.documentSignatureID)
-            // A document whose signers have not all signed yet is not published.
-            return try signatures.filter { $0.signatureStatus != .pending }.map { signature in
-                guard let request = requests[signature.approvalRequestID],
-                      let user = users[request.userID],
-                      let signer = signature.signedBy.flatMap({ approvers[$0] }),
-                      let version = request.approvedVersionID.flatMap({ versions[$0] }),
-                      let documentKeys = keys[signature.id], !documentKeys.isEmpty else {
-                    throw RegistryError(.integrity,
-                        "the signature with token \(signature.token) lacks its request, signer, version or key")
-                }
-                let signers = try documentKeys.map { key in
-                    guard let approver = approvers[key.signerID ?? signer.id] else {
-                        throw RegistryError(.integrity, "key \(key.signatureID) names a signer that does not exist")
-                    }
-                    return approver
-                }
-                return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
-                                         approvedVersion: version, keys: documentKeys, signers: signers)
+    /// version and key, in id order, from one consistent snapshot. (A
+    /// publish reads them through a `PublishedSnapshot`, which can leave the
+    /// unchanged ones unread.)
+    public func allPublishedDocuments() throws -> [PublishedDocument] {
+        try read("list published documents") { db in try Registry.publishedDocuments(db, ids: nil) }
+    }
+
+    /// The published documents whose `document_signatures.id` is in `ids`
+    /// (every one when nil), in id order, each with its request, requester,
+    /// signer, approved version, keys and the approvers they name.
+    static func publishedDocuments(_ db: Database, ids: Set<Int64>?) throws -> [PublishedDocument] {
+        // A few documents are read by id; many, like all, table by table
+        // (an IN list of thousands costs more than the rows it skips).
+        let some = ids.flatMap { $0.count <= 500 ? Array($0) : nil }
+        let count = try some?.count ?? DocumentSignature.fetchCount(db)
+        var signatureQuery = DocumentSignature.order(Column("id"))
+        if let some { signatureQuery = signatureQuery.filter(some.contains(Column("id"))) }
+        var signatures = try Registry.fetchAll(db, signatureQuery, capacity: count)
+        if let ids, some == nil { signatures = signatures.filter { ids.contains($0.id) } }
+        let requests: [Int64: ApprovalRequest], users: [Int64: User], versions: [Int64: DocumentVersion]
+        let keyRows: [DigitalSignature]
+        let keyOrder = DigitalSignature.order(Column(DigitalSignature.stepColumns.position))
+        if some != nil {
+            let requestIDs = signatures.map(\.approvalRequestID)
+            requests = try Registry.fetchByID(db, ApprovalRequest.filter(requestIDs.contains(Column("id"))))
+            users = try Registry.fetchByID(db, User.filter(requests.values.map(\.userID).contains(Column("id"))))
+            versions = try Registry.fetchByID(db, DocumentVersion.filter(
+                requests.values.compactMap(\.approvedVersionID).contains(Column("id"))))
+            keyRows = try Registry.fetchAll(db, keyOrder.filter(signatures.map(\.id).contains(Column("document_signature_id"))))
+        } else {
+            requests = try Registry.fetchByID(db, ApprovalRequest.all(), capacity: count)
+            users = try Registry.fetchByID(db, User.all())
+            versions = try Registry.fetchByID(db, DocumentVersion.all(), capacity: count)
+            keyRows = try Registry.fetchAll(db, keyOrder, capacity: count)
+        }
+        let approvers = try Registry.fetchByID(db, Approver.all())
+        let keys = Dictionary(grouping: keyRows, by: \.documentSignatureID)
+        // A document whose signers have not all signed yet is not published.
+        return try signatures.filter { $0.signatureStatus != .pending }.map { signature in
+            guard let request = requests[signature.approvalRequestID],
+                  let user = users[request.userID],
+                  let signer = signature.signedBy.flatMap({ approvers[$0] }),
+                  let version = request.approvedVersionID.flatMap({ versions[$0] }),
+                  let documentKeys = keys[signature.id], !documentKeys.isEmpty else {
+                throw RegistryError(.integrity,
+                    "the signature with token \(signature.token) lacks its request, signer, version or key")
             }
+            let signers = try documentKeys.map { key in
+                guard let approver = approvers[key.signerID ?? signer.id] else {
+                    throw RegistryError(.integrity, "key \(key.signatureID) names a signer that does not exist")
+                }
+                return approver
+            }
+            return PublishedDocument(signature: signature, request: request, user: user, signer: signer,
+                                     approvedVersion: version, keys: documentKeys, signers: signers)
         }
     }
 

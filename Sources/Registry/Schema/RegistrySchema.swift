@@ -27,6 +27,9 @@ enum RegistrySchema {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -397,5 +400,57 @@ enum RegistrySchema {
             PRIMARY KEY (group_id, position),
             UNIQUE (group_id, approver_id)
         );
+        """
+
+    /// 0.8: a change stamp per document signature, so that a publish reads in
+    /// full only the documents that changed since the last one. Triggers give
+    /// the signature a new random stamp whenever a row its published files
+    /// are made of changes: the signature itself, any of its keys, its
+    /// request, the request's requester and approved version, and the
+    /// approvers it or its keys name (`PublishedDocument` reads exactly these
+    /// tables). Random rather than counted: a registry restored from a backup
+    /// and changed again can never come back to a stamp a site already
+    /// recorded for other contents. Existing rows get a random stamp too (a
+    /// site published by an older version recorded none, so its first publish
+    /// after the upgrade reads everything; a backup from before the upgrade,
+    /// restored later, gets stamps no site has seen).
+    static let v6 = """
+        ALTER TABLE document_signatures ADD COLUMN change_stamp INTEGER NOT NULL DEFAULT 0;
+        UPDATE document_signatures SET change_stamp = random();
+
+        CREATE TRIGGER document_signatures_stamp_insert AFTER INSERT ON document_signatures BEGIN
+            UPDATE document_signatures SET change_stamp = random() WHERE id = NEW.id;
+        END;
+        CREATE TRIGGER document_signatures_stamp_update AFTER UPDATE ON document_signatures
+            WHEN NEW.change_stamp IS OLD.change_stamp BEGIN
+            UPDATE document_signatures SET change_stamp = random() WHERE id IN (NEW.id, OLD.id);
+        END;
+        CREATE TRIGGER digital_signatures_stamp_insert AFTER INSERT ON digital_signatures BEGIN
+            UPDATE document_signatures SET change_stamp = random() WHERE id = NEW.document_signature_id;
+        END;
+        CREATE TRIGGER digital_signatures_stamp_update AFTER UPDATE ON digital_signatures BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE id IN (NEW.document_signature_id, OLD.document_signature_id);
+        END;
+        CREATE TRIGGER digital_signatures_stamp_delete AFTER DELETE ON digital_signatures BEGIN
+            UPDATE document_signatures SET change_stamp = random() WHERE id = OLD.document_signature_id;
+        END;
+        CREATE TRIGGER approval_requests_stamp_update AFTER UPDATE ON approval_requests BEGIN
+            UPDATE document_signatures SET change_stamp = random() WHERE approval_request_id IN (NEW.id, OLD.id);
+        END;
+        CREATE TRIGGER users_stamp_update AFTER UPDATE ON users BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE user_id IN (NEW.id, OLD.id));
+        END;
+        CREATE TRIGGER approvers_stamp_update AFTER UPDATE ON approvers BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE signed_by IN (NEW.id, OLD.id)
+               OR id IN (SELECT document_signature_id FROM digital_signatures WHERE signer_id IN (NEW.id, OLD.id));
+        END;
+        CREATE TRIGGER document_versions_stamp_update AFTER UPDATE ON document_versions BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests
+                                          WHERE approved_version_id IN (NEW.id, OLD.id));
+        END;
         """
 }
