@@ -13,7 +13,9 @@ public struct LookupCode: Sendable, Hashable, CustomStringConvertible {
     /// 16 characters of `0123456789ABCDEFGHJKMNPQRSTVWXYZ`.
     public let normalized: String
 
-    public static let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    public static let alphabet = Set(alphabetText)
+    private static let alphabetText = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    private static let alphabetBytes = Set(alphabetText.utf8)
 
     /// Reads what someone typed; nil unless it is exactly 16 code characters.
     public init?(_ typed: String) {
@@ -47,8 +49,6 @@ public struct LookupCode: Sendable, Hashable, CustomStringConvertible {
     private init(normalized: String) {
         self.normalized = normalized
     }
-
-    private static let alphabetBytes = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// `XXXX-XXXX-XXXX-XXXX`, as printed.
     public var grouped: String {

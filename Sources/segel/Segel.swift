@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Record
 
 @main
 struct Segel: AsyncParsableCommand {
@@ -12,7 +13,7 @@ struct Segel: AsyncParsableCommand {
         Exit codes: 0 success, 1 refused (illegal state, integrity failure, invalid signature), \
         2 verification indeterminate, 3 usage or I/O error.
         """,
-        version: "0.8.0",
+        version: SegelVersion.current,
         subcommands: [
             InitCommand.self, ApproverCommand.self, UserCommand.self, RequestCommand.self,
             SignCommand.self, SignFileCommand.self, BatchCommand.self, InvalidateCommand.self, KeysCommand.self,

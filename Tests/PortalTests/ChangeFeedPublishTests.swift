@@ -72,7 +72,7 @@ final class ChangeFeedPublishTests: XCTestCase {
         try republishAndCompare("unchanged", rendered: 0)
 
         let valid = demo.documents.filter { $0.status == "valid" }
-        XCTAssertGreaterThanOrEqual(valid.count, 3)
+        XCTAssertGreaterThanOrEqual(valid.count, 4)
         try demo.segel(["invalidate", "--reason", "Salah cetak", "--", valid[0].token])
         try republishAndCompare("invalidated", rendered: 1)
 
@@ -102,6 +102,14 @@ final class ChangeFeedPublishTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(affected, 1)
         try sql("UPDATE approvers SET title = 'Wakil Dekan Baru' WHERE id = (SELECT signer_id FROM digital_signatures WHERE signer_position = 2 LIMIT 1)")
         try republishAndCompare("second-signer-retitled", rendered: affected)
+
+        // A key's id changed by hand: its lookup code with it. The entry under
+        // the old code must leave its shard, the new one must appear.
+        try sql("""
+            UPDATE digital_signatures SET signature_id = 'SIG-0123456789ABCDEF'
+            WHERE document_signature_id = (SELECT id FROM document_signatures WHERE token = '\(valid[3].token)')
+            """)
+        try republishAndCompare("signature-id-changed", rendered: 1)
 
         // A new document, and one of its files deleted from the site afterwards.
         let pdf = try SamplePDF.write(to: demo.work.appendingPathComponent("late.pdf"), lines: ["Surat yang datang kemudian"])

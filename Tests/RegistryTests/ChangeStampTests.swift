@@ -39,9 +39,9 @@ import Testing
 
     @Test func everyTableAPublishedDocumentIsMadeOfRestampsItsDocumentsOnly() throws {
         let (fixture, first, second) = try twoDocuments()
-        let stamps = try stamps(fixture)
-        #expect(stamps[first.id] != stamps[second.id], "each signing gives its own stamp")
-        #expect(!stamps.values.contains(0))
+        let initial = try stamps(fixture)
+        #expect(initial[first.id] != initial[second.id], "each signing gives its own stamp")
+        #expect(!initial.values.contains(0))
 
         // The document signature itself, through the registry's own operation.
         #expect(try restamped(fixture) { _ = try fixture.registry.invalidate(token: first.token, reason: "Salah cetak") }
@@ -79,6 +79,22 @@ import Testing
         #expect(try restamped(fixture) {
             try execute(fixture, "DELETE FROM digital_signatures WHERE signature_id = 'SIG-EXTRA'")
         } == [first.id])
+        // A row replaced whole, as the sqlite3 shell (foreign keys off) lets
+        // anyone do: delete triggers do not fire for REPLACE, the insert trigger does.
+        #expect(try restamped(fixture) {
+            try fixture.sqlite("""
+                INSERT OR REPLACE INTO users (id, name, email, nim, created_at, updated_at)
+                SELECT id, 'Siti Pengganti', email, nim, created_at, updated_at FROM users
+                """)
+        } == [first.id, second.id])
+        #expect(try restamped(fixture) {
+            try fixture.sqlite("INSERT OR REPLACE INTO approval_requests SELECT * FROM approval_requests WHERE id = \(second.approvalRequestID)")
+        } == [second.id])
+        // An update that writes a stamp itself (say, rows copied back from a backup) still gets a new one.
+        let old = try stamps(fixture)[first.id]!
+        try execute(fixture, "UPDATE document_signatures SET change_stamp = ?, invalidated_reason = 'x' WHERE id = ?",
+                    [old, first.id])
+        #expect(try stamps(fixture)[first.id] != old)
     }
 
     @Test func aStampIsNewEvenWhenTheSameChangeIsMadeTwice() throws {

@@ -42,17 +42,12 @@ enum DocumentFingerprint {
         fields.add(document.request.approvedAt)
         // The issuance log's part of the record and the page: the entry and the
         // checkpoint its proof leads to (whose tree fixes the proof).
-        fields.add(log.map { "\($0.index)/\($0.treeSize)" })
-        fields.add(log?.entry)
-        fields.add(log?.checkpoint)
+        fields.add(log)
         // With several signers, every signer's certificate, stamp and entry.
         for (index, key) in document.published.keys.enumerated() where document.published.keys.count > 1 {
             fields.add(key.certificate)
             fields.add(key.signerID.map(String.init))
-            let place = index < signatureLogs.count ? signatureLogs[index] : nil
-            fields.add(place.map { "\($0.index)/\($0.treeSize)" })
-            fields.add(place?.entry)
-            fields.add(place?.checkpoint)
+            fields.add(index < signatureLogs.count ? signatureLogs[index] : nil)
         }
         return fields.bytes.withUnsafeBytes { Digest.hex(Digest.sha256($0)) }
     }
@@ -61,21 +56,22 @@ enum DocumentFingerprint {
     /// the site-wide part, the document's row and change stamp (schema v6: a
     /// new random stamp whenever any record its files are made of changes),
     /// and its issuance log places — every input of `document(…)`, the
-    /// records by their stamp instead of their contents. Equal keys therefore
-    /// mean equal fingerprints, and a document whose key the previous
-    /// manifest recorded is not read at all.
+    /// records by their stamp instead of their contents — and the version of
+    /// segel: what `document(…)` covers by encoding the record (a field added
+    /// to it, a new way to render, a new index id) the key covers by
+    /// the version, so the first publish by a new version reads every
+    /// document. Equal keys therefore mean equal fingerprints (given the
+    /// triggers cover every table a document is made of: `ChangeStampTests`),
+    /// and a document whose key the previous manifest recorded is not read at all.
     static func changeKey(_ summary: PublishedDocumentSummary, site: Data, log: IssuanceLogFiles.Place? = nil,
                           signatureLogs: [IssuanceLogFiles.Place?] = []) -> String {
         var fields = Fields()
         fields.bytes.append(contentsOf: site)
         fields.add("segel-change/1")
+        fields.add(SegelVersion.current)
         fields.add(String(summary.id))
         fields.add(String(summary.changeStamp))
-        for place in [log] + signatureLogs {
-            fields.add(place.map { "\($0.index)/\($0.treeSize)" })
-            fields.add(place?.entry)
-            fields.add(place?.checkpoint)
-        }
+        for place in [log] + signatureLogs { fields.add(place) }
         return fields.bytes.withUnsafeBytes { Digest.hex(Digest.sha256($0)) }
     }
 
@@ -108,6 +104,14 @@ enum DocumentFingerprint {
             bytes.append(UInt8(ascii: ":"))
             bytes.append(contentsOf: data)
             bytes.append(UInt8(ascii: ";"))
+        }
+
+        /// An issuance log place: the entry and the checkpoint its proof leads
+        /// to (whose tree fixes the proof).
+        mutating func add(_ place: IssuanceLogFiles.Place?) {
+            add(place.map { "\($0.index)/\($0.treeSize)" })
+            add(place?.entry)
+            add(place?.checkpoint)
         }
 
         mutating func add(_ date: Date?) {

@@ -63,6 +63,9 @@ extension PublishedDocumentSummary {
         return serials.map { bySerial[$0.lowercased()] }
     }
 
+    /// How many hash index entries the document has: `indexKeys` without the hashing.
+    var indexEntryCount: Int { 1 + lookupCodes.count }
+
     /// The document's hash index entries: under its file's hash (its
     /// SHA-256; `readRegistry` refused anything else), and under each signer's lookup code.
     var indexKeys: [(id: String, fileHash: Data)] {

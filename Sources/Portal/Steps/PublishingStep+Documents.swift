@@ -60,16 +60,20 @@ extension PublishingStep {
         //    A document kept unread has the shards the previous manifest
         //    recorded with its key: they are made of its file's hash and its
         //    lookup codes, which its key covers.
+        //    A document that is read leaves the shards it was in too: its
+        //    file's hash or its codes may have changed (a key added by hand).
         let outcomes = try Parallel.map(summaries.count) { index
-            -> (key: String, shards: [String], kept: [(String, String)]?, entries: [(id: String, fileHash: Data)]) in
+            -> (key: String, shards: [String], kept: [(String, String)]?, entries: [(id: String, fileHash: Data)],
+                left: [String]) in
             let summary = summaries[index]
             let key = DocumentFingerprint.changeKey(summary, site: site, log: places[index],
                                                     signatureLogs: signaturePlaces[index])
             if index < previousDocuments.count, let recorded = previousDocuments[index], recorded.change.key == key {
-                return (key, recorded.change.shards, recorded.kept, [])
+                return (key, recorded.change.shards, recorded.kept, [], [])
             }
             let entries = summary.indexKeys
-            return (key, entries.map { DocumentChange.shard($0.id) }, nil, entries)
+            let left = previous?.changes[summary.token].flatMap(DocumentChange.init)?.shards ?? []
+            return (key, entries.map { DocumentChange.shard($0.id) }, nil, entries, left)
         }
 
         // 2. The hash index shards to build again: those holding a document
@@ -82,7 +86,7 @@ extension PublishingStep {
            layout.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
             dirty = [Bool](repeating: false, count: layout.shardCount)
             for outcome in outcomes where outcome.kept == nil {
-                for shard in outcome.shards { dirty[layout.shardNumber(id: shard)] = true }
+                for shard in outcome.shards + outcome.left { dirty[layout.shardNumber(id: shard)] = true }
             }
             if checkFiles { markMissingShards(context, layout: layout, dirty: &dirty) }
         } else {

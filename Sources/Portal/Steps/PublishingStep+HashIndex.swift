@@ -9,8 +9,9 @@ extension PublishingStep {
     /// encrypted under keys derived from the PDF's own hash, and empty shards
     /// everywhere else so that a missing shard means an error, never "unknown".
     ///
-    /// An entry is made from the document's token, name, status, signing time
-    /// and hash, all of which its fingerprint covers. So on a republish only
+    /// An entry is made from the document's token, name, status, signing time,
+    /// page, issuance log index and size, signers and hash, all of which its
+    /// fingerprint covers. So on a republish only
     /// the shards `planDocuments` marked are rebuilt — those holding a
     /// document it read, or missing; all of them when there is no manifest, a
     /// document disappeared or the layout changed — from the documents it

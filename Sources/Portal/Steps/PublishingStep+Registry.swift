@@ -38,7 +38,7 @@ extension PublishingStep {
         try readDocuments(context, ids: Set(summaries.filter { $0.status != .valid }.map(\.id)))
         context.asOf = try snapshot.lastChangeAt() ?? authority.createdAt
         // The hash index's size follows its entries: each document's file, and each signer's lookup code.
-        let entries = summaries.reduce(0) { $0 + 1 + $1.lookupCodes.count }
+        let entries = summaries.reduce(0) { $0 + $1.indexEntryCount }
         context.hashEntries = entries
         let layout = context.options.indexLayout ?? HashIndex.Layout.forEntries(entries)
         context.hashLayout = layout

@@ -26,7 +26,9 @@ public final class PublishedSnapshot: Sendable {
     }
 
     /// Every published document (all its signers have signed and its file is
-    /// signed), in id order, read column by column.
+    /// signed: what `documents(ids:)` reads and the portal shows), in id
+    /// order, read column by column. A document without its request or
+    /// without a key is refused, as when it is read whole.
     public func summaries() throws -> [PublishedDocumentSummary] {
         try read("list published documents") { db in
             var keys: [Int64: [PublishedDocumentSummary.Key]] = [:]
@@ -34,7 +36,7 @@ public final class PublishedSnapshot: Sendable {
                 SELECT k.document_signature_id, k.signature_id, k.serial_hex, k.status
                 FROM digital_signatures k JOIN document_signatures s ON s.id = k.document_signature_id
                 WHERE s.signature_status != 'pending'
-                ORDER BY k.document_signature_id, k.signer_position
+                ORDER BY k.document_signature_id, k.\(DigitalSignature.stepColumns.position)
                 """)
             while let row = try keyRows.next() {
                 let signatureID: String = row[1]
@@ -46,24 +48,25 @@ public final class PublishedSnapshot: Sendable {
             var summaries: [PublishedDocumentSummary] = []
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT s.id, s.token, s.change_stamp, s.final_hash, s.signed_at, s.public_status,
-                       s.verification_url, r.document_type
-                FROM document_signatures s JOIN approval_requests r ON r.id = s.approval_request_id
+                       s.verification_url, r.document_type, r.id
+                FROM document_signatures s LEFT JOIN approval_requests r ON r.id = s.approval_request_id
                 WHERE s.signature_status != 'pending' AND s.final_hash IS NOT NULL AND s.signed_at IS NOT NULL
                 ORDER BY s.id
                 """)
             while let row = try rows.next() {
                 let id: Int64 = row[0], token: String = row[1], signedAt: String = row[4]
+                guard let documentKeys = keys[id], row[8] as Int64? != nil else {
+                    throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer, version or key")
+                }
                 guard let date = Timestamp.date(from: signedAt) else {
                     throw RegistryError(.integrity, "the signature with token \(token) has a signed_at that is not a timestamp")
                 }
                 guard let status = PublicStatus(rawValue: row[5]) else {
                     throw RegistryError(.integrity, "the signature with token \(token) has an unknown public status")
                 }
-                let type: String? = row[7]
                 summaries.append(PublishedDocumentSummary(
                     id: id, token: token, changeStamp: row[2], finalHash: row[3], signedAt: date, status: status,
-                    documentType: type.flatMap { $0.isEmpty ? nil : $0 }, verificationURL: row[6],
-                    keys: keys[id] ?? []))
+                    documentType: ApprovalRequest.publishedType(row[7]), verificationURL: row[6], keys: documentKeys))
             }
             return summaries
         }

@@ -408,8 +408,12 @@ enum RegistrySchema {
     /// are made of changes: the signature itself, any of its keys, its
     /// request, the request's requester and approved version, and the
     /// approvers it or its keys name (`PublishedDocument` reads exactly these
-    /// tables). Random rather than counted: a registry restored from a backup
-    /// and changed again can never come back to a stamp a site already
+    /// tables) — on insert and delete too, so that a row replaced whole
+    /// (`INSERT OR REPLACE`) counts. Every update of a signature gets a new
+    /// stamp, even one that sets the stamp itself (the update's own stamping
+    /// does not fire again: SQLite's triggers are not recursive unless a
+    /// connection asks). Random rather than counted: a registry restored from a
+    /// backup and changed again can never come back to a stamp a site already
     /// recorded for other contents. Existing rows get a random stamp too (a
     /// site published by an older version recorded none, so its first publish
     /// after the upgrade reads everything; a backup from before the upgrade,
@@ -417,12 +421,13 @@ enum RegistrySchema {
     static let v6 = """
         ALTER TABLE document_signatures ADD COLUMN change_stamp INTEGER NOT NULL DEFAULT 0;
         UPDATE document_signatures SET change_stamp = random();
+        -- A new document version is looked up by the requests that approved it (its trigger below).
+        CREATE INDEX approval_requests_approved_version_idx ON approval_requests(approved_version_id);
 
         CREATE TRIGGER document_signatures_stamp_insert AFTER INSERT ON document_signatures BEGIN
             UPDATE document_signatures SET change_stamp = random() WHERE id = NEW.id;
         END;
-        CREATE TRIGGER document_signatures_stamp_update AFTER UPDATE ON document_signatures
-            WHEN NEW.change_stamp IS OLD.change_stamp BEGIN
+        CREATE TRIGGER document_signatures_stamp_update AFTER UPDATE ON document_signatures BEGIN
             UPDATE document_signatures SET change_stamp = random() WHERE id IN (NEW.id, OLD.id);
         END;
         CREATE TRIGGER digital_signatures_stamp_insert AFTER INSERT ON digital_signatures BEGIN
@@ -435,22 +440,56 @@ enum RegistrySchema {
         CREATE TRIGGER digital_signatures_stamp_delete AFTER DELETE ON digital_signatures BEGIN
             UPDATE document_signatures SET change_stamp = random() WHERE id = OLD.document_signature_id;
         END;
+        CREATE TRIGGER approval_requests_stamp_insert AFTER INSERT ON approval_requests BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (NEW.id);
+        END;
         CREATE TRIGGER approval_requests_stamp_update AFTER UPDATE ON approval_requests BEGIN
-            UPDATE document_signatures SET change_stamp = random() WHERE approval_request_id IN (NEW.id, OLD.id);
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (NEW.id, OLD.id);
+        END;
+        CREATE TRIGGER approval_requests_stamp_delete AFTER DELETE ON approval_requests BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (OLD.id);
+        END;
+        CREATE TRIGGER users_stamp_insert AFTER INSERT ON users BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE user_id IN (NEW.id));
         END;
         CREATE TRIGGER users_stamp_update AFTER UPDATE ON users BEGIN
             UPDATE document_signatures SET change_stamp = random()
             WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE user_id IN (NEW.id, OLD.id));
+        END;
+        CREATE TRIGGER users_stamp_delete AFTER DELETE ON users BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE user_id IN (OLD.id));
+        END;
+        CREATE TRIGGER approvers_stamp_insert AFTER INSERT ON approvers BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE signed_by IN (NEW.id)
+               OR id IN (SELECT document_signature_id FROM digital_signatures WHERE signer_id IN (NEW.id));
         END;
         CREATE TRIGGER approvers_stamp_update AFTER UPDATE ON approvers BEGIN
             UPDATE document_signatures SET change_stamp = random()
             WHERE signed_by IN (NEW.id, OLD.id)
                OR id IN (SELECT document_signature_id FROM digital_signatures WHERE signer_id IN (NEW.id, OLD.id));
         END;
+        CREATE TRIGGER approvers_stamp_delete AFTER DELETE ON approvers BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE signed_by IN (OLD.id)
+               OR id IN (SELECT document_signature_id FROM digital_signatures WHERE signer_id IN (OLD.id));
+        END;
+        CREATE TRIGGER document_versions_stamp_insert AFTER INSERT ON document_versions BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE approved_version_id IN (NEW.id));
+        END;
         CREATE TRIGGER document_versions_stamp_update AFTER UPDATE ON document_versions BEGIN
             UPDATE document_signatures SET change_stamp = random()
-            WHERE approval_request_id IN (SELECT id FROM approval_requests
-                                          WHERE approved_version_id IN (NEW.id, OLD.id));
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE approved_version_id IN (NEW.id, OLD.id));
+        END;
+        CREATE TRIGGER document_versions_stamp_delete AFTER DELETE ON document_versions BEGIN
+            UPDATE document_signatures SET change_stamp = random()
+            WHERE approval_request_id IN (SELECT id FROM approval_requests WHERE approved_version_id IN (OLD.id));
         END;
         """
 }

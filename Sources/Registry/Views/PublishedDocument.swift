@@ -49,7 +49,7 @@ extension PublishedRecord {
             sha256: finalHash.lowercased(), signatureID: published.key.signatureID, signedAt: signedAt,
             certificate: certificate,
             document: DocumentInfo(name: published.request.documentName,
-                                   type: published.request.documentType.flatMap { $0.isEmpty ? nil : $0 },
+                                   type: ApprovalRequest.publishedType(published.request.documentType),
                                    requesterName: published.user.name),
             signer: SignerInfo(name: published.signer.name,
                                title: published.signer.title.flatMap { $0.isEmpty ? nil : $0 }),

@@ -37,6 +37,11 @@ public struct PublishedDocumentSummary: Sendable, Hashable {
     }
 }
 
+extension ApprovalRequest {
+    /// A document type as the site shows it: nil when none was given (an empty text counts as none).
+    public static func publishedType(_ recorded: String?) -> String? { recorded.flatMap { $0.isEmpty ? nil : $0 } }
+}
+
 extension PublishedDocument {
     /// The summary of a document read whole (what `PublishedSnapshot.summaries`
     /// reads column by column), given its change stamp; nil for a signature
@@ -46,7 +51,7 @@ extension PublishedDocument {
         return PublishedDocumentSummary(
             id: signature.id, token: signature.token, changeStamp: changeStamp, finalHash: finalHash,
             signedAt: signedAt, status: signature.publicStatus,
-            documentType: request.documentType.flatMap { $0.isEmpty ? nil : $0 },
+            documentType: ApprovalRequest.publishedType(request.documentType),
             verificationURL: signature.verificationURL,
             keys: keys.map { .init(signatureID: $0.signatureID, serialHex: $0.serialHex, status: $0.status) })
     }
