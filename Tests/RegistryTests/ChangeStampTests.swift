@@ -79,7 +79,7 @@ import Testing
         #expect(try restamped(fixture) {
             try execute(fixture, "DELETE FROM digital_signatures WHERE signature_id = 'SIG-EXTRA'")
         } == [first.id])
-        // A row replaced whole, as the sqlite3 shell (foreign keys off) lets
+        // A row replaced in place (same id), as the sqlite3 shell (foreign keys off) lets
         // anyone do: delete triggers do not fire for REPLACE, the insert trigger does.
         #expect(try restamped(fixture) {
             try fixture.sqlite("""
@@ -95,6 +95,14 @@ import Testing
         try execute(fixture, "UPDATE document_signatures SET change_stamp = ?, invalidated_reason = 'x' WHERE id = ?",
                     [old, first.id])
         #expect(try stamps(fixture)[first.id] != old)
+        // A connection that turns recursive triggers on still writes: the stamping fires once, not for ever.
+        #expect(try restamped(fixture) {
+            try fixture.sqlite("""
+                PRAGMA recursive_triggers = ON;
+                UPDATE document_signatures SET invalidated_reason = 'y' WHERE id = \(first.id);
+                UPDATE digital_signatures SET revoked_reason = 'y' WHERE document_signature_id = \(second.id);
+                """)
+        } == [first.id, second.id])
     }
 
     @Test func aStampIsNewEvenWhenTheSameChangeIsMadeTwice() throws {

@@ -45,6 +45,13 @@ import Testing
             let triggers = Set(try String.fetchAll(db, sql: "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger'"))
             #expect(triggers == ["document_signatures", "digital_signatures", "approval_requests", "users", "approvers",
                                  "document_versions"])
+            // The signature's update trigger names every column but the stamp itself.
+            let trigger = try #require(try String.fetchOne(db, sql: """
+                SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'document_signatures_stamp_update'
+                """))
+            let named = trigger.components(separatedBy: "UPDATE OF")[1].components(separatedBy: " ON ")[0]
+                .split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            #expect(Set(named) == Set(signatureColumns.map(\.name)).subtracting(["change_stamp"]))
             #expect(signatureColumns.first { $0.name == "qr_modules" }?.isNotNull == false)
             // v5: one key per signer, in order; one live signature per request.
             for table in ["request_signers", "signer_groups", "signer_group_members"] {

@@ -62,9 +62,10 @@ extension PublishingStep {
         //    lookup codes, which its key covers.
         //    A document that is read leaves the shards it was in too: its
         //    file's hash or its codes may have changed (a key added by hand).
+        //    Where those are unknown (a manifest from before 0.8), nil.
         let outcomes = try Parallel.map(summaries.count) { index
             -> (key: String, shards: [String], kept: [(String, String)]?, entries: [(id: String, fileHash: Data)],
-                left: [String]) in
+                left: [String]?) in
             let summary = summaries[index]
             let key = DocumentFingerprint.changeKey(summary, site: site, log: places[index],
                                                     signatureLogs: signaturePlaces[index])
@@ -72,21 +73,24 @@ extension PublishingStep {
                 return (key, recorded.change.shards, recorded.kept, [], [])
             }
             let entries = summary.indexKeys
-            let left = previous?.changes[summary.token].flatMap(DocumentChange.init)?.shards ?? []
+            let left = previous?.documents[summary.token] == nil ? []
+                : previous?.changes[summary.token].flatMap(DocumentChange.init)?.shards
             return (key, entries.map { DocumentChange.shard($0.id) }, nil, entries, left)
         }
 
         // 2. The hash index shards to build again: those holding a document
-        //    that is read, and any that is missing; all of them when a
-        //    document disappeared, the layout changed or there is no manifest.
+        //    that is read or held it before, and any that is missing; all of
+        //    them when a document disappeared, the layout changed, there is no
+        //    manifest, or a document is read whose shards it does not record.
         let layout = context.hashLayout
         let tokens = Set(summaries.map(\.token))
         var dirty: [Bool]
         if let previous, previous.documents.keys.allSatisfy(tokens.contains),
-           layout.allShardPaths.allSatisfy({ previous.files[$0] != nil }) {
+           layout.allShardPaths.allSatisfy({ previous.files[$0] != nil }),
+           !outcomes.contains(where: { $0.kept == nil && $0.left == nil }) {
             dirty = [Bool](repeating: false, count: layout.shardCount)
             for outcome in outcomes where outcome.kept == nil {
-                for shard in outcome.shards + outcome.left { dirty[layout.shardNumber(id: shard)] = true }
+                for shard in outcome.shards + (outcome.left ?? []) { dirty[layout.shardNumber(id: shard)] = true }
             }
             if checkFiles { markMissingShards(context, layout: layout, dirty: &dirty) }
         } else {

@@ -56,7 +56,7 @@ public final class PublishedSnapshot: Sendable {
             while let row = try rows.next() {
                 let id: Int64 = row[0], token: String = row[1], signedAt: String = row[4]
                 guard let documentKeys = keys[id], row[8] as Int64? != nil else {
-                    throw RegistryError(.integrity, "the signature with token \(token) lacks its request, signer, version or key")
+                    throw RegistryError(.integrity, "the signature with token \(token) lacks its request or key")
                 }
                 guard let date = Timestamp.date(from: signedAt) else {
                     throw RegistryError(.integrity, "the signature with token \(token) has a signed_at that is not a timestamp")

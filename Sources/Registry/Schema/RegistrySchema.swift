@@ -408,11 +408,13 @@ enum RegistrySchema {
     /// are made of changes: the signature itself, any of its keys, its
     /// request, the request's requester and approved version, and the
     /// approvers it or its keys name (`PublishedDocument` reads exactly these
-    /// tables) — on insert and delete too, so that a row replaced whole
-    /// (`INSERT OR REPLACE`) counts. Every update of a signature gets a new
-    /// stamp, even one that sets the stamp itself (the update's own stamping
-    /// does not fire again: SQLite's triggers are not recursive unless a
-    /// connection asks). Random rather than counted: a registry restored from a
+    /// tables) — on insert and delete too, so that a row replaced in place
+    /// (`INSERT OR REPLACE` of the same id) counts. Every update of a
+    /// signature's other columns gets a new stamp, even one that also sets the
+    /// stamp; the trigger names every column but the stamp, so that its own
+    /// update never fires it again, even on a connection with recursive
+    /// triggers (a migration that adds a column to `document_signatures` must
+    /// add it there: `SchemaTests` checks). Random rather than counted: a registry restored from a
     /// backup and changed again can never come back to a stamp a site already
     /// recorded for other contents. Existing rows get a random stamp too (a
     /// site published by an older version recorded none, so its first publish
@@ -427,7 +429,12 @@ enum RegistrySchema {
         CREATE TRIGGER document_signatures_stamp_insert AFTER INSERT ON document_signatures BEGIN
             UPDATE document_signatures SET change_stamp = random() WHERE id = NEW.id;
         END;
-        CREATE TRIGGER document_signatures_stamp_update AFTER UPDATE ON document_signatures BEGIN
+        CREATE TRIGGER document_signatures_stamp_update AFTER UPDATE OF
+            id, approval_request_id, token, document_hash, final_hash, signature_status, signature_metadata,
+            qr_page, qr_x, qr_y, qr_size, verification_url, signed_at, signed_by, invalidated_reason,
+            invalidated_at, final_pdf_path, created_at, updated_at, qr_modules, public_status,
+            public_status_reason, public_status_at
+            ON document_signatures BEGIN
             UPDATE document_signatures SET change_stamp = random() WHERE id IN (NEW.id, OLD.id);
         END;
         CREATE TRIGGER digital_signatures_stamp_insert AFTER INSERT ON digital_signatures BEGIN
