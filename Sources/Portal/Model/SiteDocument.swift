@@ -13,8 +13,6 @@ final class SiteDocument: Sendable {
     let statusDate: Date?
     /// SHA-256 of the signed PDF, lowercase hex.
     let sha256: String
-    /// The same hash as bytes; not 32 of them when the registry's text is not a SHA-256 (`readRegistry` refuses that).
-    let fileHash: Data
     let signedAt: Date
     /// The latest change to any record this document's files show (signature,
     /// request, key, requester, signer). Its page and JSON say "as of" this
@@ -38,7 +36,6 @@ final class SiteDocument: Sendable {
         self.published = published
         token = signature.token
         sha256 = finalHash.lowercased()
-        fileHash = Digest.data(fromHex: sha256) ?? Data()
         self.signedAt = signedAt
         status = signature.publicStatus
         statusReason = signature.publicStatusReason
@@ -66,10 +63,14 @@ extension PublishedDocumentSummary {
     /// How many hash index entries the document has: `indexKeys` without the hashing.
     var indexEntryCount: Int { 1 + lookupCodes.count }
 
+    /// The signed PDF's SHA-256 as bytes; nil when the registry's text is not
+    /// hex (`readRegistry` refuses that, and anything but 32 bytes).
+    var fileHash: Data? { Digest.data(fromHex: finalHash.lowercased()) }
+
     /// The document's hash index entries: under its file's hash (its
     /// SHA-256; `readRegistry` refused anything else), and under each signer's lookup code.
     var indexKeys: [(id: String, fileHash: Data)] {
-        let fileHash = Digest.data(fromHex: finalHash.lowercased()) ?? Data()
+        let fileHash = self.fileHash ?? Data()
         var keys = [(HashIndex.id(fileHash: fileHash), fileHash)]
         for code in lookupCodes {
             let codeHash = HashIndex.codeHash(code)

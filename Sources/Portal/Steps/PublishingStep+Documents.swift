@@ -112,13 +112,13 @@ extension PublishingStep {
 
         // 4. Of the documents read, those not kept unread are fingerprinted:
         //    the same fingerprint and all files still there keep them too.
-        var keptUnread: [String: [(String, String)]] = [:]
+        var keptUnread: Set<String> = []
         for (index, outcome) in outcomes.enumerated() {
             let token = summaries[index].token
             context.changeKeys[token] = DocumentChange(key: outcome.key, shards: outcome.shards).text
             if outcome.kept == nil { context.indexKeys[token] = outcome.entries }
             if let kept = outcome.kept {
-                keptUnread[token] = kept
+                keptUnread.insert(token)
                 context.documentFingerprints[token] = previous?.documents[token]
                 for (path, sha256) in kept { context.plan(path, PlannedFile(source: .previous, sha256: sha256)) }
             }
@@ -130,7 +130,7 @@ extension PublishingStep {
         }
         let fingerprinted = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?)? in
             let document = documents[index]
-            guard unread[document.token] == nil else { return nil }
+            guard !unread.contains(document.token) else { return nil }
             let fingerprint = DocumentFingerprint.document(document, site: site, log: documentPlaces[index],
                                                            signatureLogs: documentSignaturePlaces[index])
             guard let previous, previous.documents[document.token] == fingerprint else { return (fingerprint, nil) }

@@ -1,5 +1,4 @@
 import Foundation
-import PKI
 import Registry
 
 extension PublishingStep {
@@ -30,7 +29,7 @@ extension PublishingStep {
                 throw PortalError(.registry, "the token \"\(summary.token)\" is not a URL-safe token; it cannot name a file")
             }
             // Checked before anything is written: the pages, the PDF's check and the hash index rely on it.
-            guard Digest.data(fromHex: summary.finalHash.lowercased())?.count == 32 else {
+            guard summary.fileHash?.count == 32 else {
                 throw PortalError(.registry, "the signed PDF hash of token \(summary.token) is not a SHA-256")
             }
         }
