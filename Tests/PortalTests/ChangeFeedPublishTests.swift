@@ -1,5 +1,6 @@
 import Foundation
 import PKI
+@testable import Portal
 import TestSupport
 import XCTest
 
@@ -54,6 +55,11 @@ final class ChangeFeedPublishTests: XCTestCase {
         let scratch = try demo.publish(into: fresh, file: file, line: line)
         XCTAssertEqual(scratch.rendered_documents, scratch.documents)
         let mine = try files(demo.site), theirs = try files(fresh)
+        // The manifest lists the site's files, in the layout a manifest written from scratch has (sorted).
+        let manifestBytes = try Data(contentsOf: demo.url(Manifest.fileName))
+        let manifest = try XCTUnwrap(Manifest.parse(manifestBytes), "\(label): manifest", file: file, line: line)
+        XCTAssertEqual(Set(manifest.files.keys), Set(mine.keys), "\(label): the manifest's files", file: file, line: line)
+        XCTAssertEqual(manifest.encoded(), manifestBytes, "\(label): the manifest is sorted", file: file, line: line)
         XCTAssertEqual(Set(mine.keys), Set(theirs.keys), "\(label): the sites hold different files", file: file, line: line)
         let crlBound: Set<String> = ["crl.crl", "crl.pem", "trust.json"]
         var differing: [String] = []

@@ -31,6 +31,20 @@ import Testing
         #expect(Manifest.parse(rewritten) == manifest)
     }
 
+    /// The fast reader keeps the files' order when it is sorted, so that the
+    /// next manifest is made in it; any other order is read, but not kept.
+    @Test func theFilesOrderIsKeptOnlyWhenSorted() throws {
+        let manifest = sample()
+        #expect(Manifest.parse(manifest.encoded())?.sortedPaths == manifest.files.keys.sorted())
+        let text = String(decoding: manifest.encoded(), as: UTF8.self)
+        let swapped = text.replacingOccurrences(of: "\"api/hash/00.json\"", with: "\"zz/00.json\"")
+        let unsorted = try #require(Manifest.parse(Data(swapped.utf8)))
+        #expect(unsorted.files["zz/00.json"] != nil)
+        #expect(unsorted.sortedPaths == nil)
+        #expect(Manifest.parse(try JSONSerialization.data(withJSONObject: [
+            "format": Manifest.format, "files": manifest.files, "documents": manifest.documents]))?.sortedPaths == nil)
+    }
+
     @Test func aManifestFromBeforeChangeKeysReadsWithNone() throws {
         var manifest = sample()
         manifest.changes = [:]

@@ -28,6 +28,20 @@ struct Manifest: Sendable, Equatable {
     var files: [String: String] = [:]
     var documents: [String: String] = [:]
     var changes: [String: String] = [:]
+    /// The paths of `files` in the order the bytes listed them, when that
+    /// order is sorted (as `encode` writes it): the next manifest is then
+    /// made in that order rather than sorted again. Not part of equality.
+    var sortedPaths: [String]?
+
+    init(files: [String: String] = [:], documents: [String: String] = [:], changes: [String: String] = [:]) {
+        self.files = files
+        self.documents = documents
+        self.changes = changes
+    }
+
+    static func == (lhs: Manifest, rhs: Manifest) -> Bool {
+        lhs.files == rhs.files && lhs.documents == rhs.documents && lhs.changes == rhs.changes
+    }
 
     /// Reads the manifest of `site`; nil when there is none.
     static func read(site: URL) throws -> Manifest? {
@@ -85,6 +99,9 @@ struct Manifest: Sendable, Equatable {
             let closing = Array("},".utf8), footer = Array(#""format":"\#(format)"}"#.utf8)
             var manifest = Manifest()
             manifest.files.reserveCapacity(100_000)
+            var paths: [String] = []
+            paths.reserveCapacity(100_000)
+            var pathsSorted = true
             var section = 0, sawFormat = false
             var start = 0
             func equals(_ pattern: [UInt8], _ from: Int, _ to: Int) -> Bool {
@@ -118,9 +135,13 @@ struct Manifest: Sendable, Equatable {
                 switch section {
                 case 1: manifest.documents[key] = value
                 case 3: manifest.changes[key] = value
-                default: manifest.files[key] = value
+                default:
+                    manifest.files[key] = value
+                    if pathsSorted, let last = paths.last, !(last < key) { pathsSorted = false }
+                    paths.append(key)
                 }
             }
+            if pathsSorted && paths.count == manifest.files.count { manifest.sortedPaths = paths }
             return sawFormat ? manifest : nil
         }
     }

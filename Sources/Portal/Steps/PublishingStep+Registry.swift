@@ -10,10 +10,11 @@ extension PublishingStep {
     static let readRegistry = PublishingStep("Read the registry") { context in
         let registry = context.source.registry
         // A log that has grown needs its key: its passphrase derivation (slow
-        // on purpose) runs on the other core while the registry is read.
+        // on purpose) runs beside the registry's reading, at a lower priority
+        // (`Pending.Priority.low`), so that it takes what CPU the reading leaves.
         if let log = context.source.log,
            try registry.issuanceEventCount() != IssuanceLogFiles.latestKeptSize(in: log.checkpoints) {
-            context.pendingLogKey = Pending { try log.unlock() }
+            context.pendingLogKey = Pending(.low) { try log.unlock() }
         }
         guard let authority = try registry.authority() else {
             throw PortalError(.registry, "the registry at \(registry.databaseURL.path) has no authority; run `segel init`")

@@ -7,8 +7,9 @@ extension PublishingStep {
     /// For every CA the authority has used (`CAFiles` names them): its
     /// certificate, and — when its previous CRL can be kept, as `CRLPolicy`
     /// says — its CRL; `cas.pem` with all of them; `trust.json` once every CRL
-    /// is known. CAs whose CRL must be re-signed are unlocked on another core
-    /// (the passphrase derivation is slow on purpose) while the pages render.
+    /// is known. CAs whose CRL must be re-signed are unlocked on a thread of
+    /// lower priority (the passphrase derivation is slow on purpose) while
+    /// the documents are planned and rendered.
     static let publishTrustMaterial = PublishingStep("Publish the CA, CRL and trust.json") { context in
         let options = context.options
         guard options.crlValidityDays >= 1, options.crlValidityDays <= 366 else {
@@ -42,7 +43,7 @@ extension PublishingStep {
         } else {
             let unlock = context.source.unlockCA
             let generations = toSign
-            context.pendingCAs = Pending {
+            context.pendingCAs = Pending(.low) {
                 var unlocked: [Int: CertificateAuthority] = [:]
                 for generation in generations { unlocked[generation] = try unlock(generation) }
                 return unlocked

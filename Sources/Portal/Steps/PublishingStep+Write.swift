@@ -22,24 +22,21 @@ extension PublishingStep {
                 written.append(path)
                 return
             }
+            if case .previous = file.source {
+                // Taken from the previous manifest's entry, and checked for existence when it was planned.
+                unchanged += 1
+                listedAgain += 1
+                return
+            }
             let listed = previous[path]
             if listed != nil { listedAgain += 1 }
             if listed == file.sha256 {
-                if case .previous = file.source {
-                    // Checked for existence when it was planned.
-                    unchanged += 1
-                    return
-                }
                 if !checkFiles || context.existing.exists(path) {
                     unchanged += 1
                     return
                 }
             }
-            guard case .previous = file.source else {
-                toWrite.append((path, file))
-                return
-            }
-            throw PortalError(.integrity, "\(path) changed since the last publish but was not rendered again", path: path)
+            toWrite.append((path, file))
         }
         for (path, file) in context.planned { try consider(path, file) }
         written.sort()
@@ -148,8 +145,23 @@ extension PublishingStep {
     private static func manifestData(_ context: PublishingContext) -> Pending<Data> {
         let planned = context.planned, shardFiles = context.shards, paths = context.hashLayout.allShardPaths
         let fingerprints = context.documentFingerprints, changes = context.changeKeys
+        let previous = context.previous
         return Pending {
-            let others = planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+            let others: [(String, String)]
+            if let previous, let order = previous.sortedPaths {
+                // The paths listed before keep their order (sorted); the new ones are sorted and merged in.
+                var listed: [(String, String)] = []
+                listed.reserveCapacity(planned.count)
+                for path in order { if let file = planned[path] { listed.append((path, file.sha256)) } }
+                // A file taken from the previous manifest (`.previous`) is listed there by definition.
+                let added = listed.count == planned.count ? [] : planned.filter { path, file in
+                    if case .previous = file.source { return false }
+                    return previous.files[path] == nil
+                }.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+                others = mergeSorted(listed, added) { $0.0 }
+            } else {
+                others = planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
+            }
             let shards = shardFiles.enumerated().map { (paths[$0.offset], $0.element.sha256) }
             return Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: fingerprints, changes: changes)
         }
