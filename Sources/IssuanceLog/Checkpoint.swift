@@ -52,6 +52,20 @@ public struct Checkpoint: Sendable, Hashable {
 
     /// Parses a signed checkpoint and checks its signature by `verifier`.
     public static func verify(_ note: String, with verifier: VerifierKey) throws -> Checkpoint {
+        let read = try unverified(note, signedBy: verifier)
+        for signature in read.signatures where !verifier.publicKey.isValidSignature(signature, for: read.body) {
+            throw VerificationError.badSignature(verifier.name)
+        }
+        return read.checkpoint
+    }
+
+    /// Parses a signed checkpoint and finds its signatures by `verifier`'s
+    /// key (at least one, else `noSignatureByKey`) without checking them:
+    /// `verify` checks them. For a note whose signature is checked later, when
+    /// it is used (a publish reads every checkpoint its log has kept, and
+    /// shows few of them).
+    public static func unverified(_ note: String, signedBy verifier: VerifierKey) throws
+        -> (checkpoint: Checkpoint, body: Data, signatures: [Data]) {
         guard let split = note.range(of: "\n\n") else { throw VerificationError.malformed("no blank line before the signatures") }
         let body = String(note[..<split.lowerBound]) + "\n"
         let lines = body.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
@@ -59,21 +73,18 @@ public struct Checkpoint: Sendable, Hashable {
               let root = Data(base64Encoded: String(lines[2])), root.count == 32 else {
             throw VerificationError.malformed("the body is not origin, tree size and root hash")
         }
-        let signatures = note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
-        guard note.hasSuffix("\n"), signatures.last == "" else { throw VerificationError.malformed("it does not end in a newline") }
-        var found = false
-        for line in signatures.dropLast() {
+        let signatureLines = note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
+        guard note.hasSuffix("\n"), signatureLines.last == "" else { throw VerificationError.malformed("it does not end in a newline") }
+        var signatures: [Data] = []
+        for line in signatureLines.dropLast() {
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             guard fields.count == 3, fields[0] == "—" else { throw VerificationError.malformed("a signature line is not \"— name signature\"") }
             guard fields[1] == verifier.name, let blob = Data(base64Encoded: String(fields[2])), blob.count == 68,
                   blob.prefix(4) == verifier.id else { continue }
-            found = true
-            guard verifier.publicKey.isValidSignature(blob.dropFirst(4), for: Data(body.utf8)) else {
-                throw VerificationError.badSignature(verifier.name)
-            }
+            signatures.append(Data(blob.dropFirst(4)))
         }
-        guard found else { throw VerificationError.noSignatureByKey(verifier.name) }
-        return Checkpoint(origin: String(lines[0]), size: size, root: root)
+        guard !signatures.isEmpty else { throw VerificationError.noSignatureByKey(verifier.name) }
+        return (Checkpoint(origin: String(lines[0]), size: size, root: root), Data(body.utf8), signatures)
     }
 }
 

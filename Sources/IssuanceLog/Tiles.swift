@@ -62,11 +62,14 @@ public enum Tiles {
         return tiles
     }
 
-    /// The partial tiles of the tree of `size` leaves, one per level that has one.
-    public static func partialTiles(of tree: MerkleTree, size: Int) -> [Tile] {
+    /// The partial tiles of the tree of `size` leaves, one per level that
+    /// has one; only those `wanted` (by level, index and width) are built.
+    public static func partialTiles(of tree: MerkleTree, size: Int,
+                                    wanted: (_ level: Int, _ index: Int, _ width: Int) -> Bool = { _, _, _ in true }) -> [Tile] {
         precondition(size <= tree.size, "tree size beyond the leaves")
         return hashCounts(size).compactMap { level, count in
-            count % width == 0 ? nil : tile(tree, level: level, index: count / width, width: count % width)
+            count % width == 0 || !wanted(level, count / width, count % width) ? nil
+                : tile(tree, level: level, index: count / width, width: count % width)
         }
     }
 

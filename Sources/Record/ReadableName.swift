@@ -4,44 +4,44 @@
 /// organisation and e-mail, joined by " · ".
 public enum ReadableName {
     public static func of(_ rfc4514: String) -> String {
+        // Read byte by byte: every character RFC 4514 gives a meaning to is
+        // ASCII, and a page shows two names, thousands of times per publish.
         var fields: [(type: String, value: String)] = []
-        var type = "", value = "", inValue = false, escaped = false
-        var hex: [UInt8] = []
-        func flushHex() {
-            if !hex.isEmpty { value += String(decoding: hex, as: UTF8.self); hex = [] }
-        }
-        var characters = Array(rfc4514)
+        var type: [UInt8] = [], value: [UInt8] = []
+        var inValue = false
+        let bytes = Array(rfc4514.utf8)
         var index = 0
-        while index < characters.count {
-            let character = characters[index]
+        func field() -> (type: String, value: String) {
+            var start = type.startIndex, end = type.endIndex
+            while start < end && type[start] == 0x20 { start += 1 }
+            while end > start && type[end - 1] == 0x20 { end -= 1 }
+            return (String(decoding: type[start..<end], as: UTF8.self), String(decoding: value, as: UTF8.self))
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
             index += 1
-            if escaped {
-                escaped = false
+            if byte == UInt8(ascii: "\\") {
+                guard index < bytes.count else { break }
                 // \XX: a byte in hex (RFC 4514 §2.4); anything else stands for itself.
-                if character.isHexDigit, index < characters.count, characters[index].isHexDigit,
-                   let byte = UInt8(String([character, characters[index]]), radix: 16) {
-                    hex.append(byte)
-                    index += 1
+                if index + 1 < bytes.count, let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) {
+                    value.append(high << 4 | low)
+                    index += 2
                 } else {
-                    flushHex()
-                    value.append(character)
+                    value.append(bytes[index])
+                    index += 1
                 }
                 continue
             }
-            if character == "\\" { escaped = true; continue }
-            flushHex()
             if !inValue {
-                if character == "=" { inValue = true } else { type.append(character) }
-            } else if character == "," || character == "+" {
-                fields.append((type.trimmingSpaces, value))
-                type = ""; value = ""; inValue = false
+                if byte == UInt8(ascii: "=") { inValue = true } else { type.append(byte) }
+            } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "+") {
+                fields.append(field())
+                type = []; value = []; inValue = false
             } else {
-                value.append(character)
+                value.append(byte)
             }
         }
-        flushHex()
-        if inValue { fields.append((type.trimmingSpaces, value)) }
-        characters = []
+        if inValue { fields.append(field()) }
         let order = ["CN", "commonName", "title", "O", "organizationName", "OU", "emailAddress", "E"]
         let ranked = fields.enumerated().sorted { a, b in
             let ra = order.firstIndex(of: a.element.type) ?? order.count
@@ -53,11 +53,11 @@ public enum ReadableName {
     }
 }
 
-private extension String {
-    var trimmingSpaces: String {
-        var text = Substring(self)
-        while text.first == " " { text.removeFirst() }
-        while text.last == " " { text.removeLast() }
-        return String(text)
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
     }
 }

@@ -50,7 +50,7 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
 let first = entries(0..<count)
 let (built, buildTime) = try timed { try IssuanceLogFiles.build(entries: first, source: source) }
 let (written, writeTime) = try timed { try write(built.files) }
-let (proofs, proofTime) = timed { (0..<count).compactMap { built.inclusion($0) }.count }
+let (proofs, proofTime) = try timed { try (0..<count).compactMap { try built.inclusion($0) }.count }
 print(String(format: "issuance log, %d entries: build %.2f s (tree, tiles, bundles, signed checkpoint), write %.2f s: %d files; %d inclusion proofs in %.2f s",
              count, buildTime, writeTime, written, proofs, proofTime))
 

@@ -219,6 +219,41 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
     }
 
+    /// A publish reads every checkpoint the log kept (one per publish that
+    /// grew it) but checks the signature of an older one only when a page is
+    /// about to show it. A damaged one changes the pages that show it, so
+    /// they are rendered again, and the publish is refused before it writes
+    /// anything; a new site, which renders every page, is refused too.
+    func testAnOlderCheckpointWhoseSignatureFailsIsNeverPublished() throws {
+        let kept = try keptCheckpoints()
+        let first = try XCTUnwrap(kept.keys.min())
+        XCTAssertNotEqual(first, kept.keys.max())
+        let note = try String(contentsOf: kept[first]!, encoding: .utf8)
+        let signature = try XCTUnwrap(note.split(separator: "\n").last?.split(separator: " ").last.map(String.init))
+        var blob = try XCTUnwrap(Data(base64Encoded: signature))
+        blob[blob.startIndex + 20] ^= 0x01
+        let damaged = note.replacingOccurrences(of: signature, with: blob.base64EncodedString())
+        let verifier = try XCTUnwrap(VerifierKey(try vkey))
+        XCTAssertThrowsError(try Checkpoint.verify(damaged, with: verifier))
+        XCTAssertEqual(try Checkpoint.unverified(damaged, signedBy: verifier).checkpoint.size, first)
+        try Data(damaged.utf8).write(to: kept[first]!)
+
+        let before = try demo.fileStamps()
+        let again = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                  environment: demo.environment)
+        XCTAssertEqual(again.status, 1, again.err)
+        XCTAssertTrue(again.err.contains("the kept checkpoint \(kept[first]!.path): its signature by \(verifier.name) does not verify"),
+                      again.err)
+        XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
+
+        let fresh = demo.work.appendingPathComponent("site-fresh")
+        let run = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", fresh.path],
+                                environment: demo.environment)
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.contains("the kept checkpoint \(kept[first]!.path)"), run.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.appendingPathComponent(".segel-manifest.json").path))
+    }
+
     /// A home that lost its kept checkpoints (moved, or restored from an older
     /// backup) still never signs a tree that forks from what the site serves.
     func testTheSitesCheckpointCountsWhenTheHomeLostItsOwn() throws {

@@ -38,4 +38,13 @@ struct ReadableNameTests {
         #expect(ReadableName.of("CN=Universitas Contoh Document Signing CA,O=Universitas Contoh")
                 == "Universitas Contoh Document Signing CA · Universitas Contoh")
     }
+
+    /// Read byte by byte: letters beyond ASCII as they are, escaped signs, a
+    /// multi-valued name, spaces around a type, a lone trailing backslash.
+    @Test func bytesBeyondASCIIAndOddEscapes() {
+        #expect(ReadableName.of("O=Universitas Gadjah Mada,CN=Dr. Ñoño Ökrü 李明") == "Dr. Ñoño Ökrü 李明 · Universitas Gadjah Mada")
+        #expect(ReadableName.of(##"CN=A\+B\=C\\D\"E+ title =Dosen\#,O=X\"##) == #"A+B=C\D"E · Dosen# · X"#)
+        #expect(ReadableName.of(#"CN=\E6\9D\8E\zh"#) == "李zh")
+        #expect(ReadableName.of("no fields here") == "no fields here")
+    }
 }

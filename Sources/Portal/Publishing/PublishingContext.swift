@@ -79,6 +79,8 @@ final class PublishingContext {
     var pendingManifest: Pending<Data>?
     /// The site pages (`index.html`, statistics, …), rendered on another core while the documents are planned.
     var pendingSitePages: Pending<[(String, Data)]>?
+    /// The hash index shards being built (their numbers and bytes) while the documents are rendered.
+    var pendingShards: Pending<(numbers: [Int], files: [PlannedFile])>?
     /// The issuance events and the log built from them, on another core while the documents are read.
     var pendingLog: Pending<([IssuanceEvent], IssuanceLogFiles.Prepared)>?
     var crlPolicies: [Int: CRLPolicy] = [:]

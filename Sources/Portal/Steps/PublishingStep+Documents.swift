@@ -150,6 +150,7 @@ extension PublishingStep {
         context.documentsToRender = toRender
         // Nothing more is read: the snapshot's read transaction ends here, not after the files are written.
         context.snapshot = nil
+        startHashIndex(context)
     }
 
     /// Marks the shards whose file is missing from the site.
@@ -192,8 +193,8 @@ extension PublishingStep {
         let progress = ProgressTicker(context: context, total: indices.count)
         let rendered = try Parallel.map(indices.count) { slot -> [(String, PlannedFile)] in
             let document = documents[indices[slot]]
-            let inclusion = logIndexes[document.token].flatMap { log?.inclusion($0) }
-            let signatureLogs = document.signatureLogIndexes(bySerial).map { $0.flatMap { log?.inclusion($0) } }
+            let inclusion = try logIndexes[document.token].flatMap { try log?.inclusion($0) }
+            let signatureLogs = try document.signatureLogIndexes(bySerial).map { try $0.flatMap { try log?.inclusion($0) } }
             let files = try renderFiles(document, log: inclusion, signatureLogs: signatureLogs, renderers: renderers,
                                         skeletons: skeletons, privatePDFs: privatePDFs, signedPDF: signedPDF, writer: writer)
             progress.tick()

@@ -89,6 +89,8 @@ public enum IssuanceLogFiles {
         /// Their tree sizes, ascending.
         let sizes: [Int]
         public let signedNew: Bool
+        /// Which of them have had their signature checked (`inclusion` checks the others when it needs them).
+        let checked: CheckedCheckpoints
 
         /// The tree size of the first checkpoint that held entry `index`.
         public func provenAt(_ index: Int) -> Int? {
@@ -101,16 +103,20 @@ public enum IssuanceLogFiles {
         }
 
         /// Where entry `index` is proven: the first checkpoint that held it
-        /// (its tree pins the proof, so this is all a fingerprint needs).
+        /// (its tree pins the proof, so this is all a fingerprint needs). The
+        /// checkpoint's signature may not have been checked yet: what is
+        /// published comes from `inclusion`.
         public func place(_ index: Int) -> Place? {
             guard let size = provenAt(index) else { return nil }
             return Place(index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
                          checkpoint: signed[size]!.note)
         }
 
-        /// The proof of entry `index` to the first checkpoint that held it.
-        public func inclusion(_ index: Int) -> PublishedRecord.LogInclusion? {
+        /// The proof of entry `index` to the first checkpoint that held it,
+        /// whose signature is checked first (once per publish) if it was not yet.
+        public func inclusion(_ index: Int) throws -> PublishedRecord.LogInclusion? {
             guard let place = place(index) else { return nil }
+            try checked.require(place.treeSize, note: place.checkpoint)
             return PublishedRecord.LogInclusion(
                 index: index, treeSize: place.treeSize, entry: place.entry,
                 inclusion: tree.inclusionProof(index: index, treeSize: place.treeSize).map { $0.base64EncodedString() },
@@ -134,6 +140,8 @@ public enum IssuanceLogFiles {
         let tree: MerkleTree
         let entries: [Data]
         let signed: [Int: (checkpoint: Checkpoint, note: String)]
+        /// The tree sizes of those whose signature was checked: the newest kept one and the one the site serves.
+        let checked: Set<Int>
         /// The checkpoint the site serves, when the home does not keep it yet.
         let servedToKeep: (size: Int, note: String)?
         let files: [String: Data]
@@ -152,7 +160,7 @@ public enum IssuanceLogFiles {
                     """, path: "log/checkpoint")
             }
         }
-        var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        var (signed, checked) = try checkpoints(in: source.checkpoints, verifier: source.verifier)
         for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
             try requireExtension(of: kept.checkpoint, """
                 the checkpoint the log signed at tree size \(size) \
@@ -168,6 +176,7 @@ public enum IssuanceLogFiles {
                 """)
             servedToKeep = (checkpoint.size, served)
             signed[checkpoint.size] = (checkpoint, served)
+            checked.insert(checkpoint.size)
         }
 
         var files: [String: Data] = [:]
@@ -179,15 +188,19 @@ public enum IssuanceLogFiles {
         }
         func fullNow(level: Int, index: Int) -> Bool { (index + 1) * Tiles.width <= tree.size >> (8 * level) }
         for size in signed.keys where size > 0 && size < tree.size {
-            for tile in Tiles.partialTiles(of: tree, size: size) where !fullNow(level: tile.level, index: tile.index) {
-                files["log/" + tile.path] = tile.data
+            // Built only where no full tile replaces it, and once (sizes close together share their upper tiles).
+            let partial = Tiles.partialTiles(of: tree, size: size) { level, index, width in
+                !fullNow(level: level, index: index)
+                    && files["log/" + Tiles.tilePath(level: level, index: index, width: width)] == nil
             }
+            for tile in partial { files["log/" + tile.path] = tile.data }
             let index = size / Tiles.width, width = size % Tiles.width
             if width > 0 && !fullNow(level: 0, index: index) {
                 files["log/" + Tiles.entriesPath(index: index, width: width)] = Tiles.bundle(entries[(index * Tiles.width)..<size])
             }
         }
-        return Prepared(tree: tree, entries: entries, signed: signed, servedToKeep: servedToKeep, files: files)
+        return Prepared(tree: tree, entries: entries, signed: signed, checked: checked, servedToKeep: servedToKeep,
+                        files: files)
     }
 
     /// `build`'s second half: keeps the served checkpoint, signs (and keeps) a
@@ -196,6 +209,7 @@ public enum IssuanceLogFiles {
                               unlock: (() throws -> LogKey)? = nil) throws -> Built {
         let tree = prepared.tree
         var signed = prepared.signed
+        var checked = prepared.checked
         if let served = prepared.servedToKeep { try keep(served.note, size: served.size, in: source.checkpoints) }
         var signedNew = false
         if signed.keys.max() != tree.size {
@@ -207,21 +221,28 @@ public enum IssuanceLogFiles {
             let note = try checkpoint.signed(by: key)
             try keep(note, size: tree.size, in: source.checkpoints)
             signed[tree.size] = (checkpoint, note)
+            checked.insert(tree.size)
             signedNew = true
         }
         var files = prepared.files
         files["log/checkpoint"] = Data(signed[tree.size]!.note.utf8)
         return Built(files: files, tree: tree, entries: prepared.entries, signed: signed, sizes: signed.keys.sorted(),
-                     signedNew: signedNew)
+                     signedNew: signedNew,
+                     checked: CheckedCheckpoints(checked, verifier: source.verifier, folder: source.checkpoints))
     }
 
-    /// Every checkpoint kept in `folder`, each checked against `verifier`.
-    static func checkpoints(in folder: URL, verifier: VerifierKey) throws -> [Int: (checkpoint: Checkpoint, note: String)] {
+    /// Every checkpoint kept in `folder`, read against `verifier`, and the
+    /// tree sizes of those whose signature was checked: only the newest's. A
+    /// log keeps one per publish that grew it, thousands over the years, and
+    /// a publish needs few of the others: `Built.inclusion` checks each when
+    /// a record is about to show it. The tree is checked against all of them.
+    static func checkpoints(in folder: URL, verifier: VerifierKey) throws
+        -> (signed: [Int: (checkpoint: Checkpoint, note: String)], checked: Set<Int>) {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            if !FileManager.default.fileExists(atPath: folder.path) { return [:] }
+            if !FileManager.default.fileExists(atPath: folder.path) { return ([:], []) }
             throw PortalError(.io, "cannot read the issuance log's checkpoints in \(folder.path)", path: folder.path)
         }
         var result: [Int: (checkpoint: Checkpoint, note: String)] = [:]
@@ -233,7 +254,7 @@ public enum IssuanceLogFiles {
             }
             let checkpoint: Checkpoint
             do {
-                checkpoint = try Checkpoint.verify(note, with: verifier)
+                checkpoint = try Checkpoint.unverified(note, signedBy: verifier).checkpoint
             } catch {
                 throw PortalError(.integrity, "the kept checkpoint \(file.path): \(error)", path: file.path)
             }
@@ -242,7 +263,9 @@ public enum IssuanceLogFiles {
             }
             result[size] = (checkpoint, note)
         }
-        return result
+        guard let newest = result.keys.max() else { return (result, []) }
+        try CheckedCheckpoints([], verifier: verifier, folder: folder).require(newest, note: result[newest]!.note)
+        return (result, [newest])
     }
 
     /// The largest tree size a kept checkpoint has (by its file name), without reading them.
@@ -259,5 +282,33 @@ public enum IssuanceLogFiles {
             throw PortalError(.io, "cannot keep the new checkpoint in \(folder.path): \(error.localizedDescription)",
                               path: folder.path)
         }
+    }
+}
+
+/// The kept checkpoints whose signature has been checked in one publish;
+/// `require` checks another one the first time it is needed. Safe to use
+/// from the threads that render the documents.
+final class CheckedCheckpoints: @unchecked Sendable {
+    private let lock = NSLock()
+    private var sizes: Set<Int>
+    private let verifier: VerifierKey
+    private let folder: URL
+
+    init(_ sizes: Set<Int>, verifier: VerifierKey, folder: URL) {
+        self.sizes = sizes
+        self.verifier = verifier
+        self.folder = folder
+    }
+
+    /// Returns once `note`, the kept checkpoint of tree size `size`, is known to be signed by the log's key.
+    func require(_ size: Int, note: String) throws {
+        if lock.withLock({ sizes.contains(size) }) { return }
+        do {
+            _ = try Checkpoint.verify(note, with: verifier)
+        } catch {
+            let file = folder.appendingPathComponent(String(size)).path
+            throw PortalError(.integrity, "the kept checkpoint \(file): \(error)", path: file)
+        }
+        lock.withLock { _ = sizes.insert(size) }
     }
 }
