@@ -252,6 +252,18 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertEqual(run.status, 1, run.err)
         XCTAssertTrue(run.err.contains("the kept checkpoint \(kept[first]!.path)"), run.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.appendingPathComponent(".segel-manifest.json").path))
+
+        // Its root changed instead, with the signature as it was: the tree no longer
+        // extends it, and the refusal names the damaged file, not the registry.
+        let root = try Checkpoint.unverified(note, signedBy: verifier).checkpoint.root.base64EncodedString()
+        try Data(note.replacingOccurrences(of: root, with: Data(repeating: 5, count: 32).base64EncodedString()).utf8)
+            .write(to: kept[first]!)
+        let changedRoot = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                        environment: demo.environment)
+        XCTAssertEqual(changedRoot.status, 1, changedRoot.err)
+        XCTAssertTrue(changedRoot.err.contains("the kept checkpoint \(kept[first]!.path): its signature"), changedRoot.err)
+        XCTAssertFalse(changedRoot.err.contains("an entry was changed"), changedRoot.err)
+        XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
     }
 
     /// A home that lost its kept checkpoints (moved, or restored from an older

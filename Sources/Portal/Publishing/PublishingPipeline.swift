@@ -17,8 +17,8 @@ struct PublishingPipeline: Sendable {
         .checkPreviousFiles,
         .buildIssuanceLog,
         .planDocuments,
-        // After the pages: in a first publish the pages' bytes are being
-        // flushed to disk meanwhile (`earlyFlush`), and the index is CPU work.
+        // The hash index is built on other cores while the pages render
+        // (`startHashIndex`, once the documents are planned) and collected after them.
         .renderDocuments,
         .buildHashIndex,
         .renderSitePages,

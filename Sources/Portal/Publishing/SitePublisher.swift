@@ -49,6 +49,7 @@ public struct SitePublisher: Sendable {
             _ = try? context.earlyFlush?.wait()
             _ = try? context.pendingLog?.wait()
             _ = try? context.pendingSitePages?.wait()
+            _ = try? context.pendingShards?.wait()
             throw error
         }
         var summary = PublishSummary(

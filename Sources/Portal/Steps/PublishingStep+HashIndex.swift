@@ -16,14 +16,17 @@ extension PublishingStep {
     /// document it read, or missing; all of them when there is no manifest, a
     /// document disappeared or the layout changed — from the documents it
     /// read whole; the others keep the previous manifest's hash. In a fresh
-    /// site the shards are already being written (`ShardPrefill`); this step
-    /// hands over the ones it built.
+    /// site the shards are already being written (`ShardPrefill`), and get
+    /// the ones built as soon as they are (`startHashIndex`).
     static let buildHashIndex = PublishingStep("Build the hash index") { context in
         let layout = context.hashLayout
         let count = layout.shardCount
         let dirty = context.dirtyShards
-        guard dirty.count == count, let pending = context.pendingShards else {
+        guard dirty.count == count else {
             throw PortalError(.integrity, "the hash index was not planned (\(dirty.count) of \(count) shards)")
+        }
+        guard let pending = context.pendingShards else {
+            throw PortalError(.integrity, "the hash index shards were not started after planning")
         }
         let (rebuild, built) = try pending.wait()
 
@@ -40,7 +43,6 @@ extension PublishingStep {
         }
         for (number, file) in zip(rebuild, built) { shards[number] = file }
         context.shards = shards
-        context.shardPrefill?.provide(Dictionary(uniqueKeysWithValues: zip(rebuild, built)))
     }
 
     /// Builds the shards `planDocuments` marked on other cores while the
@@ -58,6 +60,7 @@ extension PublishingStep {
         let computed = context.indexKeys
         // The issuance entry's place, for the documents of the shards rebuilt only.
         let log = context.issuanceLog, logIndexes = context.logIndexes
+        let prefill = context.shardPrefill
         context.pendingShards = Pending {
             let byToken = Dictionary(summaries.map { ($0.token, $0) }, uniquingKeysWith: { first, _ in first })
             let keyed = try Parallel.map(documents.count) { index -> [(number: Int, fileHash: Data)] in
@@ -90,6 +93,8 @@ extension PublishingStep {
                 }
                 return .data(try HashIndex.shardData(entries))
             }
+            // A fresh site's shards being written get these from now on, not the empty one.
+            prefill?.provide(Dictionary(uniqueKeysWithValues: zip(rebuild, built)))
             return (rebuild, built)
         }
     }

@@ -106,7 +106,7 @@ public enum IssuanceLogFiles {
         /// (its tree pins the proof, so this is all a fingerprint needs). The
         /// checkpoint's signature may not have been checked yet: what is
         /// published comes from `inclusion`.
-        public func place(_ index: Int) -> Place? {
+        func place(_ index: Int) -> Place? {
             guard let size = provenAt(index) else { return nil }
             return Place(index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
                          checkpoint: signed[size]!.note)
@@ -152,16 +152,23 @@ public enum IssuanceLogFiles {
                                served: String? = nil) throws -> Prepared {
         var tree = MerkleTree()
         for entry in entries { tree.append(leafHash: MerkleTree.leafHash(entry)) }
+        func extends(_ checkpoint: Checkpoint) -> Bool {
+            checkpoint.size <= tree.size && tree.root(size: checkpoint.size) == checkpoint.root
+        }
         /// Refuses a tree that does not extend `checkpoint` (`which` names it and the likely cause).
         func requireExtension(of checkpoint: Checkpoint, _ which: String) throws {
-            guard checkpoint.size <= tree.size, tree.root(size: checkpoint.size) == checkpoint.root else {
+            guard extends(checkpoint) else {
                 throw PortalError(.integrity, """
                     the issuance log of the registry (\(tree.size) entries) does not extend \(which); nothing was published
                     """, path: "log/checkpoint")
             }
         }
         var (signed, checked) = try checkpoints(in: source.checkpoints, verifier: source.verifier)
-        for (size, kept) in signed.sorted(by: { $0.key < $1.key }) {
+        for (size, kept) in signed.sorted(by: { $0.key < $1.key }) where !extends(kept.checkpoint) {
+            // A damaged file, not a changed registry, when its signature does not verify either.
+            if !checked.contains(size) {
+                try CheckedCheckpoints([], verifier: source.verifier, folder: source.checkpoints).require(size, note: kept.note)
+            }
             try requireExtension(of: kept.checkpoint, """
                 the checkpoint the log signed at tree size \(size) \
                 (\(source.checkpoints.appendingPathComponent(String(size)).path)): an entry was changed or removed
