@@ -141,7 +141,8 @@ struct Manifest: Sendable, Equatable {
                     paths.append(key)
                 }
             }
-            if pathsSorted && paths.count == manifest.files.count { manifest.sortedPaths = paths }
+            // Strictly increasing, so no path was listed twice.
+            if pathsSorted { manifest.sortedPaths = paths }
             return sawFormat ? manifest : nil
         }
     }

@@ -140,8 +140,8 @@ public enum IssuanceLogFiles {
         let tree: MerkleTree
         let entries: [Data]
         let signed: [Int: (checkpoint: Checkpoint, note: String)]
-        /// The tree sizes of those whose signature was checked: the newest kept one and the one the site serves.
-        let checked: Set<Int>
+        /// Which of them have had their signature checked: the newest kept one, the one the site serves.
+        let checked: CheckedCheckpoints
         /// The checkpoint the site serves, when the home does not keep it yet.
         let servedToKeep: (size: Int, note: String)?
         let files: [String: Data]
@@ -163,12 +163,13 @@ public enum IssuanceLogFiles {
                     """, path: "log/checkpoint")
             }
         }
-        var (signed, checked) = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        var signed = try checkpoints(in: source.checkpoints, verifier: source.verifier)
+        // The newest kept checkpoint is what the site serves while the log has not grown.
+        let checked = CheckedCheckpoints(verifier: source.verifier, folder: source.checkpoints)
+        if let newest = signed.keys.max() { try checked.require(newest, note: signed[newest]!.note) }
         for (size, kept) in signed.sorted(by: { $0.key < $1.key }) where !extends(kept.checkpoint) {
             // A damaged file, not a changed registry, when its signature does not verify either.
-            if !checked.contains(size) {
-                try CheckedCheckpoints([], verifier: source.verifier, folder: source.checkpoints).require(size, note: kept.note)
-            }
+            try checked.require(size, note: kept.note)
             try requireExtension(of: kept.checkpoint, """
                 the checkpoint the log signed at tree size \(size) \
                 (\(source.checkpoints.appendingPathComponent(String(size)).path)): an entry was changed or removed
@@ -183,7 +184,7 @@ public enum IssuanceLogFiles {
                 """)
             servedToKeep = (checkpoint.size, served)
             signed[checkpoint.size] = (checkpoint, served)
-            checked.insert(checkpoint.size)
+            checked.markChecked(checkpoint.size)
         }
 
         var files: [String: Data] = [:]
@@ -216,7 +217,6 @@ public enum IssuanceLogFiles {
                               unlock: (() throws -> LogKey)? = nil) throws -> Built {
         let tree = prepared.tree
         var signed = prepared.signed
-        var checked = prepared.checked
         if let served = prepared.servedToKeep { try keep(served.note, size: served.size, in: source.checkpoints) }
         var signedNew = false
         if signed.keys.max() != tree.size {
@@ -228,28 +228,26 @@ public enum IssuanceLogFiles {
             let note = try checkpoint.signed(by: key)
             try keep(note, size: tree.size, in: source.checkpoints)
             signed[tree.size] = (checkpoint, note)
-            checked.insert(tree.size)
+            prepared.checked.markChecked(tree.size)
             signedNew = true
         }
         var files = prepared.files
         files["log/checkpoint"] = Data(signed[tree.size]!.note.utf8)
         return Built(files: files, tree: tree, entries: prepared.entries, signed: signed, sizes: signed.keys.sorted(),
-                     signedNew: signedNew,
-                     checked: CheckedCheckpoints(checked, verifier: source.verifier, folder: source.checkpoints))
+                     signedNew: signedNew, checked: prepared.checked)
     }
 
-    /// Every checkpoint kept in `folder`, read against `verifier`, and the
-    /// tree sizes of those whose signature was checked: only the newest's. A
-    /// log keeps one per publish that grew it, thousands over the years, and
-    /// a publish needs few of the others: `Built.inclusion` checks each when
-    /// a record is about to show it. The tree is checked against all of them.
-    static func checkpoints(in folder: URL, verifier: VerifierKey) throws
-        -> (signed: [Int: (checkpoint: Checkpoint, note: String)], checked: Set<Int>) {
+    /// Every checkpoint kept in `folder`, read against `verifier` without
+    /// checking its signature: a log keeps one per publish that grew it,
+    /// thousands over the years, and a publish shows few of them
+    /// (`CheckedCheckpoints` checks each when it is needed). The tree is
+    /// checked against all of them.
+    static func checkpoints(in folder: URL, verifier: VerifierKey) throws -> [Int: (checkpoint: Checkpoint, note: String)] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         } catch {
-            if !FileManager.default.fileExists(atPath: folder.path) { return ([:], []) }
+            if !FileManager.default.fileExists(atPath: folder.path) { return [:] }
             throw PortalError(.io, "cannot read the issuance log's checkpoints in \(folder.path)", path: folder.path)
         }
         var result: [Int: (checkpoint: Checkpoint, note: String)] = [:]
@@ -270,9 +268,7 @@ public enum IssuanceLogFiles {
             }
             result[size] = (checkpoint, note)
         }
-        guard let newest = result.keys.max() else { return (result, []) }
-        try CheckedCheckpoints([], verifier: verifier, folder: folder).require(newest, note: result[newest]!.note)
-        return (result, [newest])
+        return result
     }
 
     /// The largest tree size a kept checkpoint has (by its file name), without reading them.
@@ -297,14 +293,19 @@ public enum IssuanceLogFiles {
 /// from the threads that render the documents.
 final class CheckedCheckpoints: @unchecked Sendable {
     private let lock = NSLock()
-    private var sizes: Set<Int>
+    private var sizes: Set<Int> = []
     private let verifier: VerifierKey
     private let folder: URL
 
-    init(_ sizes: Set<Int>, verifier: VerifierKey, folder: URL) {
-        self.sizes = sizes
+    init(verifier: VerifierKey, folder: URL) {
         self.verifier = verifier
         self.folder = folder
+    }
+
+    /// Records that the checkpoint of tree size `size` is known to be signed
+    /// (verified on the way in, or signed in this publish).
+    func markChecked(_ size: Int) {
+        lock.withLock { _ = sizes.insert(size) }
     }
 
     /// Returns once `note`, the kept checkpoint of tree size `size`, is known to be signed by the log's key.
@@ -316,6 +317,6 @@ final class CheckedCheckpoints: @unchecked Sendable {
             let file = folder.appendingPathComponent(String(size)).path
             throw PortalError(.integrity, "the kept checkpoint \(file): \(error)", path: file)
         }
-        lock.withLock { _ = sizes.insert(size) }
+        markChecked(size)
     }
 }
