@@ -66,25 +66,38 @@ public struct Checkpoint: Sendable, Hashable {
     /// shows few of them).
     public static func unverified(_ note: String, signedBy verifier: VerifierKey) throws
         -> (checkpoint: Checkpoint, body: Data, signatures: [Data]) {
-        guard let split = note.range(of: "\n\n") else { throw VerificationError.malformed("no blank line before the signatures") }
-        let body = String(note[..<split.lowerBound]) + "\n"
-        let lines = body.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+        // Read as bytes, as the note format is defined (a publish reads every checkpoint its log has kept).
+        let bytes = Array(note.utf8)
+        let newline = UInt8(ascii: "\n")
+        guard let blank = bytes.indices.dropLast().first(where: { bytes[$0] == newline && bytes[$0 + 1] == newline }) else {
+            throw VerificationError.malformed("no blank line before the signatures")
+        }
+        // The body with the newline that ends its last line.
+        let body = bytes[...blank]
+        let lines = body.dropLast().split(separator: newline, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         guard lines.count >= 3, !lines[0].isEmpty, let size = Int(lines[1]), size >= 0, String(size) == lines[1],
-              let root = Data(base64Encoded: String(lines[2])), root.count == 32 else {
+              let root = Data(base64Encoded: lines[2]), root.count == 32 else {
             throw VerificationError.malformed("the body is not origin, tree size and root hash")
         }
-        let signatureLines = note[split.upperBound...].split(separator: "\n", omittingEmptySubsequences: false)
-        guard note.hasSuffix("\n"), signatureLines.last == "" else { throw VerificationError.malformed("it does not end in a newline") }
+        let signatureLines = bytes[(blank + 2)...].split(separator: newline, omittingEmptySubsequences: false)
+        guard bytes.last == newline, signatureLines.last?.isEmpty == true else {
+            throw VerificationError.malformed("it does not end in a newline")
+        }
+        let id = verifier.id
         var signatures: [Data] = []
         for line in signatureLines.dropLast() {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
             guard fields.count == 3, fields[0] == "—" else { throw VerificationError.malformed("a signature line is not \"— name signature\"") }
-            guard fields[1] == verifier.name, let blob = Data(base64Encoded: String(fields[2])), blob.count == 68,
-                  blob.prefix(4) == verifier.id else { continue }
+            guard fields[1] == verifier.name, let blob = Data(base64Encoded: fields[2]), blob.count == 68,
+                  blob.prefix(4) == id else { continue }
             signatures.append(Data(blob.dropFirst(4)))
         }
         guard !signatures.isEmpty else { throw VerificationError.noSignatureByKey(verifier.name) }
-        return (Checkpoint(origin: String(lines[0]), size: size, root: root), Data(body.utf8), signatures)
+        return (Checkpoint(origin: lines[0], size: size, root: root), Data(body), signatures)
     }
 }
 

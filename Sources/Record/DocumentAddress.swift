@@ -26,21 +26,26 @@ public struct DocumentAddress: Sendable, Hashable {
 
     public let token: String
     public let layout: Layout
+    /// The folders a token's files sit in, relative to `v/`, `api/verify/`,
+    /// `cert/` and `d/`: "<f>/" or "" (worked out once: a publish asks for
+    /// five paths of each of thousands of documents).
+    private let folderPath: String
 
     public init(token: String, layout: Layout) {
         self.token = token
         self.layout = layout
+        folderPath = layout == .sharded ? Self.folder(of: token) + "/" : ""
     }
 
     /// The folder a sharded token's files sit in.
     public static func folder(of token: String) -> String {
-        String(token.prefix(1)).lowercased()
-    }
-
-    /// The folders a token's files sit in, relative to `v/`, `api/verify/`,
-    /// `cert/` and `d/`: "<f>/" or "".
-    private var folderPath: String {
-        layout == .sharded ? "\(Self.folder(of: token))/" : ""
+        let bytes = token.utf8
+        // An ASCII character not followed by a combining one (tokens are base64url): lowered as a byte.
+        if let first = bytes.first, first < 0x80, first != 0x0D,
+           bytes.count == 1 || bytes[bytes.index(after: bytes.startIndex)] < 0x80 {
+            return String(UnicodeScalar((0x41...0x5A).contains(first) ? first + 0x20 : first))
+        }
+        return String(token.prefix(1)).lowercased()
     }
 
     /// The document's page under its language's root, with the trailing slash: `v/<f>/<token>/`.

@@ -1,7 +1,8 @@
 // Benchmark (not a test) of the public issuance log at scale, for
 // scripts/bench-publish: the log part of a publish for N entries
-// (`IssuanceLogFiles.build`, which `segel publish` runs, then writing its
-// files), and the republish after 100 more entries.
+// (`IssuanceLogFiles.build`: the parts `segel publish` runs in its steps —
+// prepare, sign, keep — one after the other, then writing its files), and
+// the republish after 100 more entries.
 //
 //     segel-log-bench [ENTRIES] [FOLDER]      (default 100000, a temporary folder)
 import Crypto

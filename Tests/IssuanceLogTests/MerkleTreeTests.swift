@@ -99,6 +99,47 @@ struct MerkleTreeTests {
         #expect(VerifierKey("\(parts[0])+00000000+\(parts[2])") == nil)
     }
 
+    @Test func checkpointNotesAreReadAsBytes() throws {
+        let key = LogKey(name: "verify.example.ac.id/log", privateKey: Curve25519.Signing.PrivateKey())
+        let checkpoint = Checkpoint(origin: key.name, size: 5_000, root: Digest.sha256(Data("r".utf8)))
+        let note = try checkpoint.signed(by: key)
+        let read = try Checkpoint.unverified(note, signedBy: key.verifier)
+        #expect(read.checkpoint == checkpoint)
+        #expect(read.body == Data(checkpoint.body.utf8))
+        #expect(read.signatures.count == 1)
+        // A second signature, by another key, is skipped; one by the log's key is enough.
+        let other = LogKey(name: "witness.example", privateKey: Curve25519.Signing.PrivateKey())
+        let cosigned = note + "— \(other.name) \(Data(repeating: 9, count: 68).base64EncodedString())\n"
+        #expect(try Checkpoint.unverified(cosigned, signedBy: key.verifier).signatures == read.signatures)
+        #expect(try Checkpoint.verify(cosigned, with: key.verifier) == checkpoint)
+        // Every malformed shape is named as such.
+        let body = checkpoint.body, signature = String(note.dropFirst(body.count + 1))
+        let malformed = [
+            body + signature,                                                        // no blank line
+            note.replacingOccurrences(of: "\n5000\n", with: "\n05000\n"),              // a size not in canonical form
+            note.replacingOccurrences(of: "\n5000\n", with: "\n+5000\n"),
+            note.replacingOccurrences(of: "\n5000\n", with: "\n-1\n"),
+            "\n5000\n" + body.split(separator: "\n")[2] + "\n\n" + signature,         // no origin
+            key.name + "\n5000\n\n" + signature,                                      // no root
+            String(note.dropLast()),                                                 // no final newline
+            note.replacingOccurrences(of: "— ", with: "- "),                         // not an em dash
+            note.replacingOccurrences(of: "\n\n— ", with: "\n\n—  "),                 // four fields
+        ]
+        for text in malformed {
+            do {
+                _ = try Checkpoint.unverified(text, signedBy: key.verifier)
+                Issue.record("a malformed note was read: \(text)")
+            } catch Checkpoint.VerificationError.malformed {
+            } catch {
+                Issue.record("\(error) instead of malformed for \(text)")
+            }
+        }
+        // A multi-byte origin is read back whole.
+        let named = LogKey(name: "verifikasi.universitas.example/log-ñ", privateKey: Curve25519.Signing.PrivateKey())
+        let accented = try Checkpoint(origin: named.name, size: 1, root: checkpoint.root).signed(by: named)
+        #expect(try Checkpoint.verify(accented, with: named.verifier).origin == named.name)
+    }
+
     @Test func entriesReadBackOnlyInTheirCanonicalForm() throws {
         let entry = LogEntry(kind: .documentInvalidated, time: "2026-12-07T00:51:50Z", token: "AbC", sha256: "00ff",
                              serial: "0a", fingerprint: "ee", status: "invalidated", reason: "Salah \"cetak\"\nlagi")

@@ -50,8 +50,8 @@ final class BucketPublishTests: XCTestCase {
         let local = FileManager.default.enumerator(atPath: demo.site.path)!.allObjects.compactMap { $0 as? String }
             .filter { path in
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: demo.url(path).path, isDirectory: &isDirectory)
-                return !isDirectory.boolValue && !path.contains(".segel-lock") && !path.hasSuffix(".lock")
+                let exists = FileManager.default.fileExists(atPath: demo.url(path).path, isDirectory: &isDirectory)
+                return exists && !isDirectory.boolValue && !path.contains(".segel-lock") && !path.hasSuffix(".lock")
             }
         let keys = try server.keys(prefix: prefix)
         XCTAssertEqual(Set(keys), Set(local), "the bucket lists exactly the site's files", file: file, line: line)

@@ -75,6 +75,19 @@ final class FolderLimitTests: XCTestCase {
         XCTAssertTrue(DocumentAddress.split(verificationURL: "https://h.example/w/\(token)/").isEmpty)
     }
 
+    /// A token's folder is its first character in lower case; ASCII is
+    /// lowered byte by byte, anything else as Unicode lowers it.
+    func testATokensFolderIsItsFirstCharacterInLowerCase() {
+        let tokens = ["AbC", "abc", "Z", "z", "0x", "-a", "_b", "", "É1", "é", "e\u{301}x", "E\u{301}", "\r\nx", "\rx",
+                      "İx", "ẞ", "Ωmega", "a\u{200D}b", "🇮🇩x", "v", "V"]
+        for token in tokens {
+            XCTAssertEqual(DocumentAddress.folder(of: token), String(token.prefix(1)).lowercased(), token.debugDescription)
+        }
+        XCTAssertEqual(DocumentAddress.folder(of: "Q4mK"), "q")
+        XCTAssertEqual(DocumentAddress(token: "Q4mKx", layout: .sharded).pageFile, "v/q/Q4mKx/index.html")
+        XCTAssertEqual(DocumentAddress(token: "Q4mKx", layout: .flat).record, "api/verify/Q4mKx.json")
+    }
+
     /// The bucket copy sends the log's tiles before the checkpoint that needs
     /// them, with the content types and caching c2sp.org/tlog-tiles asks for.
     func testTheBucketCopyOrdersAndLabelsTheIssuanceLog() {

@@ -266,6 +266,73 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), before.mapValues(\.modified), "nothing was written")
     }
 
+    /// A new checkpoint is signed on another thread while the documents are
+    /// planned, and kept just before anything is written: a republish that
+    /// fails earlier keeps nothing. A new site writes its pages as they are
+    /// rendered, so there it is kept before the first page: no page ever
+    /// shows a checkpoint the home does not keep.
+    func testANewCheckpointIsKeptBeforeAnyPageShowsIt() throws {
+        let before = try keptCheckpoints()
+        let target = try XCTUnwrap(demo.documents.first { $0.status == "valid" })
+        try demo.segel(["invalidate", "--reason", "Ditarik", "--", target.token])
+        // Another document's certificate, damaged by hand: the republish reads it again and stops while rendering.
+        let other = try XCTUnwrap(demo.documents.first { $0.status == "valid" && $0.token != target.token })
+        let signatureID = try XCTUnwrap(try demo.json(other.address.record)["signature_id"] as? String)
+        let database = home.appendingPathComponent("registry.sqlite").path
+        let read = try Tools.run("/usr/bin/sqlite3", [database,
+            "SELECT certificate FROM digital_signatures WHERE signature_id = '\(signatureID)'"])
+        let certificate = read.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(certificate.hasPrefix("-----BEGIN CERTIFICATE-----"), read.out + read.err)
+        func setCertificate(_ value: String) throws {
+            let run = try Tools.run("/usr/bin/sqlite3", [database,
+                "UPDATE digital_signatures SET certificate = '\(value)' WHERE signature_id = '\(signatureID)'"])
+            XCTAssertEqual(run.status, 0, run.err)
+        }
+        try setCertificate("not a certificate")
+        let stamps = try demo.fileStamps()
+        let failed = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                   environment: demo.environment)
+        XCTAssertEqual(failed.status, 1, failed.err)
+        XCTAssertTrue(failed.err.contains("does not parse"), failed.err)
+        XCTAssertEqual(try keptCheckpoints().keys.sorted(), before.keys.sorted(), "no checkpoint was kept")
+        XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), stamps.mapValues(\.modified), "nothing was written")
+        try setCertificate(certificate)
+
+        // A document signed now is held only by the next checkpoint. A new site
+        // that stops at a damaged signed PDF has kept that checkpoint before it wrote a page.
+        let late = try SamplePDF.write(to: demo.work.appendingPathComponent("late.pdf"), lines: ["Surat yang datang kemudian"])
+        try demo.segel(["sign-file", late.path, "--by", DemoSite.approverEmail, "--name", "Surat baru", "--type", "Surat",
+                        "--user", "31337001", "--key-type", "p256"])
+        let pdf = URL(fileURLWithPath: other.signed_pdf)
+        let original = try Data(contentsOf: pdf)
+        try (original + Data("%damaged\n".utf8)).write(to: pdf)
+        let fresh = demo.work.appendingPathComponent("site-fails")
+        let stopped = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", fresh.path],
+                                    environment: demo.environment)
+        XCTAssertEqual(stopped.status, 1, stopped.err)
+        XCTAssertTrue(stopped.err.contains("does not have the SHA-256 the registry recorded"), stopped.err)
+        let kept = try keptCheckpoints()
+        XCTAssertEqual(kept.count, before.count + 1)
+        let notes = try Set(kept.values.map { try String(contentsOf: $0, encoding: .utf8) })
+        let records = FileManager.default.enumerator(atPath: fresh.appendingPathComponent("api/verify").path)?
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".json") } ?? []
+        for record in records {
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(
+                with: Data(contentsOf: fresh.appendingPathComponent("api/verify/" + record))) as? [String: Any])
+            let shown = try XCTUnwrap((json["log"] as? [String: Any])?["checkpoint"] as? String, record)
+            XCTAssertTrue(notes.contains(shown), "\(record) shows a checkpoint the home does not keep")
+        }
+
+        // Repaired, the site serves the kept checkpoint: signing again gives the same note.
+        try original.write(to: pdf)
+        let published = try demo.publish()
+        XCTAssertFalse(published.log_signed)
+        XCTAssertEqual(try keptCheckpoints().keys.sorted(), kept.keys.sorted())
+        let served = try XCTUnwrap(kept[published.log_size], "the checkpoint of the whole log is kept")
+        XCTAssertEqual(try String(contentsOf: served, encoding: .utf8), try demo.text("log/checkpoint"))
+        XCTAssertEqual(try logVerify(demo.site).status, 0)
+    }
+
     /// A home that lost its kept checkpoints (moved, or restored from an older
     /// backup) still never signs a tree that forks from what the site serves.
     func testTheSitesCheckpointCountsWhenTheHomeLostItsOwn() throws {

@@ -138,7 +138,6 @@ final class PublishedSiteTests: XCTestCase {
 
     func testHostileTextIsEscapedInEveryPageAndExactInJSON() throws {
         let demo = try demo
-        let token = demo.hostile.token
         var pages = 0
         let enumerator = FileManager.default.enumerator(atPath: demo.site.path)!
         while let relative = enumerator.nextObject() as? String {

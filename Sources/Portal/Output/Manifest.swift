@@ -157,23 +157,37 @@ struct Manifest: Sendable, Equatable {
 
     /// The bytes of a manifest whose files, already sorted by path, are `files`.
     static func encode(files: [(String, String)], documents: [String: String], changes: [String: String]) -> Data {
+        assemble(files: section(files), documents: section(documents), changes: changes.isEmpty ? nil : section(changes))
+    }
+
+    /// A manifest from its sections' bytes (`section`), which can be made on separate cores.
+    static func assemble(files: [UInt8], documents: [UInt8], changes: [UInt8]?) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(files.count * 100 + documents.count * 200 + 100)
-        if !changes.isEmpty {
+        out.reserveCapacity(files.count + documents.count + (changes?.count ?? 0) + 100)
+        if let changes {
             out.append(contentsOf: #"{"changes":{"#.utf8)
-            appendEntries(changes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: &out)
+            out.append(contentsOf: changes)
             out.append(contentsOf: "},\n\"documents\":{".utf8)
         } else {
             out.append(contentsOf: #"{"documents":{"#.utf8)
         }
-        appendEntries(documents.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, to: &out)
+        out.append(contentsOf: documents)
         out.append(contentsOf: "},\n\"files\":{".utf8)
-        appendEntries(files, to: &out)
+        out.append(contentsOf: files)
         out.append(contentsOf: "},\n\"format\":\"\(format)\"}\n".utf8)
         return Data(out)
     }
 
-    private static func appendEntries(_ entries: [(String, String)], to out: inout [UInt8]) {
+    /// The entries of one section, sorted by key, as the manifest lists them.
+    static func section(_ entries: [String: String]) -> [UInt8] {
+        section(entries.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// The entries of one section, already sorted by key, as the manifest
+    /// lists them: one `"key":"value"` per line.
+    static func section(_ entries: [(String, String)]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.count * 100)
         var first = true
         for (key, value) in entries {
             out.append(contentsOf: first ? [0x0A] : [UInt8(ascii: ","), 0x0A])
@@ -183,6 +197,7 @@ struct Manifest: Sendable, Equatable {
             appendQuoted(value, to: &out)
         }
         if !entries.isEmpty { out.append(0x0A) }
+        return out
     }
 
     private static func appendQuoted(_ text: String, to out: inout [UInt8]) {

@@ -120,19 +120,21 @@ final class PublishingContext {
     /// The issuance log of this publish (`buildIssuanceLog`), and each
     /// document's issuance entry in it, by token.
     var issuanceLog: IssuanceLogFiles.Built?
+    /// Whether `keepCheckpoint` has kept the log's checkpoints and planned `log/checkpoint`.
+    var checkpointKept = false
     var logIndexes: [String: Int] = [:]
     /// Each signature's issuance entry, by certificate serial (lowercase hex).
     var signatureLogIndexes: [String: Int] = [:]
 
     /// Where a document's issuance entry sits, cheaply (no proof).
-    func logPlace(_ token: String) -> IssuanceLogFiles.Place? {
-        logIndexes[token].flatMap { issuanceLog?.place($0) }
+    func logPlace(_ token: String) throws -> IssuanceLogFiles.Place? {
+        try logIndexes[token].flatMap { try issuanceLog?.place($0) }
     }
 
     /// Where each signer's entry sits, for a document with several (else empty).
-    func signatureLogPlaces(serials: [String]) -> [IssuanceLogFiles.Place?] {
-        PublishedDocumentSummary.signatureLogIndexes(serials: serials, signatureLogIndexes)
-            .map { $0.flatMap { issuanceLog?.place($0) } }
+    func signatureLogPlaces(serials: [String]) throws -> [IssuanceLogFiles.Place?] {
+        try PublishedDocumentSummary.signatureLogIndexes(serials: serials, signatureLogIndexes)
+            .map { try $0.flatMap { try issuanceLog?.place($0) } }
     }
 
     // Results.

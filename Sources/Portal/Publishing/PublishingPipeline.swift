@@ -23,6 +23,8 @@ struct PublishingPipeline: Sendable {
         .buildHashIndex,
         .renderSitePages,
         .copyStaticFiles,
+        // Both keys are unlocked on other threads from early on; the steps that wait for them come last.
+        .keepCheckpoint,
         .signCRL,
         .writeChanges,
         .writeManifest,

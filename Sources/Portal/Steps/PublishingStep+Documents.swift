@@ -52,8 +52,8 @@ extension PublishingStep {
         let existing = context.existing
         let privatePDFs = context.options.privatePDFs, otherLocale = context.options.locale.other
         let summaries = context.summaries
-        let places = summaries.map { context.logPlace($0.token) }
-        let signaturePlaces = summaries.map { context.signatureLogPlaces(serials: $0.keys.map(\.serialHex)) }
+        let places = try summaries.map { try context.logPlace($0.token) }
+        let signaturePlaces = try summaries.map { try context.signatureLogPlaces(serials: $0.keys.map(\.serialHex)) }
         let previousDocuments = context.previousDocuments
         // 1. Per document, on every core: its change key, the shards its hash
         //    index entries are in, and the files it keeps unread (nil: read it).
@@ -124,9 +124,9 @@ extension PublishingStep {
             }
         }
         let documents = context.documents, unread = keptUnread
-        let documentPlaces = documents.map { context.logPlace($0.token) }
-        let documentSignaturePlaces = documents.map {
-            context.signatureLogPlaces(serials: $0.published.keys.map(\.serialHex))
+        let documentPlaces = try documents.map { try context.logPlace($0.token) }
+        let documentSignaturePlaces = try documents.map {
+            try context.signatureLogPlaces(serials: $0.published.keys.map(\.serialHex))
         }
         let fingerprinted = try Parallel.map(documents.count) { index -> (fingerprint: String, kept: [(String, String)]?)? in
             let document = documents[index]
@@ -186,6 +186,8 @@ extension PublishingStep {
         let privatePDFs = context.options.privatePDFs
         let signedPDF = context.source.signedPDF
         let writer: SiteWriter? = context.fresh ? context.writer : nil
+        // Pages written now may show the new checkpoint: kept first.
+        if writer != nil, context.issuanceLog?.signedNew == true { try keepLogCheckpoints(context) }
         let indices = context.documentsToRender
         let log = context.issuanceLog
         let logIndexes = context.logIndexes
@@ -213,7 +215,8 @@ extension PublishingStep {
     }
 
     static func documentPaths(_ address: DocumentAddress, privatePDFs: Bool, otherLocale: PortalLocale) -> [String] {
-        var paths = [address.pageFile, "\(otherLocale.rawValue)/\(address.pageFile)", address.record, address.certificate]
+        let pageFile = address.pageFile
+        var paths = [pageFile, otherLocale.rawValue + "/" + pageFile, address.record, address.certificate]
         if !privatePDFs { paths.append(address.pdf) }
         return paths
     }

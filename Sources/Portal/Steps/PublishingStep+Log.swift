@@ -10,12 +10,15 @@ extension PublishingStep {
     /// entry bundles; the checkpoint, signed only when the log has grown and
     /// only if the new tree extends every checkpoint signed before (kept in
     /// the authority's home); and, for each document, the proof of its
-    /// issuance entry to the first checkpoint that held it.
+    /// issuance entry to the first checkpoint that held it. A new checkpoint
+    /// is signed on another thread as soon as the log's key is unlocked, so
+    /// the documents are planned meanwhile, unless one of them is held only
+    /// by the new checkpoint (its change key includes the signed note, and
+    /// planning waits for it); `keepCheckpoint` keeps and publishes it.
     static let buildIssuanceLog = PublishingStep("Build the issuance log") { context in
         guard let source = context.source.log, let (events, prepared) = try context.pendingLog?.wait() else { return }
-        // Signed here, not in the background: a publish that failed before this step signs and keeps nothing.
         let pending = context.pendingLogKey
-        let built = try IssuanceLogFiles.finish(prepared, source: source, unlock: { try pending?.wait() ?? source.unlock() })
+        let built = IssuanceLogFiles.finish(prepared, source: source, unlock: { try pending?.wait() ?? source.unlock() })
         for (path, data) in built.files { context.plan(path, data: data) }
         var indexes: [String: Int] = [:]
         var bySerial: [String: Int] = [:]
@@ -29,9 +32,26 @@ extension PublishingStep {
         context.signatureLogIndexes = bySerial
     }
 
+    /// Keeps in the authority's home the checkpoint the site served and the
+    /// one signed by this publish (waiting for its signature), and plans
+    /// `log/checkpoint`, before anything is written: a publish that fails
+    /// earlier keeps nothing. (A fresh site's pages are written as they are
+    /// rendered, so `renderDocuments` keeps the new checkpoint first there:
+    /// no page ever shows a checkpoint the home does not keep.)
+    static let keepCheckpoint = PublishingStep("Keep the issuance log's checkpoint") { context in
+        try keepLogCheckpoints(context)
+    }
+
+    /// `keepCheckpoint`'s work, done once per publish.
+    static func keepLogCheckpoints(_ context: PublishingContext) throws {
+        guard !context.checkpointKept, let source = context.source.log, let built = context.issuanceLog else { return }
+        context.plan("log/checkpoint", data: try built.keep(in: source))
+        context.checkpointKept = true
+    }
+
     /// Reads the issuance events and builds the log's tree and tiles on another
     /// core while the documents are read (`readRegistry` starts it once the
-    /// publish's snapshot is fixed; the step above signs and collects it). The
+    /// publish's snapshot is fixed; `buildIssuanceLog` collects it). The
     /// events are read after the snapshot was taken, so the log holds at
     /// least every document the site shows.
     static func startIssuanceLog(_ context: PublishingContext) {
@@ -80,15 +100,21 @@ public enum IssuanceLogFiles {
 
     /// What one publish makes of the log.
     public struct Built: Sendable {
-        /// `log/…` path → bytes: the checkpoint, every tile and entry bundle.
-        public let files: [String: Data]
+        /// `log/…` path → bytes: every tile and entry bundle; the checkpoint
+        /// (`log/checkpoint`) is added by `keep`.
+        public var files: [String: Data]
         public let tree: MerkleTree
         let entries: [Data]
-        /// Every checkpoint signed so far, by tree size.
+        /// Every checkpoint kept so far, and the one the site served, by tree size.
         let signed: [Int: (checkpoint: Checkpoint, note: String)]
-        /// Their tree sizes, ascending.
+        /// The tree sizes of those and of the new checkpoint, ascending.
         let sizes: [Int]
-        public let signedNew: Bool
+        /// The checkpoint of the whole tree when the log has grown: being
+        /// signed on another thread as soon as the log's key is unlocked.
+        let signing: Pending<String>?
+        /// The checkpoint the site serves, when the home does not keep it yet.
+        let servedToKeep: (size: Int, note: String)?
+        public var signedNew: Bool { signing != nil }
         /// Which of them have had their signature checked (`inclusion` checks the others when it needs them).
         let checked: CheckedCheckpoints
 
@@ -102,25 +128,46 @@ public enum IssuanceLogFiles {
             return low < sizes.count && index < entries.count ? sizes[low] : nil
         }
 
+        /// The signed note of the checkpoint of tree size `size` (one of
+        /// `sizes`); the new one once it is signed.
+        func note(_ size: Int) throws -> String {
+            if let kept = signed[size] { return kept.note }
+            guard let signing, size == tree.size else {
+                throw PortalError(.integrity, "the issuance log has no checkpoint of tree size \(size)", path: "log/checkpoint")
+            }
+            return try signing.wait()
+        }
+
         /// Where entry `index` is proven: the first checkpoint that held it
         /// (its tree pins the proof, so this is all a fingerprint needs). The
         /// checkpoint's signature may not have been checked yet: what is
-        /// published comes from `inclusion`.
-        func place(_ index: Int) -> Place? {
+        /// published comes from `inclusion`. An entry only the new checkpoint
+        /// holds waits for its signature.
+        func place(_ index: Int) throws -> Place? {
             guard let size = provenAt(index) else { return nil }
             return Place(index: index, treeSize: size, entry: String(decoding: entries[index], as: UTF8.self),
-                         checkpoint: signed[size]!.note)
+                         checkpoint: try note(size))
         }
 
         /// The proof of entry `index` to the first checkpoint that held it,
         /// whose signature is checked first (once per publish) if it was not yet.
         public func inclusion(_ index: Int) throws -> PublishedRecord.LogInclusion? {
-            guard let place = place(index) else { return nil }
+            guard let place = try place(index) else { return nil }
             try checked.require(place.treeSize, note: place.checkpoint)
             return PublishedRecord.LogInclusion(
                 index: index, treeSize: place.treeSize, entry: place.entry,
                 inclusion: tree.inclusionProof(index: index, treeSize: place.treeSize).map { $0.base64EncodedString() },
                 checkpoint: place.checkpoint)
+        }
+
+        /// Keeps in `source.checkpoints` the checkpoint the site served, if
+        /// the home lacked it, and the new one once it is signed; returns the
+        /// bytes of `log/checkpoint`.
+        public func keep(in source: PublishSource.IssuanceLogSource) throws -> Data {
+            if let served = servedToKeep { try IssuanceLogFiles.keep(served.note, size: served.size, in: source.checkpoints) }
+            let note = try note(tree.size)
+            if signing != nil { try IssuanceLogFiles.keep(note, size: tree.size, in: source.checkpoints) }
+            return Data(note.utf8)
         }
     }
 
@@ -130,8 +177,10 @@ public enum IssuanceLogFiles {
     /// tree's tiles and bundles, the partial ones of earlier checkpoints stay
     /// while their full tile does not exist (c2sp.org/tlog-tiles).
     public static func build(entries: [Data], source: PublishSource.IssuanceLogSource, served: String? = nil,
-                             unlock: (() throws -> LogKey)? = nil) throws -> Built {
-        try finish(try prepare(entries: entries, source: source, served: served), source: source, unlock: unlock)
+                             unlock: (@Sendable () throws -> LogKey)? = nil) throws -> Built {
+        var built = finish(try prepare(entries: entries, source: source, served: served), source: source, unlock: unlock)
+        built.files["log/checkpoint"] = try built.keep(in: source)
+        return built
     }
 
     /// What `build` works out before anything is signed or kept: the tree, the
@@ -172,7 +221,7 @@ public enum IssuanceLogFiles {
             try checked.require(size, note: kept.note)
             try requireExtension(of: kept.checkpoint, """
                 the checkpoint the log signed at tree size \(size) \
-                (\(source.checkpoints.appendingPathComponent(String(size)).path)): an entry was changed or removed
+                (\(keptFile(size, in: source.checkpoints))): an entry was changed or removed
                 """)
         }
         var servedToKeep: (size: Int, note: String)?
@@ -211,30 +260,31 @@ public enum IssuanceLogFiles {
                         files: files)
     }
 
-    /// `build`'s second half: keeps the served checkpoint, signs (and keeps) a
-    /// new one when the tree has grown, and adds `log/checkpoint`.
+    /// `build`'s second half: when the tree has grown, starts signing its
+    /// checkpoint on another thread (with the key `unlock` gives, by default
+    /// `source.unlock`). Nothing is kept until `Built.keep`.
     public static func finish(_ prepared: Prepared, source: PublishSource.IssuanceLogSource,
-                              unlock: (() throws -> LogKey)? = nil) throws -> Built {
+                              unlock: (@Sendable () throws -> LogKey)? = nil) -> Built {
         let tree = prepared.tree
-        var signed = prepared.signed
-        if let served = prepared.servedToKeep { try keep(served.note, size: served.size, in: source.checkpoints) }
-        var signedNew = false
-        if signed.keys.max() != tree.size {
-            let key = try (unlock ?? source.unlock)()
-            guard key.verifier.vkey == source.verifier.vkey else {
-                throw PortalError(.trust, "the unlocked issuance log key is not the one whose verifier key the authority publishes")
-            }
+        var sizes = prepared.signed.keys.sorted()
+        var signing: Pending<String>?
+        if sizes.last != tree.size {
             let checkpoint = Checkpoint(origin: source.verifier.name, size: tree.size, root: tree.root())
-            let note = try checkpoint.signed(by: key)
-            try keep(note, size: tree.size, in: source.checkpoints)
-            signed[tree.size] = (checkpoint, note)
-            prepared.checked.markChecked(tree.size)
-            signedNew = true
+            let unlock = unlock ?? source.unlock, verifier = source.verifier, checked = prepared.checked
+            // A thread of its own, which waits for the key's derivation and then signs in microseconds.
+            signing = Pending(.low) {
+                let key = try unlock()
+                guard key.verifier.vkey == verifier.vkey else {
+                    throw PortalError(.trust, "the unlocked issuance log key is not the one whose verifier key the authority publishes")
+                }
+                let note = try checkpoint.signed(by: key)
+                checked.markChecked(checkpoint.size)
+                return note
+            }
+            sizes.append(tree.size)
         }
-        var files = prepared.files
-        files["log/checkpoint"] = Data(signed[tree.size]!.note.utf8)
-        return Built(files: files, tree: tree, entries: prepared.entries, signed: signed, sizes: signed.keys.sorted(),
-                     signedNew: signedNew, checked: prepared.checked)
+        return Built(files: prepared.files, tree: tree, entries: prepared.entries, signed: prepared.signed, sizes: sizes,
+                     signing: signing, servedToKeep: prepared.servedToKeep, checked: prepared.checked)
     }
 
     /// Every checkpoint kept in `folder`, read against `verifier` without
@@ -251,20 +301,22 @@ public enum IssuanceLogFiles {
             throw PortalError(.io, "cannot read the issuance log's checkpoints in \(folder.path)", path: folder.path)
         }
         var result: [Int: (checkpoint: Checkpoint, note: String)] = [:]
+        let base = folder.path
         for name in names where !name.hasPrefix(".") {
-            let file = folder.appendingPathComponent(name)
+            let file = keptFile(name, in: base)
             guard let size = Int(name), String(size) == name,
-                  let note = try? String(contentsOf: file, encoding: .utf8) else {
-                throw PortalError(.integrity, "\(file.path) is not a checkpoint of the issuance log", path: file.path)
+                  let data = FileManager.default.contents(atPath: file),
+                  let note = String(validating: data, as: UTF8.self) else {
+                throw PortalError(.integrity, "\(file) is not a checkpoint of the issuance log", path: file)
             }
             let checkpoint: Checkpoint
             do {
                 checkpoint = try Checkpoint.unverified(note, signedBy: verifier).checkpoint
             } catch {
-                throw PortalError(.integrity, "the kept checkpoint \(file.path): \(error)", path: file.path)
+                throw PortalError(.integrity, "the kept checkpoint \(file): \(error)", path: file)
             }
             guard checkpoint.size == size, checkpoint.origin == verifier.name else {
-                throw PortalError(.integrity, "the kept checkpoint \(file.path) is for another tree size or log", path: file.path)
+                throw PortalError(.integrity, "the kept checkpoint \(file) is for another tree size or log", path: file)
             }
             result[size] = (checkpoint, note)
         }
@@ -276,11 +328,17 @@ public enum IssuanceLogFiles {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).compactMap(Int.init).max()
     }
 
+    /// The file in the home's `folder` that keeps the checkpoint of tree size `size`: named by the size.
+    static func keptFile(_ size: Int, in folder: URL) -> String { keptFile(String(size), in: folder.path) }
+
+    /// The file named `name` in the folder of kept checkpoints (at `folder`).
+    static func keptFile(_ name: String, in folder: String) -> String { folder + "/" + name }
+
     /// Keeps a newly signed checkpoint (written to a temporary name, then renamed).
     static func keep(_ note: String, size: Int, in folder: URL) throws {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(note.utf8).write(to: folder.appendingPathComponent(String(size)), options: .atomic)
+            try Data(note.utf8).write(to: URL(fileURLWithPath: keptFile(size, in: folder)), options: .atomic)
         } catch {
             throw PortalError(.io, "cannot keep the new checkpoint in \(folder.path): \(error.localizedDescription)",
                               path: folder.path)
@@ -314,7 +372,7 @@ final class CheckedCheckpoints: @unchecked Sendable {
         do {
             _ = try Checkpoint.verify(note, with: verifier)
         } catch {
-            let file = folder.appendingPathComponent(String(size)).path
+            let file = IssuanceLogFiles.keptFile(size, in: folder)
             throw PortalError(.integrity, "the kept checkpoint \(file): \(error)", path: file)
         }
         markChecked(size)

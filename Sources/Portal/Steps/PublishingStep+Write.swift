@@ -141,12 +141,14 @@ extension PublishingStep {
                          wholeOrNothing: true)
     }
 
-    /// The new manifest's bytes, encoded on another core: every planned file and shard with its hash, and the fingerprints.
+    /// The new manifest's bytes, encoded on other cores (its files on one,
+    /// the documents' fingerprints and change keys on another): every planned
+    /// file and shard with its hash, and the fingerprints.
     private static func manifestData(_ context: PublishingContext) -> Pending<Data> {
         let planned = context.planned, shardFiles = context.shards, paths = context.hashLayout.allShardPaths
         let fingerprints = context.documentFingerprints, changes = context.changeKeys
         let previous = context.previous
-        return Pending {
+        @Sendable func files() -> [(String, String)] {
             let others: [(String, String)]
             if let previous, let order = previous.sortedPaths {
                 // The paths listed before keep their order (sorted); the new ones are sorted and merged in.
@@ -163,7 +165,18 @@ extension PublishingStep {
                 others = planned.map { ($0.key, $0.value.sha256) }.sorted { $0.0 < $1.0 }
             }
             let shards = shardFiles.enumerated().map { (paths[$0.offset], $0.element.sha256) }
-            return Manifest.encode(files: mergeSorted(others, shards) { $0.0 }, documents: fingerprints, changes: changes)
+            return mergeSorted(others, shards) { $0.0 }
+        }
+        return Pending {
+            let sections = try Parallel.map(3) { part -> [UInt8] in
+                switch part {
+                case 0: Manifest.section(files())
+                case 1: Manifest.section(fingerprints)
+                default: Manifest.section(changes)
+                }
+            }
+            return Manifest.assemble(files: sections[0], documents: sections[1],
+                                     changes: changes.isEmpty ? nil : sections[2])
         }
     }
 
