@@ -333,6 +333,26 @@ final class IssuanceLogSiteTests: XCTestCase {
         XCTAssertEqual(try logVerify(demo.site).status, 0)
     }
 
+    /// A wrong passphrase with a new document to publish: planning waits for
+    /// the checkpoint that holds it, whose key does not open. One line,
+    /// nothing written, nothing kept.
+    func testAWrongPassphraseWithANewDocumentWritesAndKeepsNothing() throws {
+        let before = try keptCheckpoints()
+        let late = try SamplePDF.write(to: demo.work.appendingPathComponent("late.pdf"), lines: ["Surat yang datang kemudian"])
+        try demo.segel(["sign-file", late.path, "--by", DemoSite.approverEmail, "--name", "Surat baru", "--type", "Surat",
+                        "--user", "31337001", "--key-type", "p256"])
+        var environment = demo.environment
+        environment["SEGEL_PASSPHRASE"] = "not the passphrase"
+        let stamps = try demo.fileStamps()
+        let run = try Tools.run(TestPaths.executable("segel").path, ["publish", "--site", demo.site.path],
+                                environment: environment)
+        XCTAssertEqual(run.status, 1, run.err)
+        XCTAssertTrue(run.err.contains("passphrase"), run.err)
+        XCTAssertEqual(run.err.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count, 1, run.err)
+        XCTAssertEqual(try keptCheckpoints().keys.sorted(), before.keys.sorted())
+        XCTAssertEqual(try demo.fileStamps().mapValues(\.modified), stamps.mapValues(\.modified), "nothing was written")
+    }
+
     /// A home that lost its kept checkpoints (moved, or restored from an older
     /// backup) still never signs a tree that forks from what the site serves.
     func testTheSitesCheckpointCountsWhenTheHomeLostItsOwn() throws {
