@@ -41,7 +41,8 @@ public struct PublishSource: Sendable {
         public var verifier: VerifierKey
         /// Returns the signing key; called only when the log has grown.
         public var unlock: @Sendable () throws -> LogKey
-        /// A folder keeping every checkpoint the log signed, one file per tree
+        /// A folder keeping every checkpoint the log has published or may have
+        /// (kept before any file that shows it is written), one file per tree
         /// size (`<size>`), so that publishing never signs a tree that does
         /// not extend them and old proofs keep their checkpoint.
         public var checkpoints: URL
