@@ -120,8 +120,6 @@ final class PublishingContext {
     /// The issuance log of this publish (`buildIssuanceLog`), and each
     /// document's issuance entry in it, by token.
     var issuanceLog: IssuanceLogFiles.Built?
-    /// Whether `keepCheckpoint` has kept the log's checkpoints and planned `log/checkpoint`.
-    var checkpointKept = false
     var logIndexes: [String: Int] = [:]
     /// Each signature's issuance entry, by certificate serial (lowercase hex).
     var signatureLogIndexes: [String: Int] = [:]

@@ -42,11 +42,11 @@ extension PublishingStep {
         try keepLogCheckpoints(context)
     }
 
-    /// `keepCheckpoint`'s work, done once per publish.
+    /// `keepCheckpoint`'s work, done once per publish: `log/checkpoint` is planned once it is kept.
     static func keepLogCheckpoints(_ context: PublishingContext) throws {
-        guard !context.checkpointKept, let source = context.source.log, let built = context.issuanceLog else { return }
+        guard context.planned["log/checkpoint"] == nil, let source = context.source.log,
+              let built = context.issuanceLog else { return }
         context.plan("log/checkpoint", data: try built.keep(in: source))
-        context.checkpointKept = true
     }
 
     /// Reads the issuance events and builds the log's tree and tiles on another
