@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "ObjectStore", dependencies: ["Hashing"]),
         // A document's published record and public status, shared by the registry,
         // the portal that writes them and the verifier that reads them.
-        .target(name: "Record"),
+        .target(name: "Record", dependencies: ["Hashing"]),
         // The public issuance log: RFC 6962 Merkle tree, C2SP tlog-tiles and signed-note checkpoints.
         .target(name: "IssuanceLog", dependencies: ["Hashing", "Record", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Registry", dependencies: ["Hashing", "Record", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -90,7 +90,7 @@ public enum Digest {
         bytes.reserveCapacity(text.utf8.count / 2)
         var high: UInt8?
         for byte in text.utf8 where byte != UInt8(ascii: ":") && byte != UInt8(ascii: " ") {
-            guard let value = nibble(byte) else { return nil }
+            guard let value = hexValue(byte) else { return nil }
             if let first = high {
                 bytes.append(first << 4 | value)
                 high = nil
@@ -101,11 +101,12 @@ public enum Digest {
         return high == nil ? Data(bytes) : nil
     }
 
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+    /// The value of one hex digit (either case); nil for any other byte.
+    @inlinable public static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
     }

@@ -1,3 +1,5 @@
+import Hashing
+
 /// A distinguished name in the RFC 4514 form segel stores (`CN=Dr. Rina
 /// Kusumawardani\, S.T.\, M.Kom.,O=Universitas Nusantara`) as people read it:
 /// the values without escapes, the person or CA first, then title,
@@ -23,7 +25,7 @@ public enum ReadableName {
             if byte == UInt8(ascii: "\\") {
                 guard index < bytes.count else { break }
                 // \XX: a byte in hex (RFC 4514 §2.4); anything else stands for itself.
-                if index + 1 < bytes.count, let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) {
+                if index + 1 < bytes.count, let high = Digest.hexValue(bytes[index]), let low = Digest.hexValue(bytes[index + 1]) {
                     value.append(high << 4 | low)
                     index += 2
                 } else {
@@ -50,14 +52,5 @@ public enum ReadableName {
         }
         let values = ranked.map(\.element.value).filter { !$0.isEmpty }
         return values.isEmpty ? rfc4514 : values.joined(separator: " · ")
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

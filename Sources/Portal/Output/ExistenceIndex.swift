@@ -65,7 +65,8 @@ final class ExistenceIndex: @unchecked Sendable {
     }
 
     private static let crowded = ["cert", "d", "api/verify"].map { Array($0.utf8) }
-    private static let crowdedPrefixes = ["cert/", "d/", "api/verify/", "api/hash/"].map { Array($0.utf8) }
+    /// The folders inside those, and the hash index's shard folders.
+    private static let crowdedPrefixes = crowded.map { $0 + [UInt8(ascii: "/")] } + [Array("api/hash/".utf8)]
 
     private func lstatExists(_ path: String) -> Bool {
         var info = stat()
