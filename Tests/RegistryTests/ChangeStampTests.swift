@@ -136,6 +136,32 @@ import Testing
         #expect(one == [whole[1]])
     }
 
+    /// "Published" has one definition (`DocumentSignature.publishedCondition`):
+    /// a signature whose signed file's time was lost, or whose signers have
+    /// not all signed, is in none of the lists — summaries, documents read
+    /// whole, all or by id, one by token — and `segel stats` does not count it.
+    @Test func oneRuleSaysWhichDocumentsArePublished() throws {
+        let (fixture, first, second) = try twoDocuments()
+        try execute(fixture, "UPDATE document_signatures SET signed_at = NULL WHERE id = ?", [first.id])
+        func check(published: [DocumentSignature]) throws {
+            let ids = published.map(\.id)
+            let snapshot = try fixture.registry.publishedSnapshot()
+            #expect(try snapshot.summaries().map(\.id) == ids)
+            #expect(try snapshot.documents(ids: nil).map(\.signature.id) == ids)
+            #expect(try snapshot.documents(ids: [first.id, second.id]).map(\.signature.id) == ids)
+            #expect(try fixture.registry.allPublishedDocuments().map(\.signature.id) == ids)
+            #expect(try fixture.registry.statistics().documentsByStatus
+                    == ["valid": ids.count, "invalidated": 0, "revoked": 0])
+            for signature in [first, second] {
+                let found = (try? fixture.registry.publishedDocument(token: signature.token)) != nil
+                #expect(found == ids.contains(signature.id), "\(signature.token)")
+            }
+        }
+        try check(published: [second])
+        try execute(fixture, "UPDATE document_signatures SET signature_status = 'pending' WHERE id = ?", [second.id])
+        try check(published: [])
+    }
+
     @Test func aSnapshotKeepsItsStateWhileTheRegistryChanges() throws {
         let (fixture, first, _) = try twoDocuments()
         let snapshot = try fixture.registry.publishedSnapshot()

@@ -25,8 +25,8 @@ public final class PublishedSnapshot: Sendable {
         }
     }
 
-    /// Every published document (all its signers have signed and its file is
-    /// signed: what `documents(ids:)` reads and the portal shows), in id
+    /// Every published document (`DocumentSignature.publishedCondition`:
+    /// what `documents(ids:)` reads and the portal shows), in id
     /// order, read column by column. A document without its request or
     /// without a key is refused, as when it is read whole.
     public func summaries() throws -> [PublishedDocumentSummary] {
@@ -35,7 +35,7 @@ public final class PublishedSnapshot: Sendable {
             let keyRows = try Row.fetchCursor(db, sql: """
                 SELECT k.document_signature_id, k.signature_id, k.serial_hex, k.status
                 FROM digital_signatures k JOIN document_signatures s ON s.id = k.document_signature_id
-                WHERE s.signature_status != 'pending'
+                WHERE \(DocumentSignature.publishedCondition(alias: "s"))
                 ORDER BY k.document_signature_id, k.\(DigitalSignature.stepColumns.position)
                 """)
             while let row = try keyRows.next() {
@@ -50,7 +50,7 @@ public final class PublishedSnapshot: Sendable {
                 SELECT s.id, s.token, s.change_stamp, s.final_hash, s.signed_at, s.public_status,
                        s.verification_url, r.document_type, r.id
                 FROM document_signatures s LEFT JOIN approval_requests r ON r.id = s.approval_request_id
-                WHERE s.signature_status != 'pending' AND s.final_hash IS NOT NULL AND s.signed_at IS NOT NULL
+                WHERE \(DocumentSignature.publishedCondition(alias: "s"))
                 ORDER BY s.id
                 """)
             while let row = try rows.next() {

@@ -113,12 +113,16 @@ extension Registry {
         }
     }
 
-    /// The document signature with `token`, with its request, user, signer,
-    /// approved version and key (`.notFound` when there is none).
+    /// The published document with `token`, with its request, user, signer,
+    /// approved version and key (`.notFound` when there is none, or it is
+    /// not published: `DocumentSignature.publishedCondition`).
     public func publishedDocument(token: String) throws -> PublishedDocument {
         try read("read the document with token \(token)") { db in
             let signature = try Lookup.signature(db, token: token)
-            guard signature.signatureStatus != .pending else {
+            let published = try Bool.fetchOne(db, sql: """
+                SELECT \(DocumentSignature.publishedCondition()) FROM document_signatures WHERE id = ?
+                """, arguments: [signature.id])
+            guard published == true else {
                 // Published once its last signer has signed, not before.
                 throw RegistryError(.notFound, "the document with token \(token) is not signed by all its signers yet")
             }
@@ -138,8 +142,9 @@ extension Registry {
         }
     }
 
-    /// Every document signature with its request, user, signer, approved
-    /// version and key, in id order, from one consistent snapshot. (A
+    /// Every published document (`DocumentSignature.publishedCondition`)
+    /// with its request, user, signer, approved version and keys, in id
+    /// order, from one consistent snapshot. (A
     /// publish reads them through a `PublishedSnapshot`, which can leave the
     /// unchanged ones unread.)
     public func allPublishedDocuments() throws -> [PublishedDocument] {
@@ -153,8 +158,9 @@ extension Registry {
         // A few documents are read by id; many, like all, table by table
         // (an IN list of thousands costs more than the rows it skips).
         let some = ids.flatMap { $0.count <= 500 ? Array($0) : nil }
+        // (The count is only the arrays' capacity: the table's, an upper bound.)
         let count = try some?.count ?? DocumentSignature.fetchCount(db)
-        var signatureQuery = DocumentSignature.order(Column("id"))
+        var signatureQuery = DocumentSignature.filter(sql: DocumentSignature.publishedCondition()).order(Column("id"))
         if let some { signatureQuery = signatureQuery.filter(some.contains(Column("id"))) }
         var signatures = try Registry.fetchAll(db, signatureQuery, capacity: count)
         if let ids, some == nil { signatures = signatures.filter { ids.contains($0.id) } }
@@ -176,8 +182,7 @@ extension Registry {
         }
         let approvers = try Registry.fetchByID(db, Approver.all())
         let keys = Dictionary(grouping: keyRows, by: \.documentSignatureID)
-        // A document whose signers have not all signed yet is not published.
-        return try signatures.filter { $0.signatureStatus != .pending }.map { signature in
+        return try signatures.map { signature in
             guard let request = requests[signature.approvalRequestID],
                   let user = users[request.userID],
                   let signer = signature.signedBy.flatMap({ approvers[$0] }),
@@ -215,7 +220,7 @@ extension Registry {
                 requestsByStatus: try counts("approval_requests", "status", RequestStatus.allCases.map(\.rawValue)),
                 signaturesByStatus: try counts("document_signatures", "signature_status",
                                                SignatureStatus.allCases.map(\.rawValue)),
-                documentsByStatus: try counts("document_signatures WHERE final_hash IS NOT NULL AND signature_status != 'pending'", "public_status",
+                documentsByStatus: try counts("document_signatures WHERE \(DocumentSignature.publishedCondition())", "public_status",
                                               PublicStatus.allCases.map(\.rawValue)),
                 keysByStatus: try keyCounts(db),
                 keysExpiringWithin7Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 7).fetchCount(db),

@@ -70,6 +70,19 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
     }
 }
 
+extension DocumentSignature {
+    /// What makes a document signature published — shown by the portal,
+    /// counted by `segel stats`, listed in the CRL when it is not valid —
+    /// as SQL over `document_signatures` (under `alias`, when the query
+    /// names the table so): every signer has signed, and the signed file's
+    /// hash and time are recorded. The one definition: every query that
+    /// lists or counts published documents uses it.
+    static func publishedCondition(alias: String? = nil) -> String {
+        let table = alias.map { $0 + "." } ?? ""
+        return "(\(table)signature_status != 'pending' AND \(table)final_hash IS NOT NULL AND \(table)signed_at IS NOT NULL)"
+    }
+}
+
 extension DocumentSignature: ColumnRecord {
     /// Column by column rather than through `Encodable`: GRDB's Codable
     /// encoder (and a new JSONEncoder per JSON column) cost more than the SQL.
