@@ -32,8 +32,12 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def browser():
+def browser(scratch):
+    """Headless Chromium whose temporary files (profile, singleton socket) all
+    go under `scratch`, which the caller deletes after `quit()`: Chromium
+    leaves its singleton folder in $TMPDIR otherwise."""
     options = webdriver.ChromeOptions()
+    options.add_argument("--user-data-dir=" + os.path.join(scratch, "profile"))
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1280,1600", "--no-first-run", "--disable-extensions"):
         options.add_argument(argument)
@@ -43,7 +47,8 @@ def browser():
     driver_path = shutil.which("chromedriver")
     if not driver_path:
         raise SystemExit("chromedriver is not installed")
-    return webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    environment = dict(os.environ, TMPDIR=scratch)
+    return webdriver.Chrome(service=Service(executable_path=driver_path, env=environment), options=options)
 
 
 def main():
@@ -66,7 +71,12 @@ def main():
 
     # A document signed now sits under v/<its token's first character, lower-cased>/.
     page = "v/" + token[:1].lower() + "/" + token + "/"
-    driver = browser()
+    browser_files = tempfile.mkdtemp(prefix="segel-chromium-")
+    try:
+        driver = browser(browser_files)
+    except BaseException:
+        shutil.rmtree(browser_files, ignore_errors=True)
+        raise
     wait = WebDriverWait(driver, 20)
     try:
         driver.get(base + page)
@@ -217,6 +227,7 @@ def main():
         check("browser session", False, "%s: %s" % (type(error).__name__, error))
     finally:
         driver.quit()
+        shutil.rmtree(browser_files, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
     sys.exit(0 if result["ok"] else 1)
 

@@ -59,6 +59,7 @@ struct EncryptedDocumentTests {
         #expect(try PDFDocument(data: encrypted).hasSignatures)
 
         let identity = try SigningSupport.makeIdentity()
+        defer { identity.remove() }
         let request = SignaturePlaceholderTests.request("Second", appearance: SignaturePlaceholderTests.visibleAppearance())
         let prepared = try PDFSigner.prepare(encrypted, request: request)
         #expect(prepared.data.prefix(encrypted.count) == encrypted)

@@ -82,6 +82,7 @@ struct SignaturePlaceholderTests {
           .enabled(if: SigningSupport.openssl != nil && TestSupport.tool("pdfsig") != nil, "openssl or pdfsig missing"))
     func endToEnd() throws {
         let identity = try SigningSupport.makeIdentity()
+        defer { identity.remove() }
         let prepared = try PDFSigner.prepare(Self.simplePDF(), request: Self.request(appearance: Self.visibleAppearance()))
         let signed = try prepared.embed(cms: SigningSupport.sign(prepared, identity: identity))
         let url = try TestSupport.temporaryFile(signed)
@@ -124,6 +125,7 @@ struct CorpusSigningTests {
     func sign(name: String) throws {
         let input = try TestSupport.corpusFile(name)
         let identity = try SigningSupport.makeIdentity()
+        defer { identity.remove() }
         let before = try Self.verdicts(input)
         let document = try PDFDocument(data: input, options: .tolerant)
         let page = try document.pages.count - 1

@@ -8,21 +8,29 @@ enum SigningSupport {
         let directory: URL
         var key: URL { directory.appendingPathComponent("key.pem") }
         var certificate: URL { directory.appendingPathComponent("cert.pem") }
+
+        /// Deletes the key and certificate (the key is not encrypted).
+        func remove() { try? FileManager.default.removeItem(at: directory) }
     }
 
     static var openssl: URL? { TestSupport.tool("openssl") }
 
+    /// A new RSA key and self-signed certificate in a temporary folder; the
+    /// caller removes it (`Identity.remove`).
     static func makeIdentity() throws -> Identity {
         guard let openssl else { throw PDFError(.unsupported, "openssl is not installed") }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("segel-pdf-id-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let identity = Identity(directory: directory)
+        var made = false
+        defer { if !made { identity.remove() } }
         let result = try TestSupport.run(openssl, [
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", identity.key.path,
             "-out", identity.certificate.path, "-subj", "/CN=segel test signer", "-days", "3",
             "-addext", "keyUsage=critical,digitalSignature,nonRepudiation",
         ])
         guard result.status == 0 else { throw PDFError(.unsupported, "openssl req failed: \(result.output)") }
+        made = true
         return identity
     }
 
