@@ -168,7 +168,7 @@ def main():
 
         # The trailing-bytes rule, the same as segel-verify's: white-space after
         # the last %%EOF is tolerated (and said to be unsigned); anything else is INVALID.
-        scratch = tempfile.mkdtemp(prefix="segel-trailing-")
+        scratch = tempfile.mkdtemp(prefix="segel-trailing-", dir=browser_files)
         with open(signed_pdf, "rb") as f:
             original = f.read()
         newline_pdf = os.path.join(scratch, "with-newline.pdf")
@@ -226,8 +226,10 @@ def main():
     except Exception as error:  # a timeout or a missing element is a failed check, with what was seen
         check("browser session", False, "%s: %s" % (type(error).__name__, error))
     finally:
-        driver.quit()
-        shutil.rmtree(browser_files, ignore_errors=True)
+        try:
+            driver.quit()
+        finally:
+            shutil.rmtree(browser_files, ignore_errors=True)
     print(json.dumps(result, ensure_ascii=False))
     sys.exit(0 if result["ok"] else 1)
 

@@ -87,7 +87,8 @@ struct PublicStatistics: Encodable, Sendable, Hashable {
             case .invalidated: status.invalidated += 1
             case .revoked: status.revoked += 1
             }
-            // Every signer's key, as `segel stats` counts them.
+            // Every signer's key, by the rule `segel stats` counts them by
+            // (`KeyCountCategory`); `segel stats` also counts the keys of documents not published yet.
             for key in document.keys {
                 switch KeyCountCategory(key: key.status, document: document.status) {
                 case .active: keys.active += 1

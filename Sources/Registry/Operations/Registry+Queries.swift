@@ -120,11 +120,11 @@ extension Registry {
         try read("read the document with token \(token)") { db in
             let signature = try Lookup.signature(db, token: token)
             let published = try Bool.fetchOne(db, sql: """
-                SELECT \(DocumentSignature.publishedCondition()) FROM document_signatures WHERE id = ?
+                SELECT \(DocumentSignature.publishedCondition(alias: "s")) FROM document_signatures s WHERE s.id = ?
                 """, arguments: [signature.id])
             guard published == true else {
-                // Published once its last signer has signed, not before.
-                throw RegistryError(.notFound, "the document with token \(token) is not signed by all its signers yet")
+                throw RegistryError(.notFound,
+                    "the document with token \(token) is not published: it is still being signed, or its signed file's hash or time is missing")
             }
             let request = try Lookup.request(db, signature.approvalRequestID)
             guard let user = try User.fetchOne(db, key: request.userID),
@@ -160,7 +160,8 @@ extension Registry {
         let some = ids.flatMap { $0.count <= 500 ? Array($0) : nil }
         // (The count is only the arrays' capacity: the table's, an upper bound.)
         let count = try some?.count ?? DocumentSignature.fetchCount(db)
-        var signatureQuery = DocumentSignature.filter(sql: DocumentSignature.publishedCondition()).order(Column("id"))
+        var signatureQuery = DocumentSignature.filter(sql: DocumentSignature.publishedCondition(alias: DocumentSignature.databaseTableName))
+            .order(Column("id"))
         if let some { signatureQuery = signatureQuery.filter(some.contains(Column("id"))) }
         var signatures = try Registry.fetchAll(db, signatureQuery, capacity: count)
         if let ids, some == nil { signatures = signatures.filter { ids.contains($0.id) } }
@@ -220,7 +221,7 @@ extension Registry {
                 requestsByStatus: try counts("approval_requests", "status", RequestStatus.allCases.map(\.rawValue)),
                 signaturesByStatus: try counts("document_signatures", "signature_status",
                                                SignatureStatus.allCases.map(\.rawValue)),
-                documentsByStatus: try counts("document_signatures WHERE \(DocumentSignature.publishedCondition())", "public_status",
+                documentsByStatus: try counts("document_signatures s WHERE \(DocumentSignature.publishedCondition(alias: "s"))", "public_status",
                                               PublicStatus.allCases.map(\.rawValue)),
                 keysByStatus: try keyCounts(db),
                 keysExpiringWithin7Days: try Registry.expiring(DigitalSignature.all(), now: now, days: 7).fetchCount(db),

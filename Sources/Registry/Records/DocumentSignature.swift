@@ -72,14 +72,15 @@ public struct DocumentSignature: RegistryRecord, Identifiable {
 
 extension DocumentSignature {
     /// What makes a document signature published — shown by the portal,
-    /// counted by `segel stats`, listed in the CRL when it is not valid —
-    /// as SQL over `document_signatures` (under `alias`, when the query
-    /// names the table so): every signer has signed, and the signed file's
-    /// hash and time are recorded. The one definition: every query that
-    /// lists or counts published documents uses it.
-    static func publishedCondition(alias: String? = nil) -> String {
-        let table = alias.map { $0 + "." } ?? ""
-        return "(\(table)signature_status != 'pending' AND \(table)final_hash IS NOT NULL AND \(table)signed_at IS NOT NULL)"
+    /// counted by `segel stats`, found by `segel verify` — as SQL over
+    /// `document_signatures` under `alias` (the name the query gives the
+    /// table, or the table's own name): no longer pending (every signer has
+    /// signed, or the signing was voided after the first signature, which
+    /// the portal shows as invalid), with the signed file's hash and time
+    /// recorded. The one definition: every query that lists, counts or finds
+    /// published documents uses it.
+    static func publishedCondition(alias: String) -> String {
+        "(\(alias).signature_status != 'pending' AND \(alias).final_hash IS NOT NULL AND \(alias).signed_at IS NOT NULL)"
     }
 }
 
