@@ -3,5 +3,5 @@
 /// first publish by a new version reads every document again instead of
 /// trusting what an older renderer made of it.
 public enum SegelVersion {
-    public static let current = "0.8.3"
+    public static let current = "0.8.4"
 }
