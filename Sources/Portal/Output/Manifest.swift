@@ -157,14 +157,15 @@ struct Manifest: Sendable, Equatable {
 
     /// The bytes of a manifest whose files, already sorted by path, are `files`.
     static func encode(files: [(String, String)], documents: [String: String], changes: [String: String]) -> Data {
-        assemble(files: section(files), documents: section(documents), changes: changes.isEmpty ? nil : section(changes))
+        assemble(files: section(files), documents: section(documents), changes: section(changes))
     }
 
-    /// A manifest from its sections' bytes (`section`), which can be made on separate cores.
-    static func assemble(files: [UInt8], documents: [UInt8], changes: [UInt8]?) -> Data {
+    /// A manifest from its sections' bytes (`section`), which can be made on
+    /// separate cores. An empty `changes` section (no documents) is left out.
+    static func assemble(files: [UInt8], documents: [UInt8], changes: [UInt8]) -> Data {
         var out: [UInt8] = []
-        out.reserveCapacity(files.count + documents.count + (changes?.count ?? 0) + 100)
-        if let changes {
+        out.reserveCapacity(files.count + documents.count + changes.count + 100)
+        if !changes.isEmpty {
             out.append(contentsOf: #"{"changes":{"#.utf8)
             out.append(contentsOf: changes)
             out.append(contentsOf: "},\n\"documents\":{".utf8)

@@ -175,8 +175,7 @@ extension PublishingStep {
                 default: Manifest.section(changes)
                 }
             }
-            return Manifest.assemble(files: sections[0], documents: sections[1],
-                                     changes: changes.isEmpty ? nil : sections[2])
+            return Manifest.assemble(files: sections[0], documents: sections[1], changes: sections[2])
         }
     }
 
